@@ -1,0 +1,168 @@
+/* annotations.c -- find and remove content-farm pinyin annotations.
+ * Twin: textrepair._fallback.find_annotations / remove_annotations. */
+#include <stdlib.h>
+#include <string.h>
+#include "textrepair.h"
+
+#define MAX_LETTERS 8   /* code points inside the parentheses */
+#define MAX_SPELLED 15  /* bytes of the numbered spelling */
+
+static ptrdiff_t find_cp(const uint32_t *table, size_t count, uint32_t cp)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (table[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (lo < count && table[lo] == cp) ? (ptrdiff_t)lo : -1;
+}
+
+/* Spell the parenthesised text s[i..] in numbered form ("shu4").  Returns the
+ * byte index of ')' or 0 when the text is not a pinyin syllable. */
+static size_t spell(const uint8_t *s, size_t n, size_t i, char *out, int *tone_out,
+                    size_t *letters_out)
+{
+    size_t len_out = 0, letters = 0;
+    int tone = 0;
+    while (i < n && s[i] != ')') {
+        size_t len;
+        uint32_t cp = tr_utf8_decode(s, n, i, &len);
+        if (++letters > MAX_LETTERS)
+            return 0;
+        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) {
+            if (len_out >= MAX_SPELLED) return 0;
+            out[len_out++] = (char)(cp | 0x20);
+        } else {
+            ptrdiff_t k = find_cp(tr_letter_cp, tr_letter_count, cp);
+            if (k < 0) return 0;
+            if (tr_letter_base[k]) {
+                if (len_out >= MAX_SPELLED) return 0;
+                out[len_out++] = tr_letter_base[k];
+            }
+            if (tr_letter_tone[k]) {
+                if (tone) return 0;
+                tone = tr_letter_tone[k];
+            }
+        }
+        i += len;
+    }
+    if (i >= n || len_out == 0)
+        return 0;
+    if (tone) {
+        if (len_out >= MAX_SPELLED) return 0;
+        out[len_out++] = (char)('0' + tone);
+    }
+    out[len_out] = '\0';
+    *tone_out = tone;
+    *letters_out = letters;
+    return i;
+}
+
+/* Is spelled one of the readings listed in the comma-separated list? A
+ * toneless spelling matches any reading with the same letters. */
+static int is_reading(const char *list, const char *spelled, int toned)
+{
+    size_t want = strlen(spelled);
+    const char *p = list;
+    while (*p) {
+        const char *end = p;
+        while (*end && *end != ',') end++;
+        size_t len = (size_t)(end - p);
+        if (!toned && len > 0 && p[len - 1] >= '0' && p[len - 1] <= '9') len--;
+        if (len == want && memcmp(p, spelled, len) == 0) return 1;
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t cap,
+                        tr_annotation_stats *stats)
+{
+    size_t i = 0, chars = 0;
+    uint32_t prev = 0;
+    int have_prev = 0;
+    memset(stats, 0, sizeof *stats);
+    /* One bit per code point of the annotated characters, for the count of
+     * their occurrences.  Allocated only once an annotation is found. */
+    uint8_t *annotated = NULL;
+    const uint32_t bitmap_limit = 0x110000;
+
+    while (i < n) {
+        size_t len;
+        uint32_t cp = tr_utf8_decode(s, n, i, &len);
+        if (cp == '(' && have_prev) {
+            ptrdiff_t k = find_cp(tr_reading_cp, tr_reading_count, prev);
+            char spelled[MAX_SPELLED + 1];
+            int tone = 0;
+            size_t letters = 0;
+            size_t close = k < 0 ? 0 : spell(s, n, i + 1, spelled, &tone, &letters);
+            if (close) {
+                uint32_t info = tr_reading_info[k];
+                if (is_reading(tr_reading_text + (info >> 1), spelled, tone != 0)) {
+                    uint32_t flags = (tone ? TR_ANN_TONED : 0) | ((info & 1) ? TR_ANN_TRAD : 0);
+                    if (close + 1 < n && s[close + 1] == ' ') flags |= TR_ANN_SPACE_AFTER;
+                    if (stats->found < cap) {
+                        tr_annotation *a = &out[stats->found];
+                        a->start_byte = i;
+                        a->end_byte = close + 1;
+                        a->start_char = chars;
+                        a->end_char = chars + letters + 2;
+                        a->han = prev;
+                        a->flags = flags;
+                    }
+                    stats->found++;
+                    if (flags & TR_ANN_TRAD) stats->traditional++;
+                    if (!tone) {
+                        stats->toneless++;
+                        if (flags & TR_ANN_SPACE_AFTER) stats->toneless_spaced++;
+                    }
+                    if (!annotated) {
+                        annotated = calloc(bitmap_limit / 8, 1);
+                        if (!annotated) return -1;
+                    }
+                    annotated[prev >> 3] |= (uint8_t)(1u << (prev & 7));
+                    chars += letters + 2;
+                    i = close + 1;
+                    prev = ')';
+                    continue;
+                }
+            }
+        }
+        prev = cp;
+        have_prev = 1;
+        chars++;
+        i += len;
+    }
+    if (annotated) {
+        for (i = 0; i < n;) {
+            size_t len;
+            uint32_t cp = tr_utf8_decode(s, n, i, &len);
+            if (cp < bitmap_limit && (annotated[cp >> 3] >> (cp & 7)) & 1)
+                stats->occurrences++;
+            i += len;
+        }
+        free(annotated);
+    }
+    return 0;
+}
+
+size_t tr_remove_annotations(const uint8_t *s, size_t n, const tr_annotation *found,
+                             size_t count, int eat_space, uint8_t *out)
+{
+    size_t pos = 0, written = 0;
+    for (size_t k = 0; k < count; k++) {
+        size_t start = found[k].start_byte, end = found[k].end_byte;
+        if (eat_space && (found[k].flags & TR_ANN_SPACE_AFTER) && !(found[k].flags & TR_ANN_TONED))
+            end++;
+        if (start < pos || end > n || start > end)
+            break; /* not in order: stop rather than read out of bounds */
+        memcpy(out + written, s + pos, start - pos);
+        written += start - pos;
+        pos = end;
+    }
+    memcpy(out + written, s + pos, n - pos);
+    return written + (n - pos);
+}

@@ -1,0 +1,91 @@
+/* textrepair.h -- the one header of textrepair's C core.
+ *
+ * Plain C99, no global state: every function reads its input through the
+ * pointers it is given and writes only to the buffers it is given.  Text is
+ * UTF-8 produced by Python's str.encode("utf-8", "surrogatepass"), so lone
+ * surrogates arrive as three-byte sequences and are treated as code points.
+ * Offsets named *_char count code points, offsets named *_byte count bytes.
+ *
+ * The block between CDEF BEGIN and CDEF END is read verbatim by
+ * native/build_ffi.py as the cffi declaration, so keep it free of
+ * preprocessor logic other than integer #defines.
+ */
+#ifndef TEXTREPAIR_H
+#define TEXTREPAIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* CDEF BEGIN */
+
+/* ---- scan.c: which kinds of damage may be present ---------------------- */
+#define TR_HAS_LT 1
+#define TR_HAS_AMP 2
+#define TR_HAS_PAREN 4
+#define TR_HAS_QMARK 8
+#define TR_HAS_PUA 16
+#define TR_HAS_FFFD 32
+#define TR_HAS_LATIN1 64
+#define TR_HAS_SPACE 128
+#define TR_HAS_INVISIBLE 256
+#define TR_HAS_FULLWIDTH 512
+#define TR_HAS_CR 1024
+#define TR_HAS_TAB 2048
+
+uint32_t tr_scan_flags(const uint8_t *s, size_t n);
+
+/* ---- annotations.c: content-farm pinyin annotations -------------------- */
+#define TR_ANN_TONED 1
+#define TR_ANN_SPACE_AFTER 2
+#define TR_ANN_TRAD 4
+
+typedef struct {
+    size_t start_byte;   /* the '(' */
+    size_t end_byte;     /* one past the ')' */
+    size_t start_char;
+    size_t end_char;
+    uint32_t han;        /* the annotated character */
+    uint32_t flags;      /* TR_ANN_* */
+} tr_annotation;
+
+typedef struct {
+    size_t found;             /* annotations found (may exceed the buffer) */
+    size_t traditional;       /* of which follow a traditional-only form */
+    size_t toneless;          /* of which carry no tone mark */
+    size_t toneless_spaced;   /* of which are toneless and followed by ' ' */
+    size_t occurrences;       /* occurrences of the annotated characters,
+                                 annotated or not, in the whole text */
+} tr_annotation_stats;
+
+/* Find every "(reading)" that directly follows a Han character of which it
+ * is a valid pinyin reading.  Fills at most cap entries of out; returns -1 on
+ * allocation failure, 0 otherwise.  stats->found may exceed cap: call again
+ * with a larger buffer. */
+int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out,
+                        size_t cap, tr_annotation_stats *stats);
+
+/* Copy s to out without the annotations (and the space after each one that
+ * has TR_ANN_SPACE_AFTER when eat_space is non-zero).  out must hold n
+ * bytes; returns the number of bytes written. */
+size_t tr_remove_annotations(const uint8_t *s, size_t n,
+                             const tr_annotation *found, size_t count,
+                             int eat_space, uint8_t *out);
+
+/* CDEF END */
+
+/* ---- tables: rendered at build time from pinyin_readings.txt ---------- */
+extern const size_t tr_reading_count;
+extern const uint32_t tr_reading_cp[];     /* sorted code points */
+extern const uint32_t tr_reading_info[];   /* offset << 1 | traditional */
+extern const char tr_reading_text[];       /* "shu4,shu3,shuo4\0..." */
+extern const size_t tr_letter_count;
+extern const uint32_t tr_letter_cp[];      /* sorted code points */
+extern const char tr_letter_base[];        /* 'a'.. or 0 for a bare mark */
+extern const uint8_t tr_letter_tone[];
+
+/* ---- utf8.c: shared helpers ------------------------------------------- */
+/* Decode the code point at s[i] (i < n); *len receives its byte length.
+ * Bytes that do not start a valid sequence decode as themselves, length 1. */
+uint32_t tr_utf8_decode(const uint8_t *s, size_t n, size_t i, size_t *len);
+
+#endif /* TEXTREPAIR_H */

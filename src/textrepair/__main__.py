@@ -1,0 +1,5 @@
+"""``python -m textrepair`` runs the command."""
+
+from .cli import entry
+
+entry()

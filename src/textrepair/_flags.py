@@ -1,0 +1,21 @@
+"""Constants shared with the C core (``native/textrepair.h``); a test checks
+that both sides agree."""
+
+# Damage kinds a scan may report (tr_scan_flags).
+HAS_LT = 1
+HAS_AMP = 2
+HAS_PAREN = 4
+HAS_QMARK = 8
+HAS_PUA = 16
+HAS_FFFD = 32
+HAS_LATIN1 = 64
+HAS_SPACE = 128
+HAS_INVISIBLE = 256
+HAS_FULLWIDTH = 512
+HAS_CR = 1024
+HAS_TAB = 2048
+
+# Properties of a found annotation (tr_annotation.flags).
+ANN_TONED = 1
+ANN_SPACE_AFTER = 2
+ANN_TRAD = 4

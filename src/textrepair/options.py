@@ -1,0 +1,53 @@
+"""Every option of the pipeline, in one immutable record whose fields are
+named after the stages they steer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+__all__ = ["Options"]
+
+SCRIPTS = ("keep", "simplified", "traditional", "auto")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Options of :func:`textrepair.repair`.
+
+    * ``annotations``: remove content-farm pinyin annotations (``數(shù)`` → ``數``).
+    * ``script``: ``"keep"`` (default), ``"simplified"``, ``"traditional"``, or
+      ``"auto"``: convert to simplified when the page shows converter damage.
+
+    >>> Options.from_kwargs(script="auto").script
+    'auto'
+    >>> Options.from_kwargs(colour=True)
+    Traceback (most recent call last):
+    ...
+    TypeError: unknown option 'colour'; valid options: annotations, script
+    """
+
+    annotations: bool = True
+    script: str = "keep"
+
+    def __post_init__(self) -> None:
+        if self.script not in SCRIPTS:
+            raise ValueError(f"script must be one of {', '.join(SCRIPTS)}; got {self.script!r}")
+        for f in fields(self):
+            if f.type in ("bool", bool) and not isinstance(getattr(self, f.name), bool):
+                raise TypeError(f"option {f.name!r} takes True or False, not {getattr(self, f.name)!r}")
+
+    @classmethod
+    def from_kwargs(cls, **kwargs: Any) -> "Options":
+        """Build options from keyword arguments, rejecting unknown names."""
+        names = [f.name for f in fields(cls)]
+        for key in kwargs:
+            if key not in names:
+                raise TypeError(f"unknown option {key!r}; valid options: {', '.join(names)}")
+        return cls(**kwargs)
+
+    def replace(self, **changes: Any) -> "Options":
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
