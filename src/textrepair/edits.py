@@ -93,8 +93,13 @@ def compose(original: str, earlier: Sequence[Edit], current: str, later: Sequenc
         ends.append(e.start + shift + len(e.after))
         shift += len(e.after) - (e.end - e.start)
 
-    result: list[Edit] = []
+    # Sorted by original offsets; ties (insertions at one point) keep the
+    # order they have in ``current``, later edits first at the same spot.
+    result: list[tuple[tuple[int, int, int, int], Edit]] = []
     merged: set[int] = set()
+    # Later edits that touch an earlier edit's output are gathered into
+    # clusters: every later edit touching the same earlier edit joins one.
+    clusters: list[tuple[list[Edit], list[int]]] = []
     for edit in sorted(later, key=lambda e: (e.start, e.end)):
         first = bisect_right(ends, edit.start)
         touching = []
@@ -103,26 +108,39 @@ def compose(original: str, earlier: Sequence[Edit], current: str, later: Sequenc
             touching.append(i)
             i += 1
         if not touching:
-            # Unchanged text between: shift by the last earlier edit ending at or before it.
+            # Unchanged text around it: shift by the last earlier edit before it.
             k = first - 1
             delta = earlier[k].end - ends[k] if k >= 0 else 0
             start = edit.start + delta
             end = start + (edit.end - edit.start)
-            result.append(Edit(edit.kind, start, end, original[start:end], edit.after, edit.confidence))
-            continue
-        lo, hi = touching[0], touching[-1]
-        cur_start = min(edit.start, starts[lo])
-        cur_end = max(edit.end, ends[hi])
+            result.append(((start, end, edit.start, 0),
+                           Edit(edit.kind, start, end, original[start:end], edit.after, edit.confidence)))
+        elif clusters and touching[0] <= clusters[-1][1][-1]:
+            clusters[-1][0].append(edit)
+            clusters[-1][1].extend(i for i in touching if i > clusters[-1][1][-1])
+        else:
+            clusters.append(([edit], touching))
+    for members, touched in clusters:
+        lo, hi = touched[0], touched[-1]
+        cur_start = min(members[0].start, starts[lo])
+        cur_end = max(max(e.end for e in members), ends[hi])
         start = earlier[lo].start - (starts[lo] - cur_start)
         end = earlier[hi].end + (cur_end - ends[hi])
-        after = current[cur_start : edit.start] + edit.after + current[edit.end : cur_end]
+        pieces, pos = [], cur_start
+        for e in members:
+            pieces.append(current[pos : e.start])
+            pieces.append(e.after)
+            pos = e.end
+        pieces.append(current[pos:cur_end])
         kinds: list[str] = []
-        for name in [earlier[i].kind for i in touching] + [edit.kind]:
+        for name in [earlier[i].kind for i in touched] + [e.kind for e in members]:
             for part in name.split("+"):
                 if part not in kinds:
                     kinds.append(part)
-        confidence = min([edit.confidence] + [earlier[i].confidence for i in touching])
-        result.append(Edit("+".join(kinds), start, end, original[start:end], after, confidence))
-        merged.update(touching)
-    result.extend(e for i, e in enumerate(earlier) if i not in merged)
-    return sorted(result, key=lambda e: (e.start, e.end))
+        confidence = min([e.confidence for e in members] + [earlier[i].confidence for i in touched])
+        merged.update(touched)
+        if original[start:end] != "".join(pieces):  # a later edit may undo an earlier one
+            result.append(((start, end, cur_start, 0),
+                           Edit("+".join(kinds), start, end, original[start:end], "".join(pieces), confidence)))
+    result.extend(((e.start, e.end, starts[i], 1), e) for i, e in enumerate(earlier) if i not in merged)
+    return [edit for _key, edit in sorted(result, key=lambda pair: pair[0])]
