@@ -78,22 +78,78 @@ static int is_reading(const char *list, const char *spelled, int toned)
     return 0;
 }
 
+/* Code points in s[a..b): every byte that is not a continuation byte starts
+ * one.  Eight bytes at a time: a continuation byte has bit 7 set and bit 6
+ * clear, and the per-byte 0/1 results are summed by one multiplication. */
+static size_t count_chars(const uint8_t *s, size_t a, size_t b)
+{
+    size_t count = 0;
+    while (a + 8 <= b) {
+        uint64_t w;
+        memcpy(&w, s + a, 8);
+        uint64_t cont = (w & ~(w << 1) & UINT64_C(0x8080808080808080)) >> 7;
+        count += 8 - (size_t)((cont * UINT64_C(0x0101010101010101)) >> 56);
+        a += 8;
+    }
+    for (; a < b; a++)
+        count += (s[a] & 0xC0) != 0x80;
+    return count;
+}
+
+/* The code point that ends just before s[i] (0 < i <= n). */
+static uint32_t decode_before(const uint8_t *s, size_t n, size_t i)
+{
+    size_t j = i - 1;
+    while (j > 0 && i - j < 4 && (s[j] & 0xC0) == 0x80)
+        j--;
+    size_t len;
+    uint32_t cp = tr_utf8_decode(s, n, j, &len);
+    return j + len == i ? cp : s[i - 1];
+}
+
+/* Count the occurrences of the characters marked in the bitmap, which covers
+ * the reading table's code points [lo, hi].  Those all take three or four
+ * bytes, so shorter characters are stepped over byte by byte. */
+static size_t count_marked(const uint8_t *s, size_t n, const uint8_t *bitmap, uint32_t lo,
+                           uint32_t hi)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] < 0xE0) {
+            i++;
+            continue;
+        }
+        size_t len;
+        uint32_t cp = tr_utf8_decode(s, n, i, &len);
+        if (cp >= lo && cp <= hi && (bitmap[(cp - lo) >> 3] >> ((cp - lo) & 7)) & 1)
+            count++;
+        i += len;
+    }
+    return count;
+}
+
+/* Only a "(" can start an annotation, so the scan jumps from one to the next
+ * with memchr and counts the code points in between eight bytes at a time. */
 int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t cap,
                         tr_annotation_stats *stats)
 {
-    size_t i = 0, chars = 0;
-    uint32_t prev = 0;
-    int have_prev = 0;
+    size_t pos = 0, chars = 0; /* chars: code points in s[0..pos) */
     memset(stats, 0, sizeof *stats);
-    /* One bit per code point of the annotated characters, for the count of
-     * their occurrences.  Allocated only once an annotation is found. */
+    if (tr_reading_count == 0)
+        return 0;
+    /* One bit per code point of the reading table's range, set for the
+     * annotated characters.  Allocated only once an annotation is found. */
     uint8_t *annotated = NULL;
-    const uint32_t bitmap_limit = 0x110000;
+    const uint32_t lo = tr_reading_cp[0], hi = tr_reading_cp[tr_reading_count - 1];
 
-    while (i < n) {
-        size_t len;
-        uint32_t cp = tr_utf8_decode(s, n, i, &len);
-        if (cp == '(' && have_prev) {
+    while (pos < n) {
+        const uint8_t *paren = memchr(s + pos, '(', n - pos);
+        if (!paren)
+            break;
+        size_t i = (size_t)(paren - s);
+        chars += count_chars(s, pos, i);
+        if (i > 0) {
+            uint32_t prev = decode_before(s, n, i);
             ptrdiff_t k = find_cp(tr_reading_cp, tr_reading_count, prev);
             char spelled[MAX_SPELLED + 1];
             int tone = 0;
@@ -120,30 +176,21 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
                         if (flags & TR_ANN_SPACE_AFTER) stats->toneless_spaced++;
                     }
                     if (!annotated) {
-                        annotated = calloc(bitmap_limit / 8, 1);
+                        annotated = calloc((hi - lo) / 8 + 1, 1);
                         if (!annotated) return -1;
                     }
-                    annotated[prev >> 3] |= (uint8_t)(1u << (prev & 7));
+                    annotated[(prev - lo) >> 3] |= (uint8_t)(1u << ((prev - lo) & 7));
                     chars += letters + 2;
-                    i = close + 1;
-                    prev = ')';
+                    pos = close + 1;
                     continue;
                 }
             }
         }
-        prev = cp;
-        have_prev = 1;
-        chars++;
-        i += len;
+        chars += 1;
+        pos = i + 1;
     }
     if (annotated) {
-        for (i = 0; i < n;) {
-            size_t len;
-            uint32_t cp = tr_utf8_decode(s, n, i, &len);
-            if (cp < bitmap_limit && (annotated[cp >> 3] >> (cp & 7)) & 1)
-                stats->occurrences++;
-            i += len;
-        }
+        stats->occurrences = count_marked(s, n, annotated, lo, hi);
         free(annotated);
     }
     return 0;

@@ -58,7 +58,8 @@ typedef struct {
 } tr_annotation_stats;
 
 /* Find every "(reading)" that directly follows a Han character of which it
- * is a valid pinyin reading.  Fills at most cap entries of out; returns -1 on
+ * is a valid pinyin reading.  s must be well-formed (surrogatepass) UTF-8,
+ * as Python produces; other bytes are read safely but may count differently.  Fills at most cap entries of out; returns -1 on
  * allocation failure, 0 otherwise.  stats->found may exceed cap: call again
  * with a larger buffer. */
 int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out,

@@ -8,9 +8,30 @@ from __future__ import annotations
 
 from ._speedups import ffi, lib  # ImportError here selects the Python backend
 
+# Buffers C fills completely before they are read: skip cffi's zeroing.
+_new_unzeroed = ffi.new_allocator(should_clear_after_alloc=False)
+
+# The last text encoded and its bytes: the pipeline scans a text and then
+# hands the same object to a stage, which would encode it again.  One entry,
+# replaced as a whole (so threads see a consistent pair), and dropped by
+# :func:`forget` when a repair ends so no large text outlives its call.
+_last: tuple[str, bytes] | None = None
+
 
 def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")
+    global _last
+    last = _last
+    if last is not None and last[0] is text:
+        return last[1]
+    data = text.encode("utf-8", "surrogatepass")
+    _last = (text, data)
+    return data
+
+
+def forget() -> None:
+    """Drop the cached encoding (the pipeline calls this after each run)."""
+    global _last
+    _last = None
 
 
 def scan_flags(text: str) -> int:
@@ -28,7 +49,7 @@ class AnnotationScan:
         data = _utf8(text)
         # Every annotation starts with "(", so this count bounds the buffer.
         cap = data.count(b"(")
-        buffer = ffi.new("tr_annotation[]", max(cap, 1))
+        buffer = _new_unzeroed("tr_annotation[]", max(cap, 1))
         stats = ffi.new("tr_annotation_stats *")
         if lib.tr_find_annotations(data, len(data), buffer, cap, stats) != 0:
             raise MemoryError("tr_find_annotations could not allocate its bitmap")
@@ -43,9 +64,10 @@ class AnnotationScan:
 
     def removed(self, eat_space: bool) -> str:
         data = self._data
-        out = ffi.new("uint8_t[]", max(len(data), 1))
+        out = _new_unzeroed("uint8_t[]", max(len(data), 1))
         size = lib.tr_remove_annotations(data, len(data), self._buffer, self._count, int(eat_space), out)
-        return ffi.unpack(ffi.cast("char *", out), size).decode("utf-8", "surrogatepass")
+        # Decode straight from the C buffer: no intermediate bytes copy.
+        return str(ffi.buffer(out, size), "utf-8", "surrogatepass")
 
 
 def scan_annotations(text: str) -> AnnotationScan:

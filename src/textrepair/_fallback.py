@@ -45,6 +45,13 @@ def scan_flags(text: str) -> int:
     return flags
 
 
+def forget() -> None:
+    """Twin of ``_cext.forget``, which drops its cached encoding; nothing to drop here.
+
+    >>> forget()
+    """
+
+
 # --- annotations.c ----------------------------------------------------------
 
 # At most 8 code points between the parentheses, none of them a parenthesis.

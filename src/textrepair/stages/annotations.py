@@ -29,6 +29,8 @@ from ..options import Options
 NAME = "annotations"
 NEEDS = HAS_PAREN
 KIND = "pinyin-annotation"
+#: Only removes text (see ``pipeline``): the scan flags need no refresh after it.
+DELETES_ONLY = True
 
 
 def is_converter_output(stats: tuple[int, int, int, int, int]) -> bool:
