@@ -20,6 +20,21 @@ static ptrdiff_t find_cp(const uint32_t *table, size_t count, uint32_t cp)
     return (lo < count && table[lo] == cp) ? (ptrdiff_t)lo : -1;
 }
 
+/* Index of cp in the reading table, or -1: the block index narrows the
+ * search to at most 256 entries, and a full block is indexed directly. */
+static ptrdiff_t find_reading(uint32_t cp)
+{
+    uint32_t block = cp >> 8;
+    if (block < tr_reading_block_base || block - tr_reading_block_base >= tr_reading_block_count)
+        return -1;
+    size_t first = tr_reading_block[block - tr_reading_block_base];
+    size_t end = tr_reading_block[block - tr_reading_block_base + 1];
+    if (end - first == 256)
+        return (ptrdiff_t)(first + (cp & 0xFF));
+    ptrdiff_t k = find_cp(tr_reading_cp + first, end - first, cp);
+    return k < 0 ? -1 : (ptrdiff_t)first + k;
+}
+
 /* Spell the parenthesised text s[i..] in numbered form ("shu4").  Returns the
  * byte index of ')' or 0 when the text is not a pinyin syllable. */
 static size_t spell(const uint8_t *s, size_t n, size_t i, char *out, int *tone_out,
@@ -29,7 +44,7 @@ static size_t spell(const uint8_t *s, size_t n, size_t i, char *out, int *tone_o
     int tone = 0;
     while (i < n && s[i] != ')') {
         size_t len;
-        uint32_t cp = tr_utf8_decode(s, n, i, &len);
+        uint32_t cp = tr_utf8_decode_inline(s, n, i, &len);
         if (++letters > MAX_LETTERS)
             return 0;
         if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) {
@@ -103,13 +118,13 @@ static uint32_t decode_before(const uint8_t *s, size_t n, size_t i)
     while (j > 0 && i - j < 4 && (s[j] & 0xC0) == 0x80)
         j--;
     size_t len;
-    uint32_t cp = tr_utf8_decode(s, n, j, &len);
+    uint32_t cp = tr_utf8_decode_inline(s, n, j, &len);
     return j + len == i ? cp : s[i - 1];
 }
 
 /* Count the occurrences of the characters marked in the bitmap, which covers
- * the reading table's code points [lo, hi].  Those all take three or four
- * bytes, so shorter characters are stepped over byte by byte. */
+ * the code points [lo, hi].  Those are all in the reading table, so take
+ * three or four bytes: shorter characters are stepped over byte by byte. */
 static size_t count_marked(const uint8_t *s, size_t n, const uint8_t *bitmap, uint32_t lo,
                            uint32_t hi)
 {
@@ -119,11 +134,18 @@ static size_t count_marked(const uint8_t *s, size_t n, const uint8_t *bitmap, ui
             i++;
             continue;
         }
-        size_t len;
-        uint32_t cp = tr_utf8_decode(s, n, i, &len);
+        uint32_t cp;
+        if (s[i] < 0xF0 && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            /* the common case, decoded here rather than by a call */
+            cp = ((uint32_t)(s[i] & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+            i += 3;
+        } else {
+            size_t len;
+            cp = tr_utf8_decode_inline(s, n, i, &len);
+            i += len;
+        }
         if (cp >= lo && cp <= hi && (bitmap[(cp - lo) >> 3] >> ((cp - lo) & 7)) & 1)
             count++;
-        i += len;
     }
     return count;
 }
@@ -137,10 +159,8 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
     memset(stats, 0, sizeof *stats);
     if (tr_reading_count == 0)
         return 0;
-    /* One bit per code point of the reading table's range, set for the
-     * annotated characters.  Allocated only once an annotation is found. */
-    uint8_t *annotated = NULL;
-    const uint32_t lo = tr_reading_cp[0], hi = tr_reading_cp[tr_reading_count - 1];
+    const uint32_t lo = tr_reading_cp[0];
+    uint32_t lo_han = UINT32_MAX, hi_han = 0; /* range of the annotated characters */
 
     while (pos < n) {
         const uint8_t *paren = memchr(s + pos, '(', n - pos);
@@ -148,9 +168,9 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
             break;
         size_t i = (size_t)(paren - s);
         chars += count_chars(s, pos, i);
-        if (i > 0) {
-            uint32_t prev = decode_before(s, n, i);
-            ptrdiff_t k = find_cp(tr_reading_cp, tr_reading_count, prev);
+        uint32_t prev = i > 0 ? decode_before(s, n, i) : 0;
+        if (prev >= lo) { /* every reading is of a code point >= lo */
+            ptrdiff_t k = find_reading(prev);
             char spelled[MAX_SPELLED + 1];
             int tone = 0;
             size_t letters = 0;
@@ -175,11 +195,8 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
                         stats->toneless++;
                         if (flags & TR_ANN_SPACE_AFTER) stats->toneless_spaced++;
                     }
-                    if (!annotated) {
-                        annotated = calloc((hi - lo) / 8 + 1, 1);
-                        if (!annotated) return -1;
-                    }
-                    annotated[(prev - lo) >> 3] |= (uint8_t)(1u << ((prev - lo) & 7));
+                    if (prev < lo_han) lo_han = prev;
+                    if (prev > hi_han) hi_han = prev;
                     chars += letters + 2;
                     pos = close + 1;
                     continue;
@@ -189,10 +206,18 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
         chars += 1;
         pos = i + 1;
     }
-    if (annotated) {
-        stats->occurrences = count_marked(s, n, annotated, lo, hi);
-        free(annotated);
+    if (stats->found == 0 || stats->found > cap)
+        return 0;
+    /* One bit per code point in [lo_han, hi_han], set for the annotated ones. */
+    uint8_t *annotated = calloc((hi_han - lo_han) / 8 + 1, 1);
+    if (!annotated)
+        return -1;
+    for (size_t k = 0; k < stats->found; k++) {
+        uint32_t d = out[k].han - lo_han;
+        annotated[d >> 3] |= (uint8_t)(1u << (d & 7));
     }
+    stats->occurrences = count_marked(s, n, annotated, lo_han, hi_han);
+    free(annotated);
     return 0;
 }
 

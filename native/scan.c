@@ -108,7 +108,7 @@ uint32_t tr_scan_flags(const uint8_t *s, size_t n)
         }
         /* DECODE, or a malformed sequence: decode as the twin's decoder does. */
         size_t len;
-        uint32_t cp = tr_utf8_decode(s, n, i, &len);
+        uint32_t cp = tr_utf8_decode_inline(s, n, i, &len);
         flags |= classify(cp);
         i += len;
     }

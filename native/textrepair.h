@@ -59,9 +59,10 @@ typedef struct {
 
 /* Find every "(reading)" that directly follows a Han character of which it
  * is a valid pinyin reading.  s must be well-formed (surrogatepass) UTF-8,
- * as Python produces; other bytes are read safely but may count differently.  Fills at most cap entries of out; returns -1 on
- * allocation failure, 0 otherwise.  stats->found may exceed cap: call again
- * with a larger buffer. */
+ * as Python produces; other bytes are read safely but may count differently.
+ * Fills at most cap entries of out; returns -1 on allocation failure, 0
+ * otherwise.  stats->found may exceed cap: then stats->occurrences is left 0,
+ * so call again with a buffer of stats->found entries. */
 int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out,
                         size_t cap, tr_annotation_stats *stats);
 
@@ -79,6 +80,9 @@ extern const size_t tr_reading_count;
 extern const uint32_t tr_reading_cp[];     /* sorted code points */
 extern const uint32_t tr_reading_info[];   /* offset << 1 | traditional */
 extern const char tr_reading_text[];       /* "shu4,shu3,shuo4\0..." */
+extern const uint32_t tr_reading_block_base;  /* first 256-code-point block */
+extern const size_t tr_reading_block_count;
+extern const uint32_t tr_reading_block[];  /* index where each block starts, + end */
 extern const size_t tr_letter_count;
 extern const uint32_t tr_letter_cp[];      /* sorted code points */
 extern const char tr_letter_base[];        /* 'a'.. or 0 for a bare mark */
@@ -86,7 +90,36 @@ extern const uint8_t tr_letter_tone[];
 
 /* ---- utf8.c: shared helpers ------------------------------------------- */
 /* Decode the code point at s[i] (i < n); *len receives its byte length.
- * Bytes that do not start a valid sequence decode as themselves, length 1. */
+ * Bytes that do not start a valid sequence decode as themselves, length 1.
+ * The scanners' hot loops use the inline copy below; utf8.c exports it. */
 uint32_t tr_utf8_decode(const uint8_t *s, size_t n, size_t i, size_t *len);
+
+static inline uint32_t tr_utf8_decode_inline(const uint8_t *s, size_t n, size_t i, size_t *len)
+{
+    uint8_t b = s[i];
+    if (b < 0x80) {
+        *len = 1;
+        return b;
+    }
+    /* surrogatepass text is otherwise valid UTF-8; stay safe on anything. */
+    if (b >= 0xC2 && b < 0xE0 && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+        *len = 2;
+        return ((uint32_t)(b & 0x1F) << 6) | (s[i + 1] & 0x3F);
+    }
+    if (b >= 0xE0 && b < 0xF0 && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 &&
+        (s[i + 2] & 0xC0) == 0x80) {
+        *len = 3;
+        return ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
+               (s[i + 2] & 0x3F);
+    }
+    if (b >= 0xF0 && b < 0xF5 && i + 3 < n && (s[i + 1] & 0xC0) == 0x80 &&
+        (s[i + 2] & 0xC0) == 0x80 && (s[i + 3] & 0xC0) == 0x80) {
+        *len = 4;
+        return ((uint32_t)(b & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
+               ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+    }
+    *len = 1;
+    return b;
+}
 
 #endif /* TEXTREPAIR_H */

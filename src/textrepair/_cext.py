@@ -47,11 +47,12 @@ class AnnotationScan:
 
     def __init__(self, text: str) -> None:
         data = _utf8(text)
-        # Every annotation starts with "(", so this count bounds the buffer.
-        cap = data.count(b"(")
+        # Every annotation has its own "(" and ")", so either count bounds
+        # the buffer (and a text without one of them needs no scan).
+        cap = min(data.count(b"("), data.count(b")"))
         buffer = _new_unzeroed("tr_annotation[]", max(cap, 1))
         stats = ffi.new("tr_annotation_stats *")
-        if lib.tr_find_annotations(data, len(data), buffer, cap, stats) != 0:
+        if cap and lib.tr_find_annotations(data, len(data), buffer, cap, stats) != 0:
             raise MemoryError("tr_find_annotations could not allocate its bitmap")
         self._data = data
         self._buffer = buffer

@@ -73,9 +73,10 @@ def forget() -> None:
 
 # --- annotations.c ----------------------------------------------------------
 
-# At most 8 code points between the parentheses, none of them a parenthesis,
-# right after the character they annotate (which a match at 0 lacks).
-_PARENS = re.compile(r"(.)\(([^()]{1,8})\)", re.S)
+# At most 8 code points between the parentheses, none of them a parenthesis.
+# (The pattern starts with its literal "(" so the regex engine can jump to
+# candidates; the annotated character is read outside it.)
+_PARENS = re.compile(r"\(([^()]{1,8})\)")
 
 
 def _judge(table, han: str, syllable: str) -> int:
@@ -111,17 +112,21 @@ class AnnotationScan:
         # Converter pages repeat the same few annotations: judge each once.
         verdicts: dict[str, int] = {}
         matches = []
-        for m in _PARENS.finditer(text):
-            key = m.group()
+        # Every annotation ends with ")": without one there is nothing to find.
+        found = _PARENS.finditer(text) if ")" in text else ()
+        for m in found:
+            start, end = m.span()
+            if start == 0:
+                continue
+            key = text[start - 1 : end]
             flags = verdicts.get(key)
             if flags is None:
-                flags = verdicts[key] = _judge(table, m.group(1), m.group(2))
+                flags = verdicts[key] = _judge(table, key[0], m.group(1))
             if flags < 0:
                 continue
-            end = m.end()
             if text.startswith(" ", end):
                 flags |= F.ANN_SPACE_AFTER
-            matches.append((m.start() + 1, end, ord(key[0]), flags))
+            matches.append((start, end, ord(key[0]), flags))
         toned = sum(1 for m in matches if m[3] & F.ANN_TONED)
         traditional = sum(1 for m in matches if m[3] & F.ANN_TRAD)
         toneless_spaced = sum(1 for m in matches if m[3] & (F.ANN_TONED | F.ANN_SPACE_AFTER) == F.ANN_SPACE_AFTER)
