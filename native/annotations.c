@@ -150,8 +150,13 @@ static size_t count_marked(const uint8_t *s, size_t n, const uint8_t *bitmap, ui
     return count;
 }
 
-/* Only a "(" can start an annotation, so the scan jumps from one to the next
- * with memchr and counts the code points in between eight bytes at a time. */
+/* An annotation is "(", at most MAX_LETTERS code points of at most 4 bytes
+ * each, and the first ")" after them; so each ")" has one candidate, the last
+ * "(" at most MAX_REACH bytes before it.  The scan jumps from ")" to ")" with
+ * memchr (a text of "(" alone costs one memchr, a text of ")" one byte each)
+ * and counts the code points in between eight bytes at a time. */
+#define MAX_REACH (1 + 4 * MAX_LETTERS)
+
 int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t cap,
                         tr_annotation_stats *stats)
 {
@@ -163,11 +168,22 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
     uint32_t lo_han = UINT32_MAX, hi_han = 0; /* range of the annotated characters */
 
     while (pos < n) {
-        const uint8_t *paren = memchr(s + pos, '(', n - pos);
-        if (!paren)
+        const uint8_t *close_p = memchr(s + pos, ')', n - pos);
+        if (!close_p)
             break;
-        size_t i = (size_t)(paren - s);
+        size_t close_at = (size_t)(close_p - s);
+        size_t floor = close_at - pos > MAX_REACH ? close_at - MAX_REACH : pos;
+        size_t j = close_at;
+        while (j > floor && s[j - 1] != '(')
+            j--;
+        if (j == floor) { /* no "(" can pair with this ")": step past it */
+            chars += count_chars(s, pos, close_at + 1);
+            pos = close_at + 1;
+            continue;
+        }
+        size_t i = j - 1; /* the candidate "(" */
         chars += count_chars(s, pos, i);
+        pos = i;
         uint32_t prev = i > 0 ? decode_before(s, n, i) : 0;
         if (prev >= lo) { /* every reading is of a code point >= lo */
             ptrdiff_t k = find_reading(prev);

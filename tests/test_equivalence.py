@@ -64,3 +64,16 @@ def test_flag_constants_match_header():
     assert names
     for name in names:
         assert getattr(lib, "TR_" + name) == getattr(_flags, name), name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["數(shù)" * 1000, "關(guan) " * 700 + "(", "(" * 5000 + "數(shù)", ")" * 3000 + "數(shù)" * 3, "()" * 2000],
+    ids=["dense-toned", "dense-spaced", "open-parens", "close-parens", "empty-pairs"],
+)
+def test_scan_annotations_dense_and_hostile(text):
+    # Denser than the C wrapper's first buffer guess (one per 16 bytes), and
+    # long runs of parentheses that the C scan skips with memchr.
+    c, py = _cext.scan_annotations(text), _fallback.scan_annotations(text)
+    _cext.forget()
+    assert (c.stats, c.matches(), c.removed(True)) == (py.stats, py.matches(), py.removed(True))

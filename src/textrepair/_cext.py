@@ -47,13 +47,20 @@ class AnnotationScan:
 
     def __init__(self, text: str) -> None:
         data = _utf8(text)
-        # Every annotation has its own "(" and ")", so either count bounds
-        # the buffer (and a text without one of them needs no scan).
-        cap = min(data.count(b"("), data.count(b")"))
-        buffer = _new_unzeroed("tr_annotation[]", max(cap, 1))
+        # An annotation takes at least 4 bytes ("字(a)" and more), so this
+        # guess holds the densest converter pages; a denser text is scanned
+        # again with a buffer of the exact size.  (Counting "(" first would
+        # cost a pass over every text.)
+        cap = len(data) // 16 + 16
+        buffer = _new_unzeroed("tr_annotation[]", cap)
         stats = ffi.new("tr_annotation_stats *")
-        if cap and lib.tr_find_annotations(data, len(data), buffer, cap, stats) != 0:
+        if lib.tr_find_annotations(data, len(data), buffer, cap, stats) != 0:
             raise MemoryError("tr_find_annotations could not allocate its bitmap")
+        if stats.found > cap:
+            cap = stats.found
+            buffer = _new_unzeroed("tr_annotation[]", cap)
+            if lib.tr_find_annotations(data, len(data), buffer, cap, stats) != 0:
+                raise MemoryError("tr_find_annotations could not allocate its bitmap")
         self._data = data
         self._buffer = buffer
         self._count = stats.found
