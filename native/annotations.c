@@ -43,15 +43,16 @@ static size_t spell(const uint8_t *s, size_t n, size_t i, char *out, int *tone_o
     size_t len_out = 0, letters = 0;
     int tone = 0;
     while (i < n && s[i] != ')') {
-        size_t len;
-        uint32_t cp = tr_utf8_decode_inline(s, n, i, &len);
+        size_t len = 1;
+        uint32_t cp = s[i] < 0x80 ? s[i] : tr_utf8_decode_inline(s, n, i, &len);
         if (++letters > MAX_LETTERS)
             return 0;
         if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) {
             if (len_out >= MAX_SPELLED) return 0;
             out[len_out++] = (char)(cp | 0x20);
         } else {
-            ptrdiff_t k = find_cp(tr_letter_cp, tr_letter_count, cp);
+            ptrdiff_t k = cp < tr_letter_low_count ? (ptrdiff_t)tr_letter_low[cp] - 1
+                                                   : find_cp(tr_letter_cp, tr_letter_count, cp);
             if (k < 0) return 0;
             if (tr_letter_base[k]) {
                 if (len_out >= MAX_SPELLED) return 0;
@@ -114,6 +115,9 @@ static size_t count_chars(const uint8_t *s, size_t a, size_t b)
 /* The code point that ends just before s[i] (0 < i <= n). */
 static uint32_t decode_before(const uint8_t *s, size_t n, size_t i)
 {
+    /* The usual case, a three-byte character, decoded here. */
+    if (i >= 3 && (s[i - 3] & 0xF0) == 0xE0 && (s[i - 2] & 0xC0) == 0x80 && (s[i - 1] & 0xC0) == 0x80)
+        return ((uint32_t)(s[i - 3] & 0x0F) << 12) | ((uint32_t)(s[i - 2] & 0x3F) << 6) | (s[i - 1] & 0x3F);
     size_t j = i - 1;
     while (j > 0 && i - j < 4 && (s[j] & 0xC0) == 0x80)
         j--;

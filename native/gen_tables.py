@@ -55,6 +55,25 @@ def _blocks(cps: list[int]) -> tuple[int, list[int]]:
     return base, starts
 
 
+#: Letters below this code point (all but combining marks and a few rare
+#: forms) are found by direct index rather than binary search.
+LETTER_LOW = 0x200
+
+
+def _letter_low(cps: list[int]) -> list[int]:
+    """For each code point below LETTER_LOW: 1 + its index among the sorted
+    letters, or 0 when it is not a letter.
+
+    >>> _letter_low([0x61, 0xE0])[0xE0], _letter_low([0x61, 0xE0])[0x62]
+    (2, 0)
+    """
+    low = [0] * LETTER_LOW
+    for k, cp in enumerate(cps):
+        if cp < LETTER_LOW:
+            low[cp] = k + 1
+    return low
+
+
 def render(path: Path = DATA) -> str:
     letters, readings = parse(path)
     text_parts, info = [], []
@@ -80,6 +99,8 @@ def render(path: Path = DATA) -> str:
         + _array("uint32_t", "tr_letter_cp", [str(cp) for cp, _, _ in letters])
         + _array("char", "tr_letter_base", [str(ord(base)) if base else "0" for _, base, _ in letters])
         + _array("uint8_t", "tr_letter_tone", [str(tone) for _, _, tone in letters])
+        + f"const size_t tr_letter_low_count = {LETTER_LOW};\n"
+        + _array("uint8_t", "tr_letter_low", [str(i) for i in _letter_low([cp for cp, _, _ in letters])])
     )
 
 

@@ -87,6 +87,8 @@ extern const size_t tr_letter_count;
 extern const uint32_t tr_letter_cp[];      /* sorted code points */
 extern const char tr_letter_base[];        /* 'a'.. or 0 for a bare mark */
 extern const uint8_t tr_letter_tone[];
+extern const size_t tr_letter_low_count;
+extern const uint8_t tr_letter_low[];      /* below low_count: 1 + index, or 0 */
 
 /* ---- utf8.c: shared helpers ------------------------------------------- */
 /* Decode the code point at s[i] (i < n); *len receives its byte length.
