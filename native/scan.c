@@ -36,6 +36,16 @@ static uint32_t classify(uint32_t cp)
     return 0;
 }
 
+/* The flag of each ASCII byte (classify on 0..0x7F, spelled out). */
+#define INV TR_HAS_INVISIBLE
+static const uint16_t ascii_flags[128] = {
+    INV, INV, INV, INV, INV, INV, INV, INV, INV, TR_HAS_TAB, 0, INV, INV, TR_HAS_CR, INV, INV,
+    INV, INV, INV, INV, INV, INV, INV, INV, INV, INV, INV, INV, INV, INV, INV, INV,
+    ['&'] = TR_HAS_AMP, ['('] = TR_HAS_PAREN, ['<'] = TR_HAS_LT, ['?'] = TR_HAS_QMARK,
+    [0x7F] = INV,
+};
+#undef INV
+
 /* What the scanner does on each byte value. */
 enum {
     CLEAN = 0,   /* a clean ASCII byte */
@@ -88,7 +98,7 @@ uint32_t tr_scan_flags(const uint8_t *s, size_t n)
             i += 1;
             continue;
         case ASCII:
-            flags |= classify(b);
+            flags |= ascii_flags[b];
             i += 1;
             continue;
         case SKIP3:
@@ -104,6 +114,22 @@ uint32_t tr_scan_flags(const uint8_t *s, size_t n)
             }
             break;
         default:
+            /* Leads whose characters are mostly clean or already flagged,
+             * skipped without decoding when well formed:
+             * U+3001..U+3FFF (only U+3000 has a flag; 。、「」 are here),
+             * U+2080..U+2FFF (no flags), U+00C0..U+00FF once HAS_LATIN1 is
+             * set, U+FF00..U+FF7F once HAS_FULLWIDTH is set (，：is here). */
+            if (b >= 0xE2 && b <= 0xEF && i + 2 < n && is_cont(s[i + 1]) && is_cont(s[i + 2])) {
+                uint8_t c = s[i + 1];
+                if ((b == 0xE3 && !(c == 0x80 && s[i + 2] == 0x80)) || (b == 0xE2 && c >= 0x82) ||
+                    (b == 0xEF && (c == 0xBC || c == 0xBD) && (flags & TR_HAS_FULLWIDTH))) {
+                    i += 3;
+                    continue;
+                }
+            } else if (b == 0xC3 && (flags & TR_HAS_LATIN1) && i + 1 < n && is_cont(s[i + 1])) {
+                i += 2;
+                continue;
+            }
             break;
         }
         /* DECODE, or a malformed sequence: decode as the twin's decoder does. */
