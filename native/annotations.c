@@ -169,7 +169,6 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
     if (tr_reading_count == 0)
         return 0;
     const uint32_t lo = tr_reading_cp[0];
-    uint32_t lo_han = UINT32_MAX, hi_han = 0; /* range of the annotated characters */
 
     while (pos < n) {
         const uint8_t *close_p = memchr(s + pos, ')', n - pos);
@@ -215,8 +214,6 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
                         stats->toneless++;
                         if (flags & TR_ANN_SPACE_AFTER) stats->toneless_spaced++;
                     }
-                    if (prev < lo_han) lo_han = prev;
-                    if (prev > hi_han) hi_han = prev;
                     chars += letters + 2;
                     pos = close + 1;
                     continue;
@@ -226,19 +223,29 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
         chars += 1;
         pos = i + 1;
     }
-    if (stats->found == 0 || stats->found > cap)
+    return 0;
+}
+
+size_t tr_count_annotated(const uint8_t *s, size_t n, const tr_annotation *found, size_t count)
+{
+    if (count == 0)
         return 0;
+    uint32_t lo_han = UINT32_MAX, hi_han = 0; /* range of the annotated characters */
+    for (size_t k = 0; k < count; k++) {
+        if (found[k].han < lo_han) lo_han = found[k].han;
+        if (found[k].han > hi_han) hi_han = found[k].han;
+    }
     /* One bit per code point in [lo_han, hi_han], set for the annotated ones. */
     uint8_t *annotated = calloc((hi_han - lo_han) / 8 + 1, 1);
     if (!annotated)
-        return -1;
-    for (size_t k = 0; k < stats->found; k++) {
-        uint32_t d = out[k].han - lo_han;
+        return (size_t)-1;
+    for (size_t k = 0; k < count; k++) {
+        uint32_t d = found[k].han - lo_han;
         annotated[d >> 3] |= (uint8_t)(1u << (d & 7));
     }
-    stats->occurrences = count_marked(s, n, annotated, lo_han, hi_han);
+    size_t occurrences = count_marked(s, n, annotated, lo_han, hi_han);
     free(annotated);
-    return 0;
+    return occurrences;
 }
 
 size_t tr_remove_annotations(const uint8_t *s, size_t n, const tr_annotation *found,

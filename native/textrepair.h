@@ -53,18 +53,21 @@ typedef struct {
     size_t traditional;       /* of which follow a traditional-only form */
     size_t toneless;          /* of which carry no tone mark */
     size_t toneless_spaced;   /* of which are toneless and followed by ' ' */
-    size_t occurrences;       /* occurrences of the annotated characters,
-                                 annotated or not, in the whole text */
 } tr_annotation_stats;
 
 /* Find every "(reading)" that directly follows a Han character of which it
  * is a valid pinyin reading.  s must be well-formed (surrogatepass) UTF-8,
  * as Python produces; other bytes are read safely but may count differently.
- * Fills at most cap entries of out; returns -1 on allocation failure, 0
- * otherwise.  stats->found may exceed cap: then stats->occurrences is left 0,
- * so call again with a buffer of stats->found entries. */
+ * Fills at most cap entries of out and returns 0.  stats->found may exceed
+ * cap: call again with a buffer of stats->found entries. */
 int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out,
                         size_t cap, tr_annotation_stats *stats);
+
+/* Occurrences in s of the characters the count annotations in found (as
+ * tr_find_annotations filled them) annotate, annotated or not (a pass over s, so callers ask only when the
+ * answer matters).  Returns (size_t)-1 on allocation failure. */
+size_t tr_count_annotated(const uint8_t *s, size_t n, const tr_annotation *found,
+                          size_t count);
 
 /* Copy s to out without the annotations (and the space after each one that
  * has TR_ANN_SPACE_AFTER when eat_space is non-zero).  out must hold n

@@ -32,6 +32,7 @@ def test_scan_flags(text):
 def test_scan_annotations(text, eat_space):
     c, py = _cext.scan_annotations(text), _fallback.scan_annotations(text)
     assert c.stats == py.stats
+    assert c.occurrences() == py.occurrences()
     assert c.matches() == py.matches()
     assert c.removed(eat_space) == py.removed(eat_space)
 
@@ -41,7 +42,8 @@ def test_seeds_agree(path):
     text = path.read_text(encoding="utf-8")
     assert _cext.scan_flags(text) == _fallback.scan_flags(text)
     c, py = _cext.scan_annotations(text), _fallback.scan_annotations(text)
-    assert (c.stats, c.matches(), c.removed(True)) == (py.stats, py.matches(), py.removed(True))
+    assert (c.stats, c.occurrences(), c.matches(), c.removed(True)) == (
+        py.stats, py.occurrences(), py.matches(), py.removed(True))
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
@@ -76,4 +78,5 @@ def test_scan_annotations_dense_and_hostile(text):
     # long runs of parentheses that the C scan skips with memchr.
     c, py = _cext.scan_annotations(text), _fallback.scan_annotations(text)
     _cext.forget()
-    assert (c.stats, c.matches(), c.removed(True)) == (py.stats, py.matches(), py.removed(True))
+    assert (c.stats, c.occurrences(), c.matches(), c.removed(True)) == (
+        py.stats, py.occurrences(), py.matches(), py.removed(True))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from ._speedups import ffi, lib  # ImportError here selects the Python backend
 
+_SIZE_MAX = (1 << (8 * ffi.sizeof("size_t"))) - 1  # (size_t)-1: C's allocation failure
+
 # Buffers C fills completely before they are read: skip cffi's zeroing.
 _new_unzeroed = ffi.new_allocator(should_clear_after_alloc=False)
 
@@ -54,17 +56,21 @@ class AnnotationScan:
         cap = len(data) // 16 + 16
         buffer = _new_unzeroed("tr_annotation[]", cap)
         stats = ffi.new("tr_annotation_stats *")
-        if lib.tr_find_annotations(data, len(data), buffer, cap, stats) != 0:
-            raise MemoryError("tr_find_annotations could not allocate its bitmap")
+        lib.tr_find_annotations(data, len(data), buffer, cap, stats)
         if stats.found > cap:
             cap = stats.found
             buffer = _new_unzeroed("tr_annotation[]", cap)
-            if lib.tr_find_annotations(data, len(data), buffer, cap, stats) != 0:
-                raise MemoryError("tr_find_annotations could not allocate its bitmap")
+            lib.tr_find_annotations(data, len(data), buffer, cap, stats)
         self._data = data
         self._buffer = buffer
         self._count = stats.found
-        self.stats = (stats.found, stats.traditional, stats.toneless, stats.toneless_spaced, stats.occurrences)
+        self.stats = (stats.found, stats.traditional, stats.toneless, stats.toneless_spaced)
+
+    def occurrences(self) -> int:
+        count = lib.tr_count_annotated(self._data, len(self._data), self._buffer, self._count)
+        if count == _SIZE_MAX:
+            raise MemoryError("tr_count_annotated could not allocate its bitmap")
+        return count
 
     def matches(self) -> list[tuple[int, int, int, int]]:
         b = self._buffer

@@ -100,9 +100,11 @@ def _judge(table, han: str, syllable: str) -> int:
 class AnnotationScan:
     """The annotations found in one text (see ``tr_find_annotations``).
 
-    ``stats`` is ``(found, traditional, toneless, toneless_spaced,
-    occurrences)``; ``matches()`` lists ``(start, end, han, flags)`` with
-    offsets in code points; ``removed(eat_space)`` is the text without them.
+    ``stats`` is ``(found, traditional, toneless, toneless_spaced)``;
+    ``occurrences()`` counts the annotated characters in the whole text,
+    annotated or not (``tr_count_annotated``: a pass over the text, so it is
+    taken only on demand); ``matches()`` lists ``(start, end, han, flags)``
+    with offsets in code points; ``removed(eat_space)`` is the text without them.
     """
 
     __slots__ = ("_text", "_matches", "stats")
@@ -130,10 +132,13 @@ class AnnotationScan:
         toned = sum(1 for m in matches if m[3] & F.ANN_TONED)
         traditional = sum(1 for m in matches if m[3] & F.ANN_TRAD)
         toneless_spaced = sum(1 for m in matches if m[3] & (F.ANN_TONED | F.ANN_SPACE_AFTER) == F.ANN_SPACE_AFTER)
-        occurrences = sum(text.count(chr(cp)) for cp in {m[2] for m in matches})
         self._text = text
         self._matches = matches
-        self.stats = (len(matches), traditional, len(matches) - toned, toneless_spaced, occurrences)
+        self.stats = (len(matches), traditional, len(matches) - toned, toneless_spaced)
+
+    def occurrences(self) -> int:
+        text = self._text
+        return sum(text.count(chr(cp)) for cp in {m[2] for m in self._matches})
 
     def matches(self) -> list[tuple[int, int, int, int]]:
         return list(self._matches)
