@@ -266,6 +266,20 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
 
 
+def summary_table(groups: list[dict]) -> list[str]:
+    """One line per corpus: repair() under each backend against ftfy and the round trip."""
+    lines = ["| corpus | `repair()` C | `repair()` Python | ftfy | round trip | C × ftfy | C ÷ round trip "
+             "| Python × ftfy |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for g in groups:
+        r = g["results"]
+        c, py = r.get("repair[c]", {}), r.get("repair[python]", {})
+        lines.append(
+            f"| {g['name']} | {_fmt(c.get('mb_per_s'))} | {_fmt(py.get('mb_per_s'))} | "
+            f"{_fmt(r.get('ftfy.fix_text', {}).get('mb_per_s'))} | {_fmt(r['utf8 round trip']['mb_per_s'])} | "
+            f"{_fmt(c.get('x_ftfy'))} | {_fmt(c.get('x_roundtrip'), 2)} | {_fmt(py.get('x_ftfy'))} |")
+    return lines
+
+
 def render(report: dict) -> str:
     """The markdown summary."""
     meta = report["meta"]
@@ -278,6 +292,10 @@ def render(report: dict) -> str:
         "",
         "MB/s of UTF-8 input, median of interleaved rounds; × ftfy and ÷ round trip are against",
         "`ftfy.fix_text` and `s.encode('utf-8').decode('utf-8')` on the same documents in the same run.",
+        "",
+        *summary_table(report["groups"]),
+        "",
+        "Every contestant, each stage alone included:",
         "",
         "| corpus | MB | contestant | MB/s | × ftfy | ÷ round trip | rounds |",
         "|---|---:|---|---:|---:|---:|---:|",

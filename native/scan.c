@@ -118,11 +118,13 @@ uint32_t tr_scan_flags(const uint8_t *s, size_t n)
              * skipped without decoding when well formed:
              * U+3001..U+3FFF (only U+3000 has a flag; 。、「」 are here),
              * U+2080..U+2FFF (no flags), U+00C0..U+00FF once HAS_LATIN1 is
-             * set, U+FF00..U+FF7F once HAS_FULLWIDTH is set (，：is here). */
+             * set, U+FF00..U+FF7F once HAS_FULLWIDTH is set (，：is here),
+             * U+E000..U+F8FF once HAS_PUA is set. */
             if (b >= 0xE2 && b <= 0xEF && i + 2 < n && is_cont(s[i + 1]) && is_cont(s[i + 2])) {
                 uint8_t c = s[i + 1];
                 if ((b == 0xE3 && !(c == 0x80 && s[i + 2] == 0x80)) || (b == 0xE2 && c >= 0x82) ||
-                    (b == 0xEF && (c == 0xBC || c == 0xBD) && (flags & TR_HAS_FULLWIDTH))) {
+                    (b == 0xEF && (c == 0xBC || c == 0xBD) && (flags & TR_HAS_FULLWIDTH)) ||
+                    ((b == 0xEE || (b == 0xEF && c <= 0xA3)) && (flags & TR_HAS_PUA))) {
                     i += 3;
                     continue;
                 }
