@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ sits at the root
 
 pytestmark = pytest.mark.single_backend
 
