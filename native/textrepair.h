@@ -53,16 +53,21 @@ typedef struct {
     size_t traditional;       /* of which follow a traditional-only form */
     size_t toneless;          /* of which carry no tone mark */
     size_t toneless_spaced;   /* of which are toneless and followed by ' ' */
-    size_t occurrences;       /* occurrences of the annotated characters,
-                                 annotated or not, in the whole text */
 } tr_annotation_stats;
 
 /* Find every "(reading)" that directly follows a Han character of which it
- * is a valid pinyin reading.  Fills at most cap entries of out; returns -1 on
- * allocation failure, 0 otherwise.  stats->found may exceed cap: call again
- * with a larger buffer. */
+ * is a valid pinyin reading.  s must be well-formed (surrogatepass) UTF-8,
+ * as Python produces; other bytes are read safely but may count differently.
+ * Fills at most cap entries of out and returns 0.  stats->found may exceed
+ * cap: call again with a buffer of stats->found entries. */
 int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out,
                         size_t cap, tr_annotation_stats *stats);
+
+/* Occurrences in s of the characters the count annotations in found (as
+ * tr_find_annotations filled them) annotate, annotated or not (a pass over s, so callers ask only when the
+ * answer matters).  Returns (size_t)-1 on allocation failure. */
+size_t tr_count_annotated(const uint8_t *s, size_t n, const tr_annotation *found,
+                          size_t count);
 
 /* Copy s to out without the annotations (and the space after each one that
  * has TR_ANN_SPACE_AFTER when eat_space is non-zero).  out must hold n
@@ -78,14 +83,48 @@ extern const size_t tr_reading_count;
 extern const uint32_t tr_reading_cp[];     /* sorted code points */
 extern const uint32_t tr_reading_info[];   /* offset << 1 | traditional */
 extern const char tr_reading_text[];       /* "shu4,shu3,shuo4\0..." */
+extern const uint32_t tr_reading_block_base;  /* first 256-code-point block */
+extern const size_t tr_reading_block_count;
+extern const uint32_t tr_reading_block[];  /* index where each block starts, + end */
 extern const size_t tr_letter_count;
 extern const uint32_t tr_letter_cp[];      /* sorted code points */
 extern const char tr_letter_base[];        /* 'a'.. or 0 for a bare mark */
 extern const uint8_t tr_letter_tone[];
+extern const size_t tr_letter_low_count;
+extern const uint8_t tr_letter_low[];      /* below low_count: 1 + index, or 0 */
 
 /* ---- utf8.c: shared helpers ------------------------------------------- */
 /* Decode the code point at s[i] (i < n); *len receives its byte length.
- * Bytes that do not start a valid sequence decode as themselves, length 1. */
+ * Bytes that do not start a valid sequence decode as themselves, length 1.
+ * The scanners' hot loops use the inline copy below; utf8.c exports it. */
 uint32_t tr_utf8_decode(const uint8_t *s, size_t n, size_t i, size_t *len);
+
+static inline uint32_t tr_utf8_decode_inline(const uint8_t *s, size_t n, size_t i, size_t *len)
+{
+    uint8_t b = s[i];
+    if (b < 0x80) {
+        *len = 1;
+        return b;
+    }
+    /* surrogatepass text is otherwise valid UTF-8; stay safe on anything. */
+    if (b >= 0xC2 && b < 0xE0 && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+        *len = 2;
+        return ((uint32_t)(b & 0x1F) << 6) | (s[i + 1] & 0x3F);
+    }
+    if (b >= 0xE0 && b < 0xF0 && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 &&
+        (s[i + 2] & 0xC0) == 0x80) {
+        *len = 3;
+        return ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
+               (s[i + 2] & 0x3F);
+    }
+    if (b >= 0xF0 && b < 0xF5 && i + 3 < n && (s[i + 1] & 0xC0) == 0x80 &&
+        (s[i + 2] & 0xC0) == 0x80 && (s[i + 3] & 0xC0) == 0x80) {
+        *len = 4;
+        return ((uint32_t)(b & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
+               ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+    }
+    *len = 1;
+    return b;
+}
 
 #endif /* TEXTREPAIR_H */

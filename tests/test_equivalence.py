@@ -32,6 +32,7 @@ def test_scan_flags(text):
 def test_scan_annotations(text, eat_space):
     c, py = _cext.scan_annotations(text), _fallback.scan_annotations(text)
     assert c.stats == py.stats
+    assert c.occurrences() == py.occurrences()
     assert c.matches() == py.matches()
     assert c.removed(eat_space) == py.removed(eat_space)
 
@@ -41,7 +42,8 @@ def test_seeds_agree(path):
     text = path.read_text(encoding="utf-8")
     assert _cext.scan_flags(text) == _fallback.scan_flags(text)
     c, py = _cext.scan_annotations(text), _fallback.scan_annotations(text)
-    assert (c.stats, c.matches(), c.removed(True)) == (py.stats, py.matches(), py.removed(True))
+    assert (c.stats, c.occurrences(), c.matches(), c.removed(True)) == (
+        py.stats, py.occurrences(), py.matches(), py.removed(True))
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
@@ -64,3 +66,17 @@ def test_flag_constants_match_header():
     assert names
     for name in names:
         assert getattr(lib, "TR_" + name) == getattr(_flags, name), name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["數(shù)" * 1000, "關(guan) " * 700 + "(", "(" * 5000 + "數(shù)", ")" * 3000 + "數(shù)" * 3, "()" * 2000],
+    ids=["dense-toned", "dense-spaced", "open-parens", "close-parens", "empty-pairs"],
+)
+def test_scan_annotations_dense_and_hostile(text):
+    # Denser than the C wrapper's first buffer guess (one per 16 bytes), and
+    # long runs of parentheses that the C scan skips with memchr.
+    c, py = _cext.scan_annotations(text), _fallback.scan_annotations(text)
+    _cext.forget()
+    assert (c.stats, c.occurrences(), c.matches(), c.removed(True)) == (
+        py.stats, py.occurrences(), py.matches(), py.removed(True))

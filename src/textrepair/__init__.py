@@ -79,12 +79,17 @@ class Repairer:
         self.options = state["options"]
 
 
+_DEFAULT_OPTIONS = Options()
+
+
 def repair(text: str, **options: Any) -> str:
     """Repair ``text`` with every default stage (see :class:`Options`).
 
     >>> repair("關(guan) 於(yu) 更好發揮數據要素作用")
     '關於更好發揮數據要素作用'
     """
+    if not options:  # the common call: skip building and validating Options
+        return run(_check_text(text), _DEFAULT_OPTIONS, want_edits=False)[0]
     return Repairer(**options).repair(text)
 
 

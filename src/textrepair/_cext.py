@@ -8,9 +8,32 @@ from __future__ import annotations
 
 from ._speedups import ffi, lib  # ImportError here selects the Python backend
 
+_SIZE_MAX = (1 << (8 * ffi.sizeof("size_t"))) - 1  # (size_t)-1: C's allocation failure
+
+# Buffers C fills completely before they are read: skip cffi's zeroing.
+_new_unzeroed = ffi.new_allocator(should_clear_after_alloc=False)
+
+# The last text encoded and its bytes: the pipeline scans a text and then
+# hands the same object to a stage, which would encode it again.  One entry,
+# replaced as a whole (so threads see a consistent pair), and dropped by
+# :func:`forget` when a repair ends so no large text outlives its call.
+_last: tuple[str, bytes] | None = None
+
 
 def _utf8(text: str) -> bytes:
-    return text.encode("utf-8", "surrogatepass")
+    global _last
+    last = _last
+    if last is not None and last[0] is text:
+        return last[1]
+    data = text.encode("utf-8", "surrogatepass")
+    _last = (text, data)
+    return data
+
+
+def forget() -> None:
+    """Drop the cached encoding (the pipeline calls this after each run)."""
+    global _last
+    _last = None
 
 
 def scan_flags(text: str) -> int:
@@ -26,16 +49,28 @@ class AnnotationScan:
 
     def __init__(self, text: str) -> None:
         data = _utf8(text)
-        # Every annotation starts with "(", so this count bounds the buffer.
-        cap = data.count(b"(")
-        buffer = ffi.new("tr_annotation[]", max(cap, 1))
+        # An annotation takes at least 4 bytes ("字(a)" and more), so this
+        # guess holds the densest converter pages; a denser text is scanned
+        # again with a buffer of the exact size.  (Counting "(" first would
+        # cost a pass over every text.)
+        cap = len(data) // 16 + 16
+        buffer = _new_unzeroed("tr_annotation[]", cap)
         stats = ffi.new("tr_annotation_stats *")
-        if lib.tr_find_annotations(data, len(data), buffer, cap, stats) != 0:
-            raise MemoryError("tr_find_annotations could not allocate its bitmap")
+        lib.tr_find_annotations(data, len(data), buffer, cap, stats)
+        if stats.found > cap:
+            cap = stats.found
+            buffer = _new_unzeroed("tr_annotation[]", cap)
+            lib.tr_find_annotations(data, len(data), buffer, cap, stats)
         self._data = data
         self._buffer = buffer
         self._count = stats.found
-        self.stats = (stats.found, stats.traditional, stats.toneless, stats.toneless_spaced, stats.occurrences)
+        self.stats = (stats.found, stats.traditional, stats.toneless, stats.toneless_spaced)
+
+    def occurrences(self) -> int:
+        count = lib.tr_count_annotated(self._data, len(self._data), self._buffer, self._count)
+        if count == _SIZE_MAX:
+            raise MemoryError("tr_count_annotated could not allocate its bitmap")
+        return count
 
     def matches(self) -> list[tuple[int, int, int, int]]:
         b = self._buffer
@@ -43,9 +78,10 @@ class AnnotationScan:
 
     def removed(self, eat_space: bool) -> str:
         data = self._data
-        out = ffi.new("uint8_t[]", max(len(data), 1))
+        out = _new_unzeroed("uint8_t[]", max(len(data), 1))
         size = lib.tr_remove_annotations(data, len(data), self._buffer, self._count, int(eat_space), out)
-        return ffi.unpack(ffi.cast("char *", out), size).decode("utf-8", "surrogatepass")
+        # Decode straight from the C buffer: no intermediate bytes copy.
+        return str(ffi.buffer(out, size), "utf-8", "surrogatepass")
 
 
 def scan_annotations(text: str) -> AnnotationScan:

@@ -1,5 +1,9 @@
 """The order of the stages, and the loop that runs them.
 
+A stage module may set ``DELETES_ONLY = True`` when its output is always its
+input with pieces removed: the pipeline then keeps the earlier scan flags as a
+superset instead of re-scanning the text after it.
+
 The order matters: CJK repairs come before anything that could destroy the
 bytes they need, and script conversion comes last.
 """
@@ -27,27 +31,53 @@ def _options_for(stage, options: Options, kinds_seen: set[str]) -> Options | Non
     return options if getattr(options, stage.NAME) else None
 
 
+def _keeps_flags(stage) -> bool:
+    """True for a stage that only deletes text: its output cannot hold a kind
+    of character its input lacked, so the old flags stay a safe superset."""
+    return getattr(stage, "DELETES_ONLY", False)
+
+
 def run(text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]:
     """Run every enabled stage.  With ``want_edits`` the stages report their
     edits, which come back in the offsets of ``text``; without, each stage
-    takes its fast path and the list is empty."""
+    takes its fast path and the list is empty.
+
+    The text is scanned once; after a stage changes it the flags are only
+    re-scanned when a later stage's decision depends on them, and not at all
+    after a deleting stage (whose flags stay a superset, which at worst runs a
+    stage that then finds nothing)."""
+    impl = _backend.impl
+    try:
+        return _run(impl, text, options, want_edits)
+    finally:
+        impl.forget()
+
+
+def _run(impl, text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]:
     original = text
     edits: list[Edit] = []
     kinds: set[str] = set()
-    flags = _backend.impl.scan_flags(text)
+    flags = impl.scan_flags(text)
+    exact = True  # flags describe ``text`` exactly
+    stale = False  # flags describe nothing (else, when inexact, a superset)
     for stage in STAGES:
         stage_options = _options_for(stage, options, kinds)
-        if stage_options is None or (stage.NEEDS is not None and not flags & stage.NEEDS):
+        if stage_options is None:
             continue
+        if stage.NEEDS is not None:
+            if not exact and (stale or flags & stage.NEEDS):
+                flags, exact, stale = impl.scan_flags(text), True, False
+            if not flags & stage.NEEDS:
+                continue
         if want_edits:
             fixed, stage_edits = stage.fix(text, stage_options)
             if stage_edits:
                 edits = compose(original, edits, text, stage_edits)
         else:
             fixed = stage.fix_text(text, stage_options)
-            stage_edits = None
         if fixed != text:
             kinds.add(stage.KIND)
             text = fixed
-            flags = _backend.impl.scan_flags(text)
+            exact = False
+            stale = stale or not _keeps_flags(stage)
     return text, edits

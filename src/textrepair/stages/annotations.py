@@ -21,6 +21,8 @@ candidates on the page are followed by one (the spaced variant).
 
 from __future__ import annotations
 
+from typing import Callable
+
 from .. import _backend
 from .._flags import ANN_SPACE_AFTER, ANN_TONED, ANN_TRAD, HAS_PAREN
 from ..edits import Edit
@@ -29,23 +31,29 @@ from ..options import Options
 NAME = "annotations"
 NEEDS = HAS_PAREN
 KIND = "pinyin-annotation"
+#: Only removes text (see ``pipeline``): the scan flags need no refresh after it.
+DELETES_ONLY = True
 
 
-def is_converter_output(stats: tuple[int, int, int, int, int]) -> bool:
-    """Apply the page-level rule to ``(found, traditional, toneless, spaced, occurrences)``.
+def is_converter_output(stats: tuple[int, int, int, int], occurrences: Callable[[], int]) -> bool:
+    """Apply the page-level rule to ``(found, traditional, toneless, spaced)``
+    and the count of the annotated characters' occurrences, which costs a pass
+    over the text and is asked for only when the rest of the rule holds.
 
-    >>> is_converter_output((10, 10, 0, 0, 12))
+    >>> is_converter_output((10, 10, 0, 0), lambda: 12)
     True
-    >>> is_converter_output((1, 0, 0, 0, 1))  # 数(shù): a simplified character
+    >>> is_converter_output((1, 0, 0, 0), lambda: 1)  # 数(shù): a simplified character
+    False
+    >>> is_converter_output((2, 2, 0, 0), lambda: 5)  # glossed once, used often
     False
     """
-    found, traditional, _toneless, _spaced, occurrences = stats
-    return found > 0 and 3 * traditional >= 2 * found and 2 * found >= occurrences
+    found, traditional, _toneless, _spaced = stats
+    return found > 0 and 3 * traditional >= 2 * found and 2 * found >= occurrences()
 
 
-def eats_space(stats: tuple[int, int, int, int, int]) -> bool:
+def eats_space(stats: tuple[int, int, int, int]) -> bool:
     """True for the toneless-with-space variant."""
-    _found, _traditional, toneless, spaced, _occurrences = stats
+    _found, _traditional, toneless, spaced = stats
     return 2 * spaced > toneless
 
 
@@ -56,7 +64,7 @@ def fix_text(text: str, options: Options) -> str:
     '數字經濟'
     """
     scan = _backend.impl.scan_annotations(text)
-    if not is_converter_output(scan.stats):
+    if not is_converter_output(scan.stats, scan.occurrences):
         return text
     return scan.removed(eats_space(scan.stats))
 
@@ -68,7 +76,7 @@ def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
     '關於數據'
     """
     scan = _backend.impl.scan_annotations(text)
-    if not is_converter_output(scan.stats):
+    if not is_converter_output(scan.stats, scan.occurrences):
         return text, []
     eat = eats_space(scan.stats)
     edits = []
