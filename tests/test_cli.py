@@ -319,3 +319,21 @@ def test_real_process(tmp_path):
     env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))
     done = subprocess.run([sys.executable, "-m", "textrepair", str(path)], capture_output=True, env=env, timeout=60)
     assert (done.returncode, done.stdout.decode(), done.stderr) == (0, "數\n", b"")
+
+
+def test_chunk_boundary_inside_a_line_is_judged_on_the_whole_line():
+    # The read stops inside "ab\n": the completed line is not blank, so the chunk goes on.
+    assert list(cli._chunks(io.BytesIO(b"x\nab\ncd\n\nz\n"), 3, "blank")) == [b"x\nab\ncd\n\n", b"z\n"]
+
+
+def test_internal_error_is_a_bad_record(monkeypatch):
+    def broken(self, text):
+        if "炸" in text:
+            raise RuntimeError("boom")
+        return original(self, text)
+
+    original = textrepair.Repairer.repair
+    monkeypatch.setattr(textrepair.Repairer, "repair", broken)
+    status, out, err = run(["--unit", "line"], "數(shù)\n炸\n數(shù)\n")
+    assert (status, out) == (3, "數\n炸\n數\n")
+    assert err == "textrepair: <stdin>:2: internal error, please report: RuntimeError: boom\n"

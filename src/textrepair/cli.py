@@ -324,10 +324,14 @@ class Worker:
             return result
         for line, raw, first in self._records(task):
             result.records += 1
-            if self.job.jsonl:
-                self._jsonl(task.name, line, raw, first, result)
-            else:
-                self._text(task.name, line, raw, first, result)
+            try:
+                if self.job.jsonl:
+                    self._jsonl(task.name, line, raw, first, result)
+                else:
+                    self._text(task.name, line, raw, first, result)
+            except Exception as exc:  # a bug must not stop the other records
+                self._bad(task.name, line, raw, f"internal error, please report: {type(exc).__name__}: {exc}",
+                          result)
         return result
 
     def _records(self, task: Task) -> Iterator[tuple[int, bytes, bool]]:
@@ -578,18 +582,18 @@ def _chunks(handle: BinaryIO, size: int, boundary: str) -> Iterator[bytes]:
         if boundary == "file":
             yield data + handle.read()
             continue
-        parts = [data]
         if not data.endswith(b"\n"):
-            parts.append(handle.readline())
+            data += handle.readline()
         if boundary == "blank":
-            total = sum(map(len, parts))
-            while not _ends_blank(parts[-1] if len(parts) > 1 else data) and total < 4 * size:
-                line = handle.readline()
-                if not line:
+            parts, last, total = [data], data, len(data)
+            while not _ends_blank(last) and total < 4 * size:
+                last = handle.readline()
+                if not last:
                     break
-                parts.append(line)
-                total += len(line)
-        yield b"".join(parts)
+                parts.append(last)
+                total += len(last)
+            data = b"".join(parts)
+        yield data
 
 
 def _ends_blank(data: bytes) -> bool:
