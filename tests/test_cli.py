@@ -337,3 +337,25 @@ def test_internal_error_is_a_bad_record(monkeypatch):
     status, out, err = run(["--unit", "line"], "數(shù)\n炸\n數(shù)\n")
     assert (status, out) == (3, "數\n炸\n數\n")
     assert err == "textrepair: <stdin>:2: internal error, please report: RuntimeError: boom\n"
+
+
+def test_uses_the_library_decoder_when_it_takes_an_encoding(monkeypatch, tmp_path):
+    # Another stage gives repair_bytes an encoding= (detection) and errors=; the
+    # command then lets the library decode plain text, strictly.
+    calls = []
+
+    def repair_bytes(self, data, encoding=None, errors="replace"):
+        calls.append((encoding, errors))
+        return self.repair(data.decode(encoding or "gb18030", errors))
+
+    monkeypatch.setattr(textrepair.Repairer, "repair_bytes", repair_bytes)
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("數(shù)據(jù)\n".encode("gbk"))
+    assert run([str(path)]) == (0, "數據\n", "")
+    assert run(["--encoding", "big5", str(path)])[0] == 3
+    assert calls == [(None, "strict"), ("big5", "strict")]
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"ok\n\x81\n")
+    assert run([str(bad)]) == (3, "ok\n\x81\n".encode("latin-1").decode("utf-8", "surrogateescape"),
+                               f"textrepair: {bad}:2: cannot decode 0x81 (byte 1 of the line) as gb18030: "
+                               "illegal multibyte sequence\n")

@@ -13,20 +13,39 @@ import pytest
 
 import textrepair
 from helpers import SEEDS
+from textrepair.spark import _repairer, repair_column, repair_values
 
 pytestmark = pytest.mark.single_backend  # executors import textrepair afresh
 
-pytest.importorskip("pyspark", reason="pyspark not installed: pip install '.[spark]'")
-pytest.importorskip("pandas", reason="pandas not installed: pip install '.[spark]'")
-pytest.importorskip("pyarrow", reason="pyarrow not installed: pip install '.[spark]'")
-if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
-    pytest.skip("no Java runtime for Spark (install a JDK 17 or set JAVA_HOME)", allow_module_level=True)
 
-from textrepair.spark import repair_column  # noqa: E402
+def _missing() -> str | None:
+    """Why the Spark tests cannot run here, or None."""
+    import importlib.util
+
+    for module in ("pyspark", "pandas", "pyarrow"):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} not installed: pip install '.[spark]'"
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        return "no Java runtime for Spark (install a JDK 17 or set JAVA_HOME)"
+    return None
+
+
+needs_spark = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
+
+
+def test_batch_function_without_spark():
+    options = textrepair.Options(script="auto")
+    values = ["數(shù)字", None, "", "乾淨"]
+    assert repair_values(values, options) == [textrepair.repair(v, script="auto") if v is not None else None
+                                              for v in values]
+    # One Repairer per option set per process (per executor worker).
+    assert _repairer(options) is _repairer(textrepair.Options(script="auto"))
 
 
 @pytest.fixture(scope="module")
 def spark():
+    if _missing():
+        pytest.skip(_missing())
     from pyspark.sql import SparkSession
 
     # Executors must run this interpreter and find this textrepair (the source tree in tests).
@@ -58,6 +77,7 @@ def rows():
     return [(i, text) for i, text in enumerate(texts)]
 
 
+@needs_spark
 def test_column_equals_repair_row_by_row(spark):
     data = rows()
     df = spark.createDataFrame(data, "id long, text string").repartition(3)
@@ -71,6 +91,7 @@ def test_column_equals_repair_row_by_row(spark):
     assert sum(r.clean != r.text for r in result) > 10
 
 
+@needs_spark
 def test_in_place_and_checks(spark):
     df = spark.createDataFrame([(1, "數(shù)字")], "id long, text string")
     assert repair_column(df, "text").columns == ["id", "text"]

@@ -441,7 +441,8 @@ class Worker:
             return self._bad(name, line, raw, f"cannot decode: {exc}", result)
         where = line + raw.count(b"\n", 0, exc.start)
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        codec = self.job.encoding or "UTF-8"
+        codec = exc.encoding.replace("_", "-").lower()
+        codec = "UTF-8" if codec in ("utf-8", "utf-8-sig", "utf8") else codec
         bad = " ".join(f"0x{b:02x}" for b in raw[exc.start:exc.end])
         problem = f"cannot decode {bad} (byte {column} of the line) as {codec}: {exc.reason}"
         # A record's first line is where the record starts; the message names the bad line.
