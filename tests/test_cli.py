@@ -113,15 +113,19 @@ class Wider(textrepair.Options):
     mode: Literal["fast", "exact"] = "fast"
     extra_spam_patterns: tuple[str, ...] = ()
     limit: int = 3
+    stats: bool = False  # named like a command flag
 
 
 def test_flags_follow_options_fields(monkeypatch):
     monkeypatch.setattr(cli, "Options", Wider)
     parser = cli._parser(io.BytesIO(), io.StringIO())
     args = parser.parse_args(["--no-boilerplate", "--mode", "exact", "--extra-spam-patterns", "a+",
-                              "--extra-spam-patterns", "b", "--limit", "7", "--script", "auto"])
+                              "--extra-spam-patterns", "b", "--limit", "7", "--script", "auto",
+                              "--option-stats", "--stats"])
     options = cli._options_from(args)
-    assert options == Wider(boilerplate=False, mode="exact", extra_spam_patterns=("a+", "b"), limit=7, script="auto")
+    assert options == Wider(boilerplate=False, mode="exact", extra_spam_patterns=("a+", "b"), limit=7,
+                            script="auto", stats=True)
+    assert args.stats is True
     assert cli._options_from(parser.parse_args([])) == Wider()
     help_text = parser.format_help()
     assert "drop share widgets and footers. (default: on)" in help_text
@@ -359,3 +363,28 @@ def test_uses_the_library_decoder_when_it_takes_an_encoding(monkeypatch, tmp_pat
     assert run([str(bad)]) == (3, "ok\n\x81\n".encode("latin-1").decode("utf-8", "surrogateescape"),
                                f"textrepair: {bad}:2: cannot decode 0x81 (byte 1 of the line) as gb18030: "
                                "illegal multibyte sequence\n")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_killed_process_leaves_no_file(tmp_path, jobs, signame):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    dest = tmp_path / "out.jsonl"
+    src = os.path.dirname(os.path.dirname(textrepair.__file__))
+    env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    process = subprocess.Popen([sys.executable, "-m", "textrepair", "--jsonl", "-j", jobs, "-o", str(dest)],
+                               stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process.stdin.write(b'{"text": "\xe6\x95\xb8(sh\xc3\xb9)"}\n')
+    process.stdin.flush()  # then the command waits for more input, with its temporary file open
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p.name.endswith(".tmp") for p in tmp_path.iterdir()] == [True]
+    process.send_signal(getattr(signal, signame))
+    _, err = process.communicate(timeout=30)
+    assert (process.returncode, err) == (130, b"\ntextrepair: interrupted\n")
+    assert list(tmp_path.iterdir()) == []

@@ -36,14 +36,15 @@ import argparse
 import codecs
 import dataclasses
 import inspect
-import io
 import json
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import tempfile
 import time
+import types
 import typing
 from collections import deque
 from contextlib import ExitStack, contextmanager
@@ -112,9 +113,13 @@ def _choices(name: str, hint: Any) -> tuple | None:
 
 
 def _unoptional(hint: Any) -> Any:
-    """``X | None`` → ``X``."""
+    """``X | None`` → ``X``.
+
+    >>> _unoptional(typing.Optional[int]), _unoptional(str)
+    (<class 'int'>, <class 'str'>)
+    """
     args = [a for a in typing.get_args(hint) if a is not type(None)]
-    if typing.get_origin(hint) in (typing.Union, getattr(__import__("types"), "UnionType", None)) and len(args) == 1:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and len(args) == 1:
         return args[0]
     return hint
 
@@ -129,6 +134,8 @@ def _add_option_flags(parser: argparse.ArgumentParser) -> None:
             continue
         hint = _unoptional(hints[f.name])
         flag = "--" + f.name.replace("_", "-")
+        if flag in parser._option_string_actions or "--no-" + flag[2:] in parser._option_string_actions:
+            flag = "--option-" + flag[2:]  # a field named like a command flag (--check, --stats...)
         text = helps.get(f.name, "")
         dest = "opt_" + f.name
         origin = typing.get_origin(hint)
@@ -248,7 +255,11 @@ def _one_of(choices: Sequence[str]) -> Any:
 
 
 def _size(text: str) -> int:
-    """``4M`` → 4194304."""
+    """A byte count with an optional K/M/G suffix.
+
+    >>> _size("4M"), _size("512k"), _size("100")
+    (4194304, 524288, 100)
+    """
     match = re.fullmatch(r"(\d+)([KkMmGg]?)[Bb]?", text.strip())
     if not match or int(match.group(1)) == 0:
         raise argparse.ArgumentTypeError(f"not a size: {text!r}")
@@ -487,6 +498,11 @@ def _count(kinds: dict[str, list[int]], edit: Edit) -> None:
 
 
 def _json_type(value: Any) -> str:
+    """How an error message names a JSON value's type.
+
+    >>> _json_type(None), _json_type(3.5), _json_type([])
+    ('null', 'a number', 'an array')
+    """
     if value is None:
         return "null"
     return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
@@ -494,14 +510,22 @@ def _json_type(value: Any) -> str:
 
 
 def _decode(raw: bytes, encoding: str | None, first: bool) -> str:
-    """Strict decode; a UTF-8 BOM is removed at the start of a file only."""
+    """Strict decode; a UTF-8 BOM is removed at the start of a file only.
+
+    >>> _decode(b"\\xef\\xbb\\xbfa", None, True), _decode(b"\\xef\\xbb\\xbfa", None, False)
+    ('a', '\\ufeffa')
+    """
     if encoding is None:
         return raw.decode("utf-8-sig" if first else "utf-8")
     return raw.decode(encoding)
 
 
 def _paragraphs(data: bytes) -> list[bytes]:
-    """Split after each run of blank lines: every piece is lines then blank lines."""
+    """Split after each run of blank lines: every piece is lines then blank lines.
+
+    >>> _paragraphs(b"a\\nb\\n\\nc\\n")
+    [b'a\\nb\\n\\n', b'c\\n']
+    """
     pieces: list[bytes] = []
     current: list[bytes] = []
     blank_seen = False
@@ -540,6 +564,9 @@ _WORKER: Worker | None = None
 
 def _init_worker(job: Job) -> None:
     global _WORKER
+    # Ctrl-C is the main process's to handle: it stops the pool and cleans up -o.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool stops workers with SIGTERM
     _WORKER = Worker(job)
 
 
@@ -598,7 +625,11 @@ def _chunks(handle: BinaryIO, size: int, boundary: str) -> Iterator[bytes]:
 
 
 def _ends_blank(data: bytes) -> bool:
-    """True when the last line of ``data`` is blank."""
+    """True when the last line of ``data`` is blank.
+
+    >>> _ends_blank(b"a\\n \\n"), _ends_blank(b"\\na\\n"), _ends_blank(b"a\\n\\n ")
+    (True, False, False)
+    """
     if not data.endswith(b"\n"):
         return False
     start = data.rfind(b"\n", 0, len(data) - 1) + 1
@@ -873,6 +904,8 @@ def _merge(totals: Outcome, outcome: Outcome) -> None:
 
 
 def entry() -> None:  # pragma: no cover - console_scripts wrapper
+    # `kill` stops the run like Ctrl-C: -o FILE stays untouched, the temporary file goes.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     status = main()
     if status == EXIT_BROKEN_PIPE:
         # Python would complain flushing a closed pipe at exit.
