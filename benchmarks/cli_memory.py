@@ -10,6 +10,7 @@ process tree, sampled from /proc every 50 ms.
 
     python benchmarks/cli_memory.py --size 1G          # the README figures
     python benchmarks/cli_memory.py --size 200M --keep # smaller, keep the file
+    python benchmarks/cli_memory.py --text --size 200M # plain text (pages apart by blank lines)
 
 Needs GNU time (``apt-get install time``) and Linux /proc.
 """
@@ -37,15 +38,19 @@ def size(text: str) -> int:
     return int(match.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[match.group(2)]
 
 
-def build(path: Path, target: int) -> tuple[int, int]:
-    """Write seed records until the file holds ``target`` bytes; returns (bytes, records)."""
+def build(path: Path, target: int, text: bool = False) -> tuple[int, int]:
+    """Write seed records (or pages, with ``text``) until the file holds ``target`` bytes;
+    returns (bytes, records)."""
     pages = [(p.stem, p.read_text(encoding="utf-8")) for p in SEEDS]
     written = records = 0
     with path.open("wb") as out:
         while written < target:
-            for stem, text in pages:
-                line = json.dumps({"id": f"{records}-{stem}", "text": text, "n": records},
-                                  ensure_ascii=False).encode() + b"\n"
+            for stem, page in pages:
+                if text:
+                    line = page.rstrip("\n").encode() + b"\n\n"
+                else:
+                    line = json.dumps({"id": f"{records}-{stem}", "text": page, "n": records},
+                                      ensure_ascii=False).encode() + b"\n"
                 out.write(line)
                 written += len(line)
                 records += 1
@@ -75,9 +80,10 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def measure(path: Path, jobs: int) -> dict:
-    command = ["/usr/bin/time", "-v", sys.executable, "-m", "textrepair", "--jsonl", "--quiet",
-               "-j", str(jobs), str(path)]
+def measure(path: Path, jobs: int, text: bool = False) -> dict:
+    command = ["/usr/bin/time", "-v", sys.executable, "-m", "textrepair", "--quiet", "-j", str(jobs), str(path)]
+    if not text:
+        command.insert(4, "--jsonl")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
     peak = [0]
     start = time.monotonic()
@@ -107,18 +113,20 @@ def measure(path: Path, jobs: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=size, default=size("1G"), help="input size, e.g. 200M, 1G (default 1G)")
-    parser.add_argument("--file", type=Path, default=Path("/tmp/textrepair-cli-memory.jsonl"))
+    parser.add_argument("--file", type=Path, help="where to build the input (default: /tmp/textrepair-cli-memory.*)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
+    parser.add_argument("--text", action="store_true", help="plain text (default --unit auto) instead of JSONL")
     args = parser.parse_args()
+    args.file = args.file or Path("/tmp/textrepair-cli-memory." + ("txt" if args.text else "jsonl"))
     if not os.path.exists("/usr/bin/time"):
         raise SystemExit("needs GNU time: apt-get install time")
     if not args.file.exists() or abs(args.file.stat().st_size - args.size) > 2 * 2**20:
-        written, records = build(args.file, args.size)
+        written, records = build(args.file, args.size, args.text)
         print(f"built {args.file}: {written / 1e6:.0f} MB, {records} records", flush=True)
     try:
         for jobs in args.jobs:
-            print(json.dumps(measure(args.file, jobs)), flush=True)
+            print(json.dumps(measure(args.file, jobs, args.text)), flush=True)
     finally:
         if not args.keep:
             args.file.unlink()

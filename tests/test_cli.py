@@ -388,3 +388,12 @@ def test_killed_process_leaves_no_file(tmp_path, jobs, signame):
     _, err = process.communicate(timeout=30)
     assert (process.returncode, err) == (130, b"\ntextrepair: interrupted\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_plain_text_blocks_with_workers_keep_order(tmp_path):
+    path = tmp_path / "pages.txt"
+    path.write_text("".join(p.read_text(encoding="utf-8") + "\n\n" for p in SEEDS * 3), encoding="utf-8")
+    one = run(["--block-size", "4K", str(path)])
+    assert one[0] == 0 and "(shù)" not in one[1]
+    assert run(["--block-size", "4K", "-j", "2", str(path)]) == one
+    assert run(["--unit", "paragraph", "-j", "2", str(path)]) == run(["--unit", "paragraph", str(path)])

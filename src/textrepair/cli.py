@@ -343,6 +343,7 @@ class Worker:
             except Exception as exc:  # a bug must not stop the other records
                 self._bad(task.name, line, raw, f"internal error, please report: {type(exc).__name__}: {exc}",
                           result)
+        result.out = [b"".join(result.out)]  # one object to send back, not one per record
         return result
 
     def _records(self, task: Task) -> Iterator[tuple[int, bytes, bool]]:
