@@ -397,3 +397,20 @@ def test_plain_text_blocks_with_workers_keep_order(tmp_path):
     assert one[0] == 0 and "(shù)" not in one[1]
     assert run(["--block-size", "4K", "-j", "2", str(path)]) == one
     assert run(["--unit", "paragraph", "-j", "2", str(path)]) == run(["--unit", "paragraph", str(path)])
+
+
+def test_read_error_midway_keeps_what_was_read(monkeypatch):
+    monkeypatch.setattr(cli, "CHUNK", 8)
+
+    class Failing(io.BytesIO):
+        def read(self, size=-1):
+            if self.tell() >= 8:
+                raise OSError(5, "Input/output error")
+            return super().read(size)
+
+    out, err = io.BytesIO(), io.StringIO()
+    data = "數(shù)\n".encode() * 4
+    status = main(["--unit", "line"], stdin=Failing(data), stdout=out, stderr=err)
+    assert status == 3
+    assert out.getvalue().decode() == "數\n"
+    assert err.getvalue() == "textrepair: <stdin>: cannot read: Input/output error\n"

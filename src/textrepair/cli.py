@@ -432,6 +432,7 @@ class Worker:
         if edits is None and job.check and job.listing:
             edits = self.repairer.explain(text)
         if edits is not None:
+            edits = sorted(edits, key=lambda e: e.start)
             lines = _edit_lines(text, edits, line) if text_mode else [line] * len(edits)
             for edit, where in zip(edits, lines):
                 if job.explain:
