@@ -83,7 +83,7 @@ def tree_rss(root: int) -> int:
 def measure(path: Path, jobs: int, text: bool = False) -> dict:
     command = ["/usr/bin/time", "-v", sys.executable, "-m", "textrepair", "--quiet", "-j", str(jobs), str(path)]
     if not text:
-        command.insert(4, "--jsonl")
+        command.insert(5, "--jsonl")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
     peak = [0]
     start = time.monotonic()

@@ -414,3 +414,19 @@ def test_read_error_midway_keeps_what_was_read(monkeypatch):
     assert status == 3
     assert out.getvalue().decode() == "數\n"
     assert err.getvalue() == "textrepair: <stdin>: cannot read: Input/output error\n"
+
+
+def test_nothing_readable_leaves_output_alone(tmp_path):
+    dest = tmp_path / "out.txt"
+    dest.write_text("previous run\n", encoding="utf-8")
+    status, out, err = run(["-o", str(dest), str(tmp_path / "typo.txt")])
+    assert (status, out) == (3, "")
+    assert err == f"textrepair: {tmp_path / 'typo.txt'}: cannot read: No such file or directory\n"
+    assert dest.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_empty_input():
+    assert run([], b"") == (0, "", "")
+    assert run(["--jsonl"], b"\n\n") == (0, "\n\n", "")
+    assert run(["--check"], b"") == (0, "", "")

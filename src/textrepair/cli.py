@@ -19,6 +19,7 @@ Exit status: 0 success (with ``--check``: no damage); 1 ``--check`` found
 damage; 2 bad usage; 3 some input was bad (unreadable file, undecodable bytes,
 invalid JSON, missing or non-string field): it was reported, passed through
 unchanged (dropped with ``--drop-bad``), and everything else was processed;
+when no input at all could be read, ``-o FILE`` is left as it was;
 4 the output could not be written (``-o FILE`` is left as it was); 130
 interrupted; 141 the reader of standard output went away.
 
@@ -74,6 +75,7 @@ exit status:
   3    some input was bad (unreadable file, undecodable bytes, invalid JSON,
        missing or non-string field); reported on standard error, passed
        through unchanged (dropped with --drop-bad), the rest was processed
+       (when no input at all could be read, -o FILE is left as it was)
   4    the output could not be written; -o FILE is left as it was
   130  interrupted; 141 standard output was closed by its reader
 """
@@ -666,6 +668,10 @@ def _tasks(names: Sequence[str], stdin: BinaryIO, job: Job, block: int, progress
 # ---------------------------------------------------------------- writing
 
 
+class NothingRead(Exception):
+    """No input could be read: outputs are left as they were."""
+
+
 class OutputError(Exception):
     """An output could not be written: exit status 4."""
 
@@ -846,6 +852,8 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdou
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_BROKEN_PIPE
+    except NothingRead:
+        pass
     except OutputError as exc:
         progress.close()
         stderr.write(f"{exc}\n")
@@ -881,6 +889,8 @@ def _run(args: argparse.Namespace, job: Job, names: Sequence[str], stdin: Binary
                 listing.write("".join(line + "\n" for line in outcome.damaged).encode("utf-8"))
             _merge(totals, outcome)
             progress.record(outcome.records)
+        if totals.bad and not totals.records:
+            raise NothingRead  # a mistyped input name must not empty an existing -o FILE
         for stream in (text_out, explain_out, listing):
             if stream is not None:
                 stream.flush()
