@@ -15,6 +15,11 @@ Units (what the repair judges as one page):
   ``--unit file`` always the whole file (read into memory), ``--unit
   paragraph`` text between blank lines, ``--unit line`` each line.
 
+Decoding: JSON lines and, with ``--explain``/``--stats``/``--check``, plain
+text are decoded strictly as UTF-8 (or ``--encoding``); plain-text repair goes
+through ``Repairer.repair_bytes`` when the library's decoder takes an
+``encoding`` (detection, ``errors="strict"``).  Output is always UTF-8.
+
 Exit status: 0 success (with ``--check``: no damage); 1 ``--check`` found
 damage; 2 bad usage; 3 some input was bad (unreadable file, undecodable bytes,
 invalid JSON, missing or non-string field): it was reported, passed through
