@@ -47,6 +47,7 @@ import multiprocessing
 import os
 import re
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -299,7 +300,9 @@ class Job:
 class Outcome:
     """What one chunk produced; merged in input order by the main process."""
 
-    out: list[bytes] = field(default_factory=list)
+    #: The output: new bytes, or (start, end) of the chunk's own bytes passed
+    #: through unchanged (so clean records never travel back from a worker).
+    out: list[bytes | tuple[int, int]] = field(default_factory=list)
     edits: list[dict] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     damaged: list[str] = field(default_factory=list)
@@ -322,6 +325,11 @@ class Task:
     data: bytes
     first: bool
     error: str = ""
+    #: Where ``data`` lies in a regular file: worker processes read it there
+    #: themselves rather than receive it through a pipe.
+    path: str = ""
+    offset: int = 0
+    length: int = 0
 
 
 class Worker:
@@ -333,14 +341,18 @@ class Worker:
         self.job = job
         self.repairer = Repairer(job.options)
         self.bytes_keywords = _bytes_keywords(self.repairer, job)
+        self.opened: tuple[str, int] | None = None  # the file read last, kept open
 
     def process(self, task: Task) -> Outcome:
         result = Outcome(first=task.first)
+        if task.path and not task.data and not task.error:
+            task = self._read(task)
         if task.error:
             result.messages.append(task.error)
             result.bad += 1
             return result
-        for line, raw, first in self._records(task):
+        for line, raw, first, span in self._records(task):
+            self.span = span
             result.records += 1
             try:
                 if self.job.jsonl:
@@ -350,20 +362,35 @@ class Worker:
             except Exception as exc:  # a bug must not stop the other records
                 self._bad(task.name, line, raw, f"internal error, please report: {type(exc).__name__}: {exc}",
                           result)
-        result.out = [b"".join(result.out)]  # one object to send back, not one per record
+        result.out = _compact(result.out)
         return result
 
-    def _records(self, task: Task) -> Iterator[tuple[int, bytes, bool]]:
-        """(first line, bytes, starts the file) of each record in the chunk."""
+    def _read(self, task: Task) -> Task:
+        """The task with its data read from the file (the main process only sent where)."""
+        try:
+            if self.opened is None or self.opened[0] != task.path:
+                if self.opened is not None:
+                    os.close(self.opened[1])
+                self.opened = (task.path, os.open(task.path, os.O_RDONLY))
+            data = os.pread(self.opened[1], task.length, task.offset)
+        except OSError as exc:
+            return dataclasses.replace(task, error=f"textrepair: {task.name}: cannot read: {exc.strerror or exc}")
+        if len(data) != task.length:
+            return dataclasses.replace(task, error=f"textrepair: {task.name}: cannot read: changed while being read")
+        return dataclasses.replace(task, data=data)
+
+    def _records(self, task: Task) -> Iterator[tuple[int, bytes, bool, tuple[int, int]]]:
+        """(first line, bytes, starts the file, span in the chunk) of each record."""
         unit = "line" if self.job.jsonl else self.job.unit
         if unit in ("auto", "file"):
-            yield task.line, task.data, task.first
+            yield task.line, task.data, task.first, (0, len(task.data))
             return
         pieces = task.data.splitlines(keepends=True) if unit == "line" else _paragraphs(task.data)
-        line = task.line
+        line, start = task.line, 0
         for index, piece in enumerate(pieces):
-            yield line, piece, task.first and index == 0
+            yield line, piece, task.first and index == 0, (start, start + len(piece))
             line += piece.count(b"\n")
+            start += len(piece)
 
     # -- plain text
 
@@ -385,7 +412,11 @@ class Worker:
             return self._undecodable(name, line, raw, exc, result)
         fixed = self._repair(name, line, text, _NO_ID, result, base=result.chars, text_mode=True)
         result.chars += len(text)
-        if not job.check:
+        if job.check:
+            return
+        if fixed == text and job.encoding is None and not (first and raw.startswith(UTF8_BOM)):
+            result.out.append(self.span)  # the same bytes
+        else:
             result.out.append(fixed.encode("utf-8"))
 
     # -- JSON lines
@@ -394,7 +425,7 @@ class Worker:
         job = self.job
         if not raw.strip():  # blank lines are not records: pass them through
             result.records -= 1
-            result.out.append(raw)
+            result.out.append(self.span)
             return
         try:
             record_text = _decode(raw, job.encoding, first)
@@ -417,7 +448,7 @@ class Worker:
             return
         if fixed == value:
             # Unchanged records keep every byte (re-encoded when the input is not UTF-8).
-            result.out.append(raw if job.encoding is None else record_text.encode("utf-8"))
+            result.out.append(self.span if job.encoding is None else record_text.encode("utf-8"))
             return
         record[job.field] = fixed
         ending = raw[len(raw.rstrip(b"\r\n")):] or b""
@@ -472,10 +503,42 @@ class Worker:
         result.bad += 1
         result.messages.append(f"textrepair: {name}:{line}: {problem}")
         if not self.job.drop_bad and not self.job.check:
-            result.out.append(raw)
+            result.out.append(self.span)
 
 
 _NO_ID = object()
+
+
+def _compact(pieces: list[bytes | tuple[int, int]]) -> list[bytes | tuple[int, int]]:
+    """Join neighbouring new bytes, and neighbouring spans.
+
+    >>> _compact([b"a", b"b", (0, 2), (2, 5), b"c"])
+    [b'ab', (0, 5), b'c']
+    """
+    result: list[bytes | tuple[int, int]] = []
+    run: list[bytes] = []
+    for piece in pieces:
+        if isinstance(piece, bytes):
+            run.append(piece)
+            continue
+        if run:
+            result.append(b"".join(run))
+            run = []
+        last = result[-1] if result else None
+        if isinstance(last, tuple) and last[1] == piece[0]:
+            result[-1] = (last[0], piece[1])
+        else:
+            result.append(piece)
+    if run:
+        result.append(b"".join(run))
+    return result
+
+
+def _write_pieces(out: "_Output", pieces: list[bytes | tuple[int, int]], data: bytes) -> None:
+    """Write an outcome's output; spans are cut from the chunk the main process kept."""
+    view = memoryview(data)
+    for piece in pieces:
+        out.write(piece if isinstance(piece, bytes) else view[piece[0]:piece[1]])
 
 
 def _edit_lines(text: str, edits: Sequence[Edit], line: int) -> list[int]:
@@ -584,22 +647,27 @@ def _work(task: Task) -> Outcome:
     return _WORKER.process(task)
 
 
-def _outcomes(tasks: Iterable[Task], job: Job, jobs: int) -> Iterator[Outcome]:
+def _outcomes(tasks: Iterable[Task], job: Job, jobs: int) -> Iterator[tuple[Task, Outcome]]:
     """Process tasks in order; with jobs > 1 in a pool, at most 2 × jobs chunks in flight."""
     if jobs <= 1:
         worker = Worker(job)
         for task in tasks:
-            yield worker.process(task)
+            yield task, worker.process(task)
         return
     pool = multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(job,))
     try:
         pending: deque = deque()
         for task in tasks:
-            pending.append(pool.apply_async(_work, (task,)))
+            sent = task
+            if task.path:  # send where the chunk is, not its bytes
+                sent = dataclasses.replace(task, data=b"", length=len(task.data))
+            pending.append((task, pool.apply_async(_work, (sent,))))
             if len(pending) >= 2 * jobs:
-                yield pending.popleft().get()
+                done, result = pending.popleft()
+                yield done, result.get()
         while pending:
-            yield pending.popleft().get()
+            done, result = pending.popleft()
+            yield done, result.get()
         pool.close()
     finally:
         pool.terminate()
@@ -645,6 +713,14 @@ def _ends_blank(data: bytes) -> bool:
     return not data[start:].strip()
 
 
+def _is_regular(handle: BinaryIO) -> bool:
+    """True for a regular file, which worker processes can read at an offset."""
+    try:
+        return stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
 def _tasks(names: Sequence[str], stdin: BinaryIO, job: Job, block: int, progress: "_Progress") -> Iterator[Task]:
     """The chunks of every input in order; an unreadable input becomes an error task."""
     if job.jsonl or job.unit == "line":
@@ -660,11 +736,13 @@ def _tasks(names: Sequence[str], stdin: BinaryIO, job: Job, block: int, progress
         try:
             with ExitStack() as stack:
                 handle = stdin if name == STDIN else stack.enter_context(open(name, "rb"))
-                line, first = 1, True
+                path = os.path.abspath(name) if name != STDIN and _is_regular(handle) else ""
+                line, first, offset = 1, True, 0
                 for data in _chunks(handle, size, boundary):
                     progress.advance(len(data))
-                    yield Task(label, line, data, first)
+                    yield Task(label, line, data, first, path=path, offset=offset)
                     line += data.count(b"\n")
+                    offset += len(data)
                     first = False
         except OSError as exc:
             yield Task(label, 0, b"", False, f"textrepair: {label}: cannot read: {exc.strerror or exc}")
@@ -881,11 +959,11 @@ def _run(args: argparse.Namespace, job: Job, names: Sequence[str], stdin: Binary
         explain_out = stack.enter_context(_destination(args.explain, stdout)) if args.explain else None
         listing = stdout if args.check and job.listing else None
         base = 0  # plain text: characters of the current file before this chunk
-        for outcome in _outcomes(_tasks(names, stdin, job, args.block_size, progress), job, args.jobs or os.cpu_count() or 1):
+        for task, outcome in _outcomes(_tasks(names, stdin, job, args.block_size, progress), job, args.jobs or os.cpu_count() or 1):
             for message in outcome.messages:
                 stderr.write(message + "\n")
-            if text_out is not None and outcome.out:
-                text_out.write(b"".join(outcome.out))
+            if text_out is not None:
+                _write_pieces(text_out, outcome.out, task.data)
             base = 0 if outcome.first else base
             if explain_out is not None and outcome.edits:
                 _write_edits(explain_out, outcome.edits, base)
