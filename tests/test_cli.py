@@ -430,3 +430,31 @@ def test_empty_input():
     assert run([], b"") == (0, "", "")
     assert run(["--jsonl"], b"\n\n") == (0, "\n\n", "")
     assert run(["--check"], b"") == (0, "", "")
+
+
+def test_clean_file_with_bom_loses_only_the_bom(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + "乾淨\n".encode())
+    assert run([str(path)]) == (0, "乾淨\n", "")
+    assert run(["--unit", "line", str(path)]) == (0, "乾淨\n", "")
+
+
+def test_workers_on_stdin():
+    data = "".join(f'{{"n": {i}, "text": "數(shù)字"}}\n' if i % 2 else f'{{"n": {i}, "text": "乾淨"}}\n'
+                   for i in range(2000))
+    assert run(["--jsonl", "-j", "2"], data) == run(["--jsonl"], data)
+
+
+def test_worker_reads_file_chunk_itself(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes("乾淨\n數(shù)\n".encode())
+    worker = cli.Worker(cli.Job(textrepair.Options(), unit="line"))
+    task = cli.Task("a.txt", 1, b"", True, path=str(path), offset=0, length=path.stat().st_size)
+    outcome = worker.process(task)
+    assert (outcome.records, outcome.changed, outcome.messages) == (2, 1, [])
+    assert outcome.out == [(0, 7), "數\n".encode()]
+    grown = cli.Task("a.txt", 1, b"", True, path=str(path), offset=0, length=100)
+    assert worker.process(grown).messages == ["textrepair: a.txt: cannot read: changed while being read"]
+    gone = cli.Task("b.txt", 1, b"", True, path=str(tmp_path / "b.txt"), offset=0, length=3)
+    assert worker.process(gone).messages == ["textrepair: b.txt: cannot read: No such file or directory"]
+    assert worker.process(task).out == [(0, 7), "數\n".encode()]  # and it recovers

@@ -371,6 +371,7 @@ class Worker:
             if self.opened is None or self.opened[0] != task.path:
                 if self.opened is not None:
                     os.close(self.opened[1])
+                    self.opened = None
                 self.opened = (task.path, os.open(task.path, os.O_RDONLY))
             data = os.pread(self.opened[1], task.length, task.offset)
         except OSError as exc:
