@@ -635,12 +635,39 @@ def _bytes_keywords(repairer: Repairer, job: Job) -> dict | None:
 _WORKER: Worker | None = None
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _init_worker(job: Job) -> None:
     global _WORKER
     # Ctrl-C is the main process's to handle: it stops the pool and cleans up -o.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool stops workers with SIGTERM
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     _WORKER = Worker(job)
+
+
+def _block_stop_signals() -> Any:
+    """Hold Ctrl-C and SIGTERM until :func:`_restore_signals` (where the platform can)."""
+    if hasattr(signal, "pthread_sigmask"):
+        return signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    return None
+
+
+def _restore_signals(previous: Any) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _start_pool(jobs: int, job: Job) -> Any:
+    """A pool whose workers never see the main process's signal handlers: the stop
+    signals stay blocked until each worker has set its own (no tracebacks on Ctrl-C)."""
+    previous = _block_stop_signals()
+    try:
+        return multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(job,))
+    finally:
+        _restore_signals(previous)
 
 
 def _work(task: Task) -> Outcome:
@@ -655,7 +682,7 @@ def _outcomes(tasks: Iterable[Task], job: Job, jobs: int) -> Iterator[tuple[Task
         for task in tasks:
             yield task, worker.process(task)
         return
-    pool = multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(job,))
+    pool = _start_pool(jobs, job)
     try:
         pending: deque = deque()
         for task in tasks:
@@ -792,12 +819,17 @@ def _destination(path: str, stdout: BinaryIO) -> Iterator[_Output]:
     if path == STDIN:
         yield _Output(stdout, "<stdout>")
         return
+    temporary = ""
+    # A stop signal must not fall between creating the file and knowing its name.
+    previous = _block_stop_signals()
     try:
-        fd, temporary = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                                         dir=os.path.dirname(os.path.abspath(path)))
-    except OSError as exc:
-        raise OutputError(path, exc) from None
-    try:
+        try:
+            fd, temporary = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+                                             dir=os.path.dirname(os.path.abspath(path)))
+        except OSError as exc:
+            raise OutputError(path, exc) from None
+        finally:
+            _restore_signals(previous)  # a pending Ctrl-C is raised here, inside the cleanup
         with os.fdopen(fd, "wb") as handle:
             yield _Output(handle, path)
             try:
@@ -810,10 +842,11 @@ def _destination(path: str, stdout: BinaryIO) -> Iterator[_Output]:
         os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        if temporary:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
         raise
 
 
