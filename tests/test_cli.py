@@ -458,3 +458,31 @@ def test_worker_reads_file_chunk_itself(tmp_path):
     gone = cli.Task("b.txt", 1, b"", True, path=str(tmp_path / "b.txt"), offset=0, length=3)
     assert worker.process(gone).messages == ["textrepair: b.txt: cannot read: No such file or directory"]
     assert worker.process(task).out == [(0, 7), "數\n".encode()]  # and it recovers
+
+
+@dataclass(frozen=True)
+class WithEncoding(textrepair.Options):
+    """Options where the decoder's encoding is an option.
+
+    * ``encoding``: input encoding, None to detect.
+    """
+
+    encoding: str | None = None
+
+
+def test_encoding_as_an_options_field(monkeypatch, tmp_path):
+    # --encoding stays the command's own flag and also fills Options.encoding.
+    seen = []
+
+    def repair_bytes(self, data, errors="replace"):
+        seen.append((self.options.encoding, errors))
+        return self.repair(data.decode(self.options.encoding or "gb18030", errors))
+
+    monkeypatch.setattr(cli, "Options", WithEncoding)
+    monkeypatch.setattr(textrepair.Repairer, "repair_bytes", repair_bytes)
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("數(shù)據(jù)\n".encode("gbk"))
+    assert run([str(path)]) == (0, "數據\n", "")
+    assert run(["--encoding", "gbk", str(path)]) == (0, "數據\n", "")
+    assert seen == [(None, "strict"), ("gbk", "strict")]
+    assert "--option-encoding" not in cli._parser(io.BytesIO(), io.StringIO()).format_help()
