@@ -199,3 +199,15 @@ def test_check_with_explain_and_stats():
     assert status == 1
     assert [json.loads(line)["before"] for line in out.decode().splitlines()] == ["(shù)"]
     assert err.startswith("kind ") and "1 changed" in err
+
+
+def test_explain_stats_check_same_with_workers(monkeypatch, tmp_path):
+    monkeypatch.setattr(cli, "CHUNK", 4096)
+    path = tmp_path / "seeds.jsonl"
+    path.write_text(seed_records(3), encoding="utf-8")
+    text = tmp_path / "pages.txt"
+    text.write_text("".join(p.read_text(encoding="utf-8") + "\n\n" for p in SEEDS * 2), encoding="utf-8")
+    for argv in (["--jsonl", "--explain", "-", "--stats", str(path)], ["--jsonl", "--check", str(path)],
+                 ["--explain", "-", "--block-size", "8K", str(text)], ["--check", "--unit", "paragraph", str(text)]):
+        one = run(argv)
+        assert one[1] and run(argv + ["-j", "2"]) == one
