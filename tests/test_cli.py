@@ -11,6 +11,7 @@ import pytest
 
 import textrepair
 from helpers import SEEDS, read_seed
+from textrepair import _streaming as streaming
 from textrepair import cli
 from textrepair.cli import main
 
@@ -192,19 +193,19 @@ def test_units_cover_the_input(tmp_path):
 
 def test_chunks_end_at_boundaries():
     data = b"a\nbb\n\ncc\ndd\n\n\nee\n"
-    line = list(cli._chunks(io.BytesIO(data), 3, "line"))
+    line = list(streaming._chunks(io.BytesIO(data), 3, "line"))
     assert b"".join(line) == data and all(c.endswith(b"\n") for c in line) and len(line) > 2
-    blank = list(cli._chunks(io.BytesIO(data), 3, "blank"))
+    blank = list(streaming._chunks(io.BytesIO(data), 3, "blank"))
     assert blank == [b"a\nbb\n\n", b"cc\ndd\n\n", b"\nee\n"]
     # No blank line for 4 chunk sizes: cut at a line end so memory stays bounded.
     long = b"x\n" * 100
-    pieces = list(cli._chunks(io.BytesIO(long), 4, "blank"))
+    pieces = list(streaming._chunks(io.BytesIO(long), 4, "blank"))
     assert b"".join(pieces) == long and max(map(len, pieces)) <= 18
-    assert list(cli._chunks(io.BytesIO(data), 3, "file")) == [data]
+    assert list(streaming._chunks(io.BytesIO(data), 3, "file")) == [data]
 
 
 def test_paragraphs_split_after_blank_runs():
-    assert cli._paragraphs(b"a\nb\n\n\nc\n \nd") == [b"a\nb\n\n\n", b"c\n \n", b"d"]
+    assert streaming._paragraphs(b"a\nb\n\n\nc\n \nd") == [b"a\nb\n\n\n", b"c\n \n", b"d"]
 
 
 def test_reads_lazily():
@@ -215,10 +216,10 @@ def test_reads_lazily():
             return data
 
     reads: list[int] = []
-    tasks = cli._tasks(["-"], Counting(b"x\n" * (3 << 20)), cli.Job(textrepair.Options(), unit="line"),
-                       cli.MIB, cli._Progress(io.StringIO(), None, False))
+    tasks = streaming._tasks(["-"], Counting(b"x\n" * (3 << 20)), streaming.Job(textrepair.Options(), unit="line"),
+                       streaming.MIB, streaming._Progress(io.StringIO(), None, False))
     next(tasks)
-    assert sum(reads) <= 2 * cli.CHUNK
+    assert sum(reads) <= 2 * streaming.CHUNK
 
 
 # ---------------------------------------------------------------- -o FILE
@@ -251,9 +252,9 @@ def test_interrupted_run_leaves_nothing(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return original(self, task)
 
-    original = cli.Worker.process
-    monkeypatch.setattr(cli.Worker, "process", interrupt)
-    monkeypatch.setattr(cli, "CHUNK", 1024)
+    original = streaming.Worker.process
+    monkeypatch.setattr(streaming.Worker, "process", interrupt)
+    monkeypatch.setattr(streaming, "CHUNK", 1024)
     status, out, err = run(["--unit", "line", "-o", str(dest), str(src)])
     assert (status, out, err) == (130, "", "\ntextrepair: interrupted\n")
     assert dest.read_text(encoding="utf-8") == "old\n"
@@ -302,15 +303,15 @@ def test_progress_only_on_a_terminal():
 def test_progress_shows_share_of_known_total(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(b"x" * 100)
-    progress = cli._Progress(Tty(), cli._total_size([str(path)]), True)
+    progress = streaming._Progress(Tty(), streaming._total_size([str(path)]), True)
     progress.advance(50)
     progress._show(progress.start + 1)
     assert " 50.0% " in progress.stream.getvalue()
 
 
 def test_stdin_has_no_total(tmp_path):
-    assert cli._total_size(["-"]) is None
-    assert cli._total_size([str(tmp_path / "missing")]) == 0
+    assert streaming._total_size(["-"]) is None
+    assert streaming._total_size([str(tmp_path / "missing")]) == 0
 
 
 def test_real_process(tmp_path):
@@ -327,7 +328,7 @@ def test_real_process(tmp_path):
 
 def test_chunk_boundary_inside_a_line_is_judged_on_the_whole_line():
     # The read stops inside "ab\n": the completed line is not blank, so the chunk goes on.
-    assert list(cli._chunks(io.BytesIO(b"x\nab\ncd\n\nz\n"), 3, "blank")) == [b"x\nab\ncd\n\n", b"z\n"]
+    assert list(streaming._chunks(io.BytesIO(b"x\nab\ncd\n\nz\n"), 3, "blank")) == [b"x\nab\ncd\n\n", b"z\n"]
 
 
 def test_internal_error_is_a_bad_record(monkeypatch):
@@ -400,7 +401,7 @@ def test_plain_text_blocks_with_workers_keep_order(tmp_path):
 
 
 def test_read_error_midway_keeps_what_was_read(monkeypatch):
-    monkeypatch.setattr(cli, "CHUNK", 8)
+    monkeypatch.setattr(streaming, "CHUNK", 8)
 
     class Failing(io.BytesIO):
         def read(self, size=-1):
@@ -448,14 +449,14 @@ def test_workers_on_stdin():
 def test_worker_reads_file_chunk_itself(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes("乾淨\n數(shù)\n".encode())
-    worker = cli.Worker(cli.Job(textrepair.Options(), unit="line"))
-    task = cli.Task("a.txt", 1, b"", True, path=str(path), offset=0, length=path.stat().st_size)
+    worker = streaming.Worker(streaming.Job(textrepair.Options(), unit="line"))
+    task = streaming.Task("a.txt", 1, b"", True, path=str(path), offset=0, length=path.stat().st_size)
     outcome = worker.process(task)
     assert (outcome.records, outcome.changed, outcome.messages) == (2, 1, [])
     assert outcome.out == [(0, 7), "數\n".encode()]
-    grown = cli.Task("a.txt", 1, b"", True, path=str(path), offset=0, length=100)
+    grown = streaming.Task("a.txt", 1, b"", True, path=str(path), offset=0, length=100)
     assert worker.process(grown).messages == ["textrepair: a.txt: cannot read: changed while being read"]
-    gone = cli.Task("b.txt", 1, b"", True, path=str(tmp_path / "b.txt"), offset=0, length=3)
+    gone = streaming.Task("b.txt", 1, b"", True, path=str(tmp_path / "b.txt"), offset=0, length=3)
     assert worker.process(gone).messages == ["textrepair: b.txt: cannot read: No such file or directory"]
     assert worker.process(task).out == [(0, 7), "數\n".encode()]  # and it recovers
 

@@ -9,7 +9,7 @@ import pytest
 
 import textrepair
 from helpers import SEEDS
-from textrepair import cli
+from textrepair import _streaming as streaming
 from textrepair.cli import main
 
 
@@ -111,7 +111,7 @@ def test_many_bad_records_in_order_with_workers(tmp_path):
 
 
 def test_workers_keep_order_across_chunks(monkeypatch, tmp_path):
-    monkeypatch.setattr(cli, "CHUNK", 4096)  # many chunks, so order is really tested
+    monkeypatch.setattr(streaming, "CHUNK", 4096)  # many chunks, so order is really tested
     path = tmp_path / "seeds.jsonl"
     path.write_text(seed_records(6), encoding="utf-8")
     one = run(["--jsonl", str(path)])
@@ -202,7 +202,7 @@ def test_check_with_explain_and_stats():
 
 
 def test_explain_stats_check_same_with_workers(monkeypatch, tmp_path):
-    monkeypatch.setattr(cli, "CHUNK", 4096)
+    monkeypatch.setattr(streaming, "CHUNK", 4096)
     path = tmp_path / "seeds.jsonl"
     path.write_text(seed_records(3), encoding="utf-8")
     text = tmp_path / "pages.txt"
