@@ -487,3 +487,24 @@ def test_encoding_as_an_options_field(monkeypatch, tmp_path):
     assert run(["--encoding", "gbk", str(path)]) == (0, "數據\n", "")
     assert seen == [(None, "strict"), ("gbk", "strict")]
     assert "--option-encoding" not in cli._parser(io.BytesIO(), io.StringIO()).format_help()
+
+
+@pytest.mark.skipif(__import__("multiprocessing").get_start_method() != "fork",
+                    reason="the crash is planted by monkeypatching, which only forked workers inherit")
+def test_dead_worker_is_reported_not_waited_for(monkeypatch, tmp_path):
+    def crash(self, task):
+        if b"CRASH" in task.data or (task.path and b"CRASH" in open(task.path, "rb").read()):
+            os._exit(3)
+        return original(self, task)
+
+    original = streaming.Worker.process
+    monkeypatch.setattr(streaming.Worker, "process", crash)
+    src, dest = tmp_path / "in.txt", tmp_path / "out.txt"
+    src.write_text("數(shù)\nCRASH\n", encoding="utf-8")
+    dest.write_text("old\n", encoding="utf-8")
+    status, out, err = run(["-j", "2", "-o", str(dest), str(src)])
+    assert (status, out) == (5, "")
+    assert err == ("textrepair: a worker process died (a crash, or killed for lack of memory); "
+                   "the output is incomplete\n")
+    assert dest.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]

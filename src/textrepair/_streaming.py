@@ -24,6 +24,8 @@ import stat
 import tempfile
 import time
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Iterable, Iterator, Sequence, TextIO
@@ -32,7 +34,7 @@ from . import Repairer, _backend
 from .edits import Edit
 from .options import Options
 
-__all__ = ["Job", "Outcome", "Task", "Worker", "OutputError", "NothingRead"]
+__all__ = ["Job", "Outcome", "Task", "Worker", "OutputError", "NothingRead", "WorkerDied"]
 
 MIB = 1 << 20
 #: Bytes per chunk handed to a worker in line-based units.
@@ -424,46 +426,51 @@ def _restore_signals(previous: Any) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _start_pool(jobs: int, job: Job) -> Any:
-    """A pool whose workers never see the main process's signal handlers: the stop
-    signals stay blocked until each worker has set its own (no tracebacks on Ctrl-C)."""
-    previous = _block_stop_signals()
-    try:
-        return multiprocessing.get_context().Pool(jobs, initializer=_init_worker, initargs=(job,))
-    finally:
-        _restore_signals(previous)
-
-
 def _work(task: Task) -> Outcome:
     assert _WORKER is not None
     return _WORKER.process(task)
 
 
 def _outcomes(tasks: Iterable[Task], job: Job, jobs: int) -> Iterator[tuple[Task, Outcome]]:
-    """Process tasks in order; with jobs > 1 in a pool, at most 2 × jobs chunks in flight."""
+    """Process tasks in order; with jobs > 1 in worker processes, at most 2 × jobs chunks in flight.
+
+    Raises :class:`WorkerDied` when a worker process dies (a crash, or killed
+    for memory) rather than waiting for it forever.
+    """
     if jobs <= 1:
         worker = Worker(job)
         for task in tasks:
             yield task, worker.process(task)
         return
-    pool = _start_pool(jobs, job)
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(), initializer=_init_worker,
+                                   initargs=(job,))
+    completed = False
     try:
         pending: deque = deque()
         for task in tasks:
             sent = task
             if task.path:  # send where the chunk is, not its bytes
                 sent = dataclasses.replace(task, data=b"", length=len(task.data))
-            pending.append((task, pool.apply_async(_work, (sent,))))
+            # Workers start on submit: they must not inherit the main process's stop handlers.
+            previous = _block_stop_signals()
+            try:
+                pending.append((task, executor.submit(_work, sent)))
+            finally:
+                _restore_signals(previous)
             if len(pending) >= 2 * jobs:
-                done, result = pending.popleft()
-                yield done, result.get()
+                done, future = pending.popleft()
+                yield done, future.result()
         while pending:
-            done, result = pending.popleft()
-            yield done, result.get()
-        pool.close()
+            done, future = pending.popleft()
+            yield done, future.result()
+        completed = True
+    except BrokenProcessPool:
+        raise WorkerDied() from None
     finally:
-        pool.terminate()
-        pool.join()
+        if not completed:  # interrupted or failed: do not wait for chunks in progress
+            for process in list((getattr(executor, "_processes", None) or {}).values()):
+                process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------- reading
@@ -541,6 +548,13 @@ def _tasks(names: Sequence[str], stdin: BinaryIO, job: Job, block: int, progress
 
 
 # ---------------------------------------------------------------- writing
+
+
+class WorkerDied(Exception):
+    """A worker process died: the output is incomplete."""
+
+    def __str__(self) -> str:
+        return "textrepair: a worker process died (a crash, or killed for lack of memory); the output is incomplete"
 
 
 class NothingRead(Exception):

@@ -26,7 +26,8 @@ damage; 2 bad usage; 3 some input was bad (unreadable file, undecodable bytes,
 invalid JSON, missing or non-string field): it was reported, passed through
 unchanged (dropped with ``--drop-bad``), and everything else was processed;
 when no input at all could be read, ``-o FILE`` is left as it was;
-4 the output could not be written (``-o FILE`` is left as it was); 130
+4 the output could not be written (``-o FILE`` is left as it was); 5 a
+worker process died (a crash, or killed for memory; ``-o FILE`` is left as it was); 130
 interrupted; 141 the reader of standard output went away.
 
 >>> import io
@@ -55,17 +56,20 @@ from typing import Any, BinaryIO, Sequence, TextIO
 
 from . import __version__, _backend
 from . import options as options_module
-from ._streaming import MIB, STDIN, Job, NothingRead, Outcome, OutputError, _destination, _isatty, _outcomes
+from ._streaming import MIB, STDIN, Job, NothingRead, Outcome, OutputError, WorkerDied, _destination, _isatty
+from ._streaming import _outcomes
 from ._streaming import _Progress, _tasks, _total_size, _write_pieces
 from .options import Options
 
-__all__ = ["main", "entry", "EXIT_OK", "EXIT_DAMAGE", "EXIT_USAGE", "EXIT_BAD_INPUT", "EXIT_OUTPUT"]
+__all__ = ["main", "entry", "EXIT_OK", "EXIT_DAMAGE", "EXIT_USAGE", "EXIT_BAD_INPUT", "EXIT_OUTPUT",
+           "EXIT_WORKER_DIED"]
 
 EXIT_OK = 0
 EXIT_DAMAGE = 1
 EXIT_USAGE = 2
 EXIT_BAD_INPUT = 3
 EXIT_OUTPUT = 4
+EXIT_WORKER_DIED = 5
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
@@ -79,6 +83,8 @@ exit status:
        through unchanged (dropped with --drop-bad), the rest was processed
        (when no input at all could be read, -o FILE is left as it was)
   4    the output could not be written; -o FILE is left as it was
+  5    a worker process (-j) died: a crash, or killed for lack of memory;
+       -o FILE is left as it was
   130  interrupted; 141 standard output was closed by its reader
 """
 
@@ -335,6 +341,10 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdou
         return EXIT_BROKEN_PIPE
     except NothingRead:
         pass
+    except WorkerDied as exc:
+        progress.close()
+        stderr.write(f"{exc}\n")
+        return EXIT_WORKER_DIED
     except OutputError as exc:
         progress.close()
         stderr.write(f"{exc}\n")
