@@ -50,3 +50,7 @@ class AnnotationScan:
 
 def scan_annotations(text: str) -> AnnotationScan:
     return AnnotationScan(text)
+
+
+# --- mojibake.c ---------------------------------------------------------------
+from ._fallback import mojibake_runs  # noqa: E402,F401  (C version pending)

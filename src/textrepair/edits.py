@@ -95,7 +95,7 @@ def compose(original: str, earlier: Sequence[Edit], current: str, later: Sequenc
 
     result: list[Edit] = []
     merged: set[int] = set()
-    for edit in sorted(later, key=lambda e: (e.start, e.end)):
+    for edit in _join_touching(sorted(later, key=lambda e: (e.start, e.end)), starts, ends, current):
         first = bisect_right(ends, edit.start)
         touching = []
         i = first
@@ -126,3 +126,32 @@ def compose(original: str, earlier: Sequence[Edit], current: str, later: Sequenc
         merged.update(touching)
     result.extend(e for i, e in enumerate(earlier) if i not in merged)
     return sorted(result, key=lambda e: (e.start, e.end))
+
+
+def _touched(edit: Edit, starts: list[int], ends: list[int]) -> tuple[int, int]:
+    """Index range of the earlier outputs (``starts``/``ends``) an edit touches."""
+    first = bisect_right(ends, edit.start)
+    last = first
+    while last < len(starts) and starts[last] < edit.end:
+        last += 1
+    return first, last
+
+
+def _join_touching(later: list[Edit], starts: list[int], ends: list[int], current: str) -> list[Edit]:
+    """Join later edits that touch the same earlier edit into one, so that the
+    merged results cannot overlap (mojibake repairs a run, then the script
+    stage changes two characters inside it)."""
+    joined: list[Edit] = []
+    reach: list[tuple[int, int]] = []
+    for edit in later:
+        first, last = _touched(edit, starts, ends)
+        if joined and last > first and reach[-1][1] > first:
+            prev = joined[-1]
+            after = prev.after + current[prev.end : edit.start] + edit.after
+            joined[-1] = Edit("+".join(dict.fromkeys((prev.kind + "+" + edit.kind).split("+"))), prev.start,
+                              edit.end, current[prev.start : edit.end], after, min(prev.confidence, edit.confidence))
+            reach[-1] = (reach[-1][0], max(reach[-1][1], last))
+            continue
+        joined.append(edit)
+        reach.append((first, last))
+    return joined

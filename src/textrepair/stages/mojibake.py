@@ -1,0 +1,380 @@
+"""Repair CJK mojibake: GBK byte-shift runs (and, in later sections, text
+decoded with the wrong codec).
+
+**Byte-shift runs.**  A splitter cut the GBK bytes of a page before every
+byte pair spelling 、，。？；！ -- also pairs that straddle two characters
+(``。“`` is ``A1 A3 A1 B0`` and holds ``A3 A1`` = ！) -- and a Microsoft cp936
+decoder read each piece alone.  The lone lead byte at a piece's end became
+``?``; the next piece was read one byte late (``B0 CA`` = 笆 instead of ``A1
+B0`` = “) until a trail byte in 0x40–0x7E came out as an ASCII letter and
+realigned it.  A converter had inserted ``(pinyin)`` into the bytes at any
+offset, even inside a character; a lone lead byte before it swallowed its
+``(``.  Fullwidth forms were folded to ASCII afterwards.
+
+The C scan (``tr_mojibake_runs``) finds candidate runs.  For each, this module
+turns the run back into bytes, trying every way each character may have
+been produced (a folded ``!`` is ``21`` or ``A3 A1``; a ``?`` is a literal,
+``？``, or a lost lead byte, perhaps with the byte it swallowed); an
+annotation names the character of the two bytes before it, which pins down
+the bytes a ``?`` lost.  A beam search decodes each hypothesis in step and
+scores it with a character bigram model measured from a news corpus
+(``data/char_model.txt``); the best one replaces the run only when it beats
+the text as it stands by a wide margin, so clean text never changes.
+
+>>> fix_text("感謝各位對數據工作的關心和支持?!笆\\ue1a2奈濉睍r期", Options())
+'感謝各位對數據工作的關心和支持。“十四五”時期'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from .. import _backend
+from .._cjkcodec import LEADS, TRAILS, char_model, encode_char, fold, fullwidth_bytes, original_pair
+from .._flags import HAS_QMARK
+from .._tables import reading_table
+from ..edits import Edit
+from ..options import Options
+
+NAME = "mojibake"
+NEEDS = None
+KIND = "gbk-shift"
+
+#: log-probability gain a repair needs over the text as it stands, plus a
+#: cost per byte it had to guess.  Calibrated on seeds/ and tests/data/negative.json.
+MARGIN = 10.0
+GUESS_COST = 2.0
+BEAM = 64
+
+_LOST = "\x00"  # a lost ASCII byte, replaced after decoding
+_TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[\s>/]")
+_SPLIT_START = frozenset("!,;?\u3002\u3001")
+
+#: The byte pairs before which the splitter cut (、，。？；！): a piece starts there.
+_SPLIT_PAIRS = frozenset(c.encode("gbk") for c in "、，。？；！")
+
+# Atoms of a byte hypothesis.
+_PIECE = "piece"  # a piece starts here: the decoder was in step or a lone lead was lost
+_U = "u"  # one unknown byte
+_LOSTB = "lost"  # one lost ASCII byte (swallowed as an invalid trail)
+
+
+@lru_cache(maxsize=1)
+def _chars_by_reading() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Characters of each numbered reading, and of each toneless one."""
+    toned: dict[str, set[str]] = {}
+    toneless: dict[str, set[str]] = {}
+    table = reading_table()
+    for ch, readings in table.readings.items():
+        # Converters annotate exactly the forms that differ from simplified.
+        if ch not in table.traditional or encode_char(ch) is None or len(encode_char(ch)) != 2:
+            continue
+        for r in readings:
+            toned.setdefault(r, set()).add(ch)
+            toneless.setdefault(r.rstrip("0123456789"), set()).add(ch)
+    return ({k: frozenset(v) for k, v in toned.items()}, {k: frozenset(v) for k, v in toneless.items()})
+
+
+def chars_for(syllable: str) -> frozenset[str] | None:
+    """Traditional-only GBK characters one of whose readings is ``syllable``
+    (toned or not), or None.
+
+    >>> "數" in chars_for("shù")
+    True
+    """
+    spelled = reading_table().spell(syllable)
+    if spelled is None:
+        return None
+    word, tone = spelled
+    toned, toneless = _chars_by_reading()
+    found = toned.get(word) if tone else toneless.get(word)
+    return found or None
+
+
+# --- tokens -------------------------------------------------------------------
+
+def _tail_end(text: str, i: int) -> int:
+    j = i
+    while j < len(text) and j - i < 8 and (text[j].isascii() and text[j].isalpha() or text[j] in reading_table().letters):
+        j += 1
+    return j + 1 if i < j <= i + 7 and j < len(text) and text[j] == ")" else -1
+
+
+def tokens(run: str) -> list[tuple[str, list[tuple]]] | None:
+    """The run as ``(observed, options)`` tokens; each option is a tuple of atoms:
+    a byte (int), ``"u"``, ``"lost"``, ``("ann", chars, text)`` or ``("annchar", chars, text)``.
+    Returns None when a character cannot have come out of cp936."""
+    out: list[tuple[str, list[tuple]]] = []
+    i = 0
+    n = len(run)
+    while i < n:
+        ch = run[i]
+        if ch == "(":
+            end = _tail_end(run, i + 1)
+            chars = chars_for(run[i + 1 : end - 1]) if end > 0 else None
+            if chars:
+                text = run[i:end]
+                ann = ("ann", chars, text)
+                if i and run[i - 1] in chars:
+                    out.append((text, [(ann,)]))
+                else:  # not the reading of the character before: a byte went missing
+                    out.append((text, [(ann,), (_U, ann)]))
+                i = end
+                continue
+        if ch == "?":
+            end = _tail_end(run, i + 1)
+            chars = chars_for(run[i + 1 : end - 1]) if end > 0 else None
+            if chars:
+                text = "(" + run[i + 1 : end]
+                out.append((run[i:end], [(_U, ("ann", chars, text)), (_U, ("annchar", chars, text))]))
+                i = end
+                continue
+            nxt = run[i + 1] if i + 1 < n else ""
+            options: list[tuple] = [(0x3F,), (_PIECE, 0xA3, 0xBF)]
+            if not nxt or nxt in _SPLIT_START:
+                options.append((_U,))
+            if nxt.isascii() and nxt.isalpha():
+                options.append((_U, _LOSTB))
+            out.append((ch, options))
+            i += 1
+            continue
+        raw = encode_char(ch)
+        if raw is None:
+            return None
+        options = [(_PIECE,) + tuple(raw) if raw in _SPLIT_PAIRS else tuple(raw)]
+        wide = fullwidth_bytes(ch)
+        if wide is not None:
+            options.append((_PIECE,) + tuple(wide) if wide in _SPLIT_PAIRS else tuple(wide))
+        out.append((ch, options))
+        i += 1
+    return out
+
+
+def observed_text(toks: list[tuple[str, list[tuple]]]) -> str:
+    """The run as it stands, without the annotations that follow a character
+    they are a reading of (those are no evidence either way); an annotation
+    that names another character stays, as text the run must explain."""
+    parts: list[str] = []
+    for text, options in toks:
+        atom = options[0][-1]
+        if isinstance(atom, tuple) and atom[0] == "ann" and len(options) == 1:
+            continue
+        parts.append(text)
+    return "".join(parts)
+
+
+# --- beam search -----------------------------------------------------------------
+# A state is (score, pending, prevbyte, lastpair, prevchar, out, guesses):
+# pending is None (in step), a lead byte, or _U (an unknown lead);
+# prevbyte is the byte before the pending lead; lastpair is the character the
+# last two bytes formed when the last step completed a pair.
+
+def _emit(state, ch: str, pending, prevbyte, lastpair, guesses: int):
+    score, _p, _pb, _lp, prevchar, out, g = state
+    model = char_model()
+    shown = fold(ch)
+    return (score + model.logp(prevchar, shown), pending, prevbyte, lastpair, shown, out + (shown,), g + guesses)
+
+
+def _step_byte(state, b: int) -> list:
+    _s, pending, prevbyte, _lp, _pc, _out, _g = state
+    if pending is None:
+        if b < 0x80:
+            return [_emit(state, chr(b), None, b, None, 0)]
+        if b == 0x80 or b == 0xFF:
+            return []
+        return [state[:1] + (b, prevbyte, None) + state[4:]]
+    if pending == _U:
+        found = []
+        for lead in LEADS:
+            ch = original_pair(lead, b)
+            if ch:
+                found.append(_emit(state, ch, None, b, ch, 1))
+        return found
+    ch = original_pair(pending, b)
+    return [_emit(state, ch, None, b, ch, 0)] if ch else []
+
+
+def _step_unknown(state) -> list:
+    _s, pending, prevbyte, _lp, _pc, _out, _g = state
+    if pending is None:
+        return [state[:1] + (_U, prevbyte, None) + state[4:]]
+    if pending == _U:
+        return []
+    found = []
+    for trail in TRAILS:
+        ch = original_pair(pending, trail)
+        if ch:
+            found.append(_emit(state, ch, None, trail, ch, 1))
+    return found
+
+
+def _step_ann(state, chars: frozenset[str], text: str) -> list:
+    score, pending, prevbyte, lastpair, prevchar, out, g = state
+    if pending is None:
+        # In step: the annotation follows the whole character it names; keep it.
+        return [(score, None, prevbyte, None, prevchar, out + (text,), g)] if lastpair in chars else []
+    if prevbyte is None:
+        return []
+    if pending == _U:
+        found = []
+        for lead in LEADS:
+            if original_pair(prevbyte, lead) in chars:
+                found.append((score, lead, prevbyte, None, prevchar, out, g))  # pinned by the reading
+        return found
+    # Inside a character: the converter saw the two bytes straddling two characters.
+    return [state] if original_pair(prevbyte, pending) in chars else []
+
+
+def _step(state, atom) -> list:
+    if isinstance(atom, int):
+        return _step_byte(state, atom)
+    if atom == _U:
+        return _step_unknown(state)
+    if atom == _PIECE:
+        return [state] if state[1] is None or state[1] == _U else []
+    if atom == _LOSTB:
+        if state[1] is not None:
+            return []
+        # Not a guess: the byte is gone either way, and says so in the output.
+        return [state[:1] + (None, 0, None) + state[4:5] + (state[5] + (_LOST,), state[6])]
+    kind, chars, text = atom
+    if kind == "ann":
+        return _step_ann(state, chars, text)
+    found = []
+    for ch in chars:
+        raw = encode_char(ch)
+        states = [state]
+        for b in raw:
+            states = [t for s in states for t in _step_byte(s, b)]
+        for s in states:
+            found.extend(_step_ann(s, chars, text))
+    return found
+
+
+def best_hypothesis(toks, before: str, after: str, lost_lead: bool):
+    """The best-scoring in-step reading of the tokens: (score, text, guesses) or None."""
+    start = (0.0, None, None, None, before, (), 0)
+    states = [start]
+    if lost_lead:
+        states.append(start[:1] + (_U,) + start[2:])
+    for _text, options in toks:
+        nxt = []
+        for state in states:
+            for option in options:
+                branch = [state]
+                for atom in option:
+                    branch = [t for s in branch for t in _step(s, atom)]
+                    if not branch:
+                        break
+                nxt.extend(branch)
+        if not nxt:
+            return None
+        # Equal outputs with fewer guesses win; then the beam keeps the best.
+        nxt.sort(key=lambda s: -s[0] + GUESS_COST * s[6])
+        states = nxt[:BEAM]
+    model = char_model()
+    finals = []
+    for s in states:
+        if s[1] is not None:
+            continue
+        total = s[0] + (model.logp(s[4], after) if after else 0.0)
+        finals.append((total - GUESS_COST * s[6], total, "".join(s[5]), s[6]))
+    if not finals:
+        return None
+    finals.sort(key=lambda f: -f[0])
+    _adj, total, text, guesses = finals[0]
+    return total, text, guesses
+
+
+def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
+    """Put back lost ASCII bytes: ``<`` before a tag name, else per ``lost``."""
+    if _LOST not in out:
+        return out, False
+    pieces = out.split(_LOST)
+    result = pieces[0]
+    unrecovered = False
+    for k, piece in enumerate(pieces[1:], 1):
+        following = piece + ("".join(pieces[k + 1 :]) if k + 1 < len(pieces) else "") + rest
+        if _TAG_AFTER.match(following):
+            result += "<" + piece
+        else:
+            unrecovered = True
+            result += {"keep": "?", "drop": "", "mark": "\ufffd"}[lost] + piece
+    return result, unrecovered
+
+
+def repair_run(text: str, start: int, end: int, lost: str = "drop") -> tuple[int, int, str, float] | None:
+    """The repair of ``text[start:end]`` as ``(start, end, after, confidence)``, trimmed
+    to the characters that change, or None when the run is best left alone."""
+    run = text[start:end]
+    toks = tokens(run)
+    if not toks:
+        return None
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    model = char_model()
+    observed = model.score(observed_text(toks), before, after)
+    lost_lead = run[0] in "!;"
+    best = best_hypothesis(toks, before, after, lost_lead)
+    if best is None:
+        return None
+    score, out, guesses = best
+    gain = score - observed - GUESS_COST * guesses
+    if gain < MARGIN:
+        return None
+    out, unrecovered = _restore_lost(out, text[end:], lost)
+    # Trim what did not change.
+    lo = 0
+    while lo < min(len(out), len(run)) and out[lo] == run[lo]:
+        lo += 1
+    hi = 0
+    while hi < min(len(out), len(run)) - lo and out[-1 - hi] == run[-1 - hi]:
+        hi += 1
+    if lo == len(run) and lo == len(out):
+        return None
+    confidence = round(max(0.5, min(0.99, 1 - 1 / (1 + math.exp((gain - MARGIN) / 4)) - 0.05 * guesses)), 3)
+    if unrecovered:
+        confidence = min(confidence, 0.6)
+    return start + lo, end - hi, out[lo : len(out) - hi], confidence
+
+
+def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float]]:
+    found = []
+    for start, end, _kind in _backend.impl.mojibake_runs(text):
+        fixed = repair_run(text, start, end, options.mojibake_lost)
+        if fixed is not None:
+            found.append(fixed)
+    return found
+
+
+def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
+    """Like :func:`fix_text`, with an :class:`Edit` per repaired run.
+
+    >>> fix("熱點?!?span>", Options())[0]
+    '熱點。”<span>'
+    """
+    repairs = _repairs(text, options)
+    if not repairs:
+        return text, []
+    pieces = []
+    edits = []
+    pos = 0
+    for start, end, after, confidence in repairs:
+        pieces.append(text[pos:start])
+        pieces.append(after)
+        edits.append(Edit(KIND, start, end, text[start:end], after, confidence))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces), edits
+
+
+def fix_text(text: str, options: Options) -> str:
+    """The text with its mojibake repaired.
+
+    >>> fix_text("新進展?國家數據局", Options())
+    '新進展?國家數據局'
+    """
+    return fix(text, options)[0]
