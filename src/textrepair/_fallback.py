@@ -122,14 +122,13 @@ def scan_annotations(text: str) -> AnnotationScan:
 
 # --- mojibake.c ---------------------------------------------------------------
 
-#: Kinds of candidate run (tr_mojibake_run.kind).
 _FOLD_PUNCT = "!,;:?"
 _SPLIT_START = "!,;?\u3002\u3001"  # characters whose GBK bytes start A1/A3 (the split pairs)
 _RUN_CAP = 48
 
 
 def _pinyin_letter(ch: str) -> bool:
-    return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or ch in reading_table().letters
+    return _ascii_letter(ch) or ch in reading_table().letters
 
 
 def _tail_end(text: str, i: int) -> int:
@@ -150,9 +149,17 @@ def _paren_end(text: str, i: int) -> int:
     return -1
 
 
+_SPACES = frozenset("\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
+_ASCII_SPACES = frozenset(" \t\n\v\f\r\x1c\x1d\x1e\x1f")
+
+
 def _wide(ch: str) -> bool:
     """A character that can come out of a two-byte GBK code (not ASCII, not a space)."""
-    return ch >= "\x80" and not ch.isspace() and ch not in "\x85\xa0\u3000"
+    return ch >= "\x80" and ch not in _SPACES
+
+
+def _ascii_letter(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
 
 
 def _run_end(text: str, i: int) -> int:
@@ -212,7 +219,7 @@ def _anchor(text: str, p: int) -> bool:
             k += 1  # `??焖`, `???,覆`: lost bytes and folded split pairs
         if k > p + 1 and k < n and _wide(text[k]):
             return True
-        if k > p + 2 and p > 0 and _wide(text[p - 1]) and (k == n or text[k].isspace() or text[k].isalpha()):
+        if k > p + 2 and p > 0 and _wide(text[p - 1]) and (k == n or text[k] in _ASCII_SPACES or text[k] in _SPACES or _ascii_letter(text[k])):
             return True  # `熱點?!?span`, `水平?!?\n`: the last lost byte was ASCII or the end
         return _tail_end(text, p + 1) > 0
     if ch in "!;" and _wide(nxt):
@@ -248,7 +255,7 @@ def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
             if runs and start <= runs[-1][1]:
                 start = runs[-1][0]
                 runs.pop()
-            runs.append((start, end, 1))
+            runs.append((start, end, F.MOJIBAKE_SHIFT))
             last_end = end
             p = max(end, p + 1)
             continue
