@@ -185,3 +185,33 @@ class CharModel:
 def char_model() -> CharModel:
     """The model, parsed once on first use."""
     return CharModel()
+
+
+def cp936_decode(data: bytes) -> str:
+    """Decode as the damaging cp936 decoder does; a byte it cannot place
+    becomes U+FFFD on its own.
+
+    >>> cp936_decode(b"\\xd6\\xd0\\xb9\\xfa\\x80\\xff")
+    '中国€\\ufffd'
+    """
+    out = []
+    i = 0
+    n = len(data)
+    while i < n:
+        b = data[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+            continue
+        if b == 0x80:
+            out.append("\u20ac")
+            i += 1
+            continue
+        ch = decode_pair(b, data[i + 1]) if i + 1 < n else None
+        if ch is None:
+            out.append("\ufffd")
+            i += 1
+        else:
+            out.append(ch)
+            i += 2
+    return "".join(out)

@@ -1,5 +1,6 @@
-"""Repair CJK mojibake: GBK byte-shift runs (and, in later sections, text
-decoded with the wrong codec).
+"""Repair CJK mojibake: GBK byte-shift runs, and text decoded with the wrong
+codec (UTF-8 read as GBK, GBK read as Latin-1/cp1252/cp1250, Big5 and GBK
+confused); ``锟斤拷`` is reported as bytes lost before.
 
 **Byte-shift runs.**  A splitter cut the GBK bytes of a page before every
 byte pair spelling 、，。？；！ -- also pairs that straddle two characters
@@ -341,13 +342,31 @@ def repair_run(text: str, start: int, end: int, lost: str = "drop") -> tuple[int
     return start + lo, end - hi, out[lo : len(out) - hi], confidence
 
 
-def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float]]:
+_REPLACED = "锟斤拷"  # two U+FFFD in UTF-8 read as GBK: the bytes were lost before
+
+
+def _lost_marks(text: str, lost: str, taken) -> list[tuple[int, int, str, float, str]]:
+    """``锟斤拷`` (and ``锟�``): report it; drop or mark it as ``lost`` says."""
+    if lost == "keep" or "锟" not in text:
+        return []
+    found = []
+    for m in re.finditer("锟斤拷|锟\ufffd", text):
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            found.append((m.start(), m.end(), "" if lost == "drop" else "\ufffd", 0.9, "lost-byte"))
+    return found
+
+
+def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, str]]:
     found = []
     for start, end, _kind in _backend.impl.mojibake_runs(text):
         fixed = repair_run(text, start, end, options.mojibake_lost)
         if fixed is not None:
-            found.append(fixed)
-    return found
+            found.append(fixed + (KIND,))
+    taken = [(s, e) for s, e, *_ in found]
+    found += _lost_marks(text, options.mojibake_lost, taken)
+    taken = [(s, e) for s, e, *_ in found]
+    found += codec_repairs(text, taken)
+    return sorted(found)
 
 
 def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
@@ -362,10 +381,10 @@ def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
     pieces = []
     edits = []
     pos = 0
-    for start, end, after, confidence in repairs:
+    for start, end, after, confidence, kind in repairs:
         pieces.append(text[pos:start])
         pieces.append(after)
-        edits.append(Edit(KIND, start, end, text[start:end], after, confidence))
+        edits.append(Edit(kind, start, end, text[start:end], after, confidence))
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces), edits
@@ -378,3 +397,142 @@ def fix_text(text: str, options: Options) -> str:
     '新進展?國家數據局'
     """
     return fix(text, options)[0]
+
+
+# --- text decoded with the wrong codec --------------------------------------------
+# Each mechanism turns a suspicious stretch back into bytes under the decoder
+# that damaged it and decodes them with the codec they were written in.  A
+# stretch changes only when the model finds the result far more plausible.
+
+CODEC_MARGIN = 10.0
+_WIDE_RUN = re.compile(r"[^\x00-\x7f\s\u3000\u3001\u3002\uff0c\u201c\u201d\u300a\u300b\uff08\uff09\ufffd]"
+                       r"[^\x00-\x7f\s\u3000]+")
+
+
+def _decodable(b: int, codec: str) -> bool:
+    try:
+        bytes([b]).decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def _latin_run(codec: str) -> re.Pattern:
+    """Stretches a GBK text read as ``codec`` becomes: two or more high
+    characters, each maybe followed by the ASCII trail byte of its pair."""
+    high = "".join(re.escape(bytes([b]).decode(codec)) for b in range(0x80, 0x100) if _decodable(b, codec))
+    return re.compile("(?:[%s][\x40-\x7e]?){2,}" % high)
+
+
+def _utf8_fill(data: list[int | None], before: str) -> str | None:
+    """Decode UTF-8 whose unknown bytes (None) are guessed with the model."""
+    model = char_model()
+    out = []
+    prev = before
+    i = 0
+    n = len(data)
+    while i < n:
+        b = data[i]
+        if b is not None and b < 0x80:
+            out.append(chr(b))
+            prev = chr(b)
+            i += 1
+            continue
+        if b is not None and 0xC2 <= b < 0xE0:
+            size = 2
+        elif b is None or 0xE0 <= b < 0xF0:
+            size = 3
+        elif 0xF0 <= b < 0xF5:
+            size = 4
+        else:
+            return None
+        chunk = data[i : i + size]
+        if len(chunk) < size or chunk.count(None) > 1:
+            return None
+        best = None
+        for fill in range(0x80, 0xC0) if None in chunk[1:] else (0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9) if None in chunk else (0,):
+            raw = bytes(fill if x is None else x for x in chunk)
+            try:
+                ch = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            score = model.logp(prev, ch)
+            if best is None or score > best[0]:
+                best = (score, ch)
+        if best is None:
+            return None
+        out.append(best[1])
+        prev = best[1]
+        i += size
+    return "".join(out)
+
+
+def _utf8_as_gbk(run: str, before: str) -> str | None:
+    data: list[int | None] = []
+    for ch in run:
+        if ch == "\ufffd":
+            data.append(None)
+            continue
+        raw = encode_char(ch)
+        if raw is None:
+            return None
+        data.extend(raw)
+    if not any(b is not None and b >= 0xE0 for b in data):
+        return None
+    return _utf8_fill(data, before)
+
+
+def _recode(run: str, wrong: str, right: str) -> str | None:
+    try:
+        return run.encode(wrong).decode(right)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+
+
+#: (edit kind, pattern finder, transform) of each mechanism.
+def _mechanisms():
+    return (
+        ("utf8-as-gbk", _WIDE_RUN, _utf8_as_gbk),
+        ("big5-as-gbk", _WIDE_RUN, lambda run, _b: _recode(run, "gbk", "big5")),
+        ("gbk-as-big5", _WIDE_RUN, lambda run, _b: _recode(run, "big5", "gbk")),
+        ("gbk-as-latin1", _latin_run("latin-1"), lambda run, _b: _recode(run, "latin-1", "gbk")),
+        ("gbk-as-cp1252", _latin_run("cp1252"), lambda run, _b: _recode(run, "cp1252", "gbk")),
+        ("gbk-as-cp1250", _latin_run("cp1250"), lambda run, _b: _recode(run, "cp1250", "gbk")),
+    )
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def codec_repairs(text: str, taken: list[tuple[int, int]] = ()) -> list[tuple[int, int, str, float, str]]:
+    """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``.
+
+    >>> codec_repairs("发布会:鏂伴椈鍙戝竷")[0][2]
+    '新闻发布'
+    >>> codec_repairs("ÖÐ¹ú")[0][2:]
+    ('中国', 0.99, 'gbk-as-latin1')
+    """
+    model = char_model()
+    found: dict[tuple[int, int], tuple[float, str, str]] = {}
+    for kind, pattern, transform in _mechanisms():
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            before = text[start - 1] if start else ""
+            after = text[end] if end < len(text) else ""
+            fixed = transform(m.group(), before)
+            if not fixed or fixed == m.group() or not _CJK.search(fixed):
+                continue
+            fixed = "".join(fold(c) for c in fixed)
+            gain = model.score(fixed, before, after) - model.score(m.group(), before, after)
+            if gain >= CODEC_MARGIN and gain > found.get((start, end), (0.0,))[0]:
+                found[(start, end)] = (gain, fixed, kind)
+    chosen: list[tuple[int, int, str, float, str]] = []
+    for (start, end), (gain, fixed, kind) in sorted(found.items(), key=lambda kv: -kv[1][0]):
+        if any(s < end and start < e for s, e, *_ in chosen):
+            continue
+        confidence = round(max(0.5, min(0.99, 1 - 1 / (1 + math.exp((gain - CODEC_MARGIN) / 4)))), 3)
+        chosen.append((start, end, fixed, confidence, kind))
+    return sorted(chosen)
