@@ -7,6 +7,7 @@ import pytest
 from helpers import HAN_ANNOTATION, load_json, read_seed
 import textrepair
 from textrepair import apply_edits
+from textrepair._cjkcodec import cp936_decode
 from textrepair.options import Options
 from textrepair.stages import mojibake
 
@@ -77,3 +78,42 @@ def test_switch_off():
     assert textrepair.repair(text, mojibake=False) == text
     with pytest.raises(ValueError, match="mojibake_lost"):
         Options(mojibake_lost="x")
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_seeds_need_no_codec_repair(seed):
+    # The seeds hold byte-shift runs only; nothing else may change (NBSP pairs, rare Han).
+    _fixed, edits = mojibake.fix(read_seed(seed), Options())
+    assert {e.kind for e in edits} <= {"gbk-shift"}
+
+
+@pytest.mark.parametrize("damaged, expected, kind", [
+    ("发布会:鏂伴椈鍙戝竷", "发布会:新闻发布", "utf8-as-gbk"),
+    ("ÖÐ¹ú", "中国", "gbk-as-latin1"),
+    ("ÓůÓĂČíĽţ(YYRJ)", "御用软件(YYRJ)", "gbk-as-cp1250"),
+    ("鏁版嵁瑕佺礌甯傚満鍖栭厤缃�鏀归潻", "数据要素市场化配置改革", "utf8-as-gbk"),
+])
+def test_wrong_codec_repaired(damaged, expected, kind):
+    fixed, edits = mojibake.fix(damaged, Options())
+    assert fixed == expected
+    assert [e.kind for e in edits] == [kind]
+
+
+def test_big5_read_as_gbk():
+    text = "國家數據局局長表示將繼續推進數據要素市場化配置改革"
+    damaged = cp936_decode(text.encode("big5"))  # as Windows would read it
+    assert mojibake.fix_text(damaged, Options()) == text
+
+
+def test_lost_bytes_reported():
+    text = "数据锟斤拷要素"
+    fixed, edits = mojibake.fix(text, Options())
+    assert fixed == "数据要素" and edits[0].kind == "lost-byte"
+    assert mojibake.fix_text(text, Options(mojibake_lost="keep")) == text
+    assert mojibake.fix_text(text, Options(mojibake_lost="mark")) == "数据\ufffd要素"
+
+
+@pytest.mark.parametrize("text", ["Müller café naïve Ångström", "价格\xa0\xa0上涨", "©2024 版权所有®",
+                                  "温度 25°C ± 2°C", "Straße größer Ökonomie"])
+def test_latin_text_unchanged(text):
+    assert mojibake.fix_text(text, Options()) == text

@@ -421,7 +421,10 @@ def _decodable(b: int, codec: str) -> bool:
 def _latin_run(codec: str) -> re.Pattern:
     """Stretches a GBK text read as ``codec`` becomes: two or more high
     characters, each maybe followed by the ASCII trail byte of its pair."""
-    high = "".join(re.escape(bytes([b]).decode(codec)) for b in range(0x80, 0x100) if _decodable(b, codec))
+    # Not NBSP, soft hyphen or C1 controls: on a page those are far likelier real.
+    high = "".join(re.escape(bytes([b]).decode(codec)) for b in range(0x80, 0x100)
+                   if _decodable(b, codec) and bytes([b]).decode(codec).isprintable()
+                   and bytes([b]).decode(codec) not in "\xa0\xad")
     return re.compile("(?:[%s][\x40-\x7e]?){2,}" % high)
 
 
@@ -485,16 +488,30 @@ def _utf8_as_gbk(run: str, before: str) -> str | None:
 
 def _recode(run: str, wrong: str, right: str) -> str | None:
     try:
-        return run.encode(wrong).decode(right)
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = b"".join(_cp936_bytes(ch) for ch in run) if wrong == "cp936" else run.encode(wrong)
+        return raw.decode(right)
+    except (UnicodeEncodeError, UnicodeDecodeError, TypeError):
         return None
+
+
+def _cp936_bytes(ch: str) -> bytes:
+    raw = encode_char(ch)
+    if raw is None:
+        raise TypeError(ch)
+    return raw
+
+
+def _han_only(fixed: str) -> bool:
+    """At least two Han characters, and no other non-ASCII letter left over."""
+    han = len(_CJK.findall(fixed))
+    return han >= 2 and all(c < "\x80" or _CJK.match(c) or not c.isalpha() for c in fixed)
 
 
 #: (edit kind, pattern finder, transform) of each mechanism.
 def _mechanisms():
     return (
         ("utf8-as-gbk", _WIDE_RUN, _utf8_as_gbk),
-        ("big5-as-gbk", _WIDE_RUN, lambda run, _b: _recode(run, "gbk", "big5")),
+        ("big5-as-gbk", _WIDE_RUN, lambda run, _b: _recode(run, "cp936", "big5")),
         ("gbk-as-big5", _WIDE_RUN, lambda run, _b: _recode(run, "big5", "gbk")),
         ("gbk-as-latin1", _latin_run("latin-1"), lambda run, _b: _recode(run, "latin-1", "gbk")),
         ("gbk-as-cp1252", _latin_run("cp1252"), lambda run, _b: _recode(run, "cp1252", "gbk")),
@@ -523,7 +540,7 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = ()) -> list[tuple[in
             before = text[start - 1] if start else ""
             after = text[end] if end < len(text) else ""
             fixed = transform(m.group(), before)
-            if not fixed or fixed == m.group() or not _CJK.search(fixed):
+            if not fixed or fixed == m.group() or not _han_only(fixed):
                 continue
             fixed = "".join(fold(c) for c in fixed)
             gain = model.score(fixed, before, after) - model.score(m.group(), before, after)
