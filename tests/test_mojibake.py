@@ -114,6 +114,7 @@ def test_lost_bytes_reported():
 
 
 @pytest.mark.parametrize("text", ["Müller café naïve Ångström", "价格\xa0\xa0上涨", "©2024 版权所有®",
-                                  "温度 25°C ± 2°C", "Straße größer Ökonomie"])
+                                  "温度 25°C ± 2°C", "Straße größer Ökonomie",
+                                  "綠(lǜ)色綠(lv)化", "これは日本語の文章です。", "ソフトウェアの開発", "注音符號ㄅㄆㄇㄈ"])
 def test_latin_text_unchanged(text):
     assert mojibake.fix_text(text, Options()) == text

@@ -203,7 +203,15 @@ def _step_unknown(state) -> list:
     if pending is None:
         return [state[:1] + (_U, prevbyte, None) + state[4:]]
     if pending == _U:
-        return []
+        # Two lone bytes in a row: the second was a piece of its own, cut
+        # before it and after it, so it starts a split pair (A1 or A3).
+        found = []
+        for trail in (0xA1, 0xA3):
+            for lead in LEADS:
+                ch = original_pair(lead, trail)
+                if ch:
+                    found.append(_emit(state, ch, None, trail, ch, 2))
+        return found
     found = []
     for trail in TRAILS:
         ch = original_pair(pending, trail)
@@ -409,23 +417,50 @@ _WIDE_RUN = re.compile(r"[^\x00-\x7f\s\u3000\u3001\u3002\uff0c\u201c\u201d\u300a
                        r"[^\x00-\x7f\s\u3000]+")
 
 
-def _decodable(b: int, codec: str) -> bool:
+def _byte_char(b: int, codec: str) -> str:
+    """What a browser shows for byte ``b`` in ``codec``: bytes the code page
+    leaves undefined show as the Latin-1 (C1) character of the same value."""
     try:
-        bytes([b]).decode(codec)
+        return bytes([b]).decode(codec)
     except UnicodeDecodeError:
-        return False
-    return True
+        return chr(b)
+
+
+@lru_cache(maxsize=None)
+def _byte_table(codec: str) -> dict[str, int]:
+    table = {_byte_char(b, codec): b for b in range(0x80, 0x100)}
+    table.update({chr(b): b for b in range(0x80)})
+    return table
+
+
+def _single_byte_to_gbk(run: str, codec: str) -> str | None:
+    table = _byte_table(codec)
+    try:
+        return bytes(table[c] for c in run).decode("gbk")
+    except (KeyError, UnicodeDecodeError):
+        return None
 
 
 @lru_cache(maxsize=None)
 def _latin_run(codec: str) -> re.Pattern:
     """Stretches a GBK text read as ``codec`` becomes: two or more high
     characters, each maybe followed by the ASCII trail byte of its pair."""
-    # Not NBSP, soft hyphen or C1 controls: on a page those are far likelier real.
-    high = "".join(re.escape(bytes([b]).decode(codec)) for b in range(0x80, 0x100)
-                   if _decodable(b, codec) and bytes([b]).decode(codec).isprintable()
-                   and bytes([b]).decode(codec) not in "\xa0\xad")
-    return re.compile("(?:[%s][\x40-\x7e]?){2,}" % high)
+    high = "".join(re.escape(_byte_char(b, codec)) for b in range(0x80, 0x100))
+    # At least one letter: a pair of NBSPs or a lone sign (©, °) is far likelier real.
+    return re.compile("(?=[^\\s]*[^\\W\\d_])(?:[%s][\x40-\x7e]?){2,}" % high)
+
+
+def _lookahead(data: list[int | None], i: int, codec: str) -> str:
+    """The character the known bytes at ``i`` start, or "" (context for a guess)."""
+    for size in (1, 2, 3, 4):
+        chunk = data[i : i + size]
+        if None in chunk or len(chunk) < size:
+            return ""
+        try:
+            return bytes(chunk).decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return ""
 
 
 def _utf8_fill(data: list[int | None], before: str) -> str | None:
@@ -461,6 +496,10 @@ def _utf8_fill(data: list[int | None], before: str) -> str | None:
             except UnicodeDecodeError:
                 continue
             score = model.logp(prev, ch)
+            if None in chunk:
+                nxt = _lookahead(data, i + size, "utf-8")
+                if nxt:
+                    score += model.logp(ch, nxt)
             if best is None or score > best[0]:
                 best = (score, ch)
         if best is None:
@@ -468,6 +507,50 @@ def _utf8_fill(data: list[int | None], before: str) -> str | None:
         out.append(best[1])
         prev = best[1]
         i += size
+    return "".join(out)
+
+
+def _big5_fill(run: str, before: str) -> str | None:
+    """Big5 bytes read by cp936, back to Big5; a byte cp936 could not pair
+    (shown as U+FFFD, mostly the A1 lead of Big5 punctuation) is guessed."""
+    data: list[int | None] = []
+    for ch in run:
+        if ch == "\ufffd":
+            data.append(None)
+            continue
+        raw = encode_char(ch)
+        if raw is None:
+            return None
+        data.extend(raw)
+    model = char_model()
+    out = []
+    prev = before
+    i = 0
+    while i < len(data):
+        b = data[i]
+        if b is not None and b < 0x80:
+            out.append(chr(b))
+            prev = chr(b)
+            i += 1
+            continue
+        pair = data[i : i + 2]
+        if len(pair) < 2 or pair[1] is None:
+            return None
+        best = None
+        nxt = _lookahead(data, i + 2, "big5")
+        for lead in range(0x81, 0xFF) if b is None else (b,):
+            try:
+                ch = bytes((lead, pair[1])).decode("big5")
+            except UnicodeDecodeError:
+                continue
+            score = model.logp(prev, fold(ch)) + (model.logp(fold(ch), nxt) if nxt and b is None else 0.0)
+            if best is None or score > best[0]:
+                best = (score, fold(ch))
+        if best is None:
+            return None
+        out.append(best[1])
+        prev = best[1]
+        i += 2
     return "".join(out)
 
 
@@ -511,15 +594,27 @@ def _han_only(fixed: str) -> bool:
 def _mechanisms():
     return (
         ("utf8-as-gbk", _WIDE_RUN, _utf8_as_gbk),
-        ("big5-as-gbk", _WIDE_RUN, lambda run, _b: _recode(run, "cp936", "big5")),
+        ("big5-as-gbk", _BIG5_RUN, lambda run, before: _big5_fill(run, before) if _big5_sign(run) else None),
         ("gbk-as-big5", _WIDE_RUN, lambda run, _b: _recode(run, "big5", "gbk")),
-        ("gbk-as-latin1", _latin_run("latin-1"), lambda run, _b: _recode(run, "latin-1", "gbk")),
-        ("gbk-as-cp1252", _latin_run("cp1252"), lambda run, _b: _recode(run, "cp1252", "gbk")),
-        ("gbk-as-cp1250", _latin_run("cp1250"), lambda run, _b: _recode(run, "cp1250", "gbk")),
+        ("gbk-as-latin1", _latin_run("latin-1"), lambda run, _b: _single_byte_to_gbk(run, "latin-1")),
+        ("gbk-as-cp1252", _latin_run("cp1252"), lambda run, _b: _single_byte_to_gbk(run, "cp1252")),
+        ("gbk-as-cp1250", _latin_run("cp1250"), lambda run, _b: _single_byte_to_gbk(run, "cp1250")),
     )
 
 
 _CJK = re.compile("[\u4e00-\u9fff]")
+# Big5 read by cp936 leaves ASCII where a trail byte came out alone (`�C` is 。).
+# Big5's commonest lead bytes A4-A5 are kana in GBK, A3 bopomofo; unpaired
+# bytes show as U+FFFD.  Japanese has kana too, but in runs.
+_KANA = re.compile("[\u3040-\u30ff\u3100-\u312f]")
+_KANA_PAIR = re.compile("[\u3040-\u30ff\u3100-\u312f]{2}")
+
+
+def _big5_sign(run: str) -> bool:
+    if "\ufffd" in run or re.search("[\ue000-\uf8ff]", run):
+        return True
+    return bool(_KANA.search(run)) and not _KANA_PAIR.search(run)
+_BIG5_RUN = re.compile(r"[^\x00-\x7f\s\u3000][^\s\u3000]+")
 
 
 def codec_repairs(text: str, taken: list[tuple[int, int]] = ()) -> list[tuple[int, int, str, float, str]]:
