@@ -76,6 +76,21 @@ size_t tr_remove_annotations(const uint8_t *s, size_t n,
                              const tr_annotation *found, size_t count,
                              int eat_space, uint8_t *out);
 
+/* ---- mojibake.c: candidate GBK byte-shift runs ----------------------- */
+#define TR_MOJIBAKE_SHIFT 1
+
+typedef struct {
+    size_t start_char;
+    size_t end_char;
+    uint32_t kind;       /* TR_MOJIBAKE_* */
+} tr_mojibake_run;
+
+/* Find candidate byte-shift runs (see native/mojibake.c), in order and not
+ * overlapping.  Fills at most cap entries of out and sets *found to the
+ * number of runs (which may exceed cap); returns -1 on allocation failure,
+ * 0 otherwise.  There are never more runs than '?', '!' and ';' bytes. */
+int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found);
+
 /* CDEF END */
 
 /* ---- tables: rendered at build time from pinyin_readings.txt ---------- */

@@ -86,3 +86,18 @@ class AnnotationScan:
 
 def scan_annotations(text: str) -> AnnotationScan:
     return AnnotationScan(text)
+
+
+# --- mojibake.c ---------------------------------------------------------------
+
+def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
+    data = _utf8(text)
+    # Every run starts at one of these bytes, which bounds the buffer.
+    cap = data.count(b"?") + data.count(b"!") + data.count(b";")
+    if not cap:
+        return []
+    buffer = ffi.new("tr_mojibake_run[]", cap)
+    found = ffi.new("size_t *")
+    if lib.tr_mojibake_runs(data, len(data), buffer, cap, found) != 0:
+        raise MemoryError("tr_mojibake_runs could not allocate")
+    return [(buffer[i].start_char, buffer[i].end_char, buffer[i].kind) for i in range(found[0])]

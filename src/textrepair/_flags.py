@@ -19,3 +19,6 @@ HAS_TAB = 2048
 ANN_TONED = 1
 ANN_SPACE_AFTER = 2
 ANN_TRAD = 4
+
+# Kinds of candidate mojibake run (tr_mojibake_run.kind).
+MOJIBAKE_SHIFT = 1

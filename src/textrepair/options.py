@@ -9,12 +9,18 @@ from typing import Any
 __all__ = ["Options"]
 
 SCRIPTS = ("keep", "simplified", "traditional", "auto")
+LOST = ("drop", "keep", "mark")
 
 
 @dataclass(frozen=True)
 class Options:
     """Options of :func:`textrepair.repair`.
 
+    * ``mojibake``: repair CJK mojibake: GBK byte-shift runs (``支持?!笆\ue1a2奈濉睍r期``
+      → ``支持。“十四五”時期``), UTF-8 or GBK read with the wrong codec.
+    * ``mojibake_lost``: what becomes of a byte the damage lost for good and
+      context cannot restore: ``"drop"`` (default), ``"keep"`` (leave the
+      ``?``) or ``"mark"`` (U+FFFD).  Either way ``explain()`` reports it.
     * ``annotations``: remove content-farm pinyin annotations (``數(shù)`` → ``數``).
     * ``script``: ``"keep"`` (default), ``"simplified"``, ``"traditional"``, or
       ``"auto"``: convert to simplified when the page shows converter damage.
@@ -24,15 +30,19 @@ class Options:
     >>> Options.from_kwargs(colour=True)
     Traceback (most recent call last):
     ...
-    TypeError: unknown option 'colour'; valid options: annotations, script
+    TypeError: unknown option 'colour'; valid options: mojibake, mojibake_lost, annotations, script
     """
 
+    mojibake: bool = True
+    mojibake_lost: str = "drop"
     annotations: bool = True
     script: str = "keep"
 
     def __post_init__(self) -> None:
         if self.script not in SCRIPTS:
             raise ValueError(f"script must be one of {', '.join(SCRIPTS)}; got {self.script!r}")
+        if self.mojibake_lost not in LOST:
+            raise ValueError(f"mojibake_lost must be one of {', '.join(LOST)}; got {self.mojibake_lost!r}")
         for f in fields(self):
             if f.type in ("bool", bool) and not isinstance(getattr(self, f.name), bool):
                 raise TypeError(f"option {f.name!r} takes True or False, not {getattr(self, f.name)!r}")

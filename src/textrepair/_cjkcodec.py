@@ -1,0 +1,217 @@
+"""The byte-level model of the mojibake stage: the exact decoder that damaged
+the pages, and the character model that judges a repair.
+
+The decoder is Microsoft's cp936 (GBK) as Windows applies it, derived from
+Python's codec tables rather than typed in:
+
+* every two-byte code Python's ``gbk`` codec decodes decodes the same way;
+* the user-defined areas AAA1–AFFE and F8A1–FEFE decode to the private-use
+  characters GB18030 assigns them (``AECB`` → U+E1A2); the third area,
+  A140–A7A0, is not decoded: the seeds show ``?`` where ``常務`` put
+  ``A3 84`` out of step;
+* FE50–FEA0 codes that ``gbk`` lacks decode, in order, to U+E815–U+E864
+  (``FE84`` → U+E848; Python's ``gb18030`` maps some of these to real
+  characters instead, which cp936 does not);
+* the lone byte 0x80 decodes to ``€``.
+
+Only codes Python's ``gbk`` codec decodes count as text an author wrote; the
+rest exist only as damage.
+
+>>> encode_char("\\ue1a2").hex(), decode_pair(0xAE, 0xCB)
+('aecb', '\\ue1a2')
+>>> decode_pair(0xFE, 0x84), original_pair(0xFE, 0x84)
+('\\ue848', None)
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["decode_pair", "original_pair", "encode_char", "fold", "CharModel", "char_model"]
+
+MODEL = Path(__file__).resolve().parent / "data" / "char_model.txt"
+
+#: Trail bytes of a two-byte GBK code.
+TRAILS = tuple(range(0x40, 0x7F)) + tuple(range(0x80, 0xFF))
+LEADS = tuple(range(0x81, 0xFF))
+
+
+def _user_defined(lead: int, trail: int) -> bool:
+    return (0xAA <= lead <= 0xAF and trail >= 0xA1) or (0xF8 <= lead <= 0xFE and trail >= 0xA1)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[int, str], dict[int, str], dict[str, bytes]]:
+    """(cp936 decoder, authored codes, encoder), keyed by ``lead << 8 | trail``."""
+    decoder: dict[int, str] = {}
+    authored: dict[int, str] = {}
+    fe_index = 0
+    for lead in LEADS:
+        for trail in TRAILS:
+            raw = bytes((lead, trail))
+            code = lead << 8 | trail
+            try:
+                ch = raw.decode("gbk")
+            except UnicodeDecodeError:
+                ch = ""
+            if lead == 0xFE and 0x50 <= trail <= 0xA0:
+                if not ch:
+                    ch = chr(0xE815 + fe_index)
+                fe_index += 1
+            elif ch:
+                authored[code] = ch
+            elif _user_defined(lead, trail):
+                ch = raw.decode("gb18030")
+            if ch:
+                decoder[code] = ch
+    for code, ch in list(decoder.items()):
+        if code >> 8 == 0xFE and 0x50 <= code & 0xFF <= 0xA0 and not (0xE815 <= ord(ch) <= 0xE864):
+            authored[code] = ch
+    encoder = {ch: bytes((code >> 8, code & 0xFF)) for code, ch in decoder.items()}
+    encoder["\u20ac"] = b"\x80"
+    return decoder, authored, encoder
+
+
+def decode_pair(lead: int, trail: int) -> str | None:
+    """What the damaging cp936 decoder made of two bytes, or None if invalid."""
+    return _tables()[0].get(lead << 8 | trail)
+
+
+def original_pair(lead: int, trail: int) -> str | None:
+    """The character an author's GBK text means by two bytes, or None."""
+    return _tables()[1].get(lead << 8 | trail)
+
+
+def encode_char(ch: str) -> bytes | None:
+    """The bytes the cp936 decoder turned into ``ch`` (ASCII as itself), or None."""
+    if ch < "\x80":
+        return ch.encode("ascii")
+    return _tables()[2].get(ch)
+
+
+def fold(ch: str) -> str:
+    """Fullwidth ASCII forms fold to ASCII, as they were on the damaged pages.
+
+    >>> fold("，"), fold("中")
+    (',', '中')
+    """
+    cp = ord(ch)
+    return chr(cp - 0xFEE0) if 0xFF01 <= cp <= 0xFF5E else ch
+
+
+def fullwidth_bytes(ch: str) -> bytes | None:
+    """GBK bytes of the fullwidth form an ASCII character may have been folded from.
+
+    >>> fullwidth_bytes("!").hex(), fullwidth_bytes("a").hex()
+    ('a3a1', 'a3e1')
+    """
+    if not ("\x21" <= ch <= "\x7e"):
+        return None
+    return encode_char(chr(ord(ch) + 0xFEE0))
+
+
+class CharModel:
+    """Interpolated Kneser-Ney character bigram model (absolute discount
+    ``D``; continuation counts over an add-one floor), from
+    ``data/char_model.txt`` (see ``data/build_char_model.py``)."""
+
+    __slots__ = ("uni", "bi", "total", "vocab", "_floor", "followers", "preceders", "types")
+
+    #: The usual Kneser-Ney discount.
+    D = 0.75
+
+    def __init__(self, path: Path = MODEL) -> None:
+        self.uni: dict[str, int] = {}
+        self.bi: dict[str, int] = {}
+        total = 0
+        section = None
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line in ("[unigram]", "[bigram]"):
+                section = self.uni if line == "[unigram]" else self.bi
+                continue
+            if section is None:
+                if line.startswith("# total\t"):
+                    total = int(line.split("\t")[1])
+                continue
+            key, n = line.rsplit("\t", 1)
+            section[key] = int(n)
+        self.total = total
+        self.vocab = len(self.uni) + 1
+        self.followers: dict[str, int] = {}
+        self.preceders: dict[str, int] = {}
+        for pair in self.bi:
+            self.followers[pair[0]] = self.followers.get(pair[0], 0) + 1
+            self.preceders[pair[1]] = self.preceders.get(pair[1], 0) + 1
+        self.types = len(self.bi)
+        self._floor = math.log(1 / (total + self.vocab))
+
+    def p_uni(self, ch: str) -> float:
+        return (self.uni.get(ch, 0) + 1) / (self.total + self.vocab)
+
+    def p_continuation(self, ch: str) -> float:
+        """How many different characters ``ch`` follows, mixed with the unigram floor."""
+        return 0.9 * self.preceders.get(ch, 0) / self.types + 0.1 * self.p_uni(ch)
+
+    def logp(self, prev: str, ch: str) -> float:
+        """log P(ch | prev).
+
+        >>> m = char_model()
+        >>> m.logp("中", "国") > m.logp("中", "鍀")
+        True
+        """
+        if not prev or not self.uni.get(prev):
+            return math.log(self.p_uni(ch))
+        seen = self.uni[prev]
+        kinds = self.followers.get(prev, 0)
+        p = max(self.bi.get(prev + ch, 0) - self.D, 0) / seen
+        p += (self.D * kinds + 1) / seen * self.p_continuation(ch)
+        return math.log(p)
+
+    def score(self, text: str, before: str = "", after: str = "") -> float:
+        """log P of ``text`` between its neighbours (sum of bigram terms)."""
+        total = 0.0
+        prev = before
+        for ch in text:
+            total += self.logp(prev, ch)
+            prev = ch
+        if after:
+            total += self.logp(prev, after)
+        return total
+
+
+@lru_cache(maxsize=1)
+def char_model() -> CharModel:
+    """The model, parsed once on first use."""
+    return CharModel()
+
+
+def cp936_decode(data: bytes) -> str:
+    """Decode as the damaging cp936 decoder does; a byte it cannot place
+    becomes U+FFFD on its own.
+
+    >>> cp936_decode(b"\\xd6\\xd0\\xb9\\xfa\\x80\\xff")
+    '中国€\\ufffd'
+    """
+    out = []
+    i = 0
+    n = len(data)
+    while i < n:
+        b = data[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+            continue
+        if b == 0x80:
+            out.append("\u20ac")
+            i += 1
+            continue
+        ch = decode_pair(b, data[i + 1]) if i + 1 < n else None
+        if ch is None:
+            out.append("\ufffd")
+            i += 1
+        else:
+            out.append(ch)
+            i += 2
+    return "".join(out)

@@ -1,0 +1,860 @@
+"""Repair CJK mojibake: GBK byte-shift runs, and text decoded with the wrong
+codec (UTF-8 read as GBK, GBK read as Latin-1/cp1252/cp1250, Big5 and GBK
+confused); ``锟斤拷`` is reported as bytes lost before.
+
+**Byte-shift runs.**  A splitter cut the GBK bytes of a page before every
+byte pair spelling 、，。？；！ -- also pairs that straddle two characters
+(``。“`` is ``A1 A3 A1 B0`` and holds ``A3 A1`` = ！) -- and a Microsoft cp936
+decoder read each piece alone.  The lone lead byte at a piece's end became
+``?``; the next piece was read one byte late (``B0 CA`` = 笆 instead of ``A1
+B0`` = “) until a trail byte in 0x40–0x7E came out as an ASCII letter and
+realigned it.  A converter had inserted ``(pinyin)`` into the bytes at any
+offset, even inside a character; a lone lead byte before it swallowed its
+``(``.  Fullwidth forms were folded to ASCII afterwards.
+
+The C scan (``tr_mojibake_runs``) finds candidate runs.  For each, this module
+turns the run back into bytes, trying every way each character may have
+been produced (a folded ``!`` is ``21`` or ``A3 A1``; a ``?`` is a literal,
+``？``, or a lost lead byte, perhaps with the byte it swallowed); an
+annotation names the character of the two bytes before it, which pins down
+the bytes a ``?`` lost.  A beam search decodes each hypothesis in step and
+scores it with a character bigram model measured from a news corpus
+(``data/char_model.txt``); the best one replaces the run only when it beats
+the text as it stands by a wide margin, so clean text never changes.
+
+>>> fix_text("感謝各位對數據工作的關心和支持?!笆\\ue1a2奈濉睍r期", Options())
+'感謝各位對數據工作的關心和支持。“十四五”時期'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+from .. import _backend
+from .._cjkcodec import LEADS, TRAILS, char_model, encode_char, fold, fullwidth_bytes, original_pair
+from .._flags import HAS_QMARK
+from .._tables import reading_table
+from ..edits import Edit
+from ..options import Options
+
+NAME = "mojibake"
+NEEDS = None
+KIND = "gbk-shift"
+
+#: log-probability gain a repair needs over the text as it stands, plus a
+#: cost per byte it had to guess.  Calibrated on seeds/ and tests/data/negative.json.
+MARGIN = 10.0
+GUESS_COST = 2.0
+BEAM = 64
+
+_LOST = "\x00"  # a lost ASCII byte, replaced after decoding
+_TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[\s>/]")
+_SPLIT_START = frozenset("!,;?\u3002\u3001")
+
+#: The byte pairs before which the splitter cut (、，。？；！): a piece starts there.
+_SPLIT_PAIRS = frozenset(c.encode("gbk") for c in "、，。？；！")
+
+# Atoms of a byte hypothesis.
+_PIECE = "piece"  # a piece starts here: the decoder was in step or a lone lead was lost
+_U = "u"  # one unknown byte
+_LOSTB = "lost"  # one lost ASCII byte (swallowed as an invalid trail)
+
+
+@lru_cache(maxsize=1)
+def _chars_by_reading() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Characters of each numbered reading, and of each toneless one."""
+    toned: dict[str, set[str]] = {}
+    toneless: dict[str, set[str]] = {}
+    table = reading_table()
+    for ch, readings in table.readings.items():
+        # Converters annotate exactly the forms that differ from simplified.
+        if ch not in table.traditional or encode_char(ch) is None or len(encode_char(ch)) != 2:
+            continue
+        for r in readings:
+            toned.setdefault(r, set()).add(ch)
+            toneless.setdefault(r.rstrip("0123456789"), set()).add(ch)
+    return ({k: frozenset(v) for k, v in toned.items()}, {k: frozenset(v) for k, v in toneless.items()})
+
+
+def chars_for(syllable: str) -> frozenset[str] | None:
+    """Traditional-only GBK characters one of whose readings is ``syllable``
+    (toned or not), or None.
+
+    >>> "數" in chars_for("shù")
+    True
+    """
+    spelled = reading_table().spell(syllable)
+    if spelled is None:
+        return None
+    word, tone = spelled
+    toned, toneless = _chars_by_reading()
+    found = toned.get(word) if tone else toneless.get(word)
+    return found or None
+
+
+# --- tokens -------------------------------------------------------------------
+
+def _tail_end(text: str, i: int) -> int:
+    j = i
+    while j < len(text) and j - i < 8 and (text[j].isascii() and text[j].isalpha() or text[j] in reading_table().letters):
+        j += 1
+    return j + 1 if i < j <= i + 7 and j < len(text) and text[j] == ")" else -1
+
+
+def tokens(run: str) -> list[tuple[str, list[tuple]]] | None:
+    """The run as ``(observed, options)`` tokens; each option is a tuple of atoms:
+    a byte (int), ``"u"``, ``"lost"``, ``("ann", chars, text)`` or ``("annchar", chars, text)``.
+    Returns None when a character cannot have come out of cp936."""
+    out: list[tuple[str, list[tuple]]] = []
+    i = 0
+    n = len(run)
+    while i < n:
+        ch = run[i]
+        if ch == "(":
+            end = _tail_end(run, i + 1)
+            chars = chars_for(run[i + 1 : end - 1]) if end > 0 else None
+            if chars:
+                text = run[i:end]
+                ann = ("ann", chars, text)
+                if i and run[i - 1] in chars:
+                    out.append((text, [(ann,)]))
+                else:  # not the reading of the character before: a byte went missing
+                    out.append((text, [(ann,), (_U, ann)]))
+                i = end
+                continue
+        if ch == "?":
+            end = _tail_end(run, i + 1)
+            chars = chars_for(run[i + 1 : end - 1]) if end > 0 else None
+            if chars:
+                text = "(" + run[i + 1 : end]
+                out.append((run[i:end], [(_U, ("ann", chars, text)), (_U, ("annchar", chars, text))]))
+                i = end
+                continue
+            nxt = run[i + 1] if i + 1 < n else ""
+            options: list[tuple] = [(0x3F,), (_PIECE, 0xA3, 0xBF)]
+            if not nxt or nxt in _SPLIT_START:
+                options.append((_U,))
+            if nxt.isascii() and nxt.isalpha():
+                options.append((_U, _LOSTB))
+            out.append((ch, options))
+            i += 1
+            continue
+        raw = encode_char(ch)
+        if raw is None:
+            return None
+        options = [(_PIECE,) + tuple(raw) if raw in _SPLIT_PAIRS else tuple(raw)]
+        wide = fullwidth_bytes(ch)
+        if wide is not None:
+            options.append((_PIECE,) + tuple(wide) if wide in _SPLIT_PAIRS else tuple(wide))
+        out.append((ch, options))
+        i += 1
+    return out
+
+
+def observed_text(toks: list[tuple[str, list[tuple]]]) -> str:
+    """The run as it stands, without the annotations that follow a character
+    they are a reading of (those are no evidence either way); an annotation
+    that names another character stays, as text the run must explain."""
+    parts: list[str] = []
+    for text, options in toks:
+        atom = options[0][-1]
+        if isinstance(atom, tuple) and atom[0] == "ann" and len(options) == 1:
+            continue
+        parts.append(text)
+    return "".join(parts)
+
+
+# --- beam search -----------------------------------------------------------------
+# A state is (score, pending, prevbyte, lastpair, prevchar, out, guesses):
+# pending is None (in step), a lead byte, or _U (an unknown lead);
+# prevbyte is the byte before the pending lead; lastpair is the character the
+# last two bytes formed when the last step completed a pair.
+
+def _emit(state, ch: str, pending, prevbyte, lastpair, guesses: int):
+    score, _p, _pb, _lp, prevchar, out, g = state
+    model = char_model()
+    shown = fold(ch)
+    return (score + model.logp(prevchar, shown), pending, prevbyte, lastpair, shown, out + (shown,), g + guesses)
+
+
+def _step_byte(state, b: int) -> list:
+    _s, pending, prevbyte, _lp, _pc, _out, _g = state
+    if pending is None:
+        if b < 0x80:
+            return [_emit(state, chr(b), None, b, None, 0)]
+        if b == 0x80 or b == 0xFF:
+            return []
+        return [state[:1] + (b, prevbyte, None) + state[4:]]
+    if pending == _U:
+        found = []
+        for lead in LEADS:
+            ch = original_pair(lead, b)
+            if ch:
+                found.append(_emit(state, ch, None, b, ch, 1))
+        return found
+    ch = original_pair(pending, b)
+    return [_emit(state, ch, None, b, ch, 0)] if ch else []
+
+
+def _step_unknown(state) -> list:
+    _s, pending, prevbyte, _lp, _pc, _out, _g = state
+    if pending is None:
+        return [state[:1] + (_U, prevbyte, None) + state[4:]]
+    if pending == _U:
+        # Two lone bytes in a row: the second was a piece of its own, cut
+        # before it and after it, so it starts a split pair (A1 or A3).
+        found = []
+        for trail in (0xA1, 0xA3):
+            for lead in LEADS:
+                ch = original_pair(lead, trail)
+                if ch:
+                    found.append(_emit(state, ch, None, trail, ch, 2))
+        return found
+    found = []
+    for trail in TRAILS:
+        ch = original_pair(pending, trail)
+        if ch:
+            found.append(_emit(state, ch, None, trail, ch, 1))
+    return found
+
+
+def _step_ann(state, chars: frozenset[str], text: str) -> list:
+    score, pending, prevbyte, lastpair, prevchar, out, g = state
+    if pending is None:
+        # In step: the annotation follows the whole character it names; keep it.
+        return [(score, None, prevbyte, None, prevchar, out + (text,), g)] if lastpair in chars else []
+    if prevbyte is None:
+        return []
+    if pending == _U:
+        found = []
+        for lead in LEADS:
+            if original_pair(prevbyte, lead) in chars:
+                found.append((score, lead, prevbyte, None, prevchar, out, g))  # pinned by the reading
+        return found
+    # Inside a character: the converter saw the two bytes straddling two characters.
+    return [state] if original_pair(prevbyte, pending) in chars else []
+
+
+def _step(state, atom) -> list:
+    if isinstance(atom, int):
+        return _step_byte(state, atom)
+    if atom == _U:
+        return _step_unknown(state)
+    if atom == _PIECE:
+        return [state] if state[1] is None or state[1] == _U else []
+    if atom == _LOSTB:
+        if state[1] is not None:
+            return []
+        # Not a guess: the byte is gone either way, and says so in the output.
+        return [state[:1] + (None, 0, None) + state[4:5] + (state[5] + (_LOST,), state[6])]
+    kind, chars, text = atom
+    if kind == "ann":
+        return _step_ann(state, chars, text)
+    found = []
+    for ch in chars:
+        raw = encode_char(ch)
+        states = [state]
+        for b in raw:
+            states = [t for s in states for t in _step_byte(s, b)]
+        for s in states:
+            found.extend(_step_ann(s, chars, text))
+    return found
+
+
+def best_hypothesis(toks, before: str, after: str, lost_lead: bool):
+    """The best-scoring in-step reading of the tokens: (score, text, guesses) or None."""
+    start = (0.0, None, None, None, before, (), 0)
+    states = [start]
+    if lost_lead:
+        states.append(start[:1] + (_U,) + start[2:])
+    for _text, options in toks:
+        nxt = []
+        for state in states:
+            for option in options:
+                branch = [state]
+                for atom in option:
+                    branch = [t for s in branch for t in _step(s, atom)]
+                    if not branch:
+                        break
+                nxt.extend(branch)
+        if not nxt:
+            return None
+        # Equal outputs with fewer guesses win; then the beam keeps the best.
+        nxt.sort(key=lambda s: -s[0] + GUESS_COST * s[6])
+        states = nxt[:BEAM]
+    model = char_model()
+    finals = []
+    for s in states:
+        if s[1] is not None:
+            continue
+        total = s[0] + (model.logp(s[4], after) if after else 0.0)
+        finals.append((total - GUESS_COST * s[6], total, "".join(s[5]), s[6]))
+    if not finals:
+        return None
+    finals.sort(key=lambda f: -f[0])
+    _adj, total, text, guesses = finals[0]
+    return total, text, guesses
+
+
+def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
+    """Put back lost ASCII bytes: ``<`` before a tag name, else per ``lost``."""
+    if _LOST not in out:
+        return out, False
+    pieces = out.split(_LOST)
+    result = pieces[0]
+    unrecovered = False
+    for k, piece in enumerate(pieces[1:], 1):
+        following = piece + ("".join(pieces[k + 1 :]) if k + 1 < len(pieces) else "") + rest
+        if _TAG_AFTER.match(following):
+            result += "<" + piece
+        else:
+            unrecovered = True
+            result += {"keep": "?", "drop": "", "mark": "\ufffd"}[lost] + piece
+    return result, unrecovered
+
+
+def repair_run(text: str, start: int, end: int, lost: str = "drop") -> tuple[int, int, str, float] | None:
+    """The repair of ``text[start:end]`` as ``(start, end, after, confidence)``, trimmed
+    to the characters that change, or None when the run is best left alone."""
+    run = text[start:end]
+    toks = tokens(run)
+    if not toks:
+        return None
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    model = char_model()
+    observed = model.score(observed_text(toks), before, after)
+    lost_lead = run[0] in "!;"
+    best = best_hypothesis(toks, before, after, lost_lead)
+    if best is None:
+        return None
+    score, out, guesses = best
+    gain = score - observed - GUESS_COST * guesses
+    if gain < MARGIN:
+        return None
+    out, unrecovered = _restore_lost(out, text[end:], lost)
+    # Trim what did not change.
+    lo = 0
+    while lo < min(len(out), len(run)) and out[lo] == run[lo]:
+        lo += 1
+    hi = 0
+    while hi < min(len(out), len(run)) - lo and out[-1 - hi] == run[-1 - hi]:
+        hi += 1
+    if lo == len(run) and lo == len(out):
+        return None
+    confidence = round(max(0.5, min(0.99, 1 - 1 / (1 + math.exp((gain - MARGIN) / 4)) - 0.05 * guesses)), 3)
+    if unrecovered:
+        confidence = min(confidence, 0.6)
+    return start + lo, end - hi, out[lo : len(out) - hi], confidence
+
+
+_REPLACED = "锟斤拷"  # two U+FFFD in UTF-8 read as GBK: the bytes were lost before
+
+
+def _lost_marks(text: str, lost: str, taken) -> list[tuple[int, int, str, float, str]]:
+    """``锟斤拷`` (and ``锟�``): report it; drop or mark it as ``lost`` says."""
+    if lost == "keep" or "锟" not in text:
+        return []
+    found = []
+    for m in re.finditer("锟斤拷|锟\ufffd", text):
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            found.append((m.start(), m.end(), "" if lost == "drop" else "\ufffd", 0.9, "lost-byte"))
+    return found
+
+
+def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, str]]:
+    found = []
+    for start, end, _kind in _backend.impl.mojibake_runs(text):
+        fixed = repair_run(text, start, end, options.mojibake_lost)
+        if fixed is not None:
+            found.append(fixed + (KIND,))
+    taken = [(s, e) for s, e, *_ in found]
+    found += _lost_marks(text, options.mojibake_lost, taken)
+    taken = [(s, e) for s, e, *_ in found]
+    found += codec_repairs(text, taken)
+    taken = [(s, e) for s, e, *_ in found]
+    found += latin_repairs(text, taken)
+    return sorted(found)
+
+
+def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
+    """Like :func:`fix_text`, with an :class:`Edit` per repaired run.
+
+    >>> fix("熱點?!?span>", Options())[0]
+    '熱點。”<span>'
+    """
+    repairs = _repairs(text, options)
+    if not repairs:
+        return text, []
+    pieces = []
+    edits = []
+    pos = 0
+    for start, end, after, confidence, kind in repairs:
+        pieces.append(text[pos:start])
+        pieces.append(after)
+        edits.append(Edit(kind, start, end, text[start:end], after, confidence))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces), edits
+
+
+def fix_text(text: str, options: Options) -> str:
+    """The text with its mojibake repaired.
+
+    >>> fix_text("新進展?國家數據局", Options())
+    '新進展?國家數據局'
+    """
+    return fix(text, options)[0]
+
+
+# --- text decoded with the wrong codec --------------------------------------------
+# Each mechanism turns a suspicious stretch back into bytes under the decoder
+# that damaged it and decodes them with the codec they were written in.  A
+# stretch changes only when the model finds the result far more plausible.
+
+CODEC_MARGIN = 10.0
+#: A repair must read at least as much like Chinese (mean log-probability per
+#: character) as the least Chinese-looking of the benchmark's 2,000 clean
+#: sentences (-12.3): rare-character salad (`MÄ£ÄM` → 模腗) is not a repair.
+CODEC_FLOOR = -12.5
+_SINGLE_BYTE = {"gbk-as-latin1": "latin-1", "gbk-as-cp1252": "cp1252", "gbk-as-cp1250": "cp1250"}
+
+
+class _Utf8Segments:
+    """Which CJK-free stretches of a text, read back as a code page's bytes, are
+    UTF-8 with some non-ASCII (ftfy's case).  Stretches are found once per text
+    and each verdict is kept, so many runs in one long stretch cost one pass."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans = [m.span() for m in _NO_CJK.finditer(text)]
+        self.starts = [s for s, _e in self.spans]
+        self.verdicts: dict[tuple[int, str], bool] = {}
+
+    def holds(self, start: int, codec: str) -> bool:
+        """True when the stretch holding ``start`` is UTF-8 read as ``codec``."""
+        i = bisect_right(self.starts, start) - 1
+        if i < 0 or self.spans[i][1] <= start:
+            return False
+        key = (i, codec)
+        if key not in self.verdicts:
+            self.verdicts[key] = _is_utf8_as(self.text[slice(*self.spans[i])], codec)
+        return self.verdicts[key]
+
+
+def _is_utf8_as(segment: str, codec: str) -> bool:
+    table = _byte_table(codec)
+    try:
+        raw = bytes(table[c] for c in segment)
+        raw.decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return False
+    return not raw.isascii()
+
+
+_WIDE_RUN = re.compile(r"[^\x00-\x7f\s\u3000\u3001\u3002\uff0c\u201c\u201d\u300a\u300b\uff08\uff09\ufffd]"
+                       r"[^\x00-\x7f\s\u3000]+")
+
+
+def _byte_char(b: int, codec: str) -> str:
+    """What a browser shows for byte ``b`` in ``codec``: bytes the code page
+    leaves undefined show as the Latin-1 (C1) character of the same value."""
+    try:
+        return bytes([b]).decode(codec)
+    except UnicodeDecodeError:
+        return chr(b)
+
+
+@lru_cache(maxsize=None)
+def _byte_table(codec: str) -> dict[str, int]:
+    table = {_byte_char(b, codec): b for b in range(0x80, 0x100)}
+    table.update({chr(b): b for b in range(0x80)})
+    return table
+
+
+def _single_byte_to_gbk(run: str, codec: str) -> str | None:
+    table = _byte_table(codec)
+    try:
+        raw = bytes(table[c] for c in run)
+    except KeyError:
+        return None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return None  # UTF-8 read as a code page: ftfy's case (`â€™` is ’)
+    try:
+        return raw.decode("gbk")
+    except UnicodeDecodeError:
+        return None
+
+
+@lru_cache(maxsize=None)
+def _latin_run(codec: str) -> re.Pattern:
+    """Stretches a GBK text read as ``codec`` becomes: two or more high
+    characters, each maybe followed by the ASCII trail byte of its pair."""
+    high = "".join(re.escape(_byte_char(b, codec)) for b in range(0x80, 0x100))
+    return re.compile("(?:[%s][\x40-\x7e]?){2,}" % high)
+
+
+def _has_letter(run: str) -> bool:
+    """At least one letter: a pair of NBSPs or a lone sign (©, °) is far likelier real."""
+    return any(c.isalpha() for c in run)
+
+
+def _lookahead(data: list[int | None], i: int, codec: str) -> str:
+    """The character the known bytes at ``i`` start, or "" (context for a guess)."""
+    for size in (1, 2, 3, 4):
+        chunk = data[i : i + size]
+        if None in chunk or len(chunk) < size:
+            return ""
+        try:
+            return bytes(chunk).decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return ""
+
+
+def _utf8_fill(data: list[int | None], before: str) -> str | None:
+    """Decode UTF-8 whose unknown bytes (None) are guessed with the model."""
+    model = char_model()
+    out = []
+    prev = before
+    i = 0
+    n = len(data)
+    while i < n:
+        b = data[i]
+        if b is not None and b < 0x80:
+            out.append(chr(b))
+            prev = chr(b)
+            i += 1
+            continue
+        if b is not None and 0xC2 <= b < 0xE0:
+            size = 2
+        elif b is None or 0xE0 <= b < 0xF0:
+            size = 3
+        elif 0xF0 <= b < 0xF5:
+            size = 4
+        else:
+            return None
+        chunk = data[i : i + size]
+        if len(chunk) < size or chunk.count(None) > 1:
+            return None
+        best = None
+        for fill in range(0x80, 0xC0) if None in chunk[1:] else (0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9) if None in chunk else (0,):
+            raw = bytes(fill if x is None else x for x in chunk)
+            try:
+                ch = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            score = model.logp(prev, ch)
+            if None in chunk:
+                nxt = _lookahead(data, i + size, "utf-8")
+                if nxt:
+                    score += model.logp(ch, nxt)
+            if best is None or score > best[0]:
+                best = (score, ch)
+        if best is None:
+            return None
+        out.append(best[1])
+        prev = best[1]
+        i += size
+    return "".join(out)
+
+
+def _big5_fill(run: str, before: str) -> str | None:
+    """Big5 bytes read by cp936, back to Big5; a byte cp936 could not pair
+    (shown as U+FFFD, mostly the A1 lead of Big5 punctuation) is guessed."""
+    data: list[int | None] = []
+    for ch in run:
+        if ch == "\ufffd":
+            data.append(None)
+            continue
+        raw = encode_char(ch)
+        if raw is None:
+            return None
+        data.extend(raw)
+    model = char_model()
+    out = []
+    prev = before
+    i = 0
+    while i < len(data):
+        b = data[i]
+        if b is not None and b < 0x80:
+            out.append(chr(b))
+            prev = chr(b)
+            i += 1
+            continue
+        pair = data[i : i + 2]
+        if len(pair) < 2 or pair[1] is None:
+            return None
+        best = None
+        nxt = _lookahead(data, i + 2, "big5")
+        for lead in range(0x81, 0xFF) if b is None else (b,):
+            try:
+                ch = bytes((lead, pair[1])).decode("big5")
+            except UnicodeDecodeError:
+                continue
+            score = model.logp(prev, fold(ch)) + (model.logp(fold(ch), nxt) if nxt and b is None else 0.0)
+            if best is None or score > best[0]:
+                best = (score, fold(ch))
+        if best is None:
+            return None
+        out.append(best[1])
+        prev = best[1]
+        i += 2
+    return "".join(out)
+
+
+def _utf8_as_gbk(run: str, before: str) -> str | None:
+    data: list[int | None] = []
+    for ch in run:
+        if ch == "\ufffd":
+            data.append(None)
+            continue
+        raw = encode_char(ch)
+        if raw is None:
+            return None
+        data.extend(raw)
+    if not any(b is not None and b >= 0xE0 for b in data):
+        return None
+    return _utf8_fill(data, before)
+
+
+def _recode(run: str, wrong: str, right: str) -> str | None:
+    try:
+        raw = b"".join(_cp936_bytes(ch) for ch in run) if wrong == "cp936" else run.encode(wrong)
+        return raw.decode(right)
+    except (UnicodeEncodeError, UnicodeDecodeError, TypeError):
+        return None
+
+
+def _cp936_bytes(ch: str) -> bytes:
+    raw = encode_char(ch)
+    if raw is None:
+        raise TypeError(ch)
+    return raw
+
+
+def _han_only(fixed: str) -> bool:
+    """At least two Han characters, and no other non-ASCII letter left over."""
+    han = len(_CJK.findall(fixed))
+    return han >= 2 and all(c < "\x80" or _CJK.match(c) or not c.isalpha() for c in fixed)
+
+
+#: (edit kind, pattern finder, transform) of each mechanism.
+@lru_cache(maxsize=None)
+def _mechanisms():
+    return (
+        ("utf8-as-gbk", _WIDE_RUN, _utf8_as_gbk),
+        ("big5-as-gbk", _BIG5_RUN, lambda run, before: _big5_fill(run, before) if _big5_sign(run) else None),
+        ("gbk-as-big5", _WIDE_RUN, lambda run, _b: _recode(run, "big5", "gbk")),
+        ("gbk-as-latin1", _latin_run("latin-1"), lambda run, _b: _single_byte_to_gbk(run, "latin-1")),
+        ("gbk-as-cp1252", _latin_run("cp1252"), lambda run, _b: _single_byte_to_gbk(run, "cp1252")),
+        ("gbk-as-cp1250", _latin_run("cp1250"), lambda run, _b: _single_byte_to_gbk(run, "cp1250")),
+    )
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+# Big5 read by cp936 leaves ASCII where a trail byte came out alone (`�C` is 。).
+# Big5's commonest lead bytes A4-A5 are kana in GBK, A3 bopomofo; unpaired
+# bytes show as U+FFFD.  Japanese has kana too, but in runs.
+_KANA = re.compile("[\u3040-\u30ff\u3100-\u312f]")
+_KANA_PAIR = re.compile("[\u3040-\u30ff\u3100-\u312f]{2}")
+
+
+def _big5_sign(run: str) -> bool:
+    if "\ufffd" in run or re.search("[\ue000-\uf8ff]", run):
+        return True
+    return bool(_KANA.search(run)) and not _KANA_PAIR.search(run)
+_BIG5_RUN = re.compile(r"[^\x00-\x7f\s\u3000][^\s\u3000]+")
+
+
+#: A character seen fewer times than this in the model's 303 million
+#: characters counts as rare.  Measured on the benchmark's clean sentences
+#: (benchmarks/mojibake_accuracy.py sentences, and their words
+#: damaged alone): 92.7% of 2-character and 99.5% of 4-character UTF-8-as-GBK
+#: stretches, 97% and 99.9% of Big5-as-GBK ones hold a rare character, while
+#: 7.9% of the clean sentences' runs and 1.8% of clean seed 002's runs do.
+RARE_BELOW = 1000
+_SPACE = re.compile(r"[\s\u3000]")
+
+
+@lru_cache(maxsize=1)
+def _rare_char() -> re.Pattern:
+    """A non-ASCII, non-space character the model has (almost) never seen.
+
+    The wide mechanisms (UTF-8, Big5 or GBK read by the wrong double-byte
+    codec) turn text into salad of rare characters, private-use characters and
+    U+FFFD; a run with none of them is not tried, which keeps clean Chinese cheap.
+
+    >>> bool(_rare_char().search("鏂伴椈")), bool(_rare_char().search("新闻发布"))
+    (True, False)
+    """
+    model = char_model()
+    common = {ch for ch, n in model.uni.items() if len(ch) == 1 and n >= RARE_BELOW and not ch.isascii()}
+    # Fullwidth forms are folded before the model counts them.
+    common |= {chr(ord(ch) + 0xFEE0) for ch, n in model.uni.items()
+               if len(ch) == 1 and "\x21" <= ch <= "\x7e" and n >= RARE_BELOW}
+    return re.compile("[^\\x00-\\x7f\\s%s]" % "".join(re.escape(c) for c in sorted(common)))
+
+
+def _rare_windows(text: str) -> list[tuple[int, int]]:
+    """The space-delimited stretches of ``text`` that hold a rare character.
+
+    The wide mechanisms' runs never cross a space, so searching only these
+    finds the same runs.  Each stretch is walked once: O(len(text)).
+
+    >>> _rare_windows("新闻 发布会:鏂伴椈 好")
+    [(3, 10)]
+    """
+    windows: list[tuple[int, int]] = []
+    done = 0
+    for m in _rare_char().finditer(text):
+        p = m.start()
+        if p < done:
+            continue
+        start = p
+        while start > done and not _SPACE.match(text[start - 1]):
+            start -= 1
+        space = _SPACE.search(text, p)
+        done = space.start() if space else len(text)
+        windows.append((start, done))
+    return windows
+
+
+def codec_repairs(text: str, taken: list[tuple[int, int]] = ()) -> list[tuple[int, int, str, float, str]]:
+    """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``.
+
+    >>> codec_repairs("发布会:鏂伴椈鍙戝竷")[0][2]
+    '新闻发布'
+    >>> codec_repairs("ÖÐ¹ú")[0][2:]
+    ('中国', 0.99, 'gbk-as-latin1')
+    """
+    if text.isascii():
+        return []  # every mechanism needs a non-ASCII character
+    model = char_model()
+    utf8 = _Utf8Segments(text)
+    rare = _rare_char()
+    wide_windows = _rare_windows(text)
+    found: dict[tuple[int, int], tuple[float, str, str]] = {}
+    for kind, pattern, transform in _mechanisms():
+        if kind in _SINGLE_BYTE:
+            matches = pattern.finditer(text)
+        else:
+            matches = (m for ws, we in wide_windows for m in pattern.finditer(text, ws, we))
+        for m in matches:
+            start, end = m.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if kind not in _SINGLE_BYTE and not rare.search(text, start, end):
+                continue  # every character common: clean text, not salad
+            before = text[start - 1] if start else ""
+            after = text[end] if end < len(text) else ""
+            if kind in _SINGLE_BYTE and (not _has_letter(m.group())
+                                         or utf8.holds(start, _SINGLE_BYTE[kind])):
+                continue  # no letter, or UTF-8 read as a code page (ftfy's case)
+            fixed = transform(m.group(), before)
+            if not fixed or fixed == m.group() or not _han_only(fixed):
+                continue
+            fixed = "".join(fold(c) for c in fixed)
+            if model.score(fixed, before) / len(fixed) < CODEC_FLOOR:
+                continue
+            gain = model.score(fixed, before, after) - model.score(m.group(), before, after)
+            if gain >= CODEC_MARGIN and gain > found.get((start, end), (0.0,))[0]:
+                found[(start, end)] = (gain, fixed, kind)
+    chosen: list[tuple[int, int, str, float, str]] = []
+    for (start, end), (gain, fixed, kind) in sorted(found.items(), key=lambda kv: -kv[1][0]):
+        if any(s < end and start < e for s, e, *_ in chosen):
+            continue
+        confidence = round(max(0.5, min(0.99, 1 - 1 / (1 + math.exp((gain - CODEC_MARGIN) / 4)))), 3)
+        chosen.append((start, end, fixed, confidence, kind))
+    return sorted(chosen)
+
+
+# --- Latin-script mojibake: delegated to ftfy ------------------------------------
+# Only ftfy.fix_encoding (never its fix_text, whose other fixes would change
+# Chinese punctuation and width), and only on stretches that hold no CJK
+# character at all, so it cannot touch Han text that is already right.
+
+_NO_CJK = re.compile("[^\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]+")
+
+
+# ftfy changes a text only when it can read it back, in one of its single-byte
+# code pages, as bytes holding a UTF-8 lead byte (0xC0-0xFF) followed by a
+# continuation byte (0x80-0xBF, or a space or U+FFFD standing for a lost one),
+# or when it holds a C1 control.  A stretch without such a pair is never handed
+# to ftfy: that keeps curly quotes, dashes and dots in Chinese text cheap.
+_FTFY_CODE_PAGES = ("latin-1", "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso8859-2",
+                    "mac_roman", "cp437")
+
+
+@lru_cache(maxsize=None)
+def _ftfy_suspect() -> re.Pattern:
+    """What ftfy's encoding fixes could start from: a C1 control, or a lead
+    character followed by a continuation character."""
+
+    def chars(lo: int, hi: int) -> str:
+        found = {bytes([b]).decode(codec, "ignore") for codec in _FTFY_CODE_PAGES for b in range(lo, hi)}
+        return "".join(re.escape(c) for c in sorted(found - {""}))
+
+    return re.compile("[\x80-\x9f]|[%s][%s \ufffd]" % (chars(0xC0, 0x100), chars(0x80, 0xC0)))
+
+
+def latin_repairs(text: str, taken=()) -> list[tuple[int, int, str, float, str]]:
+    """ftfy's encoding fixes on the CJK-free stretches outside ``taken``.
+
+    >>> latin_repairs("新闻 The Mona Lisa doesnâ€™t have eyebrows.")[0][2]
+    '’'
+    >>> latin_repairs("他说“好”——真的…")
+    []
+    """
+    suspect = _ftfy_suspect()
+    if text.isascii() or not suspect.search(text):
+        return []
+    import ftfy  # runtime dependency; imported late, it is slow to import
+
+    found = []
+    for m in _NO_CJK.finditer(text):
+        for start, end in _outside(m.start(), m.end(), taken):
+            segment = text[start:end]
+            if segment.isascii() or not suspect.search(segment):
+                continue
+            fixed = ftfy.fix_encoding(segment)
+            if fixed == segment:
+                continue
+            lo, hi = _trim(segment, fixed)
+            found.append((start + lo, end - hi, fixed[lo : len(fixed) - hi], 0.9, "latin-mojibake"))
+    return found
+
+
+def _outside(start: int, end: int, taken) -> list[tuple[int, int]]:
+    """``[start, end)`` less the spans in ``taken``."""
+    pieces = [(start, end)]
+    for s, e in sorted(taken):
+        nxt = []
+        for a, b in pieces:
+            if e <= a or b <= s:
+                nxt.append((a, b))
+                continue
+            if a < s:
+                nxt.append((a, s))
+            if e < b:
+                nxt.append((e, b))
+        pieces = nxt
+    return pieces
+
+
+def _trim(before: str, after: str) -> tuple[int, int]:
+    """Lengths of the common prefix and (non-overlapping) common suffix."""
+    lo = 0
+    while lo < min(len(before), len(after)) and before[lo] == after[lo]:
+        lo += 1
+    hi = 0
+    while hi < min(len(before), len(after)) - lo and before[-1 - hi] == after[-1 - hi]:
+        hi += 1
+    return lo, hi
