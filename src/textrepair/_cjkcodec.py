@@ -117,7 +117,7 @@ class CharModel:
     ``D``; continuation counts over an add-one floor), from
     ``data/char_model.txt`` (see ``data/build_char_model.py``)."""
 
-    __slots__ = ("uni", "bi", "total", "vocab", "_floor", "followers", "preceders", "types")
+    __slots__ = ("uni", "bi", "total", "vocab", "_floor", "followers", "preceders", "types", "_memo")
 
     #: The usual Kneser-Ney discount.
     D = 0.75
@@ -146,6 +146,9 @@ class CharModel:
             self.preceders[pair[1]] = self.preceders.get(pair[1], 0) + 1
         self.types = len(self.bi)
         self._floor = math.log(1 / (total + self.vocab))
+        # logp of pairs already asked for: the beam search asks the same ones
+        # thousands of times.  Bounded, and its contents never change a result.
+        self._memo: dict[tuple[str, str], float] = {}
 
     def p_uni(self, ch: str) -> float:
         return (self.uni.get(ch, 0) + 1) / (self.total + self.vocab)
@@ -161,13 +164,22 @@ class CharModel:
         >>> m.logp("中", "国") > m.logp("中", "鍀")
         True
         """
+        key = (prev, ch)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
         if not prev or not self.uni.get(prev):
-            return math.log(self.p_uni(ch))
-        seen = self.uni[prev]
-        kinds = self.followers.get(prev, 0)
-        p = max(self.bi.get(prev + ch, 0) - self.D, 0) / seen
-        p += (self.D * kinds + 1) / seen * self.p_continuation(ch)
-        return math.log(p)
+            found = math.log(self.p_uni(ch))
+        else:
+            seen = self.uni[prev]
+            kinds = self.followers.get(prev, 0)
+            p = max(self.bi.get(prev + ch, 0) - self.D, 0) / seen
+            p += (self.D * kinds + 1) / seen * self.p_continuation(ch)
+            found = math.log(p)
+        if len(self._memo) >= 1 << 20:
+            self._memo.clear()
+        self._memo[key] = found
+        return found
 
     def score(self, text: str, before: str = "", after: str = "") -> float:
         """log P of ``text`` between its neighbours (sum of bigram terms)."""

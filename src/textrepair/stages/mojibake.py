@@ -48,7 +48,7 @@ KIND = "gbk-shift"
 #: cost per byte it had to guess.  Calibrated on seeds/ and tests/data/negative.json.
 MARGIN = 10.0
 GUESS_COST = 2.0
-BEAM = 64
+BEAM = 16
 
 _LOST = "\x00"  # a lost ASCII byte, replaced after decoding
 _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[\s>/]")
@@ -171,13 +171,28 @@ def observed_text(toks: list[tuple[str, list[tuple]]]) -> str:
 # A state is (score, pending, prevbyte, lastpair, prevchar, out, guesses):
 # pending is None (in step), a lead byte, or _U (an unknown lead);
 # prevbyte is the byte before the pending lead; lastpair is the character the
-# last two bytes formed when the last step completed a pair.
+# last two bytes formed when the last step completed a pair; out is the text
+# so far as a cons list (previous out, piece), so extending it costs O(1).
+# Only (pending, prevbyte, lastpair, prevchar) shape the future, so of the
+# states that agree on them the best one dominates the rest (Viterbi).
+
+@lru_cache(maxsize=None)
+def _pairs_ending(trail: int) -> tuple[tuple[int, str], ...]:
+    """(lead, character) of every authored GBK pair with this trail byte."""
+    return tuple((lead, ch) for lead in LEADS if (ch := original_pair(lead, trail)))
+
+
+@lru_cache(maxsize=None)
+def _pairs_starting(lead: int) -> tuple[tuple[int, str], ...]:
+    """(trail, character) of every authored GBK pair with this lead byte."""
+    return tuple((trail, ch) for trail in TRAILS if (ch := original_pair(lead, trail)))
+
 
 def _emit(state, ch: str, pending, prevbyte, lastpair, guesses: int):
     score, _p, _pb, _lp, prevchar, out, g = state
-    model = char_model()
     shown = fold(ch)
-    return (score + model.logp(prevchar, shown), pending, prevbyte, lastpair, shown, out + (shown,), g + guesses)
+    return (score + char_model().logp(prevchar, shown), pending, prevbyte, lastpair, shown,
+            (out, shown), g + guesses)
 
 
 def _step_byte(state, b: int) -> list:
@@ -189,12 +204,7 @@ def _step_byte(state, b: int) -> list:
             return []
         return [state[:1] + (b, prevbyte, None) + state[4:]]
     if pending == _U:
-        found = []
-        for lead in LEADS:
-            ch = original_pair(lead, b)
-            if ch:
-                found.append(_emit(state, ch, None, b, ch, 1))
-        return found
+        return [_emit(state, ch, None, b, ch, 1) for _lead, ch in _pairs_ending(b)]
     ch = original_pair(pending, b)
     return [_emit(state, ch, None, b, ch, 0)] if ch else []
 
@@ -206,34 +216,21 @@ def _step_unknown(state) -> list:
     if pending == _U:
         # Two lone bytes in a row: the second was a piece of its own, cut
         # before it and after it, so it starts a split pair (A1 or A3).
-        found = []
-        for trail in (0xA1, 0xA3):
-            for lead in LEADS:
-                ch = original_pair(lead, trail)
-                if ch:
-                    found.append(_emit(state, ch, None, trail, ch, 2))
-        return found
-    found = []
-    for trail in TRAILS:
-        ch = original_pair(pending, trail)
-        if ch:
-            found.append(_emit(state, ch, None, trail, ch, 1))
-    return found
+        return [_emit(state, ch, None, trail, ch, 2) for trail in (0xA1, 0xA3) for _lead, ch in _pairs_ending(trail)]
+    return [_emit(state, ch, None, trail, ch, 1) for trail, ch in _pairs_starting(pending)]
 
 
 def _step_ann(state, chars: frozenset[str], text: str) -> list:
     score, pending, prevbyte, lastpair, prevchar, out, g = state
     if pending is None:
         # In step: the annotation follows the whole character it names; keep it.
-        return [(score, None, prevbyte, None, prevchar, out + (text,), g)] if lastpair in chars else []
+        return [(score, None, prevbyte, None, prevchar, (out, text), g)] if lastpair in chars else []
     if prevbyte is None:
         return []
     if pending == _U:
-        found = []
-        for lead in LEADS:
-            if original_pair(prevbyte, lead) in chars:
-                found.append((score, lead, prevbyte, None, prevchar, out, g))  # pinned by the reading
-        return found
+        # The lead byte is pinned by the reading.
+        return [(score, lead, prevbyte, None, prevchar, out, g) for lead in LEADS
+                if original_pair(prevbyte, lead) in chars]
     # Inside a character: the converter saw the two bytes straddling two characters.
     return [state] if original_pair(prevbyte, pending) in chars else []
 
@@ -249,7 +246,7 @@ def _step(state, atom) -> list:
         if state[1] is not None:
             return []
         # Not a guess: the byte is gone either way, and says so in the output.
-        return [state[:1] + (None, 0, None) + state[4:5] + (state[5] + (_LOST,), state[6])]
+        return [state[:1] + (None, 0, None) + state[4:5] + ((state[5], _LOST), state[6])]
     kind, chars, text = atom
     if kind == "ann":
         return _step_ann(state, chars, text)
@@ -264,6 +261,34 @@ def _step(state, atom) -> list:
     return found
 
 
+def _text_of(out) -> str:
+    pieces = []
+    while out:
+        out, piece = out
+        pieces.append(piece)
+    return "".join(reversed(pieces))
+
+
+def _rank(state) -> float:
+    return -state[0] + GUESS_COST * state[6]
+
+
+def _merge(best: dict[tuple, tuple], states: list) -> None:
+    """Keep in ``best`` the best state of each future-shaping key."""
+    for t in states:
+        key = t[1:5]
+        kept = best.get(key)
+        # Equal outputs with fewer guesses win; the first of equals stays.
+        if kept is None or _rank(t) < _rank(kept):
+            best[key] = t
+
+
+def _best_states(states: list) -> list:
+    best: dict[tuple, tuple] = {}
+    _merge(best, states)
+    return sorted(best.values(), key=_rank)[:BEAM]
+
+
 def best_hypothesis(toks, before: str, after: str, lost_lead: bool):
     """The best-scoring in-step reading of the tokens: (score, text, guesses) or None."""
     start = (0.0, None, None, None, before, (), 0)
@@ -271,32 +296,32 @@ def best_hypothesis(toks, before: str, after: str, lost_lead: bool):
     if lost_lead:
         states.append(start[:1] + (_U,) + start[2:])
     for _text, options in toks:
-        nxt = []
+        best: dict[tuple, tuple] = {}
         for state in states:
             for option in options:
                 branch = [state]
                 for atom in option:
                     branch = [t for s in branch for t in _step(s, atom)]
+                    if len(branch) > BEAM:  # an unknown byte fans out ~190 ways
+                        branch = _best_states(branch)
                     if not branch:
                         break
-                nxt.extend(branch)
-        if not nxt:
+                _merge(best, branch)
+        if not best:
             return None
-        # Equal outputs with fewer guesses win; then the beam keeps the best.
-        nxt.sort(key=lambda s: -s[0] + GUESS_COST * s[6])
-        states = nxt[:BEAM]
+        states = sorted(best.values(), key=_rank)[:BEAM]
     model = char_model()
     finals = []
     for s in states:
         if s[1] is not None:
             continue
         total = s[0] + (model.logp(s[4], after) if after else 0.0)
-        finals.append((total - GUESS_COST * s[6], total, "".join(s[5]), s[6]))
+        finals.append((total - GUESS_COST * s[6], total, s[5], s[6]))
     if not finals:
         return None
     finals.sort(key=lambda f: -f[0])
-    _adj, total, text, guesses = finals[0]
-    return total, text, guesses
+    _adj, total, out, guesses = finals[0]
+    return total, _text_of(out), guesses
 
 
 def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
