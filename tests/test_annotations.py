@@ -36,6 +36,15 @@ def test_seed_annotations_removed(seed):
     assert valid_annotations(textrepair.repair(text)) == []
 
 
+@pytest.mark.parametrize("seed", ["000", "001", "003", "004"])
+def test_no_residual_annotation_after_han(seed):
+    """Every Han+(Latin) left in the output is one of the page's real parentheses."""
+    out = textrepair.repair(read_seed(seed))
+    left = HAN_ANNOTATION.findall(out)
+    assert valid_annotations(out) == []
+    assert all(m[2:-1].isupper() for m in left), left  # `能(BI)`, `能(AI)` in seed 001
+
+
 @pytest.mark.parametrize("seed", DAMAGED)
 def test_only_annotations_removed(seed):
     text = read_seed(seed)

@@ -377,8 +377,11 @@ def test_killed_process_leaves_no_file(tmp_path, jobs, signame):
     dest = tmp_path / "out.jsonl"
     src = os.path.dirname(os.path.dirname(textrepair.__file__))
     env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # A shell starts background jobs with SIGINT ignored, and an ignored
+    # SIGINT stays ignored in the child (as a Unix tool should): restore it.
     process = subprocess.Popen([sys.executable, "-m", "textrepair", "--jsonl", "-j", jobs, "-o", str(dest)],
-                               stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                               stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     process.stdin.write(b'{"text": "\xe6\x95\xb8(sh\xc3\xb9)"}\n')
     process.stdin.flush()  # then the command waits for more input, with its temporary file open
     deadline = time.monotonic() + 120  # generous: CI machines may be loaded
