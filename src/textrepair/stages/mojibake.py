@@ -385,7 +385,7 @@ def _lost_marks(text: str, lost: str, taken) -> list[tuple[int, int, str, float,
         return []
     found = []
     for m in re.finditer("锟斤拷|锟\ufffd", text):
-        if not any(s < m.end() and m.start() < e for s, e in taken):
+        if not _overlaps(taken, m.start(), m.end()):
             found.append((m.start(), m.end(), "" if lost == "drop" else "\ufffd", 0.9, "lost-byte"))
     return found
 
@@ -396,12 +396,9 @@ def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, st
         fixed = repair_run(text, start, end, options.mojibake_lost)
         if fixed is not None:
             found.append(fixed + (KIND,))
-    taken = [(s, e) for s, e, *_ in found]
-    found += _lost_marks(text, options.mojibake_lost, taken)
-    taken = [(s, e) for s, e, *_ in found]
-    found += codec_repairs(text, taken)
-    taken = [(s, e) for s, e, *_ in found]
-    found += latin_repairs(text, taken)
+    found += _lost_marks(text, options.mojibake_lost, _spans(found))
+    found += codec_repairs(text, _spans(found))
+    found += latin_repairs(text, _spans(found))
     return sorted(found)
 
 
@@ -774,7 +771,7 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = ()) -> list[tuple[in
             matches = (m for ws, we in wide_windows for m in pattern.finditer(text, ws, we))
         for m in matches:
             start, end = m.span()
-            if any(s < end and start < e for s, e in taken):
+            if _overlaps(taken, start, end):
                 continue
             if kind not in _SINGLE_BYTE and not rare.search(text, start, end):
                 continue  # every character common: clean text, not salad
@@ -857,20 +854,41 @@ def latin_repairs(text: str, taken=()) -> list[tuple[int, int, str, float, str]]
     return found
 
 
-def _outside(start: int, end: int, taken) -> list[tuple[int, int]]:
-    """``[start, end)`` less the spans in ``taken``."""
-    pieces = [(start, end)]
-    for s, e in sorted(taken):
-        nxt = []
-        for a, b in pieces:
-            if e <= a or b <= s:
-                nxt.append((a, b))
-                continue
-            if a < s:
-                nxt.append((a, s))
-            if e < b:
-                nxt.append((e, b))
-        pieces = nxt
+def _spans(found) -> list[tuple[int, int]]:
+    """The sorted, non-overlapping spans of ``found`` repairs."""
+    return sorted((start, end) for start, end, *_ in found)
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` meets a span of ``taken`` (sorted, non-overlapping).
+
+    >>> _overlaps([(2, 4), (8, 9)], 4, 8), _overlaps([(2, 4), (8, 9)], 3, 5)
+    (False, True)
+    """
+    i = bisect_right(taken, (start, float("inf")))  # the last span starting at or before start...
+    if i and taken[i - 1][1] > start:
+        return True
+    return i < len(taken) and taken[i][0] < end  # ...or the first one after it
+
+
+def _outside(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``[start, end)`` less the spans of ``taken`` (sorted, non-overlapping).
+
+    >>> _outside(0, 10, [(2, 4), (8, 12)])
+    [(0, 2), (4, 8)]
+    """
+    pieces = []
+    pos = start
+    i = max(bisect_right(taken, (start, float("inf"))) - 1, 0)
+    while i < len(taken) and taken[i][0] < end:
+        s, e = taken[i]
+        if e > pos:
+            if s > pos:
+                pieces.append((pos, s))
+            pos = e
+        i += 1
+    if pos < end:
+        pieces.append((pos, end))
     return pieces
 
 
