@@ -91,6 +91,13 @@ typedef struct {
  * 0 otherwise.  There are never more runs than '?', '!' and ';' bytes. */
 int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found);
 
+/* ---- markup.c: where HTML markup may start ---------------------------- */
+/* Code-point offsets of every '<' followed by an ASCII letter, '/' or '!'
+ * and every '&' followed by an ASCII letter or '#', in order.  Fills at most
+ * cap entries of out (there are never more than the '<' and '&' bytes) and
+ * returns the number filled. */
+size_t tr_markup_candidates(const uint8_t *s, size_t n, size_t *out, size_t cap);
+
 /* CDEF END */
 
 /* ---- tables: rendered at build time from pinyin_readings.txt ---------- */

@@ -101,3 +101,18 @@ def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
     if lib.tr_mojibake_runs(data, len(data), buffer, cap, found) != 0:
         raise MemoryError("tr_mojibake_runs could not allocate")
     return [(buffer[i].start_char, buffer[i].end_char, buffer[i].kind) for i in range(found[0])]
+
+
+# --- markup.c -----------------------------------------------------------------
+
+def markup_candidates(text: str) -> list[int]:
+    if "<" not in text and "&" not in text:
+        return []  # faster than encoding a clean text
+    data = _utf8(text)
+    # Every candidate is a "<" or "&" byte, which bounds the buffer.
+    cap = data.count(b"<") + data.count(b"&")
+    if not cap:
+        return []
+    buffer = _new_unzeroed("size_t[]", cap)
+    found = lib.tr_markup_candidates(data, len(data), buffer, cap)
+    return ffi.unpack(buffer, found)

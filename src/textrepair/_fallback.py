@@ -306,3 +306,21 @@ def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
             continue
         p += 1
     return runs
+
+
+# --- markup.c -----------------------------------------------------------------
+
+# A "<" before a tag-name letter, "/" or "!", or an "&" before a name or "#".
+_MARKUP_CANDIDATE = re.compile(r"<[A-Za-z/!]|&[A-Za-z#]")
+
+
+def markup_candidates(text: str) -> list[int]:
+    """Offsets (code points) where markup may start, in order: the only
+    places the markup stage tokenizes.
+
+    >>> markup_candidates("a<b && c>d <p>x&amp;<<三体>> & #")
+    [1, 11, 15]
+    """
+    if "<" not in text and "&" not in text:
+        return []
+    return [m.start() for m in _MARKUP_CANDIDATE.finditer(text)]

@@ -3,6 +3,7 @@ named after the stages they steer."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -10,6 +11,19 @@ __all__ = ["Options"]
 
 SCRIPTS = ("keep", "simplified", "traditional", "auto")
 LOST = ("drop", "keep", "mark")
+
+
+def _check_patterns(patterns: Any) -> None:
+    """Reject anything but a sequence of valid regular expressions."""
+    if isinstance(patterns, str) or not isinstance(patterns, (tuple, list)):
+        raise TypeError(f"extra_spam_patterns takes a tuple of regular expressions, not {patterns!r}")
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            raise TypeError(f"extra_spam_patterns holds strings, not {pattern!r}")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"extra_spam_patterns: bad regular expression {pattern!r}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,14 @@ class Options:
       context cannot restore: ``"drop"`` (default), ``"keep"`` (leave the
       ``?``) or ``"mark"`` (U+FFFD).  Either way ``explain()`` reports it.
     * ``annotations``: remove content-farm pinyin annotations (``數(shù)`` → ``數``).
+    * ``markup``: strip HTML debris: tags, comments, script and style bodies,
+      entities (``&nbsp;``, ``&#12290;``, ``&amp;nbsp;``) and hidden spans with
+      their content (``<span style="display:none">…``).
+    * ``boilerplate``: remove injected spam lines and page furniture (share
+      widgets, navigation bars, copyright footers, ``上一篇/下一篇``) line by
+      line; switch off when an extractor already isolated the article.
+    * ``extra_spam_patterns``: more regular expressions; a line one of them
+      finds is removed as spam (when ``boilerplate`` is on).
     * ``script``: ``"keep"`` (default), ``"simplified"``, ``"traditional"``, or
       ``"auto"``: convert to simplified when the page shows converter damage.
 
@@ -30,12 +52,15 @@ class Options:
     >>> Options.from_kwargs(colour=True)
     Traceback (most recent call last):
     ...
-    TypeError: unknown option 'colour'; valid options: mojibake, mojibake_lost, annotations, script
+    TypeError: unknown option 'colour'; valid options: mojibake, mojibake_lost, annotations, markup, boilerplate, extra_spam_patterns, script
     """
 
     mojibake: bool = True
     mojibake_lost: str = "drop"
     annotations: bool = True
+    markup: bool = True
+    boilerplate: bool = True
+    extra_spam_patterns: tuple[str, ...] = ()
     script: str = "keep"
 
     def __post_init__(self) -> None:
@@ -43,6 +68,9 @@ class Options:
             raise ValueError(f"script must be one of {', '.join(SCRIPTS)}; got {self.script!r}")
         if self.mojibake_lost not in LOST:
             raise ValueError(f"mojibake_lost must be one of {', '.join(LOST)}; got {self.mojibake_lost!r}")
+        _check_patterns(self.extra_spam_patterns)
+        if isinstance(self.extra_spam_patterns, list):  # keep the record hashable
+            object.__setattr__(self, "extra_spam_patterns", tuple(self.extra_spam_patterns))
         for f in fields(self):
             if f.type in ("bool", bool) and not isinstance(getattr(self, f.name), bool):
                 raise TypeError(f"option {f.name!r} takes True or False, not {getattr(self, f.name)!r}")

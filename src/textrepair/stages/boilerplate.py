@@ -1,0 +1,404 @@
+"""Remove injected spam lines and the page furniture around an article.
+
+Removal is by whole lines and conservative: every rule either needs a phrase
+that only page furniture contains at the start of a line, or applies to short
+lines that read as no sentence.  The phrase lists live in
+``data/boilerplate_rules.txt`` (documented there, one list per rule); the
+structural rules are here:
+
+* spam line: two spam phrases, or one and a lure word, in a short line
+  without sentence punctuation; or a line matching a ``spam-regex`` or one of
+  the user's ``extra_spam_patterns``;
+* widget: the whole line is a widget text (``分享到:``, ``鏈接已復制``), starts
+  with a widget prefix and is short, or is a weak widget text (``朋友圈``)
+  next to another removed line; a line of bullets only (``•``);
+* navigation bar: at least three short items between ``|``, or at least six
+  short space-separated items, each with a Han character, without punctuation, or a breadcrumb
+  (``首頁 >> 監管 >> 正文``); a short heading line right above one goes too;
+* footer: a line starting with ``本文鏈接:``, ``上一篇:``, ``聲明:``…; a short
+  copyright line; a disclaimer header and the clauses under it;
+* related-links tail: a ``相關新聞`` line and everything after it, when all
+  of that is short lines that are no sentences.
+
+Blank lines between removed lines, or after the last one, go with them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from ..edits import Edit
+from ..options import Options
+
+__all__ = ["NAME", "KIND", "NEEDS", "RULES_FILE", "Rules", "load_rules", "parse_rules", "has_candidates", "fix",
+           "fix_text", "line_kinds"]
+
+NAME = "boilerplate"
+KIND = "boilerplate"
+NEEDS = None
+SPAM = "spam-line"
+CONFIDENCE = {KIND: 0.9, SPAM: 0.95}
+#: Only removes text: the scan flags stay a superset after it.
+DELETES_ONLY = True
+
+RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "boilerplate_rules.txt"
+
+#: Longest line (code points, stripped) a spam phrase, widget prefix or nav item rule applies to.
+SHORT_LINE = 40
+#: Longest copyright line.
+FOOTER_LINE = 80
+#: Longest navigation item.
+NAV_ITEM = 8
+_BULLETS = " \t\r\u3000\xa0•·●▪■◆◇○-*"
+_SENTENCE_PUNCT = re.compile(r"[。！？；，!?;]|[,.](?=\s|$)")
+_NAV_BAR = re.compile(r"\s*[|｜]\s*")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_BREADCRUMB = re.compile(r">|»|＞")
+
+
+class Rules(NamedTuple):
+    """The phrase lists of the rules file, by section."""
+
+    lists: dict[str, tuple[str, ...]]
+
+    def get(self, section: str) -> tuple[str, ...]:
+        return self.lists.get(section, ())
+
+
+def parse_rules(lines: Iterable[str]) -> Rules:
+    """Read the rules format: ``[section]`` headers, one entry a line.
+
+    >>> parse_rules(["# c", "[widget]", "分享到", "", "[x-regex]", "a+"]).lists
+    {'widget': ('分享到',), 'x-regex': ('a+',)}
+    """
+    lists: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = lists.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    return Rules({name: tuple(entries) for name, entries in lists.items()})
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    """The rules shipped with the package (read once)."""
+    return parse_rules(RULES_FILE.read_text(encoding="utf-8").splitlines())
+
+
+@lru_cache(maxsize=32)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _core(line: str) -> str:
+    """The line without surrounding spaces, bullets and a trailing colon."""
+    return line.strip(_BULLETS).rstrip(":：").strip(_BULLETS)
+
+
+def _has_any(line: str, phrases: tuple[str, ...]) -> int:
+    return sum(1 for p in phrases if p in line)
+
+
+def _is_spam(core: str, rules: Rules, extra: tuple[re.Pattern[str], ...]) -> bool:
+    if any(p.search(core) for p in extra) or any(p.search(core) for p in _compiled(rules.get("spam-regex"))):
+        return True
+    if len(core) > SHORT_LINE or _SENTENCE_PUNCT.search(core):
+        return False
+    hits = _has_any(core, rules.get("spam-phrase"))
+    return hits >= 2 or (hits == 1 and _has_any(core, rules.get("spam-lure")) > 0)
+
+
+def _is_nav(core: str, rules: Rules) -> bool:
+    if len(core) <= 2 * SHORT_LINE and _BREADCRUMB.search(core) and core.startswith(rules.get("breadcrumb-start")):
+        return True
+    items = _NAV_BAR.split(core)
+    if len(items) >= 3 and all(0 < len(i) <= NAV_ITEM for i in items):
+        return True
+    items = core.split()
+    return (
+        len(items) >= 6  # a byline has five: "海報新聞記者 姜雪穎 實習生 侯驍涵 北京報道"
+        and all(len(i) <= 6 and _HAN.search(i) for i in items)  # "x > y and y < z" is no menu
+        and not _SENTENCE_PUNCT.search(core)
+        and not any(ch in core for ch in "、:：")
+    )
+
+
+def _is_furniture(line: str, core: str, rules: Rules) -> bool:
+    stripped = line.strip(_BULLETS)
+    if stripped.startswith(rules.get("line-prefix")):
+        return True
+    if core in rules.get("widget"):
+        return True
+    if len(core) <= SHORT_LINE and stripped.startswith(rules.get("widget-prefix")):
+        return True
+    if len(core) <= FOOTER_LINE and (
+        _has_any(core, rules.get("footer-phrase")) or any(p.search(core) for p in _compiled(rules.get("footer-regex")))
+    ):
+        return True
+    return False
+
+
+def _short_non_sentence(core: str) -> bool:
+    return len(core) <= SHORT_LINE and not core.endswith(("。", "！", "？", ".", "!", "?"))
+
+
+#: Lines longer than this (code points) are paragraphs: only a ``line-prefix``
+#: rule, a footer block or a related tail can take them.
+LONG_LINE = 200
+
+#: Sections whose phrases can start a removal; a line holding none of them (nor
+#: a structural mark below) is only ever removed beside or after one that does.
+_TRIGGER_SECTIONS = ("spam-phrase", "widget", "widget-prefix", "line-prefix", "footer-phrase", "footer-header",
+                     "related-header")
+_TRIGGER_MARKS = (
+    r"[|｜][^|｜\n]{0,8}[|｜]",  # a navigation bar: two bars close together
+    r"[>»＞]",  # a breadcrumb
+    r"[Cc][Oo][Pp][Yy][Rr][Ii][Gg][Hh][Tt]|©",  # what every footer-regex needs
+    r"^[ \t\u3000\xa0]*[•·●▪■◆◇○*-]+[ \t\u3000\xa0]*$",  # a line of bullets
+    r"^[^\S\n]*(?:\S{1,6}[^\S\n]+){5}\S",  # six short items: a spaced menu
+)
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> tuple[re.Pattern[str], ...]:
+    """The patterns that find everything a rule could start from, so lines
+    without any are never looked at one by one.  Separate searches: one
+    alternation of literals keeps re's first-character scan, which a merged
+    pattern with line anchors would lose."""
+    rules = load_rules()
+    phrases = sorted({p for section in _TRIGGER_SECTIONS for p in rules.get(section)}, key=len, reverse=True)
+    patterns = ["|".join(re.escape(p) for p in phrases), *rules.get("spam-regex"), *_TRIGGER_MARKS]
+    return tuple(re.compile(p, re.M) for p in patterns)
+
+
+def has_candidates(text: str, options: Options) -> bool:
+    """False when no rule can fire anywhere in ``text``.
+
+    >>> has_candidates("一段正常的新闻。\\n第二段。", Options())
+    False
+    >>> has_candidates("正文。\\n分享到:", Options())
+    True
+    """
+    return bool(options.extra_spam_patterns) or any(p.search(text) for p in _triggers())
+
+
+class _Page:
+    """The lines of a text, their cores (computed when asked) and the kind of
+    each removed line."""
+
+    def __init__(self, text: str, options: Options) -> None:
+        self.lines = text.split("\n")
+        self.rules = load_rules()
+        self.extra = _compiled(tuple(options.extra_spam_patterns))
+        self.kinds: dict[int, str] = {}
+        self.nav: list[int] = []  # navigation bars among the removed lines
+        self._cores: dict[int, str] = {}
+        self.candidates = self._candidates(text)
+
+    def _candidates(self, text: str) -> list[int]:
+        """Indices of the lines a trigger occurs in (every line with user patterns)."""
+        if self.extra:
+            return list(range(len(self.lines)))
+        ends = list(accumulate(len(line) + 1 for line in self.lines))
+        found: set[int] = set()
+        for pattern in _triggers():
+            found.update(bisect_right(ends, match.start()) for match in pattern.finditer(text))
+        return sorted(found)
+
+    def core(self, i: int) -> str:
+        core = self._cores.get(i)
+        if core is None:
+            core = self._cores[i] = _core(self.lines[i])
+        return core
+
+    def blank(self, i: int) -> bool:
+        return not self.lines[i].strip()
+
+    def non_blank(self, i: int, step: int) -> int:
+        """Index of the nearest line from ``i`` in direction ``step`` with text, or -1."""
+        i += step
+        while 0 <= i < len(self.lines) and not self.core(i):
+            i += step
+        return i if 0 <= i < len(self.lines) else -1
+
+
+def line_kinds(lines: list[str], options: Options) -> list[str | None]:
+    """The removal kind of each line (``spam-line``, ``boilerplate``) or None.
+
+    >>> line_kinds(["正文。", "分享到:", "午夜无码福利18禁网站"], Options())
+    [None, 'boilerplate', 'spam-line']
+    """
+    page = _classify(_Page("\n".join(lines), options))
+    return [page.kinds.get(i) for i in range(len(lines))]
+
+
+def _classify(page: _Page) -> _Page:
+    rules, extra = page.rules, page.extra
+    prefixes = rules.get("line-prefix")
+    for i in page.candidates:
+        line = page.lines[i]
+        if len(line) > LONG_LINE and not extra and not line.lstrip(_BULLETS).startswith(prefixes):
+            continue  # a paragraph: only a prefix rule could take it
+        core = page.core(i)
+        if not core:
+            if line.strip():
+                page.kinds[i] = KIND  # bullets only
+        elif _is_spam(core, rules, extra):
+            page.kinds[i] = SPAM
+        elif _is_nav(core, rules):
+            page.kinds[i] = KIND
+            page.nav.append(i)
+        elif _is_furniture(line, core, rules):
+            page.kinds[i] = KIND
+    _footer_blocks(page)
+    _related_tail(page)
+    _beside_removed(page)
+    return page
+
+
+def _footer_blocks(page: _Page) -> None:
+    """A disclaimer header and the clauses under it."""
+    headers, words = page.rules.get("footer-header"), page.rules.get("footer-word")
+    for i in page.candidates:
+        core = page.core(i)
+        if i not in page.kinds and len(core) <= 20 and _has_any(core, headers):
+            page.kinds[i] = KIND
+            j = page.non_blank(i, 1)
+            while j >= 0 and (j in page.kinds or _has_any(page.core(j), words)):
+                page.kinds[j] = KIND
+                j = page.non_blank(j, 1)
+
+
+def _related_tail(page: _Page) -> None:
+    """A related-links header and the short lines after it, to the end."""
+    headers = page.rules.get("related-header")
+    for i in page.candidates:
+        core = page.core(i)
+        if len(core) <= 12 and core.startswith(headers):
+            rest = range(i + 1, len(page.lines))
+            if all(j in page.kinds or _short_non_sentence(page.core(j)) for j in rest):
+                for j in [i, *rest]:
+                    if j not in page.kinds and page.core(j):
+                        page.kinds[j] = KIND
+            return
+
+
+def _beside_removed(page: _Page) -> None:
+    """Weak widget lines next to removed lines, and short headings right
+    above a navigation bar (at most two in a row: "LANGUAGES", "新聞")."""
+    weak = page.rules.get("weak-widget")
+    for i in sorted(page.kinds):
+        for j in (page.non_blank(i, -1), page.non_blank(i, 1)):
+            if j >= 0 and j not in page.kinds and page.core(j) in weak:
+                page.kinds[j] = KIND
+    for i in sorted(page.nav):
+        above = i
+        for _ in range(2):
+            above = page.non_blank(above, -1)
+            if above < 0 or above in page.kinds or not _heading(page.core(above)):
+                break
+            page.kinds[above] = KIND
+
+
+def _heading(core: str) -> bool:
+    """A menu heading: a few characters, no punctuation."""
+    return len(core) <= 10 and not _SENTENCE_PUNCT.search(core) and not any(ch in core for ch in "、:：【】“”《》")
+
+
+class _Line(NamedTuple):
+    start: int
+    end: int  # past the newline
+    kind: str
+
+
+def _removals(text: str, options: Options) -> list[_Line]:
+    """Removed line ranges, blank lines between removed lines included."""
+    if not has_candidates(text, options):
+        return []
+    page = _classify(_Page(text, options))
+    if not page.kinds:
+        return []
+    lines, kinds = page.lines, dict(page.kinds)
+    n = len(lines)
+    # Blank lines between two removed lines, or after the last one to the end.
+    for i in sorted(page.kinds):
+        j = i + 1
+        while j < n and page.blank(j):
+            j += 1
+        if j == n or j in page.kinds:
+            kinds.update((b, KIND) for b in range(i + 1, j))
+    # Blank lines between removed page-top lines and the first kept line.
+    first = 0
+    while first < n and (first in kinds or page.blank(first)):
+        first += 1
+    if any(i in kinds for i in range(first)):
+        kinds.update((b, KIND) for b in range(first) if b not in kinds)
+    starts = _starts(lines, max(kinds) + 1)
+    out: list[_Line] = []
+    for i in sorted(kinds):
+        start, end = starts[i], min(starts[i] + len(lines[i]) + 1, len(text))
+        if out and out[-1].end == start and out[-1].kind == kinds[i]:
+            out[-1] = out[-1]._replace(end=end)
+        else:
+            out.append(_Line(start, end, kinds[i]))
+    if out[-1].end == len(text) and not text.endswith("\n"):
+        # The removed lines end the text: take the newline before them, so the
+        # text still ends without one.
+        first_run = len(out) - 1
+        while first_run > 0 and out[first_run - 1].end == out[first_run].start:
+            first_run -= 1
+        if out[first_run].start > 0:
+            out[first_run] = out[first_run]._replace(start=out[first_run].start - 1)
+    return out
+
+
+def _starts(lines: list[str], count: int) -> list[int]:
+    """Offsets of the first ``count`` lines."""
+    starts = [0]
+    starts.extend(accumulate(len(line) + 1 for line in lines[: count - 1]))
+    return starts
+
+
+def _apply(text: str, removals: list[_Line]) -> str:
+    pieces = []
+    pos = 0
+    for r in removals:
+        pieces.append(text[pos : r.start])
+        pos = r.end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def fix_text(text: str, options: Options) -> str:
+    """The text without spam and boilerplate lines.
+
+    >>> fix_text("分享到:\\n文章第一句。\\n本文链接:http://x.cn/1.html", Options())
+    '文章第一句。'
+    >>> fix_text("他把文章分享到了朋友圈。", Options())
+    '他把文章分享到了朋友圈。'
+    """
+    removals = _removals(text, options)
+    return _apply(text, removals) if removals else text
+
+
+def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
+    """Like :func:`fix_text`, with an :class:`Edit` for each removed run of lines.
+
+    >>> [e.kind for e in fix("正文。\\n午夜无码福利18禁网站", Options())[1]]
+    ['spam-line']
+    """
+    removals = _removals(text, options)
+    if not removals:
+        return text, []
+    edits = [Edit(r.kind, r.start, r.end, text[r.start : r.end], "", CONFIDENCE[r.kind]) for r in removals]
+    return _apply(text, removals), edits

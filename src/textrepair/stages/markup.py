@@ -1,0 +1,449 @@
+"""Strip HTML debris: tags, comments, script and style bodies, entities, and
+hidden spans with everything inside them.
+
+The C scan (``markup_candidates``) lists the only places markup can start: a
+``<`` followed by a letter, ``/`` or ``!`` and an ``&`` followed by a letter
+or ``#``.  Text without one is returned at once; otherwise only those places
+are tokenized, each with an anchored regex that cannot run past the next
+``<`` or ``>`` (so a megabyte of ``<`` stays linear).
+
+What counts as markup, and why clean text survives:
+
+* a tag is ``<name attrs>`` or ``</name>`` where ``name`` is an HTML element
+  (WHATWG list below) and every attribute is ``name=value`` or a known boolean
+  attribute: ``a<b && c>d``, ``x<p and y>z``, ``List<String>``, ``<<三体>>``
+  and ``《报告》`` are not tags;
+* an entity needs its ``;`` (``AT&T``, ``?a=1&b=2`` stay) and must decode to a
+  printable character; ``&amp;nbsp;`` (escaped twice) decodes in one step;
+* an element is hidden when its ``style`` says ``display:none``,
+  ``visibility:hidden``, ``font-size:0`` or ``height:0`` with
+  ``overflow:hidden``, when it has the ``hidden`` attribute, or when one of
+  its classes or its id is declared hidden by a ``<style>`` of the same page.
+  It goes with its content up to its matching close tag; inline elements must
+  close on their own line, and one that does not runs to the end of the line
+  (spam injectors leave ``<span style="display:none">…`` unclosed).
+  A sentence that merely mentions ``display:none`` has no tag and stays.
+
+A line left holding only whitespace by the removals goes whole; a block tag
+between two pieces of text becomes a line break.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import NamedTuple
+
+from .. import _backend
+from .._flags import HAS_AMP, HAS_LT
+from ..edits import Edit
+from ..options import Options
+
+__all__ = ["NAME", "KIND", "NEEDS", "fix", "fix_text", "is_hidden_style", "hidden_selectors"]
+
+NAME = "markup"
+KIND = "html"
+NEEDS = HAS_LT | HAS_AMP
+KINDS = ("html", "entity", "hidden-span")
+CONFIDENCE = {"html": 0.95, "entity": 0.99, "hidden-span": 0.9}
+
+#: Element names of the WHATWG HTML standard (plus the obsolete ones scraped
+#: pages still carry: font, center, tt, big, strike, marquee, nobr).
+ELEMENTS = frozenset(
+    """a abbr address area article aside audio b base bdi bdo big blockquote body br button canvas caption
+    center cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset
+    figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe
+    img input ins kbd label legend li link main map mark marquee menu meta meter nav nobr noscript object ol
+    optgroup option output p param picture pre progress q rp rt ruby s samp script search section select
+    slot small source span strike strong style sub summary sup svg table tbody td template textarea tfoot
+    th thead time title tr track tt u ul var video wbr""".split()
+)
+#: Elements that never have a close tag.
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr frame".split())
+#: Elements whose hidden content may span lines; the others close on their line.
+BLOCK = frozenset(
+    """address article aside blockquote body center dd details dialog div dl dt fieldset figcaption figure
+    footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html li main menu nav noscript ol p pre section
+    table tbody td tfoot th thead tr ul br""".split()
+)
+#: Attributes HTML allows without a value.
+BOOLEAN_ATTRS = frozenset(
+    """hidden async autofocus autoplay checked controls default defer disabled formnovalidate inert ismap
+    itemscope loop multiple muted nomodule novalidate open playsinline readonly required reversed selected
+    nowrap allowfullscreen""".split()
+)
+#: Elements whose body is raw text that goes with them.
+RAW_TEXT = ("script", "style")
+
+_NAME = r"[A-Za-z_:@][-A-Za-z0-9_:.@]*"
+_VALUE = r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+)"""
+# Neither part can cross a "<" or ">": a failed attempt ends at the next one.
+_TAG = re.compile(rf"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+{_NAME}(?:\s*=\s*{_VALUE})?)*)\s*(/?)>")
+_ATTR = re.compile(rf"({_NAME})(?:\s*=\s*({_VALUE}))?")
+_DOCTYPE = re.compile(r"<!doctype[^<>]*>", re.I)
+_ENTITY = re.compile(r"&(amp;)?(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_RAW_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in RAW_TEXT}
+_SPACE = re.compile(r"\s+")
+_FONT_ZERO = re.compile(r"(?:^|;)font-size:0(?:\.0*)?(?:px|em|rem|pt|%)?(?:;|!|$)")
+_HEIGHT_ZERO = re.compile(r"(?:^|;)(?:max-)?height:0(?:\.0*)?(?:px|em|rem|pt|%)?(?:;|!|$)")
+_SIMPLE_SELECTOR = re.compile(r"[A-Za-z0-9]*([.#])([-\w]+)")
+
+
+def is_hidden_style(style: str) -> bool:
+    """True when a CSS declaration list hides its element.
+
+    >>> is_hidden_style("color:red; display : none")
+    True
+    >>> is_hidden_style("font-size:0px")
+    True
+    >>> is_hidden_style("font-size:0.8em")
+    False
+    >>> is_hidden_style("height:0;overflow:hidden")
+    True
+    """
+    s = _SPACE.sub("", style.lower())
+    if "display:none" in s or "visibility:hidden" in s:
+        return True
+    if _FONT_ZERO.search(s):
+        return True
+    return "overflow:hidden" in s and _HEIGHT_ZERO.search(s) is not None
+
+
+def hidden_selectors(css: str) -> set[str]:
+    """The ``.class`` and ``#id`` selectors a style sheet hides.
+
+    >>> sorted(hidden_selectors(".x{display:none} .y, #z {visibility:hidden} .w{color:red}"))
+    ['#z', '.x', '.y']
+    """
+    found: set[str] = set()
+    for rule in css.split("}"):  # split, not a regex: linear on any input
+        selectors, _, body = rule.partition("{")
+        if not body or not is_hidden_style(body):
+            continue
+        for selector in selectors.split(","):
+            match = _SIMPLE_SELECTOR.fullmatch(selector.strip())
+            if match:
+                found.add(match.group(1) + match.group(2))
+    return found
+
+
+class _Tag(NamedTuple):
+    start: int
+    end: int
+    name: str  # lower case; "" for comments and doctypes
+    closing: bool
+    attrs: dict[str, str]
+    self_closing: bool = False
+
+
+def _attrs(text: str) -> dict[str, str] | None:
+    """Attribute values by lower-case name, or None when one is a bare word
+    HTML does not allow without a value (``<p and y>`` is prose)."""
+    attrs: dict[str, str] = {}
+    for match in _ATTR.finditer(text):
+        name, value = match.group(1).lower(), match.group(2)
+        if value is None:
+            if name not in BOOLEAN_ATTRS:
+                return None
+            value = ""
+        elif value[:1] in "\"'":
+            value = value[1:-1]
+        attrs[name] = value
+    return attrs
+
+
+def _tag_at(text: str, pos: int, no_close_after: dict[str, int]) -> _Tag | None:
+    """The tag, comment or doctype starting at ``pos``, if one does.
+    ``no_close_after`` remembers where a search for a comment's end failed,
+    so a run of unclosed ``<!--`` stays linear."""
+    if text.startswith("<!", pos):
+        if text.startswith("<!--", pos):
+            if no_close_after.get("--", len(text) + 1) <= pos:
+                return None
+            end = text.find("-->", pos + 4)
+            if end < 0:
+                no_close_after["--"] = pos
+                return None
+            return _Tag(pos, end + 3, "", False, {})
+        match = _DOCTYPE.match(text, pos)
+        return _Tag(pos, match.end(), "", False, {}) if match else None
+    match = _TAG.match(text, pos)
+    if match is None:
+        return None
+    name = match.group(2).lower()
+    if name not in ELEMENTS:
+        return None
+    closing = bool(match.group(1))
+    attrs = _attrs(match.group(3))
+    if attrs is None or (closing and attrs):
+        return None
+    return _Tag(pos, match.end(), name, closing, attrs, bool(match.group(4)))
+
+
+class _Page:
+    """Every tag and entity of one text, found from the candidate positions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tags: list[_Tag] = []
+        self.raw_ends: dict[int, int] = {}  # index of a script/style tag -> end of its body and close
+        self.entities: list[tuple[int, int, str]] = []
+        self.css: list[str] = []
+        self._tokenize(_backend.impl.markup_candidates(text))
+
+    def _tokenize(self, candidates: list[int]) -> None:
+        text = self.text
+        pos = 0
+        no_close_after: dict[str, int] = {}  # a failed search for </script> fails again later
+        for p in candidates:
+            if p < pos:
+                continue  # inside a comment, tag or script body already read
+            if text[p] == "&":
+                self._entity(p)
+                continue
+            tag = _tag_at(text, p, no_close_after)
+            if tag is None:
+                continue
+            self.tags.append(tag)
+            pos = tag.end
+            if tag.name in RAW_TEXT and not tag.closing:
+                if no_close_after.get(tag.name, len(text) + 1) <= tag.end:
+                    continue
+                close = _RAW_CLOSE[tag.name].search(text, tag.end)
+                if close is None:
+                    no_close_after[tag.name] = tag.end
+                    continue
+                if tag.name == "style":
+                    self.css.append(text[tag.end : close.start()])
+                self.raw_ends[len(self.tags) - 1] = close.end()
+                pos = close.end()
+
+    def _entity(self, p: int) -> None:
+        match = _ENTITY.match(self.text, p)
+        if match is None:
+            return
+        twice, inner = match.group(1), match.group(2)
+        decoded = html.unescape("&" + inner)
+        if decoded == "&" + inner or not _printable(decoded):
+            if not twice:
+                return
+            # "&amp;" followed by text that is no entity: only "&amp;" decodes.
+            self.entities.append((p, p + 5, "&"))
+            return
+        self.entities.append((p, match.end(), decoded))
+
+
+def _printable(decoded: str) -> bool:
+    """False for what html.unescape makes of invalid references (U+FFFD,
+    controls): those stay as written."""
+    return all(ch in "\t\n" or (ch >= " " and not "\x7f" <= ch <= "\x9f" and ch != "\ufffd") for ch in decoded)
+
+
+def _is_hidden(tag: _Tag, selectors: set[str]) -> bool:
+    attrs = tag.attrs
+    if "hidden" in attrs:
+        return True
+    if is_hidden_style(attrs.get("style", "")):
+        return True
+    if selectors:
+        if "#" + attrs.get("id", "") in selectors:
+            return True
+        return any("." + c in selectors for c in attrs.get("class", "").split())
+    return False
+
+
+def _pairs(page: _Page) -> dict[int, int]:
+    """Index of each open tag -> index of its close tag.  One pass with a
+    stack per element name; stacks of inline elements are emptied at each
+    line break, so an unclosed inline tag never pairs with a later line."""
+    text = page.text
+    stacks: dict[str, list[int]] = {}
+    pairs: dict[int, int] = {}
+    last = 0
+    for i, tag in enumerate(page.tags):
+        if text.find("\n", last, tag.start) >= 0:
+            for name in stacks:
+                if name not in BLOCK:
+                    stacks[name].clear()
+        last = tag.start
+        if not tag.name or tag.name in VOID or i in page.raw_ends:
+            continue
+        if tag.closing:
+            stack = stacks.get(tag.name)
+            if stack:
+                pairs[stack.pop()] = i
+        elif not tag.self_closing:
+            stacks.setdefault(tag.name, []).append(i)
+    return pairs
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int
+    after: str
+    kind: str
+    block: bool = False  # holds a block-level tag (a line break when between text)
+
+
+def _spans(text: str) -> list[_Span]:
+    """The removals and replacements, in order and not overlapping."""
+    page = _Page(text)
+    if not page.tags and not page.entities:
+        return []
+    selectors: set[str] = set()
+    for css in page.css:
+        selectors |= hidden_selectors(css)
+    pairs = _pairs(page)
+    spans: list[_Span] = []
+    skip_to = 0
+    for i, tag in enumerate(page.tags):
+        if tag.start < skip_to:
+            continue
+        if tag.name and not tag.closing and _is_hidden(tag, selectors):
+            close = pairs.get(i)
+            end = page.tags[close].end if close is not None else _line_end(text, tag.end)
+            end = max(end, page.raw_ends.get(i, 0))
+            spans.append(_Span(tag.start, end, "", "hidden-span"))
+            skip_to = end
+            continue
+        end = page.raw_ends.get(i, tag.end)
+        spans.append(_Span(tag.start, end, "", "html", tag.name in BLOCK))
+        skip_to = end
+    spans = _merge_with_entities(spans, page.entities)
+    return _tidy_lines(text, _line_breaks(text, _join_adjacent(spans)))
+
+
+def _merge_with_entities(spans: list[_Span], entities: list[tuple[int, int, str]]) -> list[_Span]:
+    """Tag spans and the entities outside them, in order."""
+    out: list[_Span] = []
+    i = 0
+    for start, end, decoded in entities:
+        while i < len(spans) and spans[i].start < start:
+            out.append(spans[i])
+            i += 1
+        if out and out[-1].end > start:
+            continue  # inside a removed tag or hidden span
+        out.append(_Span(start, end, decoded, "entity"))
+    out.extend(spans[i:])
+    return out
+
+
+def _join_adjacent(spans: list[_Span]) -> list[_Span]:
+    """One span for each run of touching removals of one kind."""
+    out: list[_Span] = []
+    for span in spans:
+        if out and out[-1].end == span.start and out[-1].kind == span.kind and span.kind != "entity":
+            out[-1] = _Span(out[-1].start, span.end, "", span.kind, out[-1].block or span.block)
+        else:
+            out.append(span)
+    return out
+
+
+def _line_breaks(text: str, spans: list[_Span]) -> list[_Span]:
+    """A run of tags holding a block tag, between two pieces of text on one
+    line, becomes a line break (``第一段</p><p>第二段``)."""
+    out = []
+    for span in spans:
+        if (
+            span.kind == "html"
+            and 0 < span.start
+            and span.end < len(text)
+            and not text[span.start - 1].isspace()
+            and not text[span.end].isspace()
+            and span.block
+        ):
+            span = span._replace(after="\n")
+        out.append(span)
+    return out
+
+
+def _is_removal(span: _Span) -> bool:
+    return span.kind != "entity" and not span.after
+
+
+def _blank_before(text: str, pos: int) -> int:
+    """Start of the line when only spaces precede ``pos`` on it, else -1."""
+    while pos > 0 and text[pos - 1] in " \t\r\u3000\xa0":
+        pos -= 1
+    return pos if pos == 0 or text[pos - 1] == "\n" else -1
+
+
+def _blank_after(text: str, pos: int) -> int:
+    """End of the line (past its newline) when only spaces follow ``pos`` on it, else -1."""
+    n = len(text)
+    while pos < n and text[pos] in " \t\r\u3000\xa0":
+        pos += 1
+    if pos == n:
+        return n
+    return pos + 1 if text[pos] == "\n" else -1
+
+
+def _spaces_only(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is spaces within one line."""
+    gap = text[start:end]
+    return not gap.strip() and "\n" not in gap
+
+
+def _tidy_lines(text: str, spans: list[_Span]) -> list[_Span]:
+    """Widen removals that leave their lines blank to the whole lines: each
+    run of removals on one line separated only by spaces is checked once."""
+    out: list[_Span] = []
+    i = 0
+    while i < len(spans):
+        if not _is_removal(spans[i]):
+            out.append(spans[i])
+            i += 1
+            continue
+        j = i + 1
+        while j < len(spans) and _is_removal(spans[j]) and _spaces_only(text, spans[j - 1].end, spans[j].start):
+            j += 1
+        start = _blank_before(text, spans[i].start)
+        end = _blank_after(text, spans[j - 1].end) if start >= 0 else -1
+        if end >= 0:
+            kind = "hidden-span" if any(s.kind == "hidden-span" for s in spans[i:j]) else "html"
+            out.append(_Span(start, end, "", kind))
+        else:
+            out.extend(spans[i:j])
+        i = j
+    return out
+
+
+def _apply(text: str, spans: list[_Span]) -> str:
+    pieces = []
+    pos = 0
+    for span in spans:
+        pieces.append(text[pos : span.start])
+        pieces.append(span.after)
+        pos = span.end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def fix_text(text: str, options: Options) -> str:
+    """The text without markup.
+
+    >>> fix_text('正文<span style="display:none">广告</span>继续&nbsp;。', Options())
+    '正文继续\\xa0。'
+    >>> fix_text("if (a<b && c>d) AT&T", Options())
+    'if (a<b && c>d) AT&T'
+    """
+    spans = _spans(text)
+    return _apply(text, spans) if spans else text
+
+
+def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
+    """Like :func:`fix_text`, with an :class:`Edit` for each change.
+
+    >>> [e.kind for e in fix("<p>正文&amp;</p>", Options())[1]]
+    ['html', 'entity', 'html']
+    """
+    spans = _spans(text)
+    if not spans:
+        return text, []
+    edits = [Edit(s.kind, s.start, s.end, text[s.start : s.end], s.after, CONFIDENCE[s.kind]) for s in spans]
+    return _apply(text, spans), edits
