@@ -152,10 +152,10 @@ def _attrs(text: str) -> dict[str, str] | None:
     return attrs
 
 
-def _tag_at(text: str, pos: int, no_close_after: dict[str, int]) -> _Tag | None:
+def _tag_at(text: str, pos: int, no_close_after: dict[str, int], seen: dict) -> _Tag | None:
     """The tag, comment or doctype starting at ``pos``, if one does.
     ``no_close_after`` remembers where a search for a comment's end failed,
-    so a run of unclosed ``<!--`` stays linear."""
+    so a run of unclosed ``<!--`` stays linear; ``seen`` caches parsed tags."""
     if text.startswith("<!", pos):
         if text.startswith("<!--", pos):
             if no_close_after.get("--", len(text) + 1) <= pos:
@@ -170,6 +170,22 @@ def _tag_at(text: str, pos: int, no_close_after: dict[str, int]) -> _Tag | None:
     match = _TAG.match(text, pos)
     if match is None:
         return None
+    # Pages repeat the same few tags: parse each distinct one once per text.
+    key = match.group()
+    parsed = seen.get(key, _UNSEEN)
+    if parsed is _UNSEEN:
+        parsed = seen[key] = _parse_tag(match)
+    if parsed is None:
+        return None
+    return _Tag(pos, match.end(), *parsed)
+
+
+_UNSEEN = object()
+
+
+def _parse_tag(match: re.Match[str]) -> tuple[str, bool, dict[str, str], bool] | None:
+    """Name, closing, attributes and self-closing of a matched tag, or None
+    when it is no HTML tag after all."""
     name = match.group(2).lower()
     if name not in ELEMENTS:
         return None
@@ -177,7 +193,7 @@ def _tag_at(text: str, pos: int, no_close_after: dict[str, int]) -> _Tag | None:
     attrs = _attrs(match.group(3))
     if attrs is None or (closing and attrs):
         return None
-    return _Tag(pos, match.end(), name, closing, attrs, bool(match.group(4)))
+    return name, closing, attrs, bool(match.group(4))
 
 
 class _Page:
@@ -189,19 +205,21 @@ class _Page:
         self.raw_ends: dict[int, int] = {}  # index of a script/style tag -> end of its body and close
         self.entities: list[tuple[int, int, str]] = []
         self.css: list[str] = []
+        self._decoded: dict[str, tuple[str, str] | None] = {}
         self._tokenize(_backend.impl.markup_candidates(text))
 
     def _tokenize(self, candidates: list[int]) -> None:
         text = self.text
         pos = 0
         no_close_after: dict[str, int] = {}  # a failed search for </script> fails again later
+        seen: dict = {}
         for p in candidates:
             if p < pos:
                 continue  # inside a comment, tag or script body already read
             if text[p] == "&":
                 self._entity(p)
                 continue
-            tag = _tag_at(text, p, no_close_after)
+            tag = _tag_at(text, p, no_close_after, seen)
             if tag is None:
                 continue
             self.tags.append(tag)
@@ -222,15 +240,22 @@ class _Page:
         match = _ENTITY.match(self.text, p)
         if match is None:
             return
-        twice, inner = match.group(1), match.group(2)
-        decoded = html.unescape("&" + inner)
-        if decoded == "&" + inner or not _printable(decoded):
-            if not twice:
-                return
-            # "&amp;" followed by text that is no entity: only "&amp;" decodes.
-            self.entities.append((p, p + 5, "&"))
-            return
-        self.entities.append((p, match.end(), decoded))
+        key = match.group()
+        decoded = self._decoded.get(key, _UNSEEN)
+        if decoded is _UNSEEN:
+            decoded = self._decoded[key] = _decode(match)
+        if decoded is not None:
+            self.entities.append((p, p + len(decoded[0]), decoded[1]))
+
+
+def _decode(match: re.Match[str]) -> tuple[str, str] | None:
+    """(the text replaced, its replacement) for an entity match, or None."""
+    twice, inner = match.group(1), match.group(2)
+    decoded = html.unescape("&" + inner)
+    if decoded == "&" + inner or not _printable(decoded):
+        # "&amp;" followed by text that is no entity: only "&amp;" decodes.
+        return ("&amp;", "&") if twice else None
+    return match.group(), decoded
 
 
 def _printable(decoded: str) -> bool:
@@ -300,11 +325,16 @@ def _spans(text: str) -> list[_Span]:
         selectors |= hidden_selectors(css)
     pairs = _pairs(page)
     spans: list[_Span] = []
+    hidden: dict[int, bool] = {}  # by the id of a parsed tag's attributes, shared by equal tags
     skip_to = 0
     for i, tag in enumerate(page.tags):
         if tag.start < skip_to:
             continue
-        if tag.name and not tag.closing and _is_hidden(tag, selectors):
+        key = id(tag.attrs)
+        is_hidden = hidden.get(key)
+        if is_hidden is None:
+            is_hidden = hidden[key] = bool(tag.name) and not tag.closing and _is_hidden(tag, selectors)
+        if is_hidden:
             close = pairs.get(i)
             end = page.tags[close].end if close is not None else _line_end(text, tag.end)
             end = max(end, page.raw_ends.get(i, 0))
@@ -312,7 +342,13 @@ def _spans(text: str) -> list[_Span]:
             skip_to = end
             continue
         end = page.raw_ends.get(i, tag.end)
-        spans.append(_Span(tag.start, end, "", "html", tag.name in BLOCK))
+        block = tag.name in BLOCK
+        last = spans[-1] if spans else None
+        if last is not None and last.end == tag.start and last.kind == "html":
+            # Touching tags make one removal.
+            spans[-1] = _Span(last.start, end, "", "html", last.block or block)
+        else:
+            spans.append(_Span(tag.start, end, "", "html", block))
         skip_to = end
     spans = _merge_with_entities(spans, page.entities)
     return _tidy_lines(text, _line_breaks(text, _join_adjacent(spans)))
