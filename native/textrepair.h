@@ -98,6 +98,16 @@ int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
  * returns the number filled. */
 size_t tr_markup_candidates(const uint8_t *s, size_t n, size_t *out, size_t cap);
 
+/* ---- boilerplate.c: lines a boilerplate rule could apply to ----------- */
+/* Indices of the lines (split at '\n') that contain one of the phrases
+ * (a buffer of phrases_len bytes holding '\0'-terminated UTF-8 strings; empty
+ * ones are ignored; at most 4096) or, when min_items > 0, at least min_items
+ * items separated by runs of ' ', '\t' or U+3000.  Fills at most cap entries of
+ * out and sets *found to the number of such lines (which may exceed cap).
+ * Returns 0, -1 on allocation failure, -2 for too many phrases. */
+int tr_boilerplate_lines(const uint8_t *s, size_t n, const uint8_t *phrases, size_t phrases_len,
+                         size_t min_items, size_t *out, size_t cap, size_t *found);
+
 /* CDEF END */
 
 /* ---- tables: rendered at build time from pinyin_readings.txt ---------- */

@@ -179,7 +179,7 @@ def test_rules_file_is_documented():
     raw = boilerplate.RULES_FILE.read_text(encoding="utf-8").splitlines()
     rules = boilerplate.load_rules()
     used = ("spam-phrase", "spam-lure", "spam-regex", "widget", "weak-widget", "widget-prefix", "line-prefix",
-            "breadcrumb-start", "footer-phrase", "footer-regex", "footer-header", "footer-word", "related-header")
+            "breadcrumb-start", "footer-phrase", "footer-regex", "footer-header", "footer-word", "related-header", "trigger")
     assert set(rules.lists) == set(used)
     for section in used:
         at = raw.index(f"[{section}]")
@@ -187,8 +187,17 @@ def test_rules_file_is_documented():
         assert rules.get(section)
 
 
+def test_regex_rules_have_triggers():
+    # Each shipped *-regex rule's matches contain a [trigger] string, so the
+    # scan finds their lines.
+    rules = boilerplate.load_rules()
+    for line in ("gihot.com", "www.abc-spam.vip", "CopyRight © 2007-2024", "© 2024 某某网"):
+        assert boilerplate.candidate_lines(line, Options()) == [0], line
+    assert rules.get("trigger")
+
+
 def test_clean_text_is_not_split_into_lines():
     # The gate: clean text holds no trigger, so the stage returns it as is.
     text = "一段正常的新闻。\n" * 1000
-    assert not boilerplate.has_candidates(text, Options())
+    assert boilerplate.candidate_lines(text, Options()) == []
     assert boilerplate.fix_text(text, Options()) is text

@@ -46,3 +46,31 @@ def test_markup_candidates_on_negatives():
 def test_markup_candidates_find_something_on_seed_001():
     text = next(p for p in SEEDS if p.name.startswith("001")).read_text(encoding="utf-8")
     assert len(_cext.markup_candidates(text)) == 12  # 5 <li>, 5 </li>, <tt>, </tt>
+
+
+# --- tr_boilerplate_lines ------------------------------------------------------
+
+from textrepair.stages import boilerplate  # noqa: E402
+
+TRIGGERS = boilerplate._trigger_phrases()
+LINE_PIECES = ["\n", " ", "\t", "\u3000", "|", "｜", ">", "分享到", "分享", "上一篇:", "首頁", "©", "•", "a", "新聞", "x y",
+               "\ud800", "\U00020000", "Copyright", "copyrigh", ".com", ".co", "无码", "无", "18禁", "1"]
+line_text = st.lists(st.sampled_from(LINE_PIECES), max_size=50).map("".join)
+phrase = st.text(st.characters(blacklist_characters="\n\x00", blacklist_categories=("Cs",)), min_size=1, max_size=4)
+
+
+@given(st.one_of(cjk_text, line_text), st.integers(0, 7))
+def test_boilerplate_lines_with_the_shipped_triggers(text, min_items):
+    assert _cext.boilerplate_lines(text, TRIGGERS, min_items) == _fallback.boilerplate_lines(text, TRIGGERS, min_items)
+
+
+@given(st.one_of(cjk_text, line_text, st.text(max_size=40)), st.lists(phrase, max_size=6).map(tuple), st.integers(0, 4))
+def test_boilerplate_lines_with_any_phrases(text, phrases, min_items):
+    assert _cext.boilerplate_lines(text, phrases, min_items) == _fallback.boilerplate_lines(text, phrases, min_items)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_boilerplate_lines_on_seeds(path):
+    text = path.read_text(encoding="utf-8")
+    c = _cext.boilerplate_lines(text, TRIGGERS, boilerplate.MENU_ITEMS)
+    assert c == _fallback.boilerplate_lines(text, TRIGGERS, boilerplate.MENU_ITEMS)

@@ -116,3 +116,32 @@ def markup_candidates(text: str) -> list[int]:
     buffer = _new_unzeroed("size_t[]", cap)
     found = lib.tr_markup_candidates(data, len(data), buffer, cap)
     return ffi.unpack(buffer, found)
+
+
+# --- boilerplate.c ------------------------------------------------------------
+
+def boilerplate_lines(text: str, phrases: tuple[str, ...], min_items: int) -> list[int]:
+    data = _utf8(text)
+    blob = _phrase_blob(phrases)
+    cap = data.count(b"\n") + 1  # one entry per line at most
+    buffer = _new_unzeroed("size_t[]", cap)
+    found = ffi.new("size_t *")
+    status = lib.tr_boilerplate_lines(data, len(data), blob, len(blob), min_items, buffer, cap, found)
+    if status == -1:
+        raise MemoryError("tr_boilerplate_lines could not allocate")
+    if status == -2:
+        raise ValueError("tr_boilerplate_lines takes at most 4096 phrases")
+    return ffi.unpack(buffer, found[0])
+
+
+_blobs: dict[tuple[str, ...], bytes] = {}
+
+
+def _phrase_blob(phrases: tuple[str, ...]) -> bytes:
+    """The phrases as C reads them (cached: the stage passes the same tuple)."""
+    blob = _blobs.get(phrases)
+    if blob is None:
+        blob = b"".join(p.encode("utf-8", "surrogatepass") + b"\0" for p in phrases)
+        if len(_blobs) < 16:
+            _blobs[phrases] = blob
+    return blob

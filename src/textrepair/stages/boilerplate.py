@@ -26,16 +26,16 @@ Blank lines between removed lines, or after the last one, go with them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+from .. import _backend
 from ..edits import Edit
 from ..options import Options
 
-__all__ = ["NAME", "KIND", "NEEDS", "RULES_FILE", "Rules", "load_rules", "parse_rules", "has_candidates", "fix",
+__all__ = ["NAME", "KIND", "NEEDS", "RULES_FILE", "Rules", "load_rules", "parse_rules", "candidate_lines", "fix",
            "fix_text", "line_kinds"]
 
 NAME = "boilerplate"
@@ -157,63 +157,45 @@ def _short_non_sentence(core: str) -> bool:
 LONG_LINE = 200
 
 #: Sections whose phrases can start a removal; a line holding none of them (nor
-#: a structural mark below) is only ever removed beside or after one that does.
+#: a ``[trigger]`` string) is only ever removed beside or after one that does.
 _TRIGGER_SECTIONS = ("spam-phrase", "widget", "widget-prefix", "line-prefix", "footer-phrase", "footer-header",
-                     "related-header")
-_TRIGGER_MARKS = (
-    r"[|｜][^|｜\n]{0,8}[|｜]",  # a navigation bar: two bars close together
-    r"[>»＞]",  # a breadcrumb
-    r"[Cc][Oo][Pp][Yy][Rr][Ii][Gg][Hh][Tt]|©",  # what every footer-regex needs
-    r"^[ \t\u3000\xa0]*[•·●▪■◆◇○*-]+[ \t\u3000\xa0]*$",  # a line of bullets
-    r"^[^\S\n]*(?:\S{1,6}[^\S\n]+){5}\S",  # six short items: a spaced menu
-)
+                     "related-header", "trigger")
+#: A line of this many space-separated items may be a spaced menu.
+MENU_ITEMS = 6
 
 
 @lru_cache(maxsize=1)
-def _triggers() -> tuple[re.Pattern[str], ...]:
-    """The patterns that find everything a rule could start from, so lines
-    without any are never looked at one by one.  Separate searches: one
-    alternation of literals keeps re's first-character scan, which a merged
-    pattern with line anchors would lose."""
+def _trigger_phrases() -> tuple[str, ...]:
     rules = load_rules()
-    phrases = sorted({p for section in _TRIGGER_SECTIONS for p in rules.get(section)}, key=len, reverse=True)
-    patterns = ["|".join(re.escape(p) for p in phrases), *rules.get("spam-regex"), *_TRIGGER_MARKS]
-    return tuple(re.compile(p, re.M) for p in patterns)
+    return tuple(sorted({p for section in _TRIGGER_SECTIONS for p in rules.get(section)}))
 
 
-def has_candidates(text: str, options: Options) -> bool:
-    """False when no rule can fire anywhere in ``text``.
+def candidate_lines(text: str, options: Options) -> list[int]:
+    """Indices of the lines a rule could start from (the C scan
+    ``tr_boilerplate_lines``); every line when the user gave patterns.
 
-    >>> has_candidates("一段正常的新闻。\\n第二段。", Options())
-    False
-    >>> has_candidates("正文。\\n分享到:", Options())
-    True
+    >>> candidate_lines("一段正常的新闻。\\n第二段。", Options())
+    []
+    >>> candidate_lines("正文。\\n分享到:", Options())
+    [1]
     """
-    return bool(options.extra_spam_patterns) or any(p.search(text) for p in _triggers())
+    if options.extra_spam_patterns:
+        return list(range(text.count("\n") + 1))
+    return _backend.impl.boilerplate_lines(text, _trigger_phrases(), MENU_ITEMS)
 
 
 class _Page:
     """The lines of a text, their cores (computed when asked) and the kind of
     each removed line."""
 
-    def __init__(self, text: str, options: Options) -> None:
+    def __init__(self, text: str, options: Options, candidates: list[int]) -> None:
         self.lines = text.split("\n")
         self.rules = load_rules()
         self.extra = _compiled(tuple(options.extra_spam_patterns))
         self.kinds: dict[int, str] = {}
         self.nav: list[int] = []  # navigation bars among the removed lines
         self._cores: dict[int, str] = {}
-        self.candidates = self._candidates(text)
-
-    def _candidates(self, text: str) -> list[int]:
-        """Indices of the lines a trigger occurs in (every line with user patterns)."""
-        if self.extra:
-            return list(range(len(self.lines)))
-        ends = list(accumulate(len(line) + 1 for line in self.lines))
-        found: set[int] = set()
-        for pattern in _triggers():
-            found.update(bisect_right(ends, match.start()) for match in pattern.finditer(text))
-        return sorted(found)
+        self.candidates = candidates
 
     def core(self, i: int) -> str:
         core = self._cores.get(i)
@@ -238,7 +220,8 @@ def line_kinds(lines: list[str], options: Options) -> list[str | None]:
     >>> line_kinds(["正文。", "分享到:", "午夜无码福利18禁网站"], Options())
     [None, 'boilerplate', 'spam-line']
     """
-    page = _classify(_Page("\n".join(lines), options))
+    text = "\n".join(lines)
+    page = _classify(_Page(text, options, candidate_lines(text, options)))
     return [page.kinds.get(i) for i in range(len(lines))]
 
 
@@ -323,9 +306,10 @@ class _Line(NamedTuple):
 
 def _removals(text: str, options: Options) -> list[_Line]:
     """Removed line ranges, blank lines between removed lines included."""
-    if not has_candidates(text, options):
+    candidates = candidate_lines(text, options)
+    if not candidates:
         return []
-    page = _classify(_Page(text, options))
+    page = _classify(_Page(text, options, candidates))
     if not page.kinds:
         return []
     lines, kinds = page.lines, dict(page.kinds)
