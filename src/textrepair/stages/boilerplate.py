@@ -12,15 +12,20 @@ structural rules are here:
 * widget: the whole line is a widget text (``分享到:``, ``鏈接已復制``), starts
   with a widget prefix and is short, or is a weak widget text (``朋友圈``)
   next to another removed line; a line of bullets only (``•``);
-* navigation bar: at least three short items between ``|``, or at least six
-  short space-separated items, each with a Han character, without punctuation, or a breadcrumb
-  (``首頁 >> 監管 >> 正文``); a short heading line right above one goes too;
+* navigation bar: at least three short items between ``|``; at least six
+  short space-separated items, each with a Han character, without
+  punctuation; or a breadcrumb (``首頁 >> 監管 >> 正文``).  Up to two short
+  heading lines right above a bar go too (``LANGUAGES``, ``新聞``);
 * footer: a line starting with ``本文鏈接:``, ``上一篇:``, ``聲明:``…; a short
   copyright line; a disclaimer header and the clauses under it;
 * related-links tail: a ``相關新聞`` line and everything after it, when all
   of that is short lines that are no sentences.
 
 Blank lines between removed lines, or after the last one, go with them.
+
+Only the lines the C scan ``tr_boilerplate_lines`` reports (those holding a
+phrase of the trigger sections or a ``[trigger]`` string, or six spaced
+items), and their neighbours, are examined; clean text costs that scan.
 """
 
 from __future__ import annotations
