@@ -46,6 +46,8 @@ def kinds(text: str) -> list[str]:
         ("<div>\n<p>段落一。</p>\n<p>段落二。</p>\n</div>", "段落一。\n段落二。\n"),
         ('<A HREF="http://x.cn/?a=1&amp;b=2">链接</A>', "链接"),
         ("<img src='a.png' alt=图片>图注", "图注"),
+        ("<a href=http://x.cn/a?b=1&c=2>链接</a>", "链接"),  # "=" inside an unquoted value
+        ("<a href=x/>链接", "链接"),
     ],
 )
 def test_tags_go(text, expected):

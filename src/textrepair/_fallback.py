@@ -328,6 +328,9 @@ def markup_candidates(text: str) -> list[int]:
 
 # --- boilerplate.c ------------------------------------------------------------
 
+from bisect import bisect_right as _bisect_right  # noqa: E402  (this section's own imports)
+from itertools import accumulate as _accumulate  # noqa: E402
+
 _SEPARATORS = " \t\u3000"
 
 
@@ -366,6 +369,3 @@ def boilerplate_lines(text: str, phrases: tuple[str, ...], min_items: int) -> li
             found.update(_bisect_right(ends, m.start()) for m in pattern.finditer(text))
     return sorted(found)
 
-
-from bisect import bisect_right as _bisect_right  # noqa: E402
-from itertools import accumulate as _accumulate  # noqa: E402

@@ -76,7 +76,7 @@ BOOLEAN_ATTRS = frozenset(
 RAW_TEXT = ("script", "style")
 
 _NAME = r"[A-Za-z_:@][-A-Za-z0-9_:.@]*"
-_VALUE = r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+)"""
+_VALUE = r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`][^\s"'<>`]*)"""
 # Neither part can cross a "<" or ">": a failed attempt ends at the next one.
 _TAG = re.compile(rf"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+{_NAME}(?:\s*=\s*{_VALUE})?)*)\s*(/?)>")
 _ATTR = re.compile(rf"({_NAME})(?:\s*=\s*({_VALUE}))?")
