@@ -53,6 +53,7 @@ ARTICLE = "第一段正文,记者报道了会议。\n第二段正文,专家解�
         ("京ICP備08004280號-1", "boilerplate"),
         ("  •  ", "boilerplate"),
         ("返回頂部", "boilerplate"),
+        ("上一篇", "boilerplate"),
     ],
 )
 def test_junk_line_goes(junk, kind):
