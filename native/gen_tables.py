@@ -104,9 +104,67 @@ def render(path: Path = DATA) -> str:
     )
 
 
+# --- mojibake: the scan's character classes ------------------------------------
+# Rendered from the very functions the Python twin uses
+# (``textrepair._cjkcodec.scan_classes``, which reads data/char_model.txt),
+# loaded by path so the build needs no installed package.
+
+CJKCODEC = ROOT / "src" / "textrepair" / "_cjkcodec.py"
+
+
+def _cjkcodec():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_textrepair_cjkcodec_gen", CJKCODEC)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclass-free, but lru_cache wants a home
+    spec.loader.exec_module(module)
+    return module
+
+
+def _two_level(classes: dict[int, int], limit: int = 0x110000) -> tuple[list[int], list[int]]:
+    """(block index, block data) of a 256-entry-block table: entry ``cp`` is
+    ``data[index[cp >> 8] * 256 + (cp & 255)]``; equal blocks are stored once.
+
+    >>> index, data = _two_level({0x41: 3, 0x141: 3}, 0x300)
+    >>> index, data[0x41], len(data)
+    ([0, 0, 1], 3, 512)
+    """
+    index: list[int] = []
+    data: list[int] = []
+    seen: dict[tuple[int, ...], int] = {}
+    for block in range(limit >> 8):
+        row = tuple(classes.get(block << 8 | k, 0) for k in range(256))
+        if row not in seen:
+            seen[row] = len(seen)
+            data.extend(row)
+        index.append(seen[row])
+    return index, data
+
+
+def render_mojibake() -> str:
+    """The class table of ``tr_mojibake_scan`` (see native/mojibake.c)."""
+    codec = _cjkcodec()
+    classes = codec.scan_classes()
+    bits = codec.SCAN_CLASSES
+    # The C scan classes ASCII without the table: say so if that ever changes.
+    for cp in range(0x80):
+        expected = (bits["SPACE"] if chr(cp).isspace() else 0) | (bits["CONT"] if cp == 0x20 else 0)
+        if classes.get(cp, 0) != expected:
+            raise ValueError(f"ASCII U+{cp:04X} has scan classes {classes.get(cp, 0)}, not {expected}")
+    index, data = _two_level(classes)
+    defines = "".join(f"#if TR_MJ_{name} != {bit}\n#error TR_MJ_{name} disagrees with _cjkcodec.SCAN_CLASSES\n#endif\n"
+                      for name, bit in codec.SCAN_CLASSES.items())
+    return (
+        defines
+        + _array("uint16_t", "tr_mj_class_index", [str(i) for i in index])
+        + _array("uint16_t", "tr_mj_class_data", [str(v) for v in data])
+    )
+
+
 def write(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = render()
+    text = render() + render_mojibake()
     if not target.exists() or target.read_text() != text:
         target.write_text(text)
     return target

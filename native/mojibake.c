@@ -151,43 +151,31 @@ static int anchor(const uint32_t *t, size_t n, size_t p)
     return 0;
 }
 
-int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found)
+static void emit(tr_mojibake_run *out, size_t cap, size_t *count, size_t start, size_t end, uint32_t kind)
 {
-    uint32_t *t;
-    size_t len = 0, i = 0, p = 0, last_end = 0, count = 0;
-    int any = 0;
-    *found = 0;
-    for (i = 0; i < n; i++)
-        if (s[i] == '?' || s[i] == '!' || s[i] == ';')
-            any = 1;
-    if (!any)
-        return 0;
-    t = malloc((n ? n : 1) * sizeof *t);
-    if (!t)
-        return -1;
-    for (i = 0; i < n;) {
-        size_t l;
-        t[len++] = tr_utf8_decode(s, n, i, &l);
-        i += l;
+    if (*count < cap) {
+        out[*count].start_char = start;
+        out[*count].end_char = end;
+        out[*count].kind = kind;
     }
-    /* The last run stays pending in (rs, re) while the next one may merge. */
-    size_t rs = 0, re = 0;
+    (*count)++;
+}
+
+/* The byte-shift runs of the decoded text t[0..len), appended to out. */
+static void shift_runs(const uint32_t *t, size_t len, tr_mojibake_run *out, size_t cap, size_t *count)
+{
+    size_t p = 0, last_end = 0, rs = 0, re = 0;
     int pending = 0;
+    /* The last run stays pending in (rs, re) while the next one may merge. */
     while (p < len) {
         if ((t[p] == '?' || t[p] == '!' || t[p] == ';') && anchor(t, len, p)) {
             size_t start = run_start(t, p), end = run_end(t, len, p);
             if (start < last_end)
                 start = last_end;
-            if (pending && start <= re) {
+            if (pending && start <= re)
                 start = rs;
-            } else if (pending) {
-                if (count < cap) {
-                    out[count].start_char = rs;
-                    out[count].end_char = re;
-                    out[count].kind = TR_MOJIBAKE_SHIFT;
-                }
-                count++;
-            }
+            else if (pending)
+                emit(out, cap, count, rs, re, TR_MOJIBAKE_SHIFT);
             rs = start;
             re = end;
             pending = 1;
@@ -197,15 +185,180 @@ int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
         }
         p++;
     }
-    if (pending) {
-        if (count < cap) {
-            out[count].start_char = rs;
-            out[count].end_char = re;
-            out[count].kind = TR_MOJIBAKE_SHIFT;
-        }
-        count++;
+    if (pending)
+        emit(out, cap, count, rs, re, TR_MOJIBAKE_SHIFT);
+}
+
+static int has_anchor_byte(const uint8_t *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (s[i] == '?' || s[i] == '!' || s[i] == ';')
+            return 1;
+    return 0;
+}
+
+/* Decode s into a fresh array of code points (*len of them), or NULL. */
+static uint32_t *decode_all(const uint8_t *s, size_t n, size_t *len)
+{
+    uint32_t *t = malloc((n ? n : 1) * sizeof *t);
+    size_t i = 0, l;
+    *len = 0;
+    if (!t)
+        return NULL;
+    while (i < n) {
+        t[(*len)++] = tr_utf8_decode_inline(s, n, i, &l);
+        i += l;
     }
+    return t;
+}
+
+int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found)
+{
+    uint32_t *t;
+    size_t len, count = 0;
+    *found = 0;
+    if (!has_anchor_byte(s, n))
+        return 0;
+    t = decode_all(s, n, &len);
+    if (!t)
+        return -1;
+    shift_runs(t, len, out, cap, &count);
     free(t);
+    *found = count;
+    return 0;
+}
+
+/* ---- tr_mojibake_scan ---------------------------------------------------
+ * Twin: textrepair._fallback.mojibake_scan.  One pass classifies each code
+ * point with the generated table and keeps, per mechanism, the stretch it is
+ * in:
+ * - RARE: maximal stretches without a space that hold a rare character;
+ * - LATIN1/CP1252/CP1250: maximal chains H (A? H)* A? of that code page's
+ *   high characters H, each maybe followed by one ASCII byte A in 0x40-0x7E
+ *   (what `(?:[H][\x40-\x7e]?){2,}` matches), with two H or more and a letter;
+ * - FTFY: maximal CJK-free stretches holding a C1 control, or a LEAD
+ *   character followed by a CONT one.
+ * The byte-shift runs need look-behind and look-ahead, so when the text has
+ * an anchor byte the pass also keeps the code points for shift_runs. */
+
+static uint16_t mj_class(uint32_t c)
+{
+    if (c >= 0x110000)
+        return 0;
+    return tr_mj_class_data[(size_t)tr_mj_class_index[c >> 8] * 256 + (c & 255)];
+}
+
+typedef struct {
+    uint16_t bit;      /* TR_MJ_LATIN1 ... */
+    uint32_t kind;     /* TR_MOJIBAKE_LATIN1 ... */
+    int state;         /* 0 outside, 1 after H, 2 after H A */
+    size_t start, highs;
+    int letter;
+} mj_chain;
+
+static void chain_step(mj_chain *ch, uint32_t c, uint16_t k, size_t i, tr_mojibake_run *out, size_t cap,
+                       size_t *count)
+{
+    if (k & ch->bit) {
+        if (!ch->state) {
+            ch->start = i;
+            ch->highs = 0;
+            ch->letter = 0;
+        }
+        ch->highs++;
+        ch->state = 1;
+        if (k & TR_MJ_ALPHA)
+            ch->letter = 1;
+        return;
+    }
+    if (ch->state == 1 && c >= 0x40 && c <= 0x7E) {
+        ch->state = 2;
+        if (ascii_letter(c))
+            ch->letter = 1;
+        return;
+    }
+    if (ch->state && ch->highs >= 2 && ch->letter)
+        emit(out, cap, count, ch->start, i, ch->kind);
+    ch->state = 0;
+}
+
+int tr_mojibake_scan(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found)
+{
+    uint32_t *t = NULL;
+    size_t i = 0, len = 0, count = 0, l, j;
+    size_t word_start = 0, seg_start = 0;
+    int word_rare = 0, in_seg = 0, seg_marked = 0, prev_lead = 0;
+    mj_chain chains[3] = {
+        {TR_MJ_LATIN1, TR_MOJIBAKE_LATIN1, 0, 0, 0, 0},
+        {TR_MJ_CP1252, TR_MOJIBAKE_CP1252, 0, 0, 0, 0},
+        {TR_MJ_CP1250, TR_MOJIBAKE_CP1250, 0, 0, 0, 0},
+    };
+    *found = 0;
+    if (has_anchor_byte(s, n)) {
+        t = malloc((n ? n : 1) * sizeof *t);
+        if (!t)
+            return -1;
+    }
+    while (i < n) {
+        uint32_t c;
+        uint16_t k;
+        if (s[i] < 0x80) {  /* ASCII: no class but space, no table look-up */
+            c = s[i];
+            l = 1;
+            k = (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F)) ? TR_MJ_SPACE : 0;
+            if (c == ' ')
+                k |= TR_MJ_CONT;
+        } else {
+            c = tr_utf8_decode_inline(s, n, i, &l);
+            k = mj_class(c);
+        }
+        i += l;
+        if (t)
+            t[len] = c;
+        /* rare windows */
+        if (k & TR_MJ_SPACE) {
+            if (word_rare)
+                emit(out, cap, &count, word_start, len, TR_MOJIBAKE_RARE);
+            word_rare = 0;
+            word_start = len + 1;
+        } else if (k & TR_MJ_RARE) {
+            word_rare = 1;
+        }
+        /* single-byte code page chains */
+        for (j = 0; j < 3; j++)
+            if (chains[j].state || (k & chains[j].bit))
+                chain_step(&chains[j], c, k, len, out, cap, &count);
+        /* ftfy: the pair (previous LEAD, this CONT) marks the open stretch */
+        if (prev_lead && in_seg && (k & TR_MJ_CONT))
+            seg_marked = 1;
+        if (k & TR_MJ_CJK) {
+            if (in_seg && seg_marked)
+                emit(out, cap, &count, seg_start, len, TR_MOJIBAKE_FTFY);
+            in_seg = 0;
+        } else {
+            if (!in_seg) {
+                in_seg = 1;
+                seg_start = len;
+                seg_marked = 0;
+            }
+            if (c >= 0x80 && c <= 0x9F)
+                seg_marked = 1;
+        }
+        prev_lead = (k & TR_MJ_LEAD) != 0;
+        len++;
+    }
+    if (word_rare)
+        emit(out, cap, &count, word_start, len, TR_MOJIBAKE_RARE);
+    for (j = 0; j < 3; j++)
+        if (chains[j].state && chains[j].highs >= 2 && chains[j].letter)
+            emit(out, cap, &count, chains[j].start, len, chains[j].kind);
+    if (in_seg && seg_marked)
+        emit(out, cap, &count, seg_start, len, TR_MOJIBAKE_FTFY);
+    if (t) {
+        shift_runs(t, len, out, cap, &count);
+        free(t);
+    }
     *found = count;
     return 0;
 }

@@ -108,7 +108,36 @@ size_t tr_markup_candidates(const uint8_t *s, size_t n, size_t *out, size_t cap)
 int tr_boilerplate_lines(const uint8_t *s, size_t n, const uint8_t *phrases, size_t phrases_len,
                          size_t min_items, size_t *out, size_t cap, size_t *found);
 
+/* ---- mojibake.c: one scan for every mechanism of the stage ------------- */
+#define TR_MOJIBAKE_RARE 2      /* space-free stretch holding a rare character */
+#define TR_MOJIBAKE_LATIN1 3    /* stretch GBK read as Latin-1 could make (with a letter) */
+#define TR_MOJIBAKE_CP1252 4    /* ... as cp1252 */
+#define TR_MOJIBAKE_CP1250 5    /* ... as cp1250 */
+#define TR_MOJIBAKE_FTFY 6      /* CJK-free stretch ftfy's encoding fixes could start in */
+
+/* In one pass, every span where a mechanism of the mojibake stage could
+ * apply (see native/mojibake.c): byte-shift runs (TR_MOJIBAKE_SHIFT) and the
+ * kinds above.  Spans of one kind are in order and do not overlap; kinds
+ * are interleaved.  Fills at most cap entries and sets *found to the number
+ * of spans (which may exceed cap: call again with a larger buffer); returns
+ * -1 on allocation failure, 0 otherwise. */
+int tr_mojibake_scan(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found);
+
 /* CDEF END */
+
+/* ---- mojibake tables: rendered at build time by gen_tables.py from
+ * _cjkcodec.scan_classes (data/char_model.txt and the codecs) ----------- */
+#define TR_MJ_RARE 1      /* non-ASCII, not a space, seen < RARE_BELOW times */
+#define TR_MJ_SPACE 2     /* str.isspace */
+#define TR_MJ_ALPHA 4     /* str.isalpha (kept for code-page characters only) */
+#define TR_MJ_LATIN1 8    /* what a byte 0x80-0xFF becomes in Latin-1 */
+#define TR_MJ_CP1252 16   /* ... in cp1252 */
+#define TR_MJ_CP1250 32   /* ... in cp1250 */
+#define TR_MJ_LEAD 64     /* ftfy: a UTF-8 lead byte in one of its code pages */
+#define TR_MJ_CONT 128    /* ftfy: a continuation byte, a space or U+FFFD */
+#define TR_MJ_CJK 256     /* never handed to ftfy */
+extern const uint16_t tr_mj_class_index[];  /* 0x1100 blocks of 256 code points */
+extern const uint16_t tr_mj_class_data[];   /* 256 classes per distinct block */
 
 /* ---- tables: rendered at build time from pinyin_readings.txt ---------- */
 extern const size_t tr_reading_count;

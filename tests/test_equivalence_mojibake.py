@@ -45,3 +45,44 @@ def test_mojibake_runs_on_fixtures():
     for case in load_json("mojibake_seeds.json")["runs"]:
         text = case["context"]
         assert _cext.mojibake_runs(text) == _fallback.mojibake_runs(text) != []
+
+
+# --- tr_mojibake_scan ---------------------------------------------------------
+# Characters on every branch of the scan's classes: common and rare Han, PUA,
+# U+FFFD, code-page characters (letters and signs), ftfy's lead and
+# continuation characters, C1 controls, CJK punctuation, spaces of every kind.
+SCAN_PIECES = MOJIBAKE_PIECES + ["鏂伴椈", "锟斤拷", "\ufffd", "ÖÐ¹ú", "Ö", "Ð", "¹", "ú", "Ó", "ů", "Ă", "Č",
+                                 "í", "Ľ", "ţ", "”“", "×”", "©", "°", "\x81", "\x9d", "â€™", "Ã©", "Ã", "€",
+                                 "™", "╬", "\uf8ff", "中", "国", "，", "。", "\u3000", "\u2028", "\x85", "\t",
+                                 "A", "z", "@", "~", "\U00020000", "\ud800"]
+scan_text = st.lists(st.sampled_from(SCAN_PIECES), max_size=40).map("".join)
+scan_inputs = st.one_of(inputs, scan_text, st.text(st.characters(min_codepoint=0x80, max_codepoint=0x24FF),
+                                                   max_size=40))
+
+
+@given(scan_inputs)
+def test_mojibake_scan(text):
+    assert _cext.mojibake_scan(text) == _fallback.mojibake_scan(text)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_mojibake_scan_on_seeds(path):
+    text = path.read_text(encoding="utf-8")
+    assert _cext.mojibake_scan(text) == _fallback.mojibake_scan(text)
+
+
+def test_mojibake_scan_classes_every_code_point():
+    # Each code point alone between spaces and between two CJK characters, so
+    # every class of every code point shows in some span: the generated C
+    # table and the Python definitions agree everywhere.
+    for lo in range(0x80, 0x110000, 0x20000):
+        cps = range(lo, min(lo + 0x20000, 0x110000))
+        for text in (" ".join(chr(c) for c in cps), "中".join(chr(c) + chr(c) + "a" for c in cps)):
+            assert _cext.mojibake_scan(text) == _fallback.mojibake_scan(text)
+
+
+def test_mojibake_scan_dense():
+    # More spans than the C wrapper's first buffer holds.
+    text = "\ue000 ÖÐ " * 5000
+    assert _cext.mojibake_scan(text) == _fallback.mojibake_scan(text)
+    assert len(_fallback.mojibake_scan(text).rare) == 10000

@@ -145,3 +145,28 @@ def _phrase_blob(phrases: tuple[str, ...]) -> bytes:
         if len(_blobs) < 16:
             _blobs[phrases] = blob
     return blob
+_SCAN_KINDS = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 5}  # TR_MOJIBAKE_* -> MojibakeScan field
+
+
+def mojibake_scan(text: str):
+    """C twin of ``_fallback.mojibake_scan``."""
+    from ._fallback import MojibakeScan
+
+    data = _utf8(text)
+    # A first guess that holds ordinary text; a denser one is scanned again.
+    cap = len(data) // 32 + 64
+    found = ffi.new("size_t *")
+    buffer = _new_unzeroed("tr_mojibake_run[]", cap)
+    if lib.tr_mojibake_scan(data, len(data), buffer, cap, found) != 0:
+        raise MemoryError("tr_mojibake_scan could not allocate")
+    if found[0] > cap:
+        cap = found[0]
+        buffer = _new_unzeroed("tr_mojibake_run[]", cap)
+        if lib.tr_mojibake_scan(data, len(data), buffer, cap, found) != 0:
+            raise MemoryError("tr_mojibake_scan could not allocate")
+    lists: tuple[list, ...] = ([], [], [], [], [], [])
+    kinds = _SCAN_KINDS
+    for i in range(found[0]):
+        span = buffer[i]
+        lists[kinds[span.kind]].append((span.start_char, span.end_char))
+    return MojibakeScan(*lists)

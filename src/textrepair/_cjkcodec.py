@@ -29,7 +29,9 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["decode_pair", "original_pair", "encode_char", "fold", "CharModel", "char_model"]
+__all__ = ["decode_pair", "original_pair", "encode_char", "fold", "CharModel", "char_model", "RARE_BELOW",
+           "common_chars", "code_page_char", "code_page_high", "ftfy_chars", "FTFY_CODE_PAGES", "SCAN_CLASSES",
+           "scan_classes"]
 
 MODEL = Path(__file__).resolve().parent / "data" / "char_model.txt"
 
@@ -227,3 +229,119 @@ def cp936_decode(data: bytes) -> str:
             out.append(ch)
             i += 2
     return "".join(out)
+
+
+# --- character classes of the mojibake scan ------------------------------------
+# One definition each, read by the stage (as regexes, in the Python twin) and
+# rendered into the C scan's table by native/gen_tables.py, so both backends
+# classify every code point alike.
+
+#: A character seen fewer times than this in the model's 303 million
+#: characters counts as rare.  Measured on the benchmark's clean sentences
+#: (benchmarks/mojibake_accuracy.py sentences, and their words
+#: damaged alone): 92.7% of 2-character and 99.5% of 4-character UTF-8-as-GBK
+#: stretches, 97% and 99.9% of Big5-as-GBK ones hold a rare character, while
+#: 7.9% of the clean sentences' runs and 1.8% of clean seed 002's runs do.
+RARE_BELOW = 1000
+
+
+def common_chars(model: CharModel) -> frozenset[str]:
+    """Non-ASCII characters the model has seen at least RARE_BELOW times;
+    fullwidth forms count as the ASCII they are folded to.
+
+    >>> "中" in common_chars(char_model()), "椈" in common_chars(char_model())
+    (True, False)
+    """
+    common = {ch for ch, n in model.uni.items() if len(ch) == 1 and n >= RARE_BELOW and not ch.isascii()}
+    common |= {chr(ord(ch) + 0xFEE0) for ch, n in model.uni.items()
+               if len(ch) == 1 and "\x21" <= ch <= "\x7e" and n >= RARE_BELOW}
+    return frozenset(common)
+
+
+def code_page_char(b: int, codec: str) -> str:
+    """What a browser shows for byte ``b`` in ``codec``: bytes the code page
+    leaves undefined show as the Latin-1 (C1) character of the same value.
+
+    >>> code_page_char(0x93, "cp1252"), code_page_char(0x81, "cp1252")
+    ('“', '\\x81')
+    """
+    try:
+        return bytes([b]).decode(codec)
+    except UnicodeDecodeError:
+        return chr(b)
+
+
+def code_page_high(codec: str) -> frozenset[str]:
+    """The characters bytes 0x80-0xFF become in ``codec``.
+
+    >>> len(code_page_high("latin-1"))
+    128
+    """
+    return frozenset(code_page_char(b, codec) for b in range(0x80, 0x100))
+
+
+# ftfy changes a text only when it can read it back, in one of its single-byte
+# code pages, as bytes holding a UTF-8 lead byte (0xC0-0xFF) followed by a
+# continuation byte (0x80-0xBF, or a space or U+FFFD standing for a lost one),
+# or when it holds a C1 control.
+FTFY_CODE_PAGES = ("latin-1", "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso8859-2",
+                   "mac_roman", "cp437")
+
+
+def ftfy_chars(lo: int, hi: int) -> frozenset[str]:
+    """What bytes ``lo``..``hi - 1`` become in any of ftfy's code pages.
+
+    >>> "Ã" in ftfy_chars(0xC0, 0x100), "€" in ftfy_chars(0x80, 0xC0)
+    (True, True)
+    """
+    found = {bytes([b]).decode(codec, "ignore") for codec in FTFY_CODE_PAGES for b in range(lo, hi)}
+    return frozenset(found - {""})
+
+
+#: Bits of the scan's character classes (``TR_MJ_*`` in native/textrepair.h).
+SCAN_CLASSES = {"RARE": 1, "SPACE": 2, "ALPHA": 4, "LATIN1": 8, "CP1252": 16, "CP1250": 32, "LEAD": 64,
+                "CONT": 128, "CJK": 256}
+
+#: Characters the Latin-mojibake delegation never hands to ftfy (CJK and its punctuation).
+CJK_CLASS = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+
+
+@lru_cache(maxsize=1)
+def scan_classes() -> dict[int, int]:
+    """Class bits of every code point that has any (``SCAN_CLASSES``).
+
+    RARE: non-ASCII, not a space, not common (the double-byte mechanisms'
+    salad); SPACE: ``str.isspace``; ALPHA: ``str.isalpha``, kept only for
+    characters of the three code pages; LATIN1/CP1252/CP1250: what bytes
+    0x80-0xFF become in that code page; LEAD/CONT: ftfy's lead and
+    continuation characters (CONT also space and U+FFFD); CJK: ``CJK_CLASS``.
+
+    >>> c = scan_classes(); c[ord("椈")] == SCAN_CLASSES["RARE"] | SCAN_CLASSES["CJK"]
+    True
+    """
+    import re
+
+    bits = SCAN_CLASSES
+    common = common_chars(char_model())
+    cjk = re.compile("[%s]" % CJK_CLASS)
+    classes: dict[int, int] = {}
+    for cp in range(0x110000):
+        ch = chr(cp)
+        k = 0
+        if ch.isspace():
+            k |= bits["SPACE"]
+        elif cp >= 0x80 and ch not in common:
+            k |= bits["RARE"]
+        if cjk.match(ch):
+            k |= bits["CJK"]
+        if k:
+            classes[cp] = k
+    pages = (("LATIN1", "latin-1"), ("CP1252", "cp1252"), ("CP1250", "cp1250"))
+    for name, codec in pages:
+        for ch in code_page_high(codec):
+            classes[ord(ch)] = classes.get(ord(ch), 0) | bits[name] | (bits["ALPHA"] if ch.isalpha() else 0)
+    for ch in ftfy_chars(0xC0, 0x100):
+        classes[ord(ch)] = classes.get(ord(ch), 0) | bits["LEAD"]
+    for ch in ftfy_chars(0x80, 0xC0) | {" ", "\ufffd"}:
+        classes[ord(ch)] = classes.get(ord(ch), 0) | bits["CONT"]
+    return classes

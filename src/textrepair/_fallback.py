@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
+from . import _cjkcodec
 from . import _flags as F
 from ._tables import reading_table
 
@@ -369,3 +371,115 @@ def boilerplate_lines(text: str, phrases: tuple[str, ...], min_items: int) -> li
             found.update(_bisect_right(ends, m.start()) for m in pattern.finditer(text))
     return sorted(found)
 
+# --- mojibake.c: tr_mojibake_scan ------------------------------------------------
+
+class MojibakeScan(NamedTuple):
+    """Where each mechanism of the mojibake stage could apply, as lists of
+    ``(start, end)`` in code points, each in order and not overlapping
+    (see ``tr_mojibake_scan``)."""
+
+    shift: list[tuple[int, int]]  # candidate byte-shift runs
+    rare: list[tuple[int, int]]  # space-free stretches holding a rare character
+    latin1: list[tuple[int, int]]  # GBK-read-as-code-page runs with a letter
+    cp1252: list[tuple[int, int]]
+    cp1250: list[tuple[int, int]]
+    ftfy: list[tuple[int, int]]  # CJK-free stretches where ftfy's fixes could start
+
+
+@lru_cache(maxsize=1)
+def rare_char() -> re.Pattern[str]:
+    """A non-ASCII, non-space character the model has (almost) never seen.
+
+    >>> bool(rare_char().search("鏂伴椈")), bool(rare_char().search("新闻发布"))
+    (True, False)
+    """
+    common = _cjkcodec.common_chars(_cjkcodec.char_model())
+    return re.compile("[^\\x00-\\x7f\\s%s]" % "".join(re.escape(c) for c in sorted(common)))
+
+
+_SPACE_RE = re.compile(r"[\s\u3000]")
+
+
+def rare_windows(text: str) -> list[tuple[int, int]]:
+    """The space-delimited stretches of ``text`` that hold a rare character.
+
+    >>> rare_windows("新闻 发布会:鏂伴椈 好")
+    [(3, 10)]
+    """
+    windows: list[tuple[int, int]] = []
+    done = 0
+    for m in rare_char().finditer(text):
+        p = m.start()
+        if p < done:
+            continue
+        start = p
+        while start > done and not _SPACE_RE.match(text[start - 1]):
+            start -= 1
+        space = _SPACE_RE.search(text, p)
+        done = space.start() if space else len(text)
+        windows.append((start, done))
+    return windows
+
+
+@lru_cache(maxsize=None)
+def code_page_run(codec: str) -> re.Pattern[str]:
+    """Stretches a GBK text read as ``codec`` becomes: two or more high
+    characters, each maybe followed by the ASCII trail byte of its pair."""
+    high = "".join(re.escape(c) for c in sorted(_cjkcodec.code_page_high(codec)))
+    return re.compile("(?:[%s][\x40-\x7e]?){2,}" % high)
+
+
+@lru_cache(maxsize=None)
+def ftfy_suspect() -> re.Pattern[str]:
+    """What ftfy's encoding fixes could start from: a C1 control, or a lead
+    character followed by a continuation character (or a space or U+FFFD)."""
+
+    def chars(found: frozenset[str]) -> str:
+        return "".join(re.escape(c) for c in sorted(found))
+
+    return re.compile("[\x80-\x9f]|[%s][%s \ufffd]" % (chars(_cjkcodec.ftfy_chars(0xC0, 0x100)),
+                                                     chars(_cjkcodec.ftfy_chars(0x80, 0xC0))))
+
+
+@lru_cache(maxsize=1)
+def _ftfy_positions() -> re.Pattern[str]:
+    # Every position where ftfy_suspect could match (a look-ahead, so overlapping pairs count).
+    lead, cont = ftfy_suspect().pattern.split("|", 1)[1].split("][")
+    return re.compile("[\x80-\x9f]|%s](?=[%s)" % (lead, cont))
+
+
+NO_CJK = re.compile("[^%s]+" % _cjkcodec.CJK_CLASS)
+
+
+def _has_letter(run: str) -> bool:
+    return any(c.isalpha() for c in run)
+
+
+def _ftfy_segments(text: str) -> list[tuple[int, int]]:
+    positions = [m.start() for m in _ftfy_positions().finditer(text)]
+    if not positions:
+        return []
+    found = []
+    k = 0
+    for m in NO_CJK.finditer(text):
+        start, end = m.span()
+        while k < len(positions) and positions[k] < start:
+            k += 1
+        if k < len(positions) and positions[k] < end:
+            found.append((start, end))
+    return found
+
+
+def mojibake_scan(text: str) -> MojibakeScan:
+    """Every span where a mechanism of the mojibake stage could apply.
+
+    >>> s = mojibake_scan("支持?!笆\\ue1a2奈濉睍r期 ÖÐ¹ú")
+    >>> s.shift, s.rare, s.latin1, s.ftfy
+    ([(1, 10)], [(0, 11), (12, 16)], [(12, 16)], [(11, 16)])
+    """
+    shift = [(s, e) for s, e, _k in mojibake_runs(text)]
+    if text.isascii():  # every other class is non-ASCII
+        return MojibakeScan(shift, [], [], [], [], [])
+    chains = [[m.span() for m in code_page_run(codec).finditer(text) if _has_letter(m.group())]
+              for codec in ("latin-1", "cp1252", "cp1250")]
+    return MojibakeScan(shift, rare_windows(text), *chains, _ftfy_segments(text))

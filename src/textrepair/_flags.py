@@ -22,3 +22,8 @@ ANN_TRAD = 4
 
 # Kinds of candidate mojibake run (tr_mojibake_run.kind).
 MOJIBAKE_SHIFT = 1
+MOJIBAKE_RARE = 2
+MOJIBAKE_LATIN1 = 3
+MOJIBAKE_CP1252 = 4
+MOJIBAKE_CP1250 = 5
+MOJIBAKE_FTFY = 6

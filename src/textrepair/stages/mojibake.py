@@ -12,7 +12,10 @@ realigned it.  A converter had inserted ``(pinyin)`` into the bytes at any
 offset, even inside a character; a lone lead byte before it swallowed its
 ``(``.  Fullwidth forms were folded to ASCII afterwards.
 
-The C scan (``tr_mojibake_runs``) finds candidate runs.  For each, this module
+One C scan (``tr_mojibake_scan``) finds, in a single pass, every stretch
+where some mechanism could apply (candidate runs, rare-character windows,
+code-page chains, stretches ftfy could fix); each sub-pass below then looks
+only there, so clean text costs little more than the scan.  For each run, this module
 turns the run back into bytes, trying every way each character may have
 been produced (a folded ``!`` is ``21`` or ``A3 A1``; a ``?`` is a literal,
 ``？``, or a lost lead byte, perhaps with the byte it swallowed); an
@@ -34,7 +37,9 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from .. import _backend
-from .._cjkcodec import LEADS, TRAILS, char_model, encode_char, fold, fullwidth_bytes, original_pair
+from .._cjkcodec import (RARE_BELOW, LEADS, TRAILS, char_model, code_page_char, encode_char, fold, fullwidth_bytes,
+                         original_pair)
+from .._fallback import NO_CJK, code_page_run, ftfy_suspect, rare_char
 from .._flags import HAS_QMARK
 from .._tables import reading_table
 from ..edits import Edit
@@ -391,14 +396,15 @@ def _lost_marks(text: str, lost: str, taken) -> list[tuple[int, int, str, float,
 
 
 def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, str]]:
+    scan = _backend.impl.mojibake_scan(text)
     found = []
-    for start, end, _kind in _backend.impl.mojibake_runs(text):
+    for start, end in scan.shift:
         fixed = repair_run(text, start, end, options.mojibake_lost)
         if fixed is not None:
             found.append(fixed + (KIND,))
     found += _lost_marks(text, options.mojibake_lost, _spans(found))
-    found += codec_repairs(text, _spans(found))
-    found += latin_repairs(text, _spans(found))
+    found += codec_repairs(text, _spans(found), scan)
+    found += latin_repairs(text, _spans(found), scan)
     return sorted(found)
 
 
@@ -447,17 +453,21 @@ _SINGLE_BYTE = {"gbk-as-latin1": "latin-1", "gbk-as-cp1252": "cp1252", "gbk-as-c
 
 class _Utf8Segments:
     """Which CJK-free stretches of a text, read back as a code page's bytes, are
-    UTF-8 with some non-ASCII (ftfy's case).  Stretches are found once per text
-    and each verdict is kept, so many runs in one long stretch cost one pass."""
+    UTF-8 with some non-ASCII (ftfy's case).  Stretches are found once per text,
+    on the first question (most texts never ask), and each verdict is kept, so
+    many runs in one long stretch cost one pass."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.spans = [m.span() for m in _NO_CJK.finditer(text)]
-        self.starts = [s for s, _e in self.spans]
+        self.spans: list[tuple[int, int]] | None = None
+        self.starts: list[int] = []
         self.verdicts: dict[tuple[int, str], bool] = {}
 
     def holds(self, start: int, codec: str) -> bool:
         """True when the stretch holding ``start`` is UTF-8 read as ``codec``."""
+        if self.spans is None:
+            self.spans = [m.span() for m in _NO_CJK.finditer(self.text)]
+            self.starts = [s for s, _e in self.spans]
         i = bisect_right(self.starts, start) - 1
         if i < 0 or self.spans[i][1] <= start:
             return False
@@ -481,13 +491,7 @@ _WIDE_RUN = re.compile(r"[^\x00-\x7f\s\u3000\u3001\u3002\uff0c\u201c\u201d\u300a
                        r"[^\x00-\x7f\s\u3000]+")
 
 
-def _byte_char(b: int, codec: str) -> str:
-    """What a browser shows for byte ``b`` in ``codec``: bytes the code page
-    leaves undefined show as the Latin-1 (C1) character of the same value."""
-    try:
-        return bytes([b]).decode(codec)
-    except UnicodeDecodeError:
-        return chr(b)
+_byte_char = code_page_char
 
 
 @lru_cache(maxsize=None)
@@ -515,12 +519,7 @@ def _single_byte_to_gbk(run: str, codec: str) -> str | None:
         return None
 
 
-@lru_cache(maxsize=None)
-def _latin_run(codec: str) -> re.Pattern:
-    """Stretches a GBK text read as ``codec`` becomes: two or more high
-    characters, each maybe followed by the ASCII trail byte of its pair."""
-    high = "".join(re.escape(_byte_char(b, codec)) for b in range(0x80, 0x100))
-    return re.compile("(?:[%s][\x40-\x7e]?){2,}" % high)
+_latin_run = code_page_run
 
 
 def _has_letter(run: str) -> bool:
@@ -696,61 +695,29 @@ def _big5_sign(run: str) -> bool:
 _BIG5_RUN = re.compile(r"[^\x00-\x7f\s\u3000][^\s\u3000]+")
 
 
-#: A character seen fewer times than this in the model's 303 million
-#: characters counts as rare.  Measured on the benchmark's clean sentences
-#: (benchmarks/mojibake_accuracy.py sentences, and their words
-#: damaged alone): 92.7% of 2-character and 99.5% of 4-character UTF-8-as-GBK
-#: stretches, 97% and 99.9% of Big5-as-GBK ones hold a rare character, while
-#: 7.9% of the clean sentences' runs and 1.8% of clean seed 002's runs do.
-RARE_BELOW = 1000
-_SPACE = re.compile(r"[\s\u3000]")
+#: Where each single-byte mechanism's runs may be (MojibakeScan fields).
+_SCAN_FIELD = {"gbk-as-latin1": "latin1", "gbk-as-cp1252": "cp1252", "gbk-as-cp1250": "cp1250"}
 
 
-@lru_cache(maxsize=1)
-def _rare_char() -> re.Pattern:
-    """A non-ASCII, non-space character the model has (almost) never seen.
+def _rare_char():
+    """A non-ASCII, non-space character the model has (almost) never seen
+    (count below ``RARE_BELOW``; see ``_fallback.rare_char``).
 
     The wide mechanisms (UTF-8, Big5 or GBK read by the wrong double-byte
     codec) turn text into salad of rare characters, private-use characters and
-    U+FFFD; a run with none of them is not tried, which keeps clean Chinese cheap.
+    U+FFFD; a run with none of them is not tried, which keeps clean Chinese
+    cheap.  The scan reports the space-delimited stretches that hold one
+    (the wide mechanisms' runs never cross a space).
 
     >>> bool(_rare_char().search("鏂伴椈")), bool(_rare_char().search("新闻发布"))
     (True, False)
     """
-    model = char_model()
-    common = {ch for ch, n in model.uni.items() if len(ch) == 1 and n >= RARE_BELOW and not ch.isascii()}
-    # Fullwidth forms are folded before the model counts them.
-    common |= {chr(ord(ch) + 0xFEE0) for ch, n in model.uni.items()
-               if len(ch) == 1 and "\x21" <= ch <= "\x7e" and n >= RARE_BELOW}
-    return re.compile("[^\\x00-\\x7f\\s%s]" % "".join(re.escape(c) for c in sorted(common)))
+    return rare_char()
 
 
-def _rare_windows(text: str) -> list[tuple[int, int]]:
-    """The space-delimited stretches of ``text`` that hold a rare character.
-
-    The wide mechanisms' runs never cross a space, so searching only these
-    finds the same runs.  Each stretch is walked once: O(len(text)).
-
-    >>> _rare_windows("新闻 发布会:鏂伴椈 好")
-    [(3, 10)]
-    """
-    windows: list[tuple[int, int]] = []
-    done = 0
-    for m in _rare_char().finditer(text):
-        p = m.start()
-        if p < done:
-            continue
-        start = p
-        while start > done and not _SPACE.match(text[start - 1]):
-            start -= 1
-        space = _SPACE.search(text, p)
-        done = space.start() if space else len(text)
-        windows.append((start, done))
-    return windows
-
-
-def codec_repairs(text: str, taken: list[tuple[int, int]] = ()) -> list[tuple[int, int, str, float, str]]:
-    """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``.
+def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
+    """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``;
+    ``scan`` is the text's ``mojibake_scan`` when the caller has it.
 
     >>> codec_repairs("发布会:鏂伴椈鍙戝竷")[0][2]
     '新闻发布'
@@ -759,16 +726,18 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = ()) -> list[tuple[in
     """
     if text.isascii():
         return []  # every mechanism needs a non-ASCII character
+    if scan is None:
+        scan = _backend.impl.mojibake_scan(text)
+    if not (scan.rare or scan.latin1 or scan.cp1252 or scan.cp1250):
+        return []  # no rare character and no code-page run: nothing to try
     model = char_model()
     utf8 = _Utf8Segments(text)
     rare = _rare_char()
-    wide_windows = _rare_windows(text)
     found: dict[tuple[int, int], tuple[float, str, str]] = {}
     for kind, pattern, transform in _mechanisms():
-        if kind in _SINGLE_BYTE:
-            matches = pattern.finditer(text)
-        else:
-            matches = (m for ws, we in wide_windows for m in pattern.finditer(text, ws, we))
+        # The scan's spans of each kind hold every match of its pattern whole.
+        windows = getattr(scan, _SCAN_FIELD[kind]) if kind in _SINGLE_BYTE else scan.rare
+        matches = (m for ws, we in windows for m in pattern.finditer(text, ws, we))
         for m in matches:
             start, end = m.span()
             if _overlaps(taken, start, end):
@@ -803,46 +772,37 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = ()) -> list[tuple[in
 # Chinese punctuation and width), and only on stretches that hold no CJK
 # character at all, so it cannot touch Han text that is already right.
 
-_NO_CJK = re.compile("[^\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]+")
+_NO_CJK = NO_CJK
 
 
 # ftfy changes a text only when it can read it back, in one of its single-byte
 # code pages, as bytes holding a UTF-8 lead byte (0xC0-0xFF) followed by a
 # continuation byte (0x80-0xBF, or a space or U+FFFD standing for a lost one),
 # or when it holds a C1 control.  A stretch without such a pair is never handed
-# to ftfy: that keeps curly quotes, dashes and dots in Chinese text cheap.
-_FTFY_CODE_PAGES = ("latin-1", "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso8859-2",
-                    "mac_roman", "cp437")
+# to ftfy: that keeps curly quotes, dashes and dots in Chinese text cheap.  The
+# scan reports the CJK-free stretches that hold such a pair.
+_ftfy_suspect = ftfy_suspect
 
 
-@lru_cache(maxsize=None)
-def _ftfy_suspect() -> re.Pattern:
-    """What ftfy's encoding fixes could start from: a C1 control, or a lead
-    character followed by a continuation character."""
-
-    def chars(lo: int, hi: int) -> str:
-        found = {bytes([b]).decode(codec, "ignore") for codec in _FTFY_CODE_PAGES for b in range(lo, hi)}
-        return "".join(re.escape(c) for c in sorted(found - {""}))
-
-    return re.compile("[\x80-\x9f]|[%s][%s \ufffd]" % (chars(0xC0, 0x100), chars(0x80, 0xC0)))
-
-
-def latin_repairs(text: str, taken=()) -> list[tuple[int, int, str, float, str]]:
-    """ftfy's encoding fixes on the CJK-free stretches outside ``taken``.
+def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, float, str]]:
+    """ftfy's encoding fixes on the CJK-free stretches outside ``taken``
+    (``scan``: the text's ``mojibake_scan``, when the caller has it).
 
     >>> latin_repairs("新闻 The Mona Lisa doesnâ€™t have eyebrows.")[0][2]
     '’'
     >>> latin_repairs("他说“好”——真的…")
     []
     """
+    if scan is None:
+        scan = _backend.impl.mojibake_scan(text)
+    if not scan.ftfy:
+        return []  # no CJK-free stretch holds a pair ftfy could start from
     suspect = _ftfy_suspect()
-    if text.isascii() or not suspect.search(text):
-        return []
     import ftfy  # runtime dependency; imported late, it is slow to import
 
     found = []
-    for m in _NO_CJK.finditer(text):
-        for start, end in _outside(m.start(), m.end(), taken):
+    for seg_start, seg_end in scan.ftfy:
+        for start, end in _outside(seg_start, seg_end, taken):
             segment = text[start:end]
             if segment.isascii() or not suspect.search(segment):
                 continue
