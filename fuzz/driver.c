@@ -223,6 +223,7 @@ static void on_signal(int sig)
 {
     fprintf(stderr, "==driver== %s\n", sig == SIGALRM ? "timeout: one input ran too long" : "fatal signal");
     if (current_data) save_input(sig == SIGALRM ? "timeout" : "crash", current_data, current_size);
+    current_data = NULL;  /* the death callback may run too */
     _exit(sig == SIGALRM ? 70 : 71);
 }
 
@@ -424,6 +425,7 @@ int main(int argc, char **argv)
     if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(on_death);
     signal(SIGALRM, on_signal);
     signal(SIGSEGV, on_signal);  /* without a sanitizer runtime */
+    signal(SIGABRT, on_signal);  /* a failed FUZZ_CHECK, or a sanitizer's abort_on_error */
 
     if (replay) {
         size_t count = 0;

@@ -159,17 +159,18 @@ def generic_target(proto: Proto, steps: list[Step]) -> str:
     return "\n".join(lines)
 
 
-def hand_written() -> list[str]:
+def hand_written(folder: Path = HERE) -> list[str]:
     """Entry points with a FUZZ_TARGET in fuzz/targets*.c, in file order."""
     names: list[str] = []
-    for path in sorted(HERE.glob("targets*.c")):
+    for path in sorted(folder.glob("targets*.c")):
         names += re.findall(r"^FUZZ_TARGET\((\w+)\)", path.read_text(), re.M)
     return names
 
 
-def registry(header: Path = HEADER) -> tuple[str, list[str], list[str]]:
-    """(C source of the registry, names of generic targets, uncovered entry points)."""
-    own = hand_written()
+def registry(header: Path = HEADER, folder: Path = HERE) -> tuple[str, list[str], list[str]]:
+    """(C source of the registry, names of generic targets, uncovered entry
+    points) for the header's CDEF block and the targets*.c files in folder."""
+    own = hand_written(folder)
     generic, uncovered, bodies = [], [], []
     for proto in prototypes(cdef_block(header)):
         if proto.name in own:
