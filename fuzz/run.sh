@@ -54,6 +54,11 @@ if [ -n "$CC_USED" ] && have_libfuzzer "$CC_USED"; then
   "$CC_USED" $CFLAGS $SAN -fsanitize=fuzzer "${CORE[@]}" "${HARNESS[@]}" -o "$BIN"
 else
   ENGINE=driver
+  if [ -z "$CC_USED" ]; then  # gcc, or a clang without libFuzzer (both have trace-pc)
+    for c in gcc clang cc; do
+      if command -v "$c" >/dev/null 2>&1; then CC_USED="$c"; break; fi
+    done
+  fi
   CC_USED="${CC_USED:-gcc}"
   if ! command -v "$CC_USED" >/dev/null 2>&1; then
     echo "fuzz/run.sh: no C compiler ($CC_USED)" >&2; exit 3
