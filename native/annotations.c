@@ -165,6 +165,11 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
                         tr_annotation_stats *stats)
 {
     size_t pos = 0, chars = 0; /* chars: code points in s[0..pos) */
+    /* The annotation found last: one right after it (or after the space of a
+     * toneless one) annotates the same character, the converter having run
+     * twice; judging it by ")" instead would leave it for the next pass. */
+    size_t last_end = 0;
+    uint32_t last_han = 0, last_flags = 0;
     memset(stats, 0, sizeof *stats);
     if (tr_reading_count == 0)
         return 0;
@@ -188,6 +193,9 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
         chars += count_chars(s, pos, i);
         pos = i;
         uint32_t prev = i > 0 ? decode_before(s, n, i) : 0;
+        if (stats->found > 0 && (i == last_end || (i == last_end + 1 && s[last_end] == ' ' &&
+                                                    !(last_flags & TR_ANN_TONED))))
+            prev = last_han;
         if (prev >= lo) { /* every reading is of a code point >= lo */
             ptrdiff_t k = find_reading(prev);
             char spelled[MAX_SPELLED + 1];
@@ -216,6 +224,9 @@ int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out, size_t c
                     }
                     chars += letters + 2;
                     pos = close + 1;
+                    last_end = pos;
+                    last_han = prev;
+                    last_flags = flags;
                     continue;
                 }
             }

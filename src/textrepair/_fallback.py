@@ -99,6 +99,17 @@ def _judge(table, han: str, syllable: str) -> int:
     return flags
 
 
+def _follows(text: str, last: tuple[int, int, int, int], start: int) -> bool:
+    """Does an annotation at ``start`` come right after the ``last`` one
+    (or after the space of a toneless one)?  Then it annotates the same character.
+
+    >>> _follows("關(guan) (guan)", (1, 7, ord("關"), 0), 8)
+    True
+    """
+    _s, end, _han, flags = last
+    return start == end or (start == end + 1 and text[end] == " " and not flags & F.ANN_TONED)
+
+
 class AnnotationScan:
     """The annotations found in one text (see ``tr_find_annotations``).
 
@@ -115,14 +126,17 @@ class AnnotationScan:
         table = reading_table()
         # Converter pages repeat the same few annotations: judge each once.
         verdicts: dict[str, int] = {}
-        matches = []
+        matches: list[tuple[int, int, int, int]] = []
         # Every annotation ends with ")": without one there is nothing to find.
         found = _PARENS.finditer(text) if ")" in text else ()
         for m in found:
             start, end = m.span()
             if start == 0:
                 continue
-            key = text[start - 1 : end]
+            han = text[start - 1]
+            if matches and _follows(text, matches[-1], start):
+                han = chr(matches[-1][2])  # the converter ran twice: 數(shù)(shù)
+            key = han + text[start:end]
             flags = verdicts.get(key)
             if flags is None:
                 flags = verdicts[key] = _judge(table, key[0], m.group(1))
