@@ -113,6 +113,16 @@ def test_replace_is_counted_and_explained():
     assert repair_bytes(data) == textrepair.repair(decoded.text)
 
 
+def test_truncated_tail_is_explained():
+    # A page cut mid-character: the dangling bytes are undecodable and, at the
+    # end of the paragraph, the normalise stage drops their U+FFFD.
+    data = "國家數據局表示".encode() + "推".encode()[:2]
+    edits = explain_bytes(data)
+    assert repair_bytes(data) == "國家數據局表示"
+    assert [e.kind for e in edits] == ["undecodable+truncated"]
+    assert apply_edits(decode(data).source, edits) == "國家數據局表示"
+
+
 @pytest.mark.parametrize("bom, codec", [(b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
                                         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
                                         (b"\x00\x00\xfe\xff", "utf-32-be")])

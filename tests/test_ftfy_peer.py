@@ -64,7 +64,7 @@ def test_ftfy_cases(ftfy_cases):
     wrong = []
     for case in passing:
         target = ftfy.fix_encoding(case["original"]) if case["label"] in OTHER_STAGES else case["fixed"]
-        if normalise(textrepair.repair(case["original"])) != normalise(target):
+        if normalise(textrepair.repair(case["original"], normalise=False)) != normalise(target):
             wrong.append(case["label"])
     assert wrong == []
 

@@ -22,3 +22,10 @@ ANN_TRAD = 4
 
 # Kinds of candidate mojibake run (tr_mojibake_run.kind).
 MOJIBAKE_SHIFT = 1
+
+# Classes of characters the normalise stage may change (tr_normalise_runs).
+NORM_INVISIBLE = 1
+NORM_SPACE = 2
+NORM_FULLWIDTH = 4
+NORM_PUNCT = 8
+NORM_FFFD = 16
