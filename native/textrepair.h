@@ -122,6 +122,24 @@ int tr_boilerplate_lines(const uint8_t *s, size_t n, const uint8_t *phrases, siz
  * of spans (which may exceed cap: call again with a larger buffer); returns
  * -1 on allocation failure, 0 otherwise. */
 int tr_mojibake_scan(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found);
+/* ---- normalise.c: characters the normalise stage may change ----------- */
+#define TR_NORM_INVISIBLE 1   /* C0/C1 controls but \t \n \r, DEL, U+00AD, U+200B-U+200D, U+2060, U+FEFF */
+#define TR_NORM_SPACE 2       /* ' ' \t \n \r, U+00A0, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000 */
+#define TR_NORM_FULLWIDTH 4   /* fullwidth digits and Latin letters */
+#define TR_NORM_PUNCT 8       /* ASCII , . : ; ! ? */
+#define TR_NORM_FFFD 16       /* U+FFFD */
+
+typedef struct {
+    size_t start_char;
+    size_t end_char;
+    uint32_t classes;    /* union of the TR_NORM_* classes in the run */
+} tr_norm_run;
+
+/* Find the maximal runs of code points whose class is in classes, in order.
+ * Fills at most cap entries of out and sets *found to the number of runs
+ * (which may exceed cap: call again with a buffer that large); returns 0. */
+int tr_normalise_runs(const uint8_t *s, size_t n, uint32_t classes, tr_norm_run *out, size_t cap,
+                      size_t *found);
 
 /* CDEF END */
 

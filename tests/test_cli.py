@@ -347,26 +347,25 @@ def test_internal_error_is_a_bad_record(monkeypatch):
     assert err == "textrepair: <stdin>:2: internal error, please report: RuntimeError: boom\n"
 
 
-def test_uses_the_library_decoder_when_it_takes_an_encoding(monkeypatch, tmp_path):
-    # Another stage gives repair_bytes an encoding= (detection) and errors=; the
-    # command then lets the library decode plain text, strictly.
-    calls = []
-
-    def repair_bytes(self, data, encoding=None, errors="replace"):
-        calls.append((encoding, errors))
-        return self.repair(data.decode(encoding or "gb18030", errors))
-
-    monkeypatch.setattr(textrepair.Repairer, "repair_bytes", repair_bytes)
+def test_detects_the_encoding_of_plain_text(tmp_path):
+    # The library's decoder (textrepair.decode, strict) reads GBK, Big5 and
+    # mixed files; --encoding overrides it and undecodable bytes are reported.
     path = tmp_path / "gbk.txt"
     path.write_bytes("數(shù)據(jù)\n".encode("gbk"))
     assert run([str(path)]) == (0, "數據\n", "")
-    assert run(["--encoding", "big5", str(path)])[0] == 3
-    assert calls == [(None, "strict"), ("big5", "strict")]
+    assert run(["--explain", "-", str(path)])[0] == 0
+    big5 = tmp_path / "big5.txt"
+    big5.write_bytes("國家數據局表示\n".encode("big5"))
+    assert run([str(big5)]) == (0, "國家數據局表示\n", "")
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_bytes("國家數據局\n".encode() + "數(shù)據(jù)要素\n".encode("gbk"))
+    assert run([str(mixed)]) == (0, "國家數據局\n數據要素\n", "")
+    status, _out, err = run(["--encoding", "big5", str(path)])
+    assert status == 3 and "as big5" in err
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"ok\n\x81\n")
-    assert run([str(bad)]) == (3, "ok\n\x81\n".encode("latin-1").decode("utf-8", "surrogateescape"),
-                               f"textrepair: {bad}:2: cannot decode 0x81 (byte 1 of the line) as gb18030: "
-                               "illegal multibyte sequence\n")
+    bad.write_bytes("國家數據\n".encode() + b"ok \xff\n")
+    assert run([str(bad)])[2] == (f"textrepair: {bad}:2: cannot decode 0xff (byte 4 of the line) as UTF-8: "
+                                  "invalid start byte\n")
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -479,20 +478,13 @@ class WithEncoding(textrepair.Options):
 
 def test_encoding_as_an_options_field(monkeypatch, tmp_path):
     # --encoding stays the command's own flag and also fills Options.encoding.
-    seen = []
-
-    def repair_bytes(self, data, errors="replace"):
-        seen.append((self.options.encoding, errors))
-        return self.repair(data.decode(self.options.encoding or "gb18030", errors))
-
     monkeypatch.setattr(cli, "Options", WithEncoding)
-    monkeypatch.setattr(textrepair.Repairer, "repair_bytes", repair_bytes)
+    parser = cli._parser(io.BytesIO(), io.StringIO())
+    assert cli._options_from(parser.parse_args(["--encoding", "gbk"])).encoding == "gbk"
     path = tmp_path / "gbk.txt"
     path.write_bytes("數(shù)據(jù)\n".encode("gbk"))
-    assert run([str(path)]) == (0, "數據\n", "")
     assert run(["--encoding", "gbk", str(path)]) == (0, "數據\n", "")
-    assert seen == [(None, "strict"), ("gbk", "strict")]
-    assert "--option-encoding" not in cli._parser(io.BytesIO(), io.StringIO()).format_help()
+    assert "--option-encoding" not in parser.format_help()
 
 
 @pytest.mark.skipif(__import__("multiprocessing").get_start_method() != "fork",

@@ -74,7 +74,7 @@ def test_ftfy_cases(ftfy_cases):
             target = html.unescape(ftfy.fix_encoding(case["original"]))
         else:
             target = case["fixed"]
-        if normalise(textrepair.repair(case["original"])) != normalise(target):
+        if normalise(textrepair.repair(case["original"], normalise=False)) != normalise(target):
             wrong.append(case["label"])
     assert wrong == []
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from . import _backend
-from .edits import Edit, apply_edits
+from .decode import Decoded, decode
+from .edits import Edit, apply_edits, compose
 from .options import Options
 from .pipeline import STAGES, run
 
-__all__ = ["BACKEND", "Edit", "Options", "Repairer", "apply_edits", "explain", "repair", "repair_bytes", "__version__"]
+__all__ = ["BACKEND", "Decoded", "Edit", "Options", "Repairer", "apply_edits", "decode", "explain", "explain_bytes",
+           "repair", "repair_bytes", "__version__"]
 
 __version__ = "0.1.0"
 
@@ -57,11 +59,21 @@ class Repairer:
         """Both at once, for one pass over the text."""
         return run(_check_text(text), self.options, want_edits=True)
 
-    def repair_bytes(self, data: bytes) -> str:
-        """Decode ``data`` (UTF-8, with or without BOM) and repair it."""
-        if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise TypeError(f"repair_bytes expects bytes, got {type(data).__name__}")
-        return self.repair(bytes(data).decode("utf-8-sig"))
+    def repair_bytes(self, data: bytes, encoding: str | None = None, errors: str = "replace") -> str:
+        """Decode ``data`` with :func:`textrepair.decode` (``encoding=None``
+        detects it; ``errors="strict"`` raises :class:`UnicodeDecodeError`
+        at the first undecodable byte, ``"replace"`` puts U+FFFD there) and
+        repair it."""
+        return self.repair(_decoded(data, encoding, errors).text)
+
+    def explain_bytes(self, data: bytes, encoding: str | None = None, errors: str = "replace") -> list[Edit]:
+        """Every edit :meth:`repair_bytes` makes, undecodable bytes first among
+        them (kind ``"undecodable"``), in offsets of ``decode(data).source``:
+        ``apply_edits(decode(data).source, explain_bytes(data)) == repair_bytes(data)``."""
+        decoded = _decoded(data, encoding, errors)
+        text = decoded.text
+        _fixed, edits = run(text, self.options, want_edits=True)
+        return compose(decoded.source, decoded.edits(), text, edits) if decoded.replaced else edits
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Repairer) and other.options == self.options
@@ -80,6 +92,12 @@ class Repairer:
 
 
 _DEFAULT_OPTIONS = Options()
+
+
+def _decoded(data: bytes, encoding: str | None, errors: str) -> Decoded:
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"repair_bytes expects bytes, got {type(data).__name__}")
+    return decode(data, encoding, errors)
 
 
 def repair(text: str, **options: Any) -> str:
@@ -102,13 +120,26 @@ def explain(text: str, **options: Any) -> list[Edit]:
     return Repairer(**options).explain(text)
 
 
-def repair_bytes(data: bytes, **options: Any) -> str:
-    """Decode ``data`` and repair it.
+def repair_bytes(data: bytes, encoding: str | None = None, errors: str = "replace", **options: Any) -> str:
+    """Decode ``data`` (any encoding; see :func:`textrepair.decode`) and repair it.
 
     >>> repair_bytes("數(shù)字".encode())
     '數字'
+    >>> repair_bytes("數(shù)據".encode("big5"))
+    '數據'
     """
-    return Repairer(**options).repair_bytes(data)
+    return Repairer(**options).repair_bytes(data, encoding, errors)
+
+
+def explain_bytes(data: bytes, encoding: str | None = None, errors: str = "replace", **options: Any) -> list[Edit]:
+    """Every edit :func:`repair_bytes` makes, in offsets of ``decode(data).source``
+    (where each undecodable byte is one code point); the undecodable bytes
+    replaced by U+FFFD are edits of kind ``"undecodable"``.
+
+    >>> [(e.kind, e.before) for e in explain_bytes("數據".encode() + b"\\xff")]
+    [('undecodable', '\\udcff')]
+    """
+    return Repairer(**options).explain_bytes(data, encoding, errors)
 
 
 def __getattr__(name: str) -> Any:

@@ -170,3 +170,17 @@ def mojibake_scan(text: str):
         span = buffer[i]
         lists[kinds[span.kind]].append((span.start_char, span.end_char))
     return MojibakeScan(*lists)
+# --- normalise.c --------------------------------------------------------------
+
+def normalise_runs(text: str, classes: int) -> list[tuple[int, int, int]]:
+    data = _utf8(text)
+    # Clean text has no run: a small first buffer, and a second call when it is short.
+    cap = 64
+    buffer = _new_unzeroed("tr_norm_run[]", cap)
+    found = ffi.new("size_t *")
+    lib.tr_normalise_runs(data, len(data), classes, buffer, cap, found)
+    if found[0] > cap:
+        cap = found[0]
+        buffer = _new_unzeroed("tr_norm_run[]", cap)
+        lib.tr_normalise_runs(data, len(data), classes, buffer, cap, found)
+    return [(buffer[i].start_char, buffer[i].end_char, buffer[i].classes) for i in range(found[0])]

@@ -27,3 +27,10 @@ MOJIBAKE_LATIN1 = 3
 MOJIBAKE_CP1252 = 4
 MOJIBAKE_CP1250 = 5
 MOJIBAKE_FTFY = 6
+
+# Classes of characters the normalise stage may change (tr_normalise_runs).
+NORM_INVISIBLE = 1
+NORM_SPACE = 2
+NORM_FULLWIDTH = 4
+NORM_PUNCT = 8
+NORM_FFFD = 16

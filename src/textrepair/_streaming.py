@@ -15,7 +15,6 @@ come out unchanged are written from the main process's copy of the chunk.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import json
 import multiprocessing
 import os
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Iterable, Iterator, Sequence, TextIO
 
 from . import Repairer, _backend
+from .decode import Decoded, decode
 from .edits import Edit
 from .options import Options
 
@@ -106,7 +106,6 @@ class Worker:
             _backend.use(job.backend)
         self.job = job
         self.repairer = Repairer(job.options)
-        self.bytes_keywords = _bytes_keywords(self.repairer, job)
         self.opened: tuple[str, int] | None = None  # the file read last, kept open
 
     def process(self, task: Task) -> Outcome:
@@ -163,25 +162,19 @@ class Worker:
 
     def _text(self, name: str, line: int, raw: bytes, first: bool, result: Outcome) -> None:
         job = self.job
-        if not (job.check or job.explain or job.stats) and self.bytes_keywords is not None:
-            # The library's own decoder (encoding detection) when it has one.
-            try:
-                fixed = self.repairer.repair_bytes(raw, **self.bytes_keywords)
-            except (UnicodeDecodeError, ValueError) as exc:
-                return self._undecodable(name, line, raw, exc, result)
-            result.out.append(fixed.encode("utf-8"))
-            return
         try:
-            text = _decode(raw, job.encoding, first)
+            # The library's decoder: detection (GBK, Big5, mixed...) unless --encoding.
+            decoded = _detect_decode(raw, job.encoding, first)
+            text = decoded.text
         except UnicodeDecodeError as exc:
             # Offsets after a bad chunk count it as decoded with U+FFFD.
-            result.chars += len(raw.decode(job.encoding or "utf-8", "replace"))
+            result.chars += len(decode(raw, job.encoding, "replace").text)
             return self._undecodable(name, line, raw, exc, result)
         fixed = self._repair(name, line, text, _NO_ID, result, base=result.chars, text_mode=True)
         result.chars += len(text)
         if job.check:
             return
-        if fixed == text and job.encoding is None and not (first and raw.startswith(UTF8_BOM)):
+        if fixed == text and decoded.segments == ((0, len(raw), "utf-8"),):
             result.out.append(self.span)  # the same bytes
         else:
             result.out.append(fixed.encode("utf-8"))
@@ -359,6 +352,24 @@ def _decode(raw: bytes, encoding: str | None, first: bool) -> str:
     return raw.decode(encoding)
 
 
+def _detect_decode(raw: bytes, encoding: str | None, first: bool) -> Decoded:
+    """Strict :func:`textrepair.decode`; a UTF-8 BOM is removed at the start
+    of a file only (elsewhere it is text, and the offsets of errors stay in ``raw``).
+
+    >>> _detect_decode("乾淨".encode("gbk"), None, True).text
+    '乾淨'
+    >>> _detect_decode(UTF8_BOM + b"a", None, False).text
+    '\\ufeffa'
+    """
+    if first or encoding is not None or not raw.startswith(UTF8_BOM):
+        return decode(raw, encoding, "strict")
+    try:
+        rest = decode(raw[3:], None, "strict")
+    except UnicodeDecodeError as exc:
+        raise UnicodeDecodeError(exc.encoding, raw, exc.start + 3, exc.end + 3, exc.reason) from None
+    return Decoded("\ufeff" + rest.source, rest.encoding, tuple((s + 3, e + 3, c) for s, e, c in rest.segments))
+
+
 def _paragraphs(data: bytes) -> list[bytes]:
     """Split after each run of blank lines: every piece is lines then blank lines.
 
@@ -378,22 +389,6 @@ def _paragraphs(data: bytes) -> list[bytes]:
     if current:
         pieces.append(b"".join(current))
     return pieces
-
-
-def _bytes_keywords(repairer: Repairer, job: Job) -> dict | None:
-    """Keywords for ``repairer.repair_bytes`` when the library decodes on its own
-    (an ``encoding`` option or keyword), else None: the CLI decodes UTF-8 itself."""
-    if "encoding" in {f.name for f in dataclasses.fields(job.options)}:
-        keywords: dict[str, Any] = {}
-    else:
-        params = inspect.signature(repairer.repair_bytes).parameters
-        if "encoding" not in params:
-            return None
-        keywords = {"encoding": job.encoding}
-    params = inspect.signature(repairer.repair_bytes).parameters
-    if "errors" in params:
-        keywords["errors"] = "strict"  # undecodable bytes are reported, never replaced silently
-    return keywords
 
 
 # ---------------------------------------------------------------- workers

@@ -16,10 +16,11 @@ Units (what the repair judges as one page):
   ``--unit file`` always the whole file (read into memory), ``--unit
   paragraph`` text between blank lines, ``--unit line`` each line.
 
-Decoding: JSON lines and, with ``--explain``/``--stats``/``--check``, plain
-text are decoded strictly as UTF-8 (or ``--encoding``); plain-text repair goes
-through ``Repairer.repair_bytes`` when the library's decoder takes an
-``encoding`` (detection, ``errors="strict"``).  Output is always UTF-8.
+Decoding: plain text goes through :func:`textrepair.decode` with
+``errors="strict"`` (BOMs, UTF-8, GBK/GB18030, Big5, documents mixing UTF-8
+and GBK, charset-normalizer for the rest; one detection per unit); JSON lines
+are decoded strictly as UTF-8.  ``--encoding`` overrides both.  Undecodable
+bytes are reported with file, line and byte.  Output is always UTF-8.
 
 Exit status: 0 success (with ``--check``: no damage); 1 ``--check`` found
 damage; 2 bad usage; 3 some input was bad (unreadable file, undecodable bytes,
@@ -227,7 +228,8 @@ def _parser(out: BinaryIO, err: TextIO) -> _Parser:
                         help="repair nothing; list damaged records (FILE:LINE) on standard output and "
                         "exit 1 if there is damage")
     parser.add_argument("--encoding", metavar="NAME",
-                        help="decode input with this codec (default: UTF-8, BOM removed)")
+                        help="decode input with this codec (default: detect for plain text, "
+                             "UTF-8 for JSON lines; BOM removed)")
     parser.add_argument("--unit", type=_one_of(UNITS), default="auto", metavar="{" + ",".join(UNITS) + "}",
                         help="plain text: what is repaired as one page (default: auto = whole file "
                         "up to --block-size, else blocks cut at blank lines)")

@@ -46,13 +46,31 @@ class Options:
       finds is removed as spam (when ``boilerplate`` is on).
     * ``script``: ``"keep"`` (default), ``"simplified"``, ``"traditional"``, or
       ``"auto"``: convert to simplified when the page shows converter damage.
+    * ``normalise``: the layout stage; its parts follow (on by default only
+      what clean text never holds, so clean text passes unchanged).
+    * ``normalise_invisible``: remove zero-width spaces, word joiners, soft
+      hyphens, BOMs inside the text and control characters other than tab and
+      line breaks (ZWJ/ZWNJ only between CJK or ASCII, never in emoji).  On.
+    * ``normalise_nfc``: Unicode NFC (decomposed accents and pinyin tones
+      composed).  On.
+    * ``normalise_truncated``: a paragraph ending in one to three U+FFFD (a
+      character cut in two) loses them; a U+FFFD inside text stays.  On.
+    * ``normalise_whitespace``: NBSP and other spaces to ' ' inside lines,
+      indentation (spaces, tabs, U+3000) and trailing spaces removed, \r\n and
+      \r to \n, runs of blank lines to one.  Off: clean pages indent with
+      U+3000 and separate paragraphs with NBSP lines.
+    * ``normalise_fullwidth``: fullwidth digits and Latin letters to ASCII.
+      Off: clean Chinese text often writes them fullwidth.
+    * ``normalise_punctuation``: ASCII , . : ; ! ? between two Han characters
+      to the fullwidth form (never in URLs, numbers or code).  Off: a page's
+      own ASCII punctuation is clean text too.
 
     >>> Options.from_kwargs(script="auto").script
     'auto'
     >>> Options.from_kwargs(colour=True)
     Traceback (most recent call last):
     ...
-    TypeError: unknown option 'colour'; valid options: mojibake, mojibake_lost, annotations, markup, boilerplate, extra_spam_patterns, script
+    TypeError: unknown option 'colour'; valid options: mojibake, mojibake_lost, annotations, markup, ...
     """
 
     mojibake: bool = True
@@ -62,6 +80,13 @@ class Options:
     boilerplate: bool = True
     extra_spam_patterns: tuple[str, ...] = ()
     script: str = "keep"
+    normalise: bool = True
+    normalise_invisible: bool = True
+    normalise_nfc: bool = True
+    normalise_truncated: bool = True
+    normalise_whitespace: bool = False
+    normalise_fullwidth: bool = False
+    normalise_punctuation: bool = False
 
     def __post_init__(self) -> None:
         if self.script not in SCRIPTS:

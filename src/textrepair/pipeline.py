@@ -13,10 +13,10 @@ from __future__ import annotations
 from . import _backend
 from .edits import Edit, compose
 from .options import Options
-from .stages import annotations, boilerplate, markup, mojibake, script
+from .stages import annotations, boilerplate, markup, mojibake, normalise, script
 
 #: Every stage, in the order it runs.
-STAGES = (mojibake, annotations, markup, boilerplate, script)
+STAGES = (mojibake, annotations, markup, boilerplate, normalise, script)
 
 
 def _options_for(stage, options: Options, kinds_seen: set[str]) -> Options | None:
