@@ -34,7 +34,7 @@ CODE = [
     "for (int i = 0; i < n; i++) total += v[i];",
     "print(\"hello\")",
     "x = f(y) * (z + 1)",
-    "<div class=\"main\">",
+    "while (p->next != NULL && p->v <= 3) p = p->next;",
     "SELECT id FROM users WHERE age >= 18;",
     "a<b && c>d",
     "std::vector<int> v;",

@@ -53,10 +53,30 @@ def run(text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]
         impl.forget()
 
 
+#: A stage's edit can expose damage to an earlier stage (a removed annotation
+#: or invisible character joins a mojibake run to new context), so the stages
+#: run again until the text stops changing, as ftfy's ``fix_encoding`` loops:
+#: that makes ``repair`` idempotent.  Clean text takes one pass; the bound only
+#: guards against a cycle.
+MAX_PASSES = 4
+
+
 def _run(impl, text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]:
     original = text
     edits: list[Edit] = []
     kinds: set[str] = set()
+    for _ in range(MAX_PASSES):
+        fixed, edits = _pass(impl, original, text, edits, kinds, options, want_edits)
+        if fixed == text:
+            break
+        text = fixed
+    return text, edits
+
+
+def _pass(impl, original: str, text: str, edits: list[Edit], kinds: set[str], options: Options,
+          want_edits: bool) -> tuple[str, list[Edit]]:
+    """One run of every enabled stage over ``text``; ``edits`` (in the
+    offsets of ``original``) and ``kinds`` carry over from earlier passes."""
     flags = impl.scan_flags(text)
     exact = True  # flags describe ``text`` exactly
     stale = False  # flags describe nothing (else, when inexact, a superset)

@@ -162,14 +162,20 @@ def tokens(run: str) -> list[tuple[str, list[tuple]]] | None:
 def observed_text(toks: list[tuple[str, list[tuple]]]) -> str:
     """The run as it stands, without the annotations that follow a character
     they are a reading of (those are no evidence either way); an annotation
-    that names another character stays, as text the run must explain."""
+    that names another character stays, as text the run must explain.
+    Fullwidth forms are folded, as the model and the hypotheses see them:
+    otherwise folding alone would look like a repair (``?，`` → ``?,``).
+
+    >>> observed_text(tokens("?，"))
+    '?,'
+    """
     parts: list[str] = []
     for text, options in toks:
         atom = options[0][-1]
         if isinstance(atom, tuple) and atom[0] == "ann" and len(options) == 1:
             continue
         parts.append(text)
-    return "".join(parts)
+    return "".join(map(fold, "".join(parts)))
 
 
 # --- beam search -----------------------------------------------------------------
