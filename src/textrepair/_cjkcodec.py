@@ -129,16 +129,20 @@ class CharModel:
         self.bi: dict[str, int] = {}
         total = 0
         section = None
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line in ("[unigram]", "[bigram]"):
-                section = self.uni if line == "[unigram]" else self.bi
-                continue
-            if section is None:
-                if line.startswith("# total\t"):
-                    total = int(line.split("\t")[1])
-                continue
-            key, n = line.rsplit("\t", 1)
-            section[key] = int(n)
+        # Line by line: holding the whole file and its lines would double the
+        # peak memory of every process that loads the model.
+        with path.open(encoding="utf-8") as lines:
+            for line in lines:
+                line = line.rstrip("\n")
+                if line in ("[unigram]", "[bigram]"):
+                    section = self.uni if line == "[unigram]" else self.bi
+                    continue
+                if section is None:
+                    if line.startswith("# total\t"):
+                        total = int(line.split("\t")[1])
+                    continue
+                key, n = line.rsplit("\t", 1)
+                section[key] = int(n)
         self.total = total
         self.vocab = len(self.uni) + 1
         self.followers: dict[str, int] = {}
