@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from .. import _backend
-from ..edits import Edit
+from ..edits import Edit, splice
 from ..options import Options
 
 __all__ = ["NAME", "KIND", "NEEDS", "RULES_FILE", "Rules", "load_rules", "parse_rules", "candidate_lines", "fix",
@@ -358,16 +358,6 @@ def _starts(lines: list[str], count: int) -> list[int]:
     return starts
 
 
-def _apply(text: str, removals: list[_Line]) -> str:
-    pieces = []
-    pos = 0
-    for r in removals:
-        pieces.append(text[pos : r.start])
-        pos = r.end
-    pieces.append(text[pos:])
-    return "".join(pieces)
-
-
 def fix_text(text: str, options: Options) -> str:
     """The text without spam and boilerplate lines.
 
@@ -377,7 +367,7 @@ def fix_text(text: str, options: Options) -> str:
     '他把文章分享到了朋友圈。'
     """
     removals = _removals(text, options)
-    return _apply(text, removals) if removals else text
+    return splice(text, ((r.start, r.end, "") for r in removals)) if removals else text
 
 
 def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
@@ -390,4 +380,4 @@ def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
     if not removals:
         return text, []
     edits = [Edit(r.kind, r.start, r.end, text[r.start : r.end], "", CONFIDENCE[r.kind]) for r in removals]
-    return _apply(text, removals), edits
+    return splice(text, ((r.start, r.end, "") for r in removals)), edits

@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from .. import _backend
 from .._flags import HAS_AMP, HAS_LT
-from ..edits import Edit
+from ..edits import Edit, splice
 from ..options import Options
 
 __all__ = ["NAME", "KIND", "NEEDS", "fix", "fix_text", "is_hidden_style", "hidden_selectors"]
@@ -449,17 +449,6 @@ def _tidy_lines(text: str, spans: list[_Span]) -> list[_Span]:
     return out
 
 
-def _apply(text: str, spans: list[_Span]) -> str:
-    pieces = []
-    pos = 0
-    for span in spans:
-        pieces.append(text[pos : span.start])
-        pieces.append(span.after)
-        pos = span.end
-    pieces.append(text[pos:])
-    return "".join(pieces)
-
-
 def fix_text(text: str, options: Options) -> str:
     """The text without markup.
 
@@ -469,7 +458,7 @@ def fix_text(text: str, options: Options) -> str:
     'if (a<b && c>d) AT&T'
     """
     spans = _spans(text)
-    return _apply(text, spans) if spans else text
+    return splice(text, ((s.start, s.end, s.after) for s in spans)) if spans else text
 
 
 def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
@@ -482,4 +471,4 @@ def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
     if not spans:
         return text, []
     edits = [Edit(s.kind, s.start, s.end, text[s.start : s.end], s.after, CONFIDENCE[s.kind]) for s in spans]
-    return _apply(text, spans), edits
+    return splice(text, ((s.start, s.end, s.after) for s in spans)), edits

@@ -29,7 +29,7 @@ import unicodedata
 
 from .. import _backend
 from .._flags import NORM_FFFD, NORM_FULLWIDTH, NORM_INVISIBLE, NORM_PUNCT, NORM_SPACE
-from ..edits import Edit, compose
+from ..edits import Edit, compose, splice
 from ..options import Options
 
 NAME = "normalise"
@@ -289,17 +289,6 @@ def _run_edits(text: str, options: Options) -> list[Edit]:
     return edits
 
 
-def _apply(text: str, edits: list[Edit]) -> str:
-    pieces = []
-    pos = 0
-    for e in edits:
-        pieces.append(text[pos : e.start])
-        pieces.append(e.after)
-        pos = e.end
-    pieces.append(text[pos:])
-    return "".join(pieces)
-
-
 def _nfc_edits(text: str) -> list[Edit]:
     """One ``"nfc"`` edit per line NFC changes, from its first to its last changed character."""
     if unicodedata.is_normalized("NFC", text):
@@ -330,11 +319,11 @@ def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
     ['invisible', 'truncated']
     """
     edits = _run_edits(text, options)
-    fixed = _apply(text, edits) if edits else text
+    fixed = splice(text, ((e.start, e.end, e.after) for e in edits)) if edits else text
     if options.normalise_nfc:
         nfc = _nfc_edits(fixed)
         if nfc:
-            composed = _apply(fixed, nfc)
+            composed = splice(fixed, ((e.start, e.end, e.after) for e in nfc))
             edits = compose(text, edits, fixed, nfc)
             fixed = composed
     return fixed, edits
@@ -349,7 +338,7 @@ def fix_text(text: str, options: Options) -> str:
     '中国，北京'
     """
     edits = _run_edits(text, options)
-    fixed = _apply(text, edits) if edits else text
+    fixed = splice(text, ((e.start, e.end, e.after) for e in edits)) if edits else text
     if options.normalise_nfc and not unicodedata.is_normalized("NFC", fixed):
         fixed = unicodedata.normalize("NFC", fixed)
     return fixed
