@@ -170,3 +170,131 @@ def mojibake_scan(text: str):
         span = buffer[i]
         lists[kinds[span.kind]].append((span.start_char, span.end_char))
     return MojibakeScan(*lists)
+
+
+# --- mojibake_beam.c: tr_mojibake_best, tr_char_logp ------------------------------
+
+class _BeamModel:
+    """The character model and the authored GBK pairs as ``tr_char_model``
+    reads them, built once from the very ``CharModel`` the twin scores with
+    (so both read one parse of ``data/char_model.txt``); the arrays live as
+    long as this object."""
+
+    __slots__ = ("struct", "_keep")
+
+    def __init__(self) -> None:
+        from ._cjkcodec import LEADS, TRAILS, char_model, original_pair
+
+        model = char_model()
+        chars = sorted(set(model.uni) | set(model.followers) | set(model.preceders))
+        index = {ch: i for i, ch in enumerate(chars)}
+        bigrams = sorted(model.bi)  # two-character strings: sorted by (first, second) code point
+        starts = [0] * (len(chars) + 1)
+        for pair in bigrams:
+            starts[index[pair[0]] + 1] += 1
+        for i in range(len(chars)):
+            starts[i + 1] += starts[i]
+        pairs = [0] * 65536
+        for lead in LEADS:
+            for trail in TRAILS:
+                ch = original_pair(lead, trail)
+                if ch:
+                    pairs[lead << 8 | trail] = ord(ch)
+        keep = [
+            ffi.new("uint32_t[]", [ord(ch) for ch in chars]),
+            ffi.new("uint32_t[]", [model.uni.get(ch, 0) for ch in chars]),
+            ffi.new("uint32_t[]", [model.followers.get(ch, 0) for ch in chars]),
+            ffi.new("uint32_t[]", [model.preceders.get(ch, 0) for ch in chars]),
+            ffi.new("uint32_t[]", starts),
+            ffi.new("uint32_t[]", [ord(pair[1]) for pair in bigrams]),
+            ffi.new("uint32_t[]", [model.bi[pair] for pair in bigrams]),
+            ffi.new("uint32_t[]", pairs),
+        ]
+        m = ffi.new("tr_char_model *")
+        m.chars = len(chars)
+        m.cp, m.uni, m.followers, m.preceders, m.bi_start, m.bi_next, m.bi_count, m.pair = keep
+        m.bigrams = len(bigrams)
+        m.total, m.vocab, m.types = model.total, model.vocab, model.types
+        self.struct = m
+        self._keep = keep
+
+
+_beam_models: list[_BeamModel] = []
+
+
+def _beam_model() -> _BeamModel:
+    """The one model of this process, built on first use."""
+    if not _beam_models:
+        _beam_models.append(_BeamModel())
+    return _beam_models[0]
+
+
+_BEAM_ATOMS = {"piece": lib.TR_ATOM_PIECE, "u": lib.TR_ATOM_U, "lost": lib.TR_ATOM_LOST}
+
+
+def _beam_program(toks) -> tuple[list[int], list[int], dict[int, str]]:
+    """(program, annotation table, text of each annotation record) of the tokens."""
+    from ._cjkcodec import encode_char
+
+    prog = [len(toks)]
+    ann: list[int] = []
+    texts: dict[int, str] = {}
+    records: dict[tuple[int, str], int] = {}  # (id of the chars, text) -> offset
+    for _text, options in toks:
+        prog.append(len(options))
+        for option in options:
+            prog.append(len(option))
+            for atom in option:
+                if isinstance(atom, int):
+                    prog.append(atom)
+                    continue
+                if isinstance(atom, str):
+                    prog.append(_BEAM_ATOMS[atom])
+                    continue
+                kind, chars, text = atom
+                off = records.get((id(chars), text))
+                if off is None:
+                    off = records[(id(chars), text)] = len(ann)
+                    texts[off] = text
+                    ann.append(len(chars))
+                    for ch in chars:  # the twin's iteration order
+                        raw = encode_char(ch)
+                        if raw is None or len(raw) != 2:
+                            raise ValueError(f"annotated character {ch!r} is not one GBK pair")
+                        ann += (ord(ch), raw[0] << 8 | raw[1])
+                prog.append((lib.TR_ATOM_ANN if kind == "ann" else lib.TR_ATOM_ANNCHAR) + off)
+    return prog, ann, texts
+
+
+def mojibake_best(toks, before: str, after: str, lost_lead: bool) -> tuple[float, str, int] | None:
+    """C twin of ``_fallback.mojibake_best``."""
+    prog, ann, texts = _beam_program(toks)
+    c_prog = ffi.new("int32_t[]", prog)
+    c_ann = ffi.new("uint32_t[]", ann or [0])
+    cap = len(prog)
+    out_len = ffi.new("size_t *")
+    score = ffi.new("double *")
+    guesses = ffi.new("int64_t *")
+    args = (_beam_model().struct, c_prog, len(prog), c_ann, len(ann), ord(before) if before else -1,
+            ord(after) if after else -1, int(bool(lost_lead)))
+    while True:
+        out = _new_unzeroed("int32_t[]", cap)
+        status = lib.tr_mojibake_best(*args, out, cap, out_len, score, guesses)
+        if status != 2:
+            break
+        cap = out_len[0]  # more pieces than atoms: ask again with room for all
+    if status == 1:
+        return None
+    if status == -1:
+        raise MemoryError("tr_mojibake_best could not allocate")
+    if status != 0:
+        raise ValueError("tr_mojibake_best: malformed tokens")
+    pieces = ffi.unpack(out, out_len[0])
+    text = "".join(chr(p) if p >= 0 else "\x00" if p == lib.TR_PIECE_LOST else texts[lib.TR_PIECE_ANN - p]
+                   for p in pieces)
+    return score[0], text, guesses[0]
+
+
+def char_logp(prev: str, ch: str) -> float:
+    """C twin of ``_fallback.char_logp``."""
+    return lib.tr_char_logp(_beam_model().struct, ord(prev) if prev else -1, ord(ch))
