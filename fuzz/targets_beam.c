@@ -20,6 +20,7 @@
 typedef struct {
     tr_char_model m;
     uint32_t *cp, *uni, *followers, *preceders, *bi_start, *bi_next, *bi_count, *pair;
+    int32_t *bmp;
 } synth_model;
 
 static uint32_t synth_cp(size_t i)
@@ -46,12 +47,16 @@ static void synth_build(synth_model *s, uint8_t salt)
     s->bi_next = fuzz_alloc(nb * sizeof *s->bi_next);
     s->bi_count = fuzz_alloc(nb * sizeof *s->bi_count);
     s->pair = fuzz_alloc(65536 * sizeof *s->pair);
+    s->bmp = fuzz_alloc(65536 * sizeof *s->bmp);
+    for (i = 0; i < 65536; i++)  /* some entries stale on purpose: the index is checked */
+        s->bmp[i] = (int32_t)(i % 3 ? -1 : (long)(i % (N_CHARS + 7)));
     memset(s->followers, 0, N_CHARS * sizeof *s->followers);
     memset(s->preceders, 0, N_CHARS * sizeof *s->preceders);
     memset(s->pair, 0, 65536 * sizeof *s->pair);
     nb = 0;
     for (i = 0; i < N_CHARS; i++) {
         s->cp[i] = synth_cp(i);
+        s->bmp[s->cp[i]] = (int32_t)i;
         s->uni[i] = (uint32_t)((i * 2654435761u + salt) % 5000);  /* some zero: seen only in bigrams */
         s->bi_start[i] = (uint32_t)nb;
         for (j = 0; j < N_CHARS; j++) {
@@ -71,6 +76,7 @@ static void synth_build(synth_model *s, uint8_t salt)
                 s->pair[i << 8 | j] = 0x4E00 + (uint32_t)((i * 31 + j) % N_HAN);
     s->m.chars = N_CHARS;
     s->m.cp = s->cp;
+    s->m.bmp_index = s->bmp;
     s->m.uni = s->uni;
     s->m.followers = s->followers;
     s->m.preceders = s->preceders;
@@ -94,6 +100,7 @@ static void synth_free(synth_model *s)
     free(s->bi_next);
     free(s->bi_count);
     free(s->pair);
+    free(s->bmp);
 }
 
 /* A reader of the input that yields 0 once it runs out. */

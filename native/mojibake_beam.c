@@ -26,10 +26,14 @@
 
 /* ---- the character model ---------------------------------------------- */
 
-/* Index of c in m->cp, or -1. */
+/* Index of c in m->cp, or -1: one look-up in the BMP, a binary search above. */
 static long char_index(const tr_char_model *m, uint32_t c)
 {
     size_t lo = 0, hi = m->chars;
+    if (c < 0x10000) {
+        int32_t q = m->bmp_index[c];
+        return q >= 0 && (size_t)q < m->chars && m->cp[q] == c ? (long)q : -1;
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (m->cp[mid] < c)

@@ -148,6 +148,7 @@ int tr_mojibake_scan(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
 typedef struct {
     size_t chars;                /* characters with a unigram or bigram count */
     const uint32_t *cp;          /* their code points, sorted */
+    const int32_t *bmp_index;    /* 65536: index in cp of each BMP code point, or -1 */
     const uint32_t *uni;         /* unigram count (0: seen only in bigrams) */
     const uint32_t *followers;   /* distinct characters seen after it */
     const uint32_t *preceders;   /* distinct characters seen before it */

@@ -194,6 +194,10 @@ class _BeamModel:
             starts[index[pair[0]] + 1] += 1
         for i in range(len(chars)):
             starts[i + 1] += starts[i]
+        bmp = [-1] * 65536
+        for i, ch in enumerate(chars):
+            if ord(ch) < 65536:
+                bmp[ord(ch)] = i
         pairs = [0] * 65536
         for lead in LEADS:
             for trail in TRAILS:
@@ -209,10 +213,11 @@ class _BeamModel:
             ffi.new("uint32_t[]", [ord(pair[1]) for pair in bigrams]),
             ffi.new("uint32_t[]", [model.bi[pair] for pair in bigrams]),
             ffi.new("uint32_t[]", pairs),
+            ffi.new("int32_t[]", bmp),
         ]
         m = ffi.new("tr_char_model *")
         m.chars = len(chars)
-        m.cp, m.uni, m.followers, m.preceders, m.bi_start, m.bi_next, m.bi_count, m.pair = keep
+        m.cp, m.uni, m.followers, m.preceders, m.bi_start, m.bi_next, m.bi_count, m.pair, m.bmp_index = keep
         m.bigrams = len(bigrams)
         m.total, m.vocab, m.types = model.total, model.vocab, model.types
         self.struct = m
