@@ -183,17 +183,21 @@ class _BeamModel:
     __slots__ = ("struct", "_keep")
 
     def __init__(self) -> None:
+        from collections import Counter
+        from itertools import accumulate
+        from operator import itemgetter
+
         from ._cjkcodec import LEADS, TRAILS, char_model, original_pair
 
         model = char_model()
         chars = sorted(set(model.uni) | set(model.followers) | set(model.preceders))
-        index = {ch: i for i, ch in enumerate(chars)}
-        bigrams = sorted(model.bi)  # two-character strings: sorted by (first, second) code point
-        starts = [0] * (len(chars) + 1)
-        for pair in bigrams:
-            starts[index[pair[0]] + 1] += 1
-        for i in range(len(chars)):
-            starts[i + 1] += starts[i]
+        # Every key is one or two characters, so string slicing and UTF-32
+        # encoding turn the model into arrays at C speed (first use only).
+        keys = sorted(model.bi)  # sorted by (first, second) code point
+        counts = itemgetter(*keys)(model.bi) if len(keys) > 1 else [model.bi[k] for k in keys]
+        bigrams = "".join(keys)
+        per_first = Counter(bigrams[0::2])
+        starts = list(accumulate([per_first.get(ch, 0) for ch in chars], initial=0))
         bmp = [-1] * 65536
         for i, ch in enumerate(chars):
             if ord(ch) < 65536:
@@ -205,23 +209,31 @@ class _BeamModel:
                 if ch:
                     pairs[lead << 8 | trail] = ord(ch)
         keep = [
-            ffi.new("uint32_t[]", [ord(ch) for ch in chars]),
+            _u32_of_text("".join(chars)),
             ffi.new("uint32_t[]", [model.uni.get(ch, 0) for ch in chars]),
             ffi.new("uint32_t[]", [model.followers.get(ch, 0) for ch in chars]),
             ffi.new("uint32_t[]", [model.preceders.get(ch, 0) for ch in chars]),
             ffi.new("uint32_t[]", starts),
-            ffi.new("uint32_t[]", [ord(pair[1]) for pair in bigrams]),
-            ffi.new("uint32_t[]", [model.bi[pair] for pair in bigrams]),
+            _u32_of_text(bigrams[1::2]),
+            ffi.new("uint32_t[]", counts),
             ffi.new("uint32_t[]", pairs),
             ffi.new("int32_t[]", bmp),
         ]
         m = ffi.new("tr_char_model *")
         m.chars = len(chars)
         m.cp, m.uni, m.followers, m.preceders, m.bi_start, m.bi_next, m.bi_count, m.pair, m.bmp_index = keep
-        m.bigrams = len(bigrams)
+        m.bigrams = len(keys)
         m.total, m.vocab, m.types = model.total, model.vocab, model.types
         self.struct = m
         self._keep = keep
+
+
+def _u32_of_text(text: str):
+    """The code points of ``text`` as a C uint32_t array."""
+    raw = text.encode("utf-32-le", "surrogatepass")
+    array = ffi.new("uint32_t[]", max(len(text), 1))
+    ffi.memmove(array, raw, len(raw))
+    return array
 
 
 _beam_models: list[_BeamModel] = []
