@@ -174,6 +174,8 @@ def mojibake_scan(text: str):
 
 # --- mojibake_beam.c: tr_mojibake_best, tr_char_logp ------------------------------
 
+import sys  # noqa: E402  (this section's own import)
+
 class _BeamModel:
     """The character model and the authored GBK pairs as ``tr_char_model``
     reads them, built once from the very ``CharModel`` the twin scores with
@@ -228,9 +230,12 @@ class _BeamModel:
         self._keep = keep
 
 
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # C's uint32_t in memory
+
+
 def _u32_of_text(text: str):
     """The code points of ``text`` as a C uint32_t array."""
-    raw = text.encode("utf-32-le", "surrogatepass")
+    raw = text.encode(_UTF32, "surrogatepass")
     array = ffi.new("uint32_t[]", max(len(text), 1))
     ffi.memmove(array, raw, len(raw))
     return array
@@ -306,10 +311,21 @@ def mojibake_best(toks, before: str, after: str, lost_lead: bool) -> tuple[float
         raise MemoryError("tr_mojibake_best could not allocate")
     if status != 0:
         raise ValueError("tr_mojibake_best: malformed tokens")
-    pieces = ffi.unpack(out, out_len[0])
-    text = "".join(chr(p) if p >= 0 else "\x00" if p == lib.TR_PIECE_LOST else texts[lib.TR_PIECE_ANN - p]
-                   for p in pieces)
-    return score[0], text, guesses[0]
+    return score[0], _beam_text(out, out_len[0], texts), guesses[0]
+
+
+_PIECE_LOST = lib.TR_PIECE_LOST
+_PIECE_ANN = lib.TR_PIECE_ANN
+
+
+def _beam_text(out, count: int, texts: dict[int, str]) -> str:
+    """The output pieces as text: code points, lost bytes ("\\0") and annotations."""
+    try:  # mostly code points only: one decode (a negative piece is no UTF-32)
+        return ffi.buffer(out, 4 * count)[:].decode(_UTF32, "surrogatepass")
+    except UnicodeDecodeError:
+        pass
+    return "".join(chr(p) if p >= 0 else "\x00" if p == _PIECE_LOST else texts[_PIECE_ANN - p]
+                   for p in ffi.unpack(out, count))
 
 
 def char_logp(prev: str, ch: str) -> float:
