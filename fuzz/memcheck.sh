@@ -26,14 +26,14 @@ CFLAGS="-std=c99 -g -O1 -Wall -Wextra -I$ROOT/native -I$ROOT/fuzz"
 case "$TOOL" in
   valgrind)
     # shellcheck disable=SC2086
-    "$CC" $CFLAGS "${SRCS[@]}" -o "$OUT/replay"
+    "$CC" $CFLAGS "${SRCS[@]}" -o "$OUT/replay" -lm
     echo "memcheck: valgrind over $OUT/replay" >&2
     exec valgrind --tool=memcheck --leak-check=full --show-leak-kinds=all \
       --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes \
       --error-exitcode=99 --quiet "$OUT/replay" -replay "$OUT/seeds" "$@" ;;
   lsan)
     # shellcheck disable=SC2086
-    "$CC" $CFLAGS -fsanitize=address,undefined -fno-sanitize-recover=all "${SRCS[@]}" -o "$OUT/replay-asan"
+    "$CC" $CFLAGS -fsanitize=address,undefined -fno-sanitize-recover=all "${SRCS[@]}" -o "$OUT/replay-asan" -lm
     echo "memcheck: AddressSanitizer + LeakSanitizer over $OUT/replay-asan" >&2
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       exec "$OUT/replay-asan" -replay "$OUT/seeds" "$@" ;;

@@ -51,7 +51,7 @@ if [ -n "$CC_USED" ] && have_libfuzzer "$CC_USED"; then
   ENGINE=libfuzzer
   BIN="$OUT/fuzz-libfuzzer"
   # shellcheck disable=SC2086
-  "$CC_USED" $CFLAGS $SAN -fsanitize=fuzzer "${CORE[@]}" "${HARNESS[@]}" -o "$BIN"
+  "$CC_USED" $CFLAGS $SAN -fsanitize=fuzzer "${CORE[@]}" "${HARNESS[@]}" -o "$BIN" -lm
 else
   ENGINE=driver
   if [ -z "$CC_USED" ]; then  # gcc, or a clang without libFuzzer (both have trace-pc)
@@ -80,7 +80,7 @@ else
     objs+=("$obj")
   done
   # shellcheck disable=SC2086
-  "$CC_USED" $SAN "${objs[@]}" -o "$BIN"
+  "$CC_USED" $SAN "${objs[@]}" -o "$BIN" -lm
 fi
 echo "fuzz/run.sh: $ENGINE engine built with $CC_USED: $BIN" >&2
 

@@ -141,6 +141,59 @@ typedef struct {
 int tr_normalise_runs(const uint8_t *s, size_t n, uint32_t classes, tr_norm_run *out, size_t cap,
                       size_t *found);
 
+/* ---- mojibake_beam.c: the beam search of the byte-shift repair ---------- */
+/* Twin: _fallback.mojibake_best (stages/mojibake.py best_hypothesis).  A run's
+ * tokens arrive as a program of int32: [ntok, then per token: nopt, then per
+ * option: natom, atoms...].  An atom is a byte (0-255), TR_ATOM_PIECE,
+ * TR_ATOM_U, TR_ATOM_LOST, or TR_ATOM_ANN + off / TR_ATOM_ANNCHAR + off for
+ * the annotation whose record starts at ann[off]: [n, then per character (in
+ * the twin's iteration order): code point, GBK code lead << 8 | trail].
+ * Output pieces: a code point (>= 0), TR_PIECE_LOST (a lost ASCII byte,
+ * "\0" in the twin) or TR_PIECE_ANN - off (the text of annotation off). */
+#define TR_BEAM_WIDTH 16
+#define TR_BEAM_GUESS_COST 2
+#define TR_ATOM_PIECE 256
+#define TR_ATOM_U 257
+#define TR_ATOM_LOST 258
+#define TR_ATOM_ANN 16777216
+#define TR_ATOM_ANNCHAR 33554432
+#define TR_ATOM_ANN_MAX 16777216
+#define TR_PIECE_LOST -1
+#define TR_PIECE_ANN -2
+
+/* The character bigram model (_cjkcodec.CharModel) as the caller built it
+ * from the same parsed data file, and the authored GBK pairs. */
+typedef struct {
+    size_t chars;                /* characters with a unigram or bigram count */
+    const uint32_t *cp;          /* their code points, sorted */
+    const int32_t *bmp_index;    /* 65536: index in cp of each BMP code point, or -1 */
+    const uint32_t *uni;         /* unigram count (0: seen only in bigrams) */
+    const uint32_t *followers;   /* distinct characters seen after it */
+    const uint32_t *preceders;   /* distinct characters seen before it */
+    const uint32_t *bi_start;    /* chars + 1 offsets: bigrams starting with cp[i] */
+    size_t bigrams;
+    const uint32_t *bi_next;     /* second character, sorted within each group */
+    const uint32_t *bi_count;
+    uint64_t total;              /* characters counted */
+    uint64_t vocab;              /* unigram entries + 1 */
+    uint64_t types;              /* bigram entries */
+    const uint32_t *pair;        /* 65536: authored character of lead << 8 | trail, or 0 */
+} tr_char_model;
+
+/* log P(ch | prev), CharModel.logp to the bit; prev < 0: no previous character. */
+double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch);
+
+/* The best in-step reading of a run (twin: _fallback.mojibake_best):
+ * before/after are the neighbouring code points or -1, lost_lead non-zero
+ * when the run may start after a lost lead byte.  Writes at most cap pieces
+ * to out, their number to *out_len, the score and the guesses.  Returns 0
+ * when found, 1 when no reading exists, 2 when out is too small (*out_len
+ * says how many pieces it needs), -1 on allocation failure, -2 on a
+ * malformed program or annotation table. */
+int tr_mojibake_best(const tr_char_model *m, const int32_t *prog, size_t prog_len, const uint32_t *ann,
+                     size_t ann_len, int32_t before, int32_t after, int lost_lead, int32_t *out, size_t cap,
+                     size_t *out_len, double *score, int64_t *guesses);
+
 /* CDEF END */
 
 /* ---- mojibake tables: rendered at build time by gen_tables.py from

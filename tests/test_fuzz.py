@@ -107,7 +107,7 @@ def _build_with_fake(tmp_path: Path, overflow: bool) -> Path:
                ROOT / "fuzz" / "driver.c"]
     binary = tmp_path / "replay"
     done = _run([GCC, "-std=c99", "-g", "-O1", "-fsanitize=address,undefined", f"-I{tmp_path}",
-                 f"-I{ROOT / 'native'}", f"-I{ROOT / 'fuzz'}", *map(str, sources), "-o", str(binary)])
+                 f"-I{ROOT / 'native'}", f"-I{ROOT / 'fuzz'}", *map(str, sources), "-o", str(binary), "-lm"])
     assert done.returncode == 0, done.stderr
     return binary
 

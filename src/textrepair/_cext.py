@@ -184,3 +184,164 @@ def normalise_runs(text: str, classes: int) -> list[tuple[int, int, int]]:
         buffer = _new_unzeroed("tr_norm_run[]", cap)
         lib.tr_normalise_runs(data, len(data), classes, buffer, cap, found)
     return [(buffer[i].start_char, buffer[i].end_char, buffer[i].classes) for i in range(found[0])]
+
+
+# --- mojibake_beam.c: tr_mojibake_best, tr_char_logp ------------------------------
+
+import sys  # noqa: E402  (this section's own import)
+
+class _BeamModel:
+    """The character model and the authored GBK pairs as ``tr_char_model``
+    reads them, built once from the very ``CharModel`` the twin scores with
+    (so both read one parse of ``data/char_model.txt``); the arrays live as
+    long as this object."""
+
+    __slots__ = ("struct", "_keep")
+
+    def __init__(self) -> None:
+        from collections import Counter
+        from itertools import accumulate
+        from operator import itemgetter
+
+        from ._cjkcodec import LEADS, TRAILS, char_model, original_pair
+
+        model = char_model()
+        chars = sorted(set(model.uni) | set(model.followers) | set(model.preceders))
+        # Every key is one or two characters, so string slicing and UTF-32
+        # encoding turn the model into arrays at C speed (first use only).
+        keys = sorted(model.bi)  # sorted by (first, second) code point
+        counts = itemgetter(*keys)(model.bi) if len(keys) > 1 else [model.bi[k] for k in keys]
+        bigrams = "".join(keys)
+        per_first = Counter(bigrams[0::2])
+        starts = list(accumulate([per_first.get(ch, 0) for ch in chars], initial=0))
+        bmp = [-1] * 65536
+        for i, ch in enumerate(chars):
+            if ord(ch) < 65536:
+                bmp[ord(ch)] = i
+        pairs = [0] * 65536
+        for lead in LEADS:
+            for trail in TRAILS:
+                ch = original_pair(lead, trail)
+                if ch:
+                    pairs[lead << 8 | trail] = ord(ch)
+        keep = [
+            _u32_of_text("".join(chars)),
+            ffi.new("uint32_t[]", [model.uni.get(ch, 0) for ch in chars]),
+            ffi.new("uint32_t[]", [model.followers.get(ch, 0) for ch in chars]),
+            ffi.new("uint32_t[]", [model.preceders.get(ch, 0) for ch in chars]),
+            ffi.new("uint32_t[]", starts),
+            _u32_of_text(bigrams[1::2]),
+            ffi.new("uint32_t[]", counts),
+            ffi.new("uint32_t[]", pairs),
+            ffi.new("int32_t[]", bmp),
+        ]
+        m = ffi.new("tr_char_model *")
+        m.chars = len(chars)
+        m.cp, m.uni, m.followers, m.preceders, m.bi_start, m.bi_next, m.bi_count, m.pair, m.bmp_index = keep
+        m.bigrams = len(keys)
+        m.total, m.vocab, m.types = model.total, model.vocab, model.types
+        self.struct = m
+        self._keep = keep
+
+
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # C's uint32_t in memory
+
+
+def _u32_of_text(text: str):
+    """The code points of ``text`` as a C uint32_t array."""
+    raw = text.encode(_UTF32, "surrogatepass")
+    array = ffi.new("uint32_t[]", max(len(text), 1))
+    ffi.memmove(array, raw, len(raw))
+    return array
+
+
+_beam_models: list[_BeamModel] = []
+
+
+def _beam_model() -> _BeamModel:
+    """The one model of this process, built on first use."""
+    if not _beam_models:
+        _beam_models.append(_BeamModel())
+    return _beam_models[0]
+
+
+_BEAM_ATOMS = {"piece": lib.TR_ATOM_PIECE, "u": lib.TR_ATOM_U, "lost": lib.TR_ATOM_LOST}
+
+
+def _beam_program(toks) -> tuple[list[int], list[int], dict[int, str]]:
+    """(program, annotation table, text of each annotation record) of the tokens."""
+    from ._cjkcodec import encode_char
+
+    prog = [len(toks)]
+    ann: list[int] = []
+    texts: dict[int, str] = {}
+    records: dict[tuple[int, str], int] = {}  # (id of the chars, text) -> offset
+    for _text, options in toks:
+        prog.append(len(options))
+        for option in options:
+            prog.append(len(option))
+            for atom in option:
+                if isinstance(atom, int):
+                    prog.append(atom)
+                    continue
+                if isinstance(atom, str):
+                    prog.append(_BEAM_ATOMS[atom])
+                    continue
+                kind, chars, text = atom
+                off = records.get((id(chars), text))
+                if off is None:
+                    off = records[(id(chars), text)] = len(ann)
+                    texts[off] = text
+                    ann.append(len(chars))
+                    for ch in chars:  # the twin's iteration order
+                        raw = encode_char(ch)
+                        if raw is None or len(raw) != 2:
+                            raise ValueError(f"annotated character {ch!r} is not one GBK pair")
+                        ann += (ord(ch), raw[0] << 8 | raw[1])
+                prog.append((lib.TR_ATOM_ANN if kind == "ann" else lib.TR_ATOM_ANNCHAR) + off)
+    return prog, ann, texts
+
+
+def mojibake_best(toks, before: str, after: str, lost_lead: bool) -> tuple[float, str, int] | None:
+    """C twin of ``_fallback.mojibake_best``."""
+    prog, ann, texts = _beam_program(toks)
+    c_prog = ffi.new("int32_t[]", prog)
+    c_ann = ffi.new("uint32_t[]", ann or [0])
+    cap = len(prog)
+    out_len = ffi.new("size_t *")
+    score = ffi.new("double *")
+    guesses = ffi.new("int64_t *")
+    args = (_beam_model().struct, c_prog, len(prog), c_ann, len(ann), ord(before) if before else -1,
+            ord(after) if after else -1, int(bool(lost_lead)))
+    while True:
+        out = _new_unzeroed("int32_t[]", cap)
+        status = lib.tr_mojibake_best(*args, out, cap, out_len, score, guesses)
+        if status != 2:
+            break
+        cap = out_len[0]  # more pieces than atoms: ask again with room for all
+    if status == 1:
+        return None
+    if status == -1:
+        raise MemoryError("tr_mojibake_best could not allocate")
+    if status != 0:
+        raise ValueError("tr_mojibake_best: malformed tokens")
+    return score[0], _beam_text(out, out_len[0], texts), guesses[0]
+
+
+_PIECE_LOST = lib.TR_PIECE_LOST
+_PIECE_ANN = lib.TR_PIECE_ANN
+
+
+def _beam_text(out, count: int, texts: dict[int, str]) -> str:
+    """The output pieces as text: code points, lost bytes ("\\0") and annotations."""
+    try:  # mostly code points only: one decode (a negative piece is no UTF-32)
+        return ffi.buffer(out, 4 * count)[:].decode(_UTF32, "surrogatepass")
+    except UnicodeDecodeError:
+        pass
+    return "".join(chr(p) if p >= 0 else "\x00" if p == _PIECE_LOST else texts[_PIECE_ANN - p]
+                   for p in ffi.unpack(out, count))
+
+
+def char_logp(prev: str, ch: str) -> float:
+    """C twin of ``_fallback.char_logp``."""
+    return lib.tr_char_logp(_beam_model().struct, ord(prev) if prev else -1, ord(ch))

@@ -37,10 +37,12 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from .. import _backend
-from .._cjkcodec import (RARE_BELOW, LEADS, TRAILS, char_model, code_page_char, encode_char, fold, fullwidth_bytes,
-                         original_pair)
-from .._fallback import NO_CJK, code_page_run, ftfy_suspect, rare_char
-from .._flags import HAS_QMARK
+from .._cjkcodec import char_model, code_page_char, encode_char, fold, fullwidth_bytes
+from .._fallback import GUESS_COST, NO_CJK, code_page_run, ftfy_suspect, rare_char
+from .._fallback import BEAM_LOST as _LOST
+from .._fallback import BEAM_LOSTB as _LOSTB
+from .._fallback import BEAM_PIECE as _PIECE
+from .._fallback import BEAM_U as _U
 from .._tables import reading_table
 from ..edits import Edit
 from ..options import Options
@@ -52,20 +54,15 @@ KIND = "gbk-shift"
 #: log-probability gain a repair needs over the text as it stands, plus a
 #: cost per byte it had to guess.  Calibrated on seeds/ and tests/data/negative.json.
 MARGIN = 10.0
-GUESS_COST = 2.0
-BEAM = 16
+# GUESS_COST and BEAM (the beam's width) belong to the search: see _fallback.
 
-_LOST = "\x00"  # a lost ASCII byte, replaced after decoding
 _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[\s>/]")
 _SPLIT_START = frozenset("!,;?\u3002\u3001")
 
 #: The byte pairs before which the splitter cut (、，。？；！): a piece starts there.
 _SPLIT_PAIRS = frozenset(c.encode("gbk") for c in "、，。？；！")
 
-# Atoms of a byte hypothesis.
-_PIECE = "piece"  # a piece starts here: the decoder was in step or a lone lead was lost
-_U = "u"  # one unknown byte
-_LOSTB = "lost"  # one lost ASCII byte (swallowed as an invalid trail)
+# Atoms of a byte hypothesis (_PIECE, _U, _LOSTB) are the search's: see _fallback.
 
 
 @lru_cache(maxsize=1)
@@ -179,160 +176,16 @@ def observed_text(toks: list[tuple[str, list[tuple]]]) -> str:
 
 
 # --- beam search -----------------------------------------------------------------
-# A state is (score, pending, prevbyte, lastpair, prevchar, out, guesses):
-# pending is None (in step), a lead byte, or _U (an unknown lead);
-# prevbyte is the byte before the pending lead; lastpair is the character the
-# last two bytes formed when the last step completed a pair; out is the text
-# so far as a cons list (previous out, piece), so extending it costs O(1).
-# Only (pending, prevbyte, lastpair, prevchar) shape the future, so of the
-# states that agree on them the best one dominates the rest (Viterbi).
+# The search itself is a C entry point (tr_mojibake_best) with its Python twin
+# _fallback.mojibake_best, which documents the states and steps.
 
-@lru_cache(maxsize=None)
-def _pairs_ending(trail: int) -> tuple[tuple[int, str], ...]:
-    """(lead, character) of every authored GBK pair with this trail byte."""
-    return tuple((lead, ch) for lead in LEADS if (ch := original_pair(lead, trail)))
+def best_hypothesis(toks, before: str, after: str, lost_lead: bool) -> tuple[float, str, int] | None:
+    """The best-scoring in-step reading of the tokens: (score, text, guesses) or None.
 
-
-@lru_cache(maxsize=None)
-def _pairs_starting(lead: int) -> tuple[tuple[int, str], ...]:
-    """(trail, character) of every authored GBK pair with this lead byte."""
-    return tuple((trail, ch) for trail in TRAILS if (ch := original_pair(lead, trail)))
-
-
-def _emit(state, ch: str, pending, prevbyte, lastpair, guesses: int):
-    score, _p, _pb, _lp, prevchar, out, g = state
-    shown = fold(ch)
-    return (score + char_model().logp(prevchar, shown), pending, prevbyte, lastpair, shown,
-            (out, shown), g + guesses)
-
-
-def _step_byte(state, b: int) -> list:
-    _s, pending, prevbyte, _lp, _pc, _out, _g = state
-    if pending is None:
-        if b < 0x80:
-            return [_emit(state, chr(b), None, b, None, 0)]
-        if b == 0x80 or b == 0xFF:
-            return []
-        return [state[:1] + (b, prevbyte, None) + state[4:]]
-    if pending == _U:
-        return [_emit(state, ch, None, b, ch, 1) for _lead, ch in _pairs_ending(b)]
-    ch = original_pair(pending, b)
-    return [_emit(state, ch, None, b, ch, 0)] if ch else []
-
-
-def _step_unknown(state) -> list:
-    _s, pending, prevbyte, _lp, _pc, _out, _g = state
-    if pending is None:
-        return [state[:1] + (_U, prevbyte, None) + state[4:]]
-    if pending == _U:
-        # Two lone bytes in a row: the second was a piece of its own, cut
-        # before it and after it, so it starts a split pair (A1 or A3).
-        return [_emit(state, ch, None, trail, ch, 2) for trail in (0xA1, 0xA3) for _lead, ch in _pairs_ending(trail)]
-    return [_emit(state, ch, None, trail, ch, 1) for trail, ch in _pairs_starting(pending)]
-
-
-def _step_ann(state, chars: frozenset[str], text: str) -> list:
-    score, pending, prevbyte, lastpair, prevchar, out, g = state
-    if pending is None:
-        # In step: the annotation follows the whole character it names; keep it.
-        return [(score, None, prevbyte, None, prevchar, (out, text), g)] if lastpair in chars else []
-    if prevbyte is None:
-        return []
-    if pending == _U:
-        # The lead byte is pinned by the reading.
-        return [(score, lead, prevbyte, None, prevchar, out, g) for lead in LEADS
-                if original_pair(prevbyte, lead) in chars]
-    # Inside a character: the converter saw the two bytes straddling two characters.
-    return [state] if original_pair(prevbyte, pending) in chars else []
-
-
-def _step(state, atom) -> list:
-    if isinstance(atom, int):
-        return _step_byte(state, atom)
-    if atom == _U:
-        return _step_unknown(state)
-    if atom == _PIECE:
-        return [state] if state[1] is None or state[1] == _U else []
-    if atom == _LOSTB:
-        if state[1] is not None:
-            return []
-        # Not a guess: the byte is gone either way, and says so in the output.
-        return [state[:1] + (None, 0, None) + state[4:5] + ((state[5], _LOST), state[6])]
-    kind, chars, text = atom
-    if kind == "ann":
-        return _step_ann(state, chars, text)
-    found = []
-    for ch in chars:
-        raw = encode_char(ch)
-        states = [state]
-        for b in raw:
-            states = [t for s in states for t in _step_byte(s, b)]
-        for s in states:
-            found.extend(_step_ann(s, chars, text))
-    return found
-
-
-def _text_of(out) -> str:
-    pieces = []
-    while out:
-        out, piece = out
-        pieces.append(piece)
-    return "".join(reversed(pieces))
-
-
-def _rank(state) -> float:
-    return -state[0] + GUESS_COST * state[6]
-
-
-def _merge(best: dict[tuple, tuple], states: list) -> None:
-    """Keep in ``best`` the best state of each future-shaping key."""
-    for t in states:
-        key = t[1:5]
-        kept = best.get(key)
-        # Equal outputs with fewer guesses win; the first of equals stays.
-        if kept is None or _rank(t) < _rank(kept):
-            best[key] = t
-
-
-def _best_states(states: list) -> list:
-    best: dict[tuple, tuple] = {}
-    _merge(best, states)
-    return sorted(best.values(), key=_rank)[:BEAM]
-
-
-def best_hypothesis(toks, before: str, after: str, lost_lead: bool):
-    """The best-scoring in-step reading of the tokens: (score, text, guesses) or None."""
-    start = (0.0, None, None, None, before, (), 0)
-    states = [start]
-    if lost_lead:
-        states.append(start[:1] + (_U,) + start[2:])
-    for _text, options in toks:
-        best: dict[tuple, tuple] = {}
-        for state in states:
-            for option in options:
-                branch = [state]
-                for atom in option:
-                    branch = [t for s in branch for t in _step(s, atom)]
-                    if len(branch) > BEAM:  # an unknown byte fans out ~190 ways
-                        branch = _best_states(branch)
-                    if not branch:
-                        break
-                _merge(best, branch)
-        if not best:
-            return None
-        states = sorted(best.values(), key=_rank)[:BEAM]
-    model = char_model()
-    finals = []
-    for s in states:
-        if s[1] is not None:
-            continue
-        total = s[0] + (model.logp(s[4], after) if after else 0.0)
-        finals.append((total - GUESS_COST * s[6], total, s[5], s[6]))
-    if not finals:
-        return None
-    finals.sort(key=lambda f: -f[0])
-    _adj, total, out, guesses = finals[0]
-    return total, _text_of(out), guesses
+    >>> best_hypothesis(tokens("持?!笆\\ue1a2奈濉睍r"), "", "期", False)[1:]
+    ('持。“十四五”時', 1)
+    """
+    return _backend.impl.mojibake_best(toks, before, after, lost_lead)
 
 
 def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
