@@ -34,16 +34,18 @@ def seed_pages() -> dict[str, str]:
 
 
 def clean_article() -> str:
-    """Seed 002 without its page furniture: the lines from ``上一篇:`` on
-    (previous/next links, related links, the site's navigation bar) are
-    boilerplate the pipeline removes, so the clean corpus is the article above.
+    """Seed 002 without its page furniture: the site name and ``登录`` above
+    the title, and the lines from ``上一篇:`` on (previous/next links, related
+    links, the navigation bar) are boilerplate the pipeline removes, so the
+    clean corpus is the article between them.
 
     >>> text = clean_article()
-    >>> text.rstrip().endswith("谢谢!") and "上一篇" not in text
+    >>> text.startswith("国家数据局局长") and text.rstrip().endswith("谢谢!") and "上一篇" not in text
     True
     """
     page = seed_pages()["002"]
-    return page[: page.index("\n上一篇:") + 1]
+    start = page.index("\n登录\n") + len("\n登录\n")
+    return page[start : page.index("\n上一篇:") + 1].lstrip("\n")
 
 
 def utf8_size(docs: list[str]) -> int:

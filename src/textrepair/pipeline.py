@@ -10,6 +10,8 @@ bytes they need, and script conversion comes last.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 from . import _backend
 from .edits import Edit, compose
 from .options import Options
@@ -61,15 +63,23 @@ def run(text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]
 MAX_PASSES = 4
 
 
+#: Stages that keep verdicts for one call (a ``remembering()`` context):
+#: a later pass meets most of their questions again unchanged.
+_REMEMBERING = tuple(stage for stage in STAGES if hasattr(stage, "remembering"))
+
+
 def _run(impl, text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]:
     original = text
     edits: list[Edit] = []
     kinds: set[str] = set()
-    for _ in range(MAX_PASSES):
-        fixed, edits = _pass(impl, original, text, edits, kinds, options, want_edits)
-        if fixed == text:
-            break
-        text = fixed
+    with ExitStack() as stack:
+        for stage in _REMEMBERING:
+            stack.enter_context(stage.remembering())
+        for _ in range(MAX_PASSES):
+            fixed, edits = _pass(impl, original, text, edits, kinds, options, want_edits)
+            if fixed == text:
+                break
+            text = fixed
     return text, edits
 
 

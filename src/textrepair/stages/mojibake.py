@@ -34,6 +34,9 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from .. import _backend
@@ -205,22 +208,61 @@ def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
     return result, unrecovered
 
 
+#: Verdicts reached during one pipeline call (see :func:`remembering`).
+_VERDICTS: ContextVar[dict | None] = ContextVar("textrepair_mojibake_verdicts", default=None)
+_MISSING = object()
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Keep this stage's verdicts for the length of one pipeline call.
+
+    A verdict depends only on a run and its neighbours, and the pipeline's
+    later passes meet most runs again unchanged: they reuse it.  Nothing
+    outlives the call, so one document's work never speeds up the next.
+
+    >>> with remembering():
+    ...     fix_text("支持?!笆\ue1a2奈濉睍r期", Options()) == fix_text("支持?!笆\ue1a2奈濉睍r期", Options())
+    True
+    """
+    token = _VERDICTS.set({})
+    try:
+        yield
+    finally:
+        _VERDICTS.reset(token)
+
+
+def _remembered(key: tuple, compute: Callable[[], object]):
+    memo = _VERDICTS.get()
+    if memo is None:
+        return compute()
+    found = memo.get(key, _MISSING)
+    if found is _MISSING:
+        found = memo[key] = compute()
+    return found
+
+
+def _judge_run(run: str, before: str, after: str):
+    """(score of the run as it stands, best hypothesis) or None."""
+    toks = tokens(run)
+    if not toks:
+        return None
+    best = best_hypothesis(toks, before, after, run[0] in "!;")
+    if best is None:
+        return None
+    return char_model().score(observed_text(toks), before, after), best
+
+
 def repair_run(text: str, start: int, end: int, lost: str = "drop") -> tuple[int, int, str, float] | None:
     """The repair of ``text[start:end]`` as ``(start, end, after, confidence)``, trimmed
     to the characters that change, or None when the run is best left alone."""
     run = text[start:end]
-    toks = tokens(run)
-    if not toks:
-        return None
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
-    model = char_model()
-    observed = model.score(observed_text(toks), before, after)
-    lost_lead = run[0] in "!;"
-    best = best_hypothesis(toks, before, after, lost_lead)
-    if best is None:
+    judged = _remembered(("run", before, run, after), lambda: _judge_run(run, before, after))
+    if judged is None:
         return None
-    score, out, guesses = best
+    observed, (score, out, guesses) = judged
     gain = score - observed - GUESS_COST * guesses
     if gain < MARGIN:
         return None
@@ -348,6 +390,38 @@ def _is_utf8_as(segment: str, codec: str) -> bool:
 
 _WIDE_RUN = re.compile(r"[^\x00-\x7f\s\u3000\u3001\u3002\uff0c\u201c\u201d\u300a\u300b\uff08\uff09\ufffd]"
                        r"[^\x00-\x7f\s\u3000]+")
+#: The class of _WIDE_RUN's tail, which holds its first character's class too.
+_WIDE_CHAR = re.compile(r"[^\x00-\x7f\s\u3000]")
+
+
+def _wide_runs_with_rare(text: str, windows, rare: re.Pattern) -> Iterator[re.Match]:
+    """The matches of ``_WIDE_RUN`` in ``windows`` that may hold a ``rare``
+    character, in order: a subset of ``finditer``'s that keeps every match
+    holding one.
+
+    A match lies inside one maximal run of ``_WIDE_CHAR`` (greedy, to its
+    end) and ``finditer`` finds at most one per run: the one ``search`` finds
+    from the run's start.  Clean Chinese has a run per clause and almost no
+    rare character, so starting from the rare characters' runs skips the rest.
+
+    >>> [m.group() for m in _wide_runs_with_rare("新闻,发布会:鏂伴椈,好", [(0, 12)], _rare_char())]
+    ['鏂伴椈']
+    """
+    wide = _WIDE_CHAR.match
+    for window_start, window_end in windows:
+        done = window_start
+        for hit in rare.finditer(text, window_start, window_end):
+            p = hit.start()
+            if p < done:
+                continue
+            run_start = p
+            while run_start > done and wide(text, run_start - 1):
+                run_start -= 1
+            m = _WIDE_RUN.search(text, run_start, window_end)
+            if m is None:
+                break
+            done = m.end()
+            yield m
 
 
 _byte_char = code_page_char
@@ -574,6 +648,19 @@ def _rare_char():
     return rare_char()
 
 
+def _judge_recoding(transform, run: str, before: str, after: str) -> tuple[float, str] | None:
+    """(gain over the run as it stands, the recoded text) or None when the
+    recoding is no Chinese or reads too badly."""
+    fixed = transform(run, before)
+    if not fixed or fixed == run or not _han_only(fixed):
+        return None
+    fixed = "".join(fold(c) for c in fixed)
+    model = char_model()
+    if model.score(fixed, before) / len(fixed) < CODEC_FLOOR:
+        return None
+    return model.score(fixed, before, after) - model.score(run, before, after), fixed
+
+
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
     """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``;
     ``scan`` is the text's ``mojibake_scan`` when the caller has it.
@@ -589,14 +676,16 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         scan = _backend.impl.mojibake_scan(text)
     if not (scan.rare or scan.latin1 or scan.cp1252 or scan.cp1250):
         return []  # no rare character and no code-page run: nothing to try
-    model = char_model()
     utf8 = _Utf8Segments(text)
     rare = _rare_char()
     found: dict[tuple[int, int], tuple[float, str, str]] = {}
     for kind, pattern, transform in _mechanisms():
         # The scan's spans of each kind hold every match of its pattern whole.
         windows = getattr(scan, _SCAN_FIELD[kind]) if kind in _SINGLE_BYTE else scan.rare
-        matches = (m for ws, we in windows for m in pattern.finditer(text, ws, we))
+        if pattern is _WIDE_RUN:
+            matches = _wide_runs_with_rare(text, windows, rare)
+        else:
+            matches = (m for ws, we in windows for m in pattern.finditer(text, ws, we))
         for m in matches:
             start, end = m.span()
             if _overlaps(taken, start, end):
@@ -608,13 +697,11 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
             if kind in _SINGLE_BYTE and (not _has_letter(m.group())
                                          or utf8.holds(start, _SINGLE_BYTE[kind])):
                 continue  # no letter, or UTF-8 read as a code page (ftfy's case)
-            fixed = transform(m.group(), before)
-            if not fixed or fixed == m.group() or not _han_only(fixed):
+            judged = _remembered((kind, before, m.group(), after),
+                                 lambda: _judge_recoding(transform, m.group(), before, after))
+            if judged is None:
                 continue
-            fixed = "".join(fold(c) for c in fixed)
-            if model.score(fixed, before) / len(fixed) < CODEC_FLOOR:
-                continue
-            gain = model.score(fixed, before, after) - model.score(m.group(), before, after)
+            gain, fixed = judged
             if gain >= CODEC_MARGIN and gain > found.get((start, end), (0.0,))[0]:
                 found[(start, end)] = (gain, fixed, kind)
     chosen: list[tuple[int, int, str, float, str]] = []
