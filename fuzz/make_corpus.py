@@ -43,6 +43,7 @@ def hostile() -> dict[str, bytes]:
         "nul-in-annotation": _utf8("數(sh\x00ù)字(\x00)"),
         "empty-pairs": b"()" * 50_000,
         "nested-parens": _utf8("數" + "(" * 40 + "shù" + ")" * 40),
+        "doubled-annotations": _utf8("數(shù)(shù)學\udfff課上(a) (a) (yi) 於(yu) (yu) "),
         "long-reading": _utf8("數(" + "ù" * 40 + ")" + "數(shùshùshùshù)"),
         "overlong": b"\xc0\xa8shu\xc0\xa9\xe0\x80\xa8\xf0\x80\x80\xa9",
         "five-byte": b"\xf8\x88\x80\x80\x80(\xfc\x84\x80\x80\x80\x80)",

@@ -54,7 +54,7 @@ static tr_annotation *find_all(const uint8_t *data, size_t size, size_t *count,
     tr_annotation *none = fuzz_alloc(0);
     FUZZ_CHECK(tr_find_annotations(data, size, none, 0, &first) == 0);
     free(none);
-    FUZZ_CHECK(first.found <= size / 4);  /* "字(a)" is at least four bytes */
+    FUZZ_CHECK(first.found <= size / 3);  /* "(a)" after "字" or after another annotation */
     tr_annotation *found = fuzz_alloc(first.found * sizeof *found);
     FUZZ_CHECK(tr_find_annotations(data, size, found, first.found, stats) == 0);
     FUZZ_CHECK(memcmp(&first, stats, sizeof first) == 0);
@@ -107,9 +107,19 @@ FUZZ_TARGET(tr_count_annotated)
     size_t occurrences = tr_count_annotated(data, size, found, count);
     FUZZ_CHECK(occurrences != (size_t)-1);
     FUZZ_CHECK(occurrences <= size);
-    /* Each annotation follows an occurrence of its character. */
-    if (fuzz_valid_utf8(data, size))
-        FUZZ_CHECK(occurrences >= count);
+    /* Each annotation follows an occurrence of its character, or the
+     * annotation before it (a converter run twice: 數(shù)(shù)). */
+    if (fuzz_valid_utf8(data, size)) {
+        size_t heads = 0;
+        for (size_t k = 0; k < count && k < size; k++) {
+            const tr_annotation *a = &found[k], *p = k ? &found[k - 1] : NULL;
+            int chained = p && (a->start_byte == p->end_byte ||
+                                (a->start_byte == p->end_byte + 1 && data[p->end_byte] == ' ' &&
+                                 !(p->flags & TR_ANN_TONED)));
+            heads += !chained;
+        }
+        FUZZ_CHECK(occurrences >= heads);
+    }
     free(found);
 }
 
