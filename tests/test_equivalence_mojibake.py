@@ -86,3 +86,13 @@ def test_mojibake_scan_dense():
     text = "\ue000 ÖÐ " * 5000
     assert _cext.mojibake_scan(text) == _fallback.mojibake_scan(text)
     assert len(_fallback.mojibake_scan(text).rare) == 10000
+
+
+@pytest.mark.parametrize("count", range(1, 13))
+def test_mojibake_runs_on_question_mark_runs(count):
+    # The Python twin jumps through long runs of "?": every neighbour that
+    # could make a position inside one an anchor, on either side.
+    for before in ("", "數", "a", " ", "!", "\ue1a2"):
+        for after in ("", "數", "shù)", "!數", ";", "\n", "b"):
+            text = before + "?" * count + after
+            assert _cext.mojibake_runs(text) == _fallback.mojibake_runs(text), text

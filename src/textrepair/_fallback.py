@@ -306,11 +306,12 @@ def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
     runs: list[tuple[int, int, int]] = []
     if "?" not in text and "!" not in text and ";" not in text:
         return runs
-    p = 0
     n = len(text)
     last_end = 0
-    while p < n:
-        if text[p] in "?!;" and _anchor(text, p):
+    found = _ANCHOR_CHAR.search(text)
+    while found is not None:
+        p = found.start()
+        if _anchor(text, p):
             start = max(_run_start(text, p), last_end)
             end = _run_end(text, p)
             if runs and start <= runs[-1][1]:
@@ -319,9 +320,19 @@ def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
             runs.append((start, end, F.MOJIBAKE_SHIFT))
             last_end = end
             p = max(end, p + 1)
-            continue
-        p += 1
+        elif text[p] == "?":
+            # Inside a run of "?", a position with "?" before it and four
+            # after it cannot anchor (nothing wide within reach, no letter
+            # next): jump to the run's last four.
+            p = max(p + 1, _QMARKS.match(text, p).end() - 4)
+        else:
+            p += 1
+        found = _ANCHOR_CHAR.search(text, p) if p < n else None
     return runs
+
+
+_ANCHOR_CHAR = re.compile("[?!;]")
+_QMARKS = re.compile(r"\?+")
 
 
 # --- markup.c -----------------------------------------------------------------
