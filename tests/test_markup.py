@@ -7,6 +7,8 @@ import re
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import textrepair
 from helpers import DATA, SEEDS, load_json, read_seed
@@ -114,6 +116,44 @@ def test_font_size_not_zero_is_visible():
 
 def test_class_hidden_only_when_the_page_says_so():
     assert stage('<div class="x">正文</div>') == "正文"
+
+
+# Touching tags are read as one run unless a hidden element needs them one
+# by one; these cases put hidden elements, non-tags and script bodies inside
+# such runs.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('前<div><p><span style="display:none">广告</span></p></div>后', "前\n\n后"),
+        ('前<div><div class="ad">广告</div></div>后<style>.ad{display:none}</style>', "前\n\n后"),
+        ("<p><foo><b>粗</b>", "<foo>粗"),
+        ('<p><script>var a = "<b>";</script><b>正文</b>', "正文"),
+        ("第一段</b></p><p><i>第二段", "第一段\n第二段"),
+        ("甲</b><i>乙", "甲乙"),
+        ('<li id="44aaa"><tt id="44aaa"></tt></li><li id="44aaa"><tt id="44aaa"></tt></li>正文', "正文"),
+    ],
+)
+def test_runs_of_touching_tags(text, expected):
+    assert stage(text) == expected
+
+
+RUN_PIECES = ["<div>", "</div>", "<p>", "</p>", "<span>", "</span>", '<span style="display:none">', "<b hidden>",
+              '<div class="x">', "<style>.x{display:none}</style>", "<script>", "</script>", "<foo>", "<!-- c -->",
+              "<br>", "<br/>", "&amp;", "正文", "\n", " ", "<", ">"]
+
+
+@given(st.lists(st.sampled_from(RUN_PIECES), max_size=30))
+def test_reading_runs_whole_changes_nothing(pieces):
+    # The same spans as reading every tag alone (a run pattern that never matches).
+    text = "".join(pieces)
+    whole = markup._spans(text)
+    saved = markup._PIECE_RUN
+    markup._PIECE_RUN = re.compile(r"(?!)")
+    try:
+        one_by_one = markup._spans(text)
+    finally:
+        markup._PIECE_RUN = saved
+    assert whole == one_by_one
 
 
 @pytest.mark.parametrize("text", NEGATIVES)

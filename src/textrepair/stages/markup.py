@@ -5,7 +5,10 @@ The C scan (``markup_candidates``) lists the only places markup can start: a
 ``<`` followed by a letter, ``/`` or ``!`` and an ``&`` followed by a letter
 or ``#``.  Text without one is returned at once; otherwise only those places
 are tokenized, each with an anchored regex that cannot run past the next
-``<`` or ``>`` (so a megabyte of ``<`` stays linear).
+``<`` or ``>`` (so a megabyte of ``<`` stays linear).  Touching tags are
+read as one run and each distinct tag parsed once, so a page of 100,000
+nested tags costs a few regex passes, not 100,000 Python steps; a page with a
+hidden element reads its tags one by one, as the pairing needs.
 
 What counts as markup, and why clean text survives:
 
@@ -79,6 +82,11 @@ _NAME = r"[A-Za-z_:@][-A-Za-z0-9_:.@]*"
 _VALUE = r"""(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`][^\s"'<>`]*)"""
 # Neither part can cross a "<" or ">": a failed attempt ends at the next one.
 _TAG = re.compile(rf"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+{_NAME}(?:\s*=\s*{_VALUE})?)*)\s*(/?)>")
+# Two or more touching "<...>" pieces (cheap to find; each must then be a tag)
+# and one such piece.  A tag never holds "<" or ">", so a tag starting at a
+# "<" is exactly the piece up to the next ">" when _TAG fully matches it.
+_PIECE_RUN = re.compile(r"(?:<[^<>]*>){2,}")
+_PIECE = re.compile(r"<[^<>]*>")
 _ATTR = re.compile(rf"({_NAME})(?:\s*=\s*({_VALUE}))?")
 _DOCTYPE = re.compile(r"<!doctype[^<>]*>", re.I)
 _ENTITY = re.compile(r"&(amp;)?(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
@@ -136,6 +144,16 @@ class _Tag(NamedTuple):
     self_closing: bool = False
 
 
+class _Run(NamedTuple):
+    """Touching tags that are all plain (no comment, no script or style
+    body), kept as one item: a page may hold 100,000 tags, most of them in
+    runs, and only a hidden element needs them one by one."""
+
+    start: int
+    end: int
+    block: bool  # holds a block-level tag
+
+
 def _attrs(text: str) -> dict[str, str] | None:
     """Attribute values by lower-case name, or None when one is a bare word
     HTML does not allow without a value (``<p and y>`` is prose)."""
@@ -152,32 +170,20 @@ def _attrs(text: str) -> dict[str, str] | None:
     return attrs
 
 
-def _tag_at(text: str, pos: int, no_close_after: dict[str, int], seen: dict) -> _Tag | None:
-    """The tag, comment or doctype starting at ``pos``, if one does.
+def _comment_at(text: str, pos: int, no_close_after: dict[str, int]) -> _Tag | None:
+    """The comment or doctype starting at ``pos`` (a ``<!``), if one does.
     ``no_close_after`` remembers where a search for a comment's end failed,
-    so a run of unclosed ``<!--`` stays linear; ``seen`` caches parsed tags."""
-    if text.startswith("<!", pos):
-        if text.startswith("<!--", pos):
-            if no_close_after.get("--", len(text) + 1) <= pos:
-                return None
-            end = text.find("-->", pos + 4)
-            if end < 0:
-                no_close_after["--"] = pos
-                return None
-            return _Tag(pos, end + 3, "", False, {})
-        match = _DOCTYPE.match(text, pos)
-        return _Tag(pos, match.end(), "", False, {}) if match else None
-    match = _TAG.match(text, pos)
-    if match is None:
-        return None
-    # Pages repeat the same few tags: parse each distinct one once per text.
-    key = match.group()
-    parsed = seen.get(key, _UNSEEN)
-    if parsed is _UNSEEN:
-        parsed = seen[key] = _parse_tag(match)
-    if parsed is None:
-        return None
-    return _Tag(pos, match.end(), *parsed)
+    so a run of unclosed ``<!--`` stays linear."""
+    if text.startswith("<!--", pos):
+        if no_close_after.get("--", len(text) + 1) <= pos:
+            return None
+        end = text.find("-->", pos + 4)
+        if end < 0:
+            no_close_after["--"] = pos
+            return None
+        return _Tag(pos, end + 3, "", False, {})
+    match = _DOCTYPE.match(text, pos)
+    return _Tag(pos, match.end(), "", False, {}) if match else None
 
 
 _UNSEEN = object()
@@ -201,10 +207,14 @@ class _Page:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tags: list[_Tag] = []
-        self.raw_ends: dict[int, int] = {}  # index of a script/style tag -> end of its body and close
+        self.tags: list[_Tag | _Run] = []
+        self.has_runs = False
+        self.raw_ends: dict[int, int] = {}  # start of a script/style tag -> end of its body and close
         self.entities: list[tuple[int, int, str]] = []
         self.css: list[str] = []
+        # Each distinct tag text, parsed (None: no tag after all); pages
+        # repeat the same few tags, so each is parsed once per text.
+        self.parsed: dict[str, tuple[str, bool, dict[str, str], bool] | None] = {}
         self._decoded: dict[str, tuple[str, str] | None] = {}
         self._tokenize(_backend.impl.markup_candidates(text))
 
@@ -212,29 +222,82 @@ class _Page:
         text = self.text
         pos = 0
         no_close_after: dict[str, int] = {}  # a failed search for </script> fails again later
-        seen: dict = {}
+        no_run_before = 0  # a run that failed ends here: none is tried inside it again
+        parsed_tags = self.parsed
+        tags = self.tags
+        match_tag = _TAG.match
         for p in candidates:
             if p < pos:
                 continue  # inside a comment, tag or script body already read
             if text[p] == "&":
                 self._entity(p)
                 continue
-            tag = _tag_at(text, p, no_close_after, seen)
-            if tag is None:
+            if text[p + 1] == "!":
+                comment = _comment_at(text, p, no_close_after)
+                if comment is not None:
+                    tags.append(comment)
+                    pos = comment.end
                 continue
-            self.tags.append(tag)
-            pos = tag.end
-            if tag.name in RAW_TEXT and not tag.closing:
-                if no_close_after.get(tag.name, len(text) + 1) <= tag.end:
+            match = match_tag(text, p)
+            if match is None:
+                continue
+            key = match.group()
+            parsed = parsed_tags.get(key, _UNSEEN)
+            if parsed is _UNSEEN:
+                parsed = parsed_tags[key] = _parse_tag(match)
+            if parsed is None:
+                continue
+            pos = match.end()
+            if text.startswith("<", pos) and p >= no_run_before:
+                run = _PIECE_RUN.match(text, p)
+                if run is not None:
+                    item = self._run(run.start(), run.end())
+                    if item is not None:
+                        tags.append(item)
+                        self.has_runs = True
+                        pos = item.end
+                        continue
+                    no_run_before = run.end()
+            tags.append(_Tag(p, pos, *parsed))
+            name = parsed[0]
+            if name in RAW_TEXT and not parsed[1]:
+                if no_close_after.get(name, len(text) + 1) <= pos:
                     continue
-                close = _RAW_CLOSE[tag.name].search(text, tag.end)
+                close = _RAW_CLOSE[name].search(text, pos)
                 if close is None:
-                    no_close_after[tag.name] = tag.end
+                    no_close_after[name] = pos
                     continue
-                if tag.name == "style":
-                    self.css.append(text[tag.end : close.start()])
-                self.raw_ends[len(self.tags) - 1] = close.end()
+                if name == "style":
+                    self.css.append(text[pos : close.start()])
+                self.raw_ends[p] = close.end()
                 pos = close.end()
+
+    def _run(self, start: int, end: int) -> _Run | None:
+        """The touching tags in ``text[start:end]`` as one item, or None when
+        a piece of it is no tag or opens a script or style body."""
+        block = False
+        parsed_tags = self.parsed
+        for key in set(_PIECE.findall(self.text, start, end)):
+            parsed = parsed_tags.get(key, _UNSEEN)
+            if parsed is _UNSEEN:
+                match = _TAG.fullmatch(key)
+                parsed = parsed_tags[key] = match and _parse_tag(match)
+            if parsed is None or (parsed[0] in RAW_TEXT and not parsed[1]):
+                return None
+            block = block or parsed[0] in BLOCK
+        return _Run(start, end, block)
+
+    def expand_runs(self) -> None:
+        """Every run as its tags, as reading tag by tag finds them."""
+        tags: list[_Tag | _Run] = []
+        for item in self.tags:
+            if type(item) is _Run:
+                tags.extend(_Tag(m.start(), m.end(), *self.parsed[m.group()])
+                            for m in _PIECE.finditer(self.text, item.start, item.end))
+            else:
+                tags.append(item)
+        self.tags = tags
+        self.has_runs = False
 
     def _entity(self, p: int) -> None:
         match = _ENTITY.match(self.text, p)
@@ -264,8 +327,8 @@ def _printable(decoded: str) -> bool:
     return all(ch in "\t\n" or (ch >= " " and not "\x7f" <= ch <= "\x9f" and ch != "\ufffd") for ch in decoded)
 
 
-def _is_hidden(tag: _Tag, selectors: set[str]) -> bool:
-    attrs = tag.attrs
+def _is_hidden(attrs: dict[str, str], selectors: set[str]) -> bool:
+    """True when an element with these attributes is hidden."""
     if "hidden" in attrs:
         return True
     if is_hidden_style(attrs.get("style", "")):
@@ -291,7 +354,7 @@ def _pairs(page: _Page) -> dict[int, int]:
                 if name not in BLOCK:
                     stacks[name].clear()
         last = tag.start
-        if not tag.name or tag.name in VOID or i in page.raw_ends:
+        if not tag.name or tag.name in VOID or tag.start in page.raw_ends:
             continue
         if tag.closing:
             stack = stacks.get(tag.name)
@@ -323,33 +386,55 @@ def _spans(text: str) -> list[_Span]:
     selectors: set[str] = set()
     for css in page.css:
         selectors |= hidden_selectors(css)
-    pairs = _pairs(page)
-    spans: list[_Span] = []
     hidden: dict[int, bool] = {}  # by the id of a parsed tag's attributes, shared by equal tags
+
+    def hides(name: str, closing: bool, attrs: dict[str, str]) -> bool:
+        found = hidden.get(id(attrs))
+        if found is None:
+            found = hidden[id(attrs)] = bool(name) and not closing and _is_hidden(attrs, selectors)
+        return found
+
+    # A hidden element needs the tags one by one (to find its close tag).
+    if page.has_runs and any(parsed and hides(*parsed[:3]) for parsed in page.parsed.values()):
+        page.expand_runs()
+    pairs: dict[int, int] | None = None  # paired when a hidden tag needs its close
+    spans: list[_Span] = []
+    raw_ends = page.raw_ends
+    # The open run of touching tags (one removal), kept in locals: a page
+    # may hold 100,000 tags and most of them touch.
+    run_start = run_end = -1
+    run_block = False
     skip_to = 0
     for i, tag in enumerate(page.tags):
         if tag.start < skip_to:
             continue
-        key = id(tag.attrs)
-        is_hidden = hidden.get(key)
-        if is_hidden is None:
-            is_hidden = hidden[key] = bool(tag.name) and not tag.closing and _is_hidden(tag, selectors)
-        if is_hidden:
+        if type(tag) is _Run:  # none is hidden, or the runs were expanded
+            end, block = tag.end, tag.block
+        elif hides(tag.name, tag.closing, tag.attrs):
+            if pairs is None:
+                pairs = _pairs(page)
             close = pairs.get(i)
             end = page.tags[close].end if close is not None else _line_end(text, tag.end)
-            end = max(end, page.raw_ends.get(i, 0))
+            end = max(end, raw_ends.get(tag.start, 0))
+            if run_start >= 0:
+                spans.append(_Span(run_start, run_end, "", "html", run_block))
+                run_start = -1
             spans.append(_Span(tag.start, end, "", "hidden-span"))
             skip_to = end
             continue
-        end = page.raw_ends.get(i, tag.end)
-        block = tag.name in BLOCK
-        last = spans[-1] if spans else None
-        if last is not None and last.end == tag.start and last.kind == "html":
-            # Touching tags make one removal.
-            spans[-1] = _Span(last.start, end, "", "html", last.block or block)
         else:
-            spans.append(_Span(tag.start, end, "", "html", block))
+            end = raw_ends.get(tag.start, tag.end) if raw_ends else tag.end
+            block = tag.name in BLOCK
+        if run_start >= 0 and run_end == tag.start:
+            run_end = end  # touching tags make one removal
+            run_block = run_block or block
+        else:
+            if run_start >= 0:
+                spans.append(_Span(run_start, run_end, "", "html", run_block))
+            run_start, run_end, run_block = tag.start, end, block
         skip_to = end
+    if run_start >= 0:
+        spans.append(_Span(run_start, run_end, "", "html", run_block))
     spans = _merge_with_entities(spans, page.entities)
     return _tidy_lines(text, _line_breaks(text, _join_adjacent(spans)))
 
