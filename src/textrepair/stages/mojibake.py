@@ -679,19 +679,16 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
     utf8 = _Utf8Segments(text)
     rare = _rare_char()
     found: dict[tuple[int, int], tuple[float, str, str]] = {}
+    runs_of: dict[tuple[re.Pattern, str], list[re.Match]] = {}  # the wide mechanisms share their runs
     for kind, pattern, transform in _mechanisms():
         # The scan's spans of each kind hold every match of its pattern whole.
-        windows = getattr(scan, _SCAN_FIELD[kind]) if kind in _SINGLE_BYTE else scan.rare
-        if pattern is _WIDE_RUN:
-            matches = _wide_runs_with_rare(text, windows, rare)
-        else:
-            matches = (m for ws, we in windows for m in pattern.finditer(text, ws, we))
-        for m in matches:
+        field = _SCAN_FIELD.get(kind, "rare")
+        runs = runs_of.get((pattern, field))
+        if runs is None:
+            runs = runs_of[pattern, field] = _untaken_runs(text, pattern, getattr(scan, field), taken,
+                                                           kind not in _SINGLE_BYTE)
+        for m in runs:
             start, end = m.span()
-            if _overlaps(taken, start, end):
-                continue
-            if kind not in _SINGLE_BYTE and not rare.search(text, start, end):
-                continue  # every character common: clean text, not salad
             before = text[start - 1] if start else ""
             after = text[end] if end < len(text) else ""
             if kind in _SINGLE_BYTE and (not _has_letter(m.group())
@@ -711,6 +708,19 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         confidence = round(max(0.5, min(0.99, 1 - 1 / (1 + math.exp((gain - CODEC_MARGIN) / 4)))), 3)
         chosen.append((start, end, fixed, confidence, kind))
     return sorted(chosen)
+
+
+def _untaken_runs(text: str, pattern: re.Pattern, windows, taken, need_rare: bool) -> list[re.Match]:
+    """The matches of ``pattern`` in ``windows`` that meet no ``taken`` span;
+    with ``need_rare``, only those holding a rare character (a run of common
+    characters is clean text, not salad)."""
+    rare = _rare_char()
+    if pattern is _WIDE_RUN:
+        matches = _wide_runs_with_rare(text, windows, rare)
+    else:
+        matches = (m for ws, we in windows for m in pattern.finditer(text, ws, we))
+    return [m for m in matches if not _overlaps(taken, m.start(), m.end())
+            and (not need_rare or rare.search(text, m.start(), m.end()))]
 
 
 # --- Latin-script mojibake: delegated to ftfy ------------------------------------
