@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from helpers import HAN_ANNOTATION, load_json, read_seed
 import textrepair
@@ -118,3 +120,18 @@ def test_lost_bytes_reported():
                                   "綠(lǜ)色綠(lv)化", "これは日本語の文章です。", "ソフトウェアの開発", "注音符號ㄅㄆㄇㄈ"])
 def test_latin_text_unchanged(text):
     assert mojibake.fix_text(text, Options()) == text
+
+
+@given(st.text(alphabet=st.sampled_from(list("\x00?!<>/ \nabzAZ09數\ufffd")), max_size=12),
+       st.text(alphabet=st.sampled_from(list("/ >\nspanSPAN019數<")), max_size=40),
+       st.sampled_from(["keep", "drop", "mark"]))
+def test_lost_bytes_need_only_the_reach_of_a_tag_name(out, rest, lost):
+    # repair_run hands _restore_lost only what a tag name can reach of the
+    # text after the run (a copy of the whole rest made 10 MB quadratic).
+    reach = mojibake._TAG_AFTER_REACH.match(rest).group()
+    assert mojibake._restore_lost(out, reach, lost) == mojibake._restore_lost(out, rest, lost)
+
+
+def test_a_long_page_of_byte_shift_runs_is_repaired_like_its_pieces():
+    page = read_seed("001")
+    assert mojibake.fix_text(page * 30, Options()) == mojibake.fix_text(page, Options()) * 30

@@ -60,6 +60,9 @@ MARGIN = 10.0
 # GUESS_COST and BEAM (the beam's width) belong to the search: see _fallback.
 
 _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[\s>/]")
+#: As much of the text after a run as _TAG_AFTER can read (it stops at the
+#: first character outside its name), so no run copies the rest of the text.
+_TAG_AFTER_REACH = re.compile(r"/?[A-Za-z0-9]*.?", re.S)
 _SPLIT_START = frozenset("!,;?\u3002\u3001")
 
 #: The byte pairs before which the splitter cut (、，。？；！): a piece starts there.
@@ -192,7 +195,8 @@ def best_hypothesis(toks, before: str, after: str, lost_lead: bool) -> tuple[flo
 
 
 def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
-    """Put back lost ASCII bytes: ``<`` before a tag name, else per ``lost``."""
+    """Put back lost ASCII bytes: ``<`` before a tag name, else per ``lost``
+    (``rest``: what follows the run, as far as a tag name may reach)."""
     if _LOST not in out:
         return out, False
     pieces = out.split(_LOST)
@@ -266,7 +270,7 @@ def repair_run(text: str, start: int, end: int, lost: str = "drop") -> tuple[int
     gain = score - observed - GUESS_COST * guesses
     if gain < MARGIN:
         return None
-    out, unrecovered = _restore_lost(out, text[end:], lost)
+    out, unrecovered = _restore_lost(out, _TAG_AFTER_REACH.match(text, end).group(), lost)
     # Trim what did not change.
     lo = 0
     while lo < min(len(out), len(run)) and out[lo] == run[lo]:
