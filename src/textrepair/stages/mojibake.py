@@ -681,7 +681,6 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
     if not (scan.rare or scan.latin1 or scan.cp1252 or scan.cp1250):
         return []  # no rare character and no code-page run: nothing to try
     utf8 = _Utf8Segments(text)
-    rare = _rare_char()
     found: dict[tuple[int, int], tuple[float, str, str]] = {}
     runs_of: dict[tuple[re.Pattern, str], list[re.Match]] = {}  # the wide mechanisms share their runs
     for kind, pattern, transform in _mechanisms():
