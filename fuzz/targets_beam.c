@@ -1,5 +1,5 @@
 /* targets_beam.c -- fuzz targets of mojibake_beam.c (tr_mojibake_best,
- * tr_char_logp).
+ * tr_char_logp, tr_char_score).
  *
  * Both read a tr_char_model, which Python builds from data/char_model.txt;
  * here a small synthetic model stands in (a few hundred characters, bigrams
@@ -246,5 +246,36 @@ FUZZ_TARGET(tr_char_logp)
         p = tr_char_logp(&s.m, (int32_t)synth_cp(prev & 0x7F), synth_cp(ch % N_CHARS));
         FUZZ_CHECK(!isnan(p) && p < INFINITY);
     }
+    synth_free(&s);
+}
+
+FUZZ_TARGET(tr_char_score)
+{
+    synth_model s;
+    size_t words = size / 4, i;
+    uint32_t *text;
+    int32_t before = -1, after = -1;
+    double whole, terms = 0.0;
+    synth_build(&s, size ? data[0] : 0);
+    /* The input as code points (any value, in range or not) in a buffer of its own size. */
+    text = fuzz_alloc(words * sizeof *text);
+    if (words)
+        memcpy(text, data, words * sizeof *text);
+    for (i = 0; i < words; i++)
+        if (i % 2)  /* every other one a modelled character, so bigrams are met */
+            text[i] = synth_cp(text[i] % N_CHARS);
+    if (words >= 2) {
+        before = (int32_t)synth_cp(text[0] % N_CHARS);
+        after = (int32_t)(text[words - 1] & 0x1FFFFF) - 1;
+    }
+    whole = tr_char_score(&s.m, text, words, before, after);
+    FUZZ_CHECK(!isnan(whole) && whole < INFINITY);
+    /* The sum of the terms tr_char_logp gives, in order, to the bit. */
+    for (i = 0; i < words; i++)
+        terms = terms + tr_char_logp(&s.m, i ? (int32_t)text[i - 1] : before, text[i]);
+    if (after >= 0)
+        terms = terms + tr_char_logp(&s.m, words ? (int32_t)text[words - 1] : before, (uint32_t)after);
+    FUZZ_CHECK(memcmp(&whole, &terms, sizeof whole) == 0 || (isinf(whole) && isinf(terms)));
+    free(text);
     synth_free(&s);
 }

@@ -119,6 +119,24 @@ double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch)
     return logp_after(m, &p, ch);
 }
 
+double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, int32_t before, int32_t after)
+{
+    prev_info p;
+    double total = 0.0;
+    int32_t prev = before;
+    size_t i;
+    for (i = 0; i < len; i++) {
+        get_prev(m, prev, &p);
+        total = total + logp_after(m, &p, text[i]);
+        prev = (int32_t)text[i];
+    }
+    if (after >= 0) {
+        get_prev(m, prev, &p);
+        total = total + logp_after(m, &p, (uint32_t)after);
+    }
+    return total;
+}
+
 /* ---- states ------------------------------------------------------------- */
 
 typedef struct {

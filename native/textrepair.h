@@ -183,6 +183,10 @@ typedef struct {
 /* log P(ch | prev), CharModel.logp to the bit; prev < 0: no previous character. */
 double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch);
 
+/* log P of text[0..len) between before and after (-1: none), the sum of its
+ * bigram terms in order: CharModel.score to the bit (twin: _fallback.char_score). */
+double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, int32_t before, int32_t after);
+
 /* The best in-step reading of a run (twin: _fallback.mojibake_best):
  * before/after are the neighbouring code points or -1, lost_lead non-zero
  * when the run may start after a lost lead byte.  Writes at most cap pieces

@@ -1,6 +1,6 @@
-"""``tr_mojibake_best`` / ``tr_char_logp`` and their Python twins
-(``_fallback.mojibake_best`` / ``_fallback.char_logp``) agree exactly: the
-same (score, text, guesses), scores equal to the bit."""
+"""``tr_mojibake_best`` / ``tr_char_logp`` / ``tr_char_score`` and their
+Python twins (``_fallback.mojibake_best`` / ``char_logp`` / ``char_score``)
+agree exactly: the same (score, text, guesses), scores equal to the bit."""
 
 from __future__ import annotations
 
@@ -152,6 +152,31 @@ def test_char_logp_every_bigram_of_a_character():
     for prev in "的中國,“":
         for pair in [p for p in model.bi if p[0] == prev][:3000]:
             assert _cext.char_logp(prev, pair[1]) == model.logp(prev, pair[1])
+
+
+neighbour = st.one_of(st.just(""), some_char)
+
+
+@given(st.one_of(cjk_text, seed_fragment, st.lists(some_char).map("".join)), neighbour, neighbour)
+def test_char_score(text, before, after):
+    c, py = _cext.char_score(text, before, after), _fallback.char_score(text, before, after)
+    assert c == py and repr(c) == repr(py)
+
+
+def test_char_score_of_the_seeds_is_the_sum_of_its_terms():
+    # The stage scores every observed run and recoding with it: whole seed
+    # lines, against the twin and against char_logp term by term.
+    for path in SEEDS:
+        for line in path.read_text(encoding="utf-8").splitlines()[:40]:
+            before, after = line[:1], line[-1:]
+            body = line[1:-1]
+            terms = 0.0
+            prev = before
+            for ch in body + after:
+                terms += _fallback.char_logp(prev, ch)
+                prev = ch
+            c = _cext.char_score(body, before, after)
+            assert c == _fallback.char_score(body, before, after) == terms
 
 
 # --- the C interface ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from helpers import HAN_ANNOTATION, load_json, read_seed
 import textrepair
 from textrepair import apply_edits
-from textrepair._cjkcodec import cp936_decode
+from textrepair._cjkcodec import cp936_decode, encode_char, fold
 from textrepair.options import Options
 from textrepair.stages import mojibake
 
@@ -135,3 +135,45 @@ def test_lost_bytes_need_only_the_reach_of_a_tag_name(out, rest, lost):
 def test_a_long_page_of_byte_shift_runs_is_repaired_like_its_pieces():
     page = read_seed("001")
     assert mojibake.fix_text(page * 30, Options()) == mojibake.fix_text(page, Options()) * 30
+
+
+def test_observed_text_folds_exactly_as_fold_does():
+    # observed_text folds a whole run with one translate table; it must agree
+    # with the per-character fold the hypotheses are scored with, everywhere.
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    assert every.translate(mojibake._FOLD) == "".join(map(fold, every))
+
+
+def test_plain_tokens_are_the_characters_own_bytes():
+    for ch in "笆中!,，。a":
+        text, options = mojibake._plain_token(ch)
+        assert text == ch
+        raw = encode_char(ch)
+        assert tuple(raw) in {o[-len(raw):] for o in options}
+    assert mojibake._plain_token("\U0001F600") is None  # cp936 cannot write it
+
+
+_SALAD = st.lists(st.one_of(st.sampled_from(list("鏂伴椈鍙戝竷笆奈濉睍新闻发布会中国，。、“”《》（） \u3000\ufffd\ue1a2,:ab")),
+                            st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)), max_size=60).map("".join)
+
+
+@given(_SALAD, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=4),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=3))
+def test_untaken_wide_runs_are_the_plain_definition(text, taken_raw, windows_raw):
+    # _untaken_runs starts only from rare characters outside the taken spans:
+    # the same runs as every _WIDE_RUN match that meets no taken span and
+    # holds a rare character.
+    def disjoint(raw):
+        spans, pos = [], 0
+        for start, length in sorted(raw):
+            start = max(start, pos)
+            if start + length <= len(text) and length:
+                spans.append((start, start + length))
+                pos = start + length
+        return spans
+    taken, windows = disjoint(taken_raw), disjoint(windows_raw) or [(0, len(text))]
+    rare = mojibake._rare_char()
+    expected = [(m.start(), m.end()) for ws, we in windows for m in mojibake._WIDE_RUN.finditer(text, ws, we)
+                if not mojibake._overlaps(taken, m.start(), m.end()) and rare.search(text, m.start(), m.end())]
+    found = mojibake._untaken_runs(text, mojibake._WIDE_RUN, windows, taken, True)
+    assert [(m.start(), m.end()) for m in found] == expected

@@ -186,9 +186,10 @@ def normalise_runs(text: str, classes: int) -> list[tuple[int, int, int]]:
     return [(buffer[i].start_char, buffer[i].end_char, buffer[i].classes) for i in range(found[0])]
 
 
-# --- mojibake_beam.c: tr_mojibake_best, tr_char_logp ------------------------------
+# --- mojibake_beam.c: tr_mojibake_best, tr_char_logp, tr_char_score ------------------------------
 
-import sys  # noqa: E402  (this section's own import)
+import sys  # noqa: E402  (this section's own imports)
+from functools import lru_cache  # noqa: E402
 
 class _BeamModel:
     """The character model and the authored GBK pairs as ``tr_char_model``
@@ -268,6 +269,23 @@ def _beam_model() -> _BeamModel:
 _BEAM_ATOMS = {"piece": lib.TR_ATOM_PIECE, "u": lib.TR_ATOM_U, "lost": lib.TR_ATOM_LOST}
 
 
+@lru_cache(maxsize=1 << 14)
+def _plain_fragment(options: tuple[tuple, ...]) -> tuple[int, ...] | None:
+    """The program of one token whose atoms are bytes and named atoms only
+    (None when it holds an annotation: those go through the records)."""
+    fragment = [len(options)]
+    for option in options:
+        fragment.append(len(option))
+        for atom in option:
+            if isinstance(atom, int):
+                fragment.append(atom)
+            elif isinstance(atom, str):
+                fragment.append(_BEAM_ATOMS[atom])
+            else:
+                return None
+    return tuple(fragment)
+
+
 def _beam_program(toks) -> tuple[list[int], list[int], dict[int, str]]:
     """(program, annotation table, text of each annotation record) of the tokens."""
     from ._cjkcodec import encode_char
@@ -277,6 +295,11 @@ def _beam_program(toks) -> tuple[list[int], list[int], dict[int, str]]:
     texts: dict[int, str] = {}
     records: dict[tuple[int, str], int] = {}  # (id of the chars, text) -> offset
     for _text, options in toks:
+        if type(options) is tuple:  # a plain character's options (hashable): worked out once
+            fragment = _plain_fragment(options)
+            if fragment is not None:
+                prog += fragment
+                continue
         prog.append(len(options))
         for option in options:
             prog.append(len(option))
@@ -345,3 +368,10 @@ def _beam_text(out, count: int, texts: dict[int, str]) -> str:
 def char_logp(prev: str, ch: str) -> float:
     """C twin of ``_fallback.char_logp``."""
     return lib.tr_char_logp(_beam_model().struct, ord(prev) if prev else -1, ord(ch))
+
+
+def char_score(text: str, before: str = "", after: str = "") -> float:
+    """C twin of ``_fallback.char_score``."""
+    data = text.encode(_UTF32, "surrogatepass")
+    return lib.tr_char_score(_beam_model().struct, ffi.from_buffer("uint32_t[]", data), len(text),
+                             ord(before) if before else -1, ord(after) if after else -1)

@@ -555,7 +555,7 @@ def normalise_runs(text: str, classes: int) -> list[tuple[int, int, int]]:
     return runs
 
 
-# --- mojibake_beam.c: tr_mojibake_best, tr_char_logp ------------------------------
+# --- mojibake_beam.c: tr_mojibake_best, tr_char_logp, tr_char_score ------------------------------
 # The beam search of the mojibake stage's byte-shift repair (stages/mojibake.py
 # builds the tokens).  A state is (score, pending, prevbyte, lastpair, prevchar,
 # out, guesses): pending is None (in step), a lead byte, or BEAM_U (an unknown
@@ -750,3 +750,12 @@ def char_logp(prev: str, ch: str) -> float:
     True
     """
     return _char_model().logp(prev, ch)
+
+
+def char_score(text: str, before: str = "", after: str = "") -> float:
+    """log P of ``text`` between its neighbours ("" at an end) under the character model.
+
+    >>> char_score("中国") > char_score("涓浗")
+    True
+    """
+    return _char_model().score(text, before, after)

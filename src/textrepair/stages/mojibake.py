@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -112,11 +112,11 @@ def _tail_end(text: str, i: int) -> int:
     return j + 1 if i < j <= i + 7 and j < len(text) and text[j] == ")" else -1
 
 
-def tokens(run: str) -> list[tuple[str, list[tuple]]] | None:
+def tokens(run: str) -> list[tuple[str, Sequence[tuple]]] | None:
     """The run as ``(observed, options)`` tokens; each option is a tuple of atoms:
     a byte (int), ``"u"``, ``"lost"``, ``("ann", chars, text)`` or ``("annchar", chars, text)``.
     Returns None when a character cannot have come out of cp936."""
-    out: list[tuple[str, list[tuple]]] = []
+    out: list[tuple[str, Sequence[tuple]]] = []
     i = 0
     n = len(run)
     while i < n:
@@ -150,19 +150,34 @@ def tokens(run: str) -> list[tuple[str, list[tuple]]] | None:
             out.append((ch, options))
             i += 1
             continue
-        raw = encode_char(ch)
-        if raw is None:
+        token = _plain_token(ch)
+        if token is None:
             return None
-        options = [(_PIECE,) + tuple(raw) if raw in _SPLIT_PAIRS else tuple(raw)]
-        wide = fullwidth_bytes(ch)
-        if wide is not None:
-            options.append((_PIECE,) + tuple(wide) if wide in _SPLIT_PAIRS else tuple(wide))
-        out.append((ch, options))
+        out.append(token)
         i += 1
     return out
 
 
-def observed_text(toks: list[tuple[str, list[tuple]]]) -> str:
+@lru_cache(maxsize=1 << 14)
+def _plain_token(ch: str) -> tuple[str, tuple[tuple, ...]] | None:
+    """The token of a character that is neither ``(`` nor ``?`` (its own
+    bytes, or its fullwidth form's), or None when cp936 cannot write it.
+    A run is mostly such characters and they repeat: each is worked out once.
+
+    >>> _plain_token("笆")
+    ('笆', ((176, 202),))
+    """
+    raw = encode_char(ch)
+    if raw is None:
+        return None
+    options = [(_PIECE,) + tuple(raw) if raw in _SPLIT_PAIRS else tuple(raw)]
+    wide = fullwidth_bytes(ch)
+    if wide is not None:
+        options.append((_PIECE,) + tuple(wide) if wide in _SPLIT_PAIRS else tuple(wide))
+    return ch, tuple(options)
+
+
+def observed_text(toks: list[tuple[str, Sequence[tuple]]]) -> str:
     """The run as it stands, without the annotations that follow a character
     they are a reading of (those are no evidence either way); an annotation
     that names another character stays, as text the run must explain.
@@ -178,7 +193,11 @@ def observed_text(toks: list[tuple[str, list[tuple]]]) -> str:
         if isinstance(atom, tuple) and atom[0] == "ann" and len(options) == 1:
             continue
         parts.append(text)
-    return "".join(map(fold, "".join(parts)))
+    return "".join(parts).translate(_FOLD)
+
+
+#: :func:`fold` as a ``str.translate`` table: one call per run, not per character.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 
 
 # --- beam search -----------------------------------------------------------------
@@ -254,7 +273,7 @@ def _judge_run(run: str, before: str, after: str):
     best = best_hypothesis(toks, before, after, run[0] in "!;")
     if best is None:
         return None
-    return char_model().score(observed_text(toks), before, after), best
+    return _backend.impl.char_score(observed_text(toks), before, after), best
 
 
 def repair_run(text: str, start: int, end: int, lost: str = "drop") -> tuple[int, int, str, float] | None:
@@ -398,15 +417,18 @@ _WIDE_RUN = re.compile(r"[^\x00-\x7f\s\u3000\u3001\u3002\uff0c\u201c\u201d\u300a
 _WIDE_CHAR = re.compile(r"[^\x00-\x7f\s\u3000]")
 
 
-def _wide_runs_with_rare(text: str, windows, rare: re.Pattern) -> Iterator[re.Match]:
+def _wide_runs_with_rare(text: str, windows, rare: re.Pattern, taken=()) -> Iterator[re.Match]:
     """The matches of ``_WIDE_RUN`` in ``windows`` that may hold a ``rare``
-    character, in order: a subset of ``finditer``'s that keeps every match
-    holding one.
+    character outside ``taken`` (sorted spans), in order: a subset of
+    ``finditer``'s that keeps every match holding one.
 
     A match lies inside one maximal run of ``_WIDE_CHAR`` (greedy, to its
     end) and ``finditer`` finds at most one per run: the one ``search`` finds
     from the run's start.  Clean Chinese has a run per clause and almost no
     rare character, so starting from the rare characters' runs skips the rest.
+    A rare character inside ``taken`` (a repaired shift run is full of them)
+    starts nothing: its run's match meets ``taken``, and any match it would
+    find beyond its run is found again from that match's own rare character.
 
     >>> [m.group() for m in _wide_runs_with_rare("新闻,发布会:鏂伴椈,好", [(0, 12)], _rare_char())]
     ['鏂伴椈']
@@ -414,18 +436,25 @@ def _wide_runs_with_rare(text: str, windows, rare: re.Pattern) -> Iterator[re.Ma
     wide = _WIDE_CHAR.match
     for window_start, window_end in windows:
         done = window_start
-        for hit in rare.finditer(text, window_start, window_end):
-            p = hit.start()
-            if p < done:
+        exhausted = False
+        for piece_start, piece_end in _outside(window_start, window_end, taken):
+            if piece_end <= done:
                 continue
-            run_start = p
-            while run_start > done and wide(text, run_start - 1):
-                run_start -= 1
-            m = _WIDE_RUN.search(text, run_start, window_end)
-            if m is None:
+            for hit in rare.finditer(text, max(piece_start, done), piece_end):
+                p = hit.start()
+                if p < done:
+                    continue
+                run_start = p
+                while run_start > done and wide(text, run_start - 1):
+                    run_start -= 1
+                m = _WIDE_RUN.search(text, run_start, window_end)
+                if m is None:
+                    exhausted = True
+                    break
+                done = m.end()
+                yield m
+            if exhausted:
                 break
-            done = m.end()
-            yield m
 
 
 _byte_char = code_page_char
@@ -659,10 +688,10 @@ def _judge_recoding(transform, run: str, before: str, after: str) -> tuple[float
     if not fixed or fixed == run or not _han_only(fixed):
         return None
     fixed = "".join(fold(c) for c in fixed)
-    model = char_model()
-    if model.score(fixed, before) / len(fixed) < CODEC_FLOOR:
+    score = _backend.impl.char_score
+    if score(fixed, before) / len(fixed) < CODEC_FLOOR:
         return None
-    return model.score(fixed, before, after) - model.score(run, before, after), fixed
+    return score(fixed, before, after) - score(run, before, after), fixed
 
 
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
@@ -719,7 +748,8 @@ def _untaken_runs(text: str, pattern: re.Pattern, windows, taken, need_rare: boo
     characters is clean text, not salad)."""
     rare = _rare_char()
     if pattern is _WIDE_RUN:
-        matches = _wide_runs_with_rare(text, windows, rare)
+        assert need_rare, "_wide_runs_with_rare skips runs without a rare character"
+        matches = _wide_runs_with_rare(text, windows, rare, taken)
     else:
         matches = (m for ws, we in windows for m in pattern.finditer(text, ws, we))
     return [m for m in matches if not _overlaps(taken, m.start(), m.end())
