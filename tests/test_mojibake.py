@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from helpers import HAN_ANNOTATION, load_json, read_seed
 import textrepair
 from textrepair import apply_edits
-from textrepair._cjkcodec import cp936_decode, encode_char, fold
+from textrepair._cjkcodec import FOLD, cp936_decode, encode_char, fold
 from textrepair.options import Options
 from textrepair.stages import mojibake
 
@@ -137,11 +137,12 @@ def test_a_long_page_of_byte_shift_runs_is_repaired_like_its_pieces():
     assert mojibake.fix_text(page * 30, Options()) == mojibake.fix_text(page, Options()) * 30
 
 
-def test_observed_text_folds_exactly_as_fold_does():
-    # observed_text folds a whole run with one translate table; it must agree
-    # with the per-character fold the hypotheses are scored with, everywhere.
+def test_fold_table_folds_exactly_as_fold_does():
+    # observed_text and the codec readings fold a whole run with one translate
+    # table; it must agree with the per-character fold the hypotheses are
+    # scored with, everywhere.
     every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
-    assert every.translate(mojibake._FOLD) == "".join(map(fold, every))
+    assert every.translate(FOLD) == "".join(map(fold, every))
 
 
 def test_plain_tokens_are_the_characters_own_bytes():

@@ -40,7 +40,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 
 from .. import _backend
-from .._cjkcodec import char_model, code_page_char, encode_char, fold, fullwidth_bytes
+from .._cjkcodec import FOLD, char_model, code_page_char, encode_char, fold, fullwidth_bytes
 from .._fallback import GUESS_COST, NO_CJK, code_page_run, ftfy_suspect, rare_char
 from .._fallback import BEAM_LOST as _LOST
 from .._fallback import BEAM_LOSTB as _LOSTB
@@ -193,11 +193,7 @@ def observed_text(toks: list[tuple[str, Sequence[tuple]]]) -> str:
         if isinstance(atom, tuple) and atom[0] == "ann" and len(options) == 1:
             continue
         parts.append(text)
-    return "".join(parts).translate(_FOLD)
-
-
-#: :func:`fold` as a ``str.translate`` table: one call per run, not per character.
-_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+    return "".join(parts).translate(FOLD)
 
 
 # --- beam search -----------------------------------------------------------------
@@ -687,7 +683,7 @@ def _judge_recoding(transform, run: str, before: str, after: str) -> tuple[float
     fixed = transform(run, before)
     if not fixed or fixed == run or not _han_only(fixed):
         return None
-    fixed = "".join(fold(c) for c in fixed)
+    fixed = fixed.translate(FOLD)
     score = _backend.impl.char_score
     if score(fixed, before) / len(fixed) < CODEC_FLOOR:
         return None
