@@ -1,5 +1,5 @@
 /* annotations.c -- find and remove content-farm pinyin annotations.
- * Twin: textrepair._fallback.find_annotations / remove_annotations. */
+ * Twin: textrepair._fallback.annotations.AnnotationScan. */
 #include <stdlib.h>
 #include <string.h>
 #include "textrepair.h"

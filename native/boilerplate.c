@@ -5,7 +5,7 @@
  * items separated by runs of ' ', '\t' or U+3000 (a spaced menu).  The
  * boilerplate stage (src/textrepair/stages/boilerplate.py) examines only the
  * candidates and their neighbours, so clean text costs this scan.
- * Twin: _fallback.boilerplate_lines.
+ * Twin: _fallback.boilerplate.boilerplate_lines.
  *
  * Phrases arrive as one buffer of '\0'-terminated UTF-8 strings.  A bitmap of
  * their first one, two or three bytes (hashed) rules out almost every

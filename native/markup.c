@@ -3,7 +3,7 @@
  * One pass over the UTF-8 text: a '<' followed by an ASCII letter, '/' or
  * '!', or an '&' followed by an ASCII letter or '#', is a candidate.  The
  * markup stage (src/textrepair/stages/markup.py) tokenizes only there, so
- * clean text costs this scan and nothing more.  Twin: _fallback.markup_candidates.
+ * clean text costs this scan and nothing more.  Twin: _fallback.markup.markup_candidates.
  */
 #include "textrepair.h"
 

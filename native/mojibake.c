@@ -1,5 +1,5 @@
 /* mojibake.c -- find candidate GBK byte-shift runs.
- * Twin: textrepair._fallback.mojibake_runs (the specification).
+ * Twin: textrepair._fallback.mojibake.mojibake_runs (the specification).
  *
  * A run is anchored at a '?' (a lone lead byte) followed by what an
  * out-of-step cp936 decoder makes: a wide character, folded split pairs
@@ -230,7 +230,7 @@ int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
 }
 
 /* ---- tr_mojibake_scan ---------------------------------------------------
- * Twin: textrepair._fallback.mojibake_scan.  One pass classifies each code
+ * Twin: textrepair._fallback.mojibake.mojibake_scan.  One pass classifies each code
  * point with the generated table and keeps, per mechanism, the stretch it is
  * in:
  * - RARE: maximal stretches without a space that hold a rare character;

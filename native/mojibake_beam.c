@@ -1,6 +1,6 @@
 /* mojibake_beam.c -- the beam search of the mojibake stage's byte-shift repair.
  *
- * Twin: textrepair._fallback.mojibake_best (the specification; its comments
+ * Twin: textrepair._fallback.mojibake_beam.mojibake_best (the specification; its comments
  * explain the states and steps).  This file computes the same doubles in the
  * same order with the same libm log(), so scores agree to the bit, and it
  * reproduces Python's tie-breaking: _merge keeps, per key, the first state of

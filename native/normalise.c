@@ -1,5 +1,5 @@
 /* normalise.c -- find the characters the normalise stage may change.
- * Twin: textrepair._fallback.normalise_runs (the specification).
+ * Twin: textrepair._fallback.normalise.normalise_runs (the specification).
  *
  * One pass reports maximal runs of consecutive code points that belong to
  * an enabled class (TR_NORM_*), with the union of their classes; the stage

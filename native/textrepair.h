@@ -142,7 +142,7 @@ int tr_normalise_runs(const uint8_t *s, size_t n, uint32_t classes, tr_norm_run 
                       size_t *found);
 
 /* ---- mojibake_beam.c: the beam search of the byte-shift repair ---------- */
-/* Twin: _fallback.mojibake_best (stages/mojibake.py best_hypothesis).  A run's
+/* Twin: _fallback.mojibake_beam.mojibake_best (stages/mojibake.py best_hypothesis).  A run's
  * tokens arrive as a program of int32: [ntok, then per token: nopt, then per
  * option: natom, atoms...].  An atom is a byte (0-255), TR_ATOM_PIECE,
  * TR_ATOM_U, TR_ATOM_LOST, or TR_ATOM_ANN + off / TR_ATOM_ANNCHAR + off for
@@ -184,10 +184,10 @@ typedef struct {
 double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch);
 
 /* log P of text[0..len) between before and after (-1: none), the sum of its
- * bigram terms in order: CharModel.score to the bit (twin: _fallback.char_score). */
+ * bigram terms in order: CharModel.score to the bit (twin: _fallback.mojibake_beam.char_score). */
 double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, int32_t before, int32_t after);
 
-/* The best in-step reading of a run (twin: _fallback.mojibake_best):
+/* The best in-step reading of a run (twin: _fallback.mojibake_beam.mojibake_best):
  * before/after are the neighbouring code points or -1, lost_lead non-zero
  * when the run may start after a lost lead byte.  Writes at most cap pieces
  * to out, their number to *out_len, the score and the guesses.  Returns 0

@@ -1,0 +1,24 @@
+"""Pure-Python twins of every C entry point in ``native/``: one module per C
+source, of the same name (``native/mojibake_beam.c`` is ``mojibake_beam.py``).
+
+These functions are the specification: the C core must return exactly what
+they return, which the property tests in ``tests/test_equivalence*.py`` check.
+This package is one side of the backend seam (``_backend.impl``); ``_cext``
+is the other, with the same names.
+"""
+
+from __future__ import annotations
+
+from .annotations import AnnotationScan, scan_annotations
+from .boilerplate import boilerplate_lines
+from .markup import markup_candidates
+from .mojibake import NO_CJK, MojibakeScan, code_page_run, ftfy_suspect, mojibake_runs, mojibake_scan, rare_char
+from .mojibake_beam import (BEAM, BEAM_LOST, BEAM_LOSTB, BEAM_PIECE, BEAM_U, GUESS_COST, char_logp, char_score,
+                            mojibake_best)
+from .normalise import normalise_runs
+from .scan import forget, scan_flags
+
+__all__ = ["AnnotationScan", "BEAM", "BEAM_LOST", "BEAM_LOSTB", "BEAM_PIECE", "BEAM_U", "GUESS_COST", "MojibakeScan",
+           "NO_CJK", "boilerplate_lines", "char_logp", "char_score", "code_page_run", "forget", "ftfy_suspect",
+           "markup_candidates", "mojibake_best", "mojibake_runs", "mojibake_scan", "normalise_runs", "rare_char",
+           "scan_annotations", "scan_flags"]

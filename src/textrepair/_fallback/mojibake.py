@@ -1,0 +1,279 @@
+"""Pure-Python twin of native/mojibake.c: candidate byte-shift runs (``tr_mojibake_runs``) and the spans each
+mechanism of the mojibake stage could apply to (``tr_mojibake_scan``).
+
+The specification: the C core returns exactly what this module returns.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from .. import _cjkcodec
+from .. import _flags as F
+from .._tables import reading_table
+
+
+_FOLD_PUNCT = "!,;:?"
+_SPLIT_START = "!,;?\u3002\u3001"  # characters whose GBK bytes start A1/A3 (the split pairs)
+_RUN_CAP = 48
+
+
+def _pinyin_letter(ch: str) -> bool:
+    return _ascii_letter(ch) or ch in reading_table().letters
+
+
+def _tail_end(text: str, i: int) -> int:
+    """End of ``letters)`` starting at ``i`` (1-7 pinyin letters), or -1."""
+    j = i
+    n = len(text)
+    while j < n and j - i < 8 and _pinyin_letter(text[j]):
+        j += 1
+    if i < j <= i + 7 and j < n and text[j] == ")":
+        return j + 1
+    return -1
+
+
+def _paren_end(text: str, i: int) -> int:
+    """End of ``(letters)`` starting at ``i``, or -1."""
+    if i < len(text) and text[i] == "(":
+        return _tail_end(text, i + 1)
+    return -1
+
+
+_SPACES = frozenset("\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(map(chr, range(0x2000, 0x200B))))
+_ASCII_SPACES = frozenset(" \t\n\v\f\r\x1c\x1d\x1e\x1f")
+
+
+def _wide(ch: str) -> bool:
+    """A character that can come out of a two-byte GBK code (not ASCII, not a space)."""
+    return ch >= "\x80" and ch not in _SPACES
+
+
+def _ascii_letter(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
+
+
+def _run_end(text: str, i: int) -> int:
+    """Where a run that is still open at ``i`` ends (see tr_mojibake_runs)."""
+    n = len(text)
+    start = i
+    cap = i + _RUN_CAP
+    while i < n and i < cap:
+        ch = text[i]
+        end = _paren_end(text, i)
+        if end > 0:
+            i = end
+            continue
+        if ch == "?":
+            end = _tail_end(text, i + 1)
+            if end < 0 and i > start + 1 and i + 2 < n and text[i + 1] in "!;," and _wide(text[i + 2]):
+                return i  # the next split run starts here
+            i = end if end > 0 else i + 1
+            continue
+        if ch == "\u20ac":
+            return i + 1  # the lone byte 0x80 realigns the decoder too
+        if _wide(ch):
+            i += 1
+        elif "\x40" <= ch <= "\x7e":
+            return i + 1  # a trail byte in 0x40-0x7E realigns the decoder
+        elif "\x21" <= ch <= "\x3f" and ch not in "<>\"'&()":
+            i += 1  # digits and punctuation may be folded fullwidth forms
+        else:
+            return i
+    return min(i, n)
+
+
+def _run_start(text: str, p: int) -> int:
+    """Start of a run anchored at ``p``: the character before it (and its
+    annotation) belong to the run, since an annotation may straddle them."""
+    if p >= 2 and text[p - 1] == ")":
+        j = p - 2
+        while j >= 0 and p - j <= 9 and text[j] != "(":
+            j -= 1
+        if j >= 1 and text[j] == "(" and _tail_end(text, j + 1) == p and _wide(text[j - 1]):
+            return j - 1
+    if p >= 1 and _wide(text[p - 1]):
+        return p - 1
+    return p
+
+
+def _anchor(text: str, p: int) -> bool:
+    """True where a byte-shift run may start at ``p``."""
+    n = len(text)
+    ch = text[p]
+    nxt = text[p + 1] if p + 1 < n else ""
+    if ch == "?":
+        if _wide(nxt):
+            return True
+        k = p + 1
+        while k < n and k - p <= 3 and text[k] in _FOLD_PUNCT:
+            k += 1  # `??焖`, `???,覆`: lost bytes and folded split pairs
+        if k > p + 1 and k < n and _wide(text[k]):
+            return True
+        if k > p + 2 and p > 0 and _wide(text[p - 1]) and (k == n or text[k] in _ASCII_SPACES or text[k] in _SPACES or _ascii_letter(text[k])):
+            return True  # `熱點?!?span`, `水平?!?\n`: the last lost byte was ASCII or the end
+        return _tail_end(text, p + 1) > 0
+    if ch in "!;" and _wide(nxt):
+        # A split piece read from a straddling pair, annotation inside: `)!秷(bào)`.
+        for k in range(p + 2, min(n, p + 6)):
+            if _paren_end(text, k) > 0:
+                return True
+            if not _wide(text[k]):
+                break
+    return False
+
+
+def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
+    """Candidate byte-shift runs ``(start, end, kind)`` in code points, in order, not overlapping.
+
+    >>> mojibake_runs("支持?!笆\\ue1a2奈濉睍r期")
+    [(1, 10, 1)]
+    >>> mojibake_runs("新進展?國家")
+    [(2, 6, 1)]
+    >>> mojibake_runs("這是真的嗎?")
+    []
+    """
+    runs: list[tuple[int, int, int]] = []
+    if "?" not in text and "!" not in text and ";" not in text:
+        return runs
+    n = len(text)
+    last_end = 0
+    found = _ANCHOR_CHAR.search(text)
+    while found is not None:
+        p = found.start()
+        if _anchor(text, p):
+            start = max(_run_start(text, p), last_end)
+            end = _run_end(text, p)
+            if runs and start <= runs[-1][1]:
+                start = runs[-1][0]
+                runs.pop()
+            runs.append((start, end, F.MOJIBAKE_SHIFT))
+            last_end = end
+            p = max(end, p + 1)
+        elif text[p] == "?":
+            # Inside a run of "?", a position with "?" before it and four
+            # after it cannot anchor (nothing wide within reach, no letter
+            # next): jump to the run's last four.
+            p = max(p + 1, _QMARKS.match(text, p).end() - 4)
+        else:
+            p += 1
+        found = _ANCHOR_CHAR.search(text, p) if p < n else None
+    return runs
+
+
+_ANCHOR_CHAR = re.compile("[?!;]")
+_QMARKS = re.compile(r"\?+")
+
+
+class MojibakeScan(NamedTuple):
+    """Where each mechanism of the mojibake stage could apply, as lists of
+    ``(start, end)`` in code points, each in order and not overlapping
+    (see ``tr_mojibake_scan``)."""
+
+    shift: list[tuple[int, int]]  # candidate byte-shift runs
+    rare: list[tuple[int, int]]  # space-free stretches holding a rare character
+    latin1: list[tuple[int, int]]  # GBK-read-as-code-page runs with a letter
+    cp1252: list[tuple[int, int]]
+    cp1250: list[tuple[int, int]]
+    ftfy: list[tuple[int, int]]  # CJK-free stretches where ftfy's fixes could start
+
+
+@lru_cache(maxsize=1)
+def rare_char() -> re.Pattern[str]:
+    """A non-ASCII, non-space character the model has (almost) never seen.
+
+    >>> bool(rare_char().search("鏂伴椈")), bool(rare_char().search("新闻发布"))
+    (True, False)
+    """
+    common = _cjkcodec.common_chars(_cjkcodec.char_model())
+    return re.compile("[^\\x00-\\x7f\\s%s]" % "".join(re.escape(c) for c in sorted(common)))
+
+
+_SPACE_RE = re.compile(r"[\s\u3000]")
+
+
+def rare_windows(text: str) -> list[tuple[int, int]]:
+    """The space-delimited stretches of ``text`` that hold a rare character.
+
+    >>> rare_windows("新闻 发布会:鏂伴椈 好")
+    [(3, 10)]
+    """
+    windows: list[tuple[int, int]] = []
+    done = 0
+    for m in rare_char().finditer(text):
+        p = m.start()
+        if p < done:
+            continue
+        start = p
+        while start > done and not _SPACE_RE.match(text[start - 1]):
+            start -= 1
+        space = _SPACE_RE.search(text, p)
+        done = space.start() if space else len(text)
+        windows.append((start, done))
+    return windows
+
+
+@lru_cache(maxsize=None)
+def code_page_run(codec: str) -> re.Pattern[str]:
+    """Stretches a GBK text read as ``codec`` becomes: two or more high
+    characters, each maybe followed by the ASCII trail byte of its pair."""
+    high = "".join(re.escape(c) for c in sorted(_cjkcodec.code_page_high(codec)))
+    return re.compile("(?:[%s][\x40-\x7e]?){2,}" % high)
+
+
+@lru_cache(maxsize=None)
+def ftfy_suspect() -> re.Pattern[str]:
+    """What ftfy's encoding fixes could start from: a C1 control, or a lead
+    character followed by a continuation character (or a space or U+FFFD)."""
+
+    def chars(found: frozenset[str]) -> str:
+        return "".join(re.escape(c) for c in sorted(found))
+
+    return re.compile("[\x80-\x9f]|[%s][%s \ufffd]" % (chars(_cjkcodec.ftfy_chars(0xC0, 0x100)),
+                                                     chars(_cjkcodec.ftfy_chars(0x80, 0xC0))))
+
+
+@lru_cache(maxsize=1)
+def _ftfy_positions() -> re.Pattern[str]:
+    # Every position where ftfy_suspect could match (a look-ahead, so overlapping pairs count).
+    lead, cont = ftfy_suspect().pattern.split("|", 1)[1].split("][")
+    return re.compile("[\x80-\x9f]|%s](?=[%s)" % (lead, cont))
+
+
+NO_CJK = re.compile("[^%s]+" % _cjkcodec.CJK_CLASS)
+
+
+def _has_letter(run: str) -> bool:
+    return any(c.isalpha() for c in run)
+
+
+def _ftfy_segments(text: str) -> list[tuple[int, int]]:
+    positions = [m.start() for m in _ftfy_positions().finditer(text)]
+    if not positions:
+        return []
+    found = []
+    k = 0
+    for m in NO_CJK.finditer(text):
+        start, end = m.span()
+        while k < len(positions) and positions[k] < start:
+            k += 1
+        if k < len(positions) and positions[k] < end:
+            found.append((start, end))
+    return found
+
+
+def mojibake_scan(text: str) -> MojibakeScan:
+    """Every span where a mechanism of the mojibake stage could apply.
+
+    >>> s = mojibake_scan("支持?!笆\\ue1a2奈濉睍r期 ÖÐ¹ú")
+    >>> s.shift, s.rare, s.latin1, s.ftfy
+    ([(1, 10)], [(0, 11), (12, 16)], [(12, 16)], [(11, 16)])
+    """
+    shift = [(s, e) for s, e, _k in mojibake_runs(text)]
+    if text.isascii():  # every other class is non-ASCII
+        return MojibakeScan(shift, [], [], [], [], [])
+    chains = [[m.span() for m in code_page_run(codec).finditer(text) if _has_letter(m.group())]
+              for codec in ("latin-1", "cp1252", "cp1250")]
+    return MojibakeScan(shift, rare_windows(text), *chains, _ftfy_segments(text))
