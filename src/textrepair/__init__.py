@@ -13,12 +13,12 @@ from typing import Any
 
 from . import _backend
 from .decode import Decoded, decode
-from .edits import Edit, apply_edits, compose
+from .edits import Edit, Finding, apply_edits, compose
 from .options import Options
-from .pipeline import STAGES, run
+from .pipeline import STAGES, run, run_report
 
-__all__ = ["BACKEND", "Decoded", "Edit", "Options", "Repairer", "apply_edits", "decode", "explain", "explain_bytes",
-           "repair", "repair_bytes", "__version__"]
+__all__ = ["BACKEND", "Decoded", "Edit", "Finding", "Options", "Repairer", "apply_edits", "decode", "explain",
+           "explain_bytes", "findings", "repair", "repair_bytes", "__version__"]
 
 __version__ = "0.1.0"
 
@@ -58,6 +58,11 @@ class Repairer:
     def repair_and_explain(self, text: str) -> tuple[str, list[Edit]]:
         """Both at once, for one pass over the text."""
         return run(_check_text(text), self.options, want_edits=True)
+
+    def findings(self, text: str) -> list[Finding]:
+        """Damage the stages found but left as it stands (see :class:`Finding`),
+        in offsets of ``text``; :meth:`explain` lists what was changed."""
+        return run_report(_check_text(text), self.options, want_edits=False)[2]
 
     def repair_bytes(self, data: bytes, encoding: str | None = None, errors: str = "replace") -> str:
         """Decode ``data`` with :func:`textrepair.decode` (``encoding=None``
@@ -118,6 +123,16 @@ def explain(text: str, **options: Any) -> list[Edit]:
     '(shù)'
     """
     return Repairer(**options).explain(text)
+
+
+def findings(text: str, **options: Any) -> list[Finding]:
+    """Damage :func:`repair` found but left as it stands, with the reason,
+    in offsets of ``text`` (:func:`explain` lists what it changed).
+
+    >>> findings("正文")
+    []
+    """
+    return Repairer(**options).findings(text)
 
 
 def repair_bytes(data: bytes, encoding: str | None = None, errors: str = "replace", **options: Any) -> str:

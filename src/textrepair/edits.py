@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
-__all__ = ["Edit", "apply_edits"]
+__all__ = ["Edit", "Finding", "apply_edits"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,97 @@ class Edit:
             "after": self.after,
             "confidence": self.confidence,
         }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Damage a stage found but did not repair: ``text[start:end]`` is left as
+    it stands, for ``reason``.
+
+    ``explain()`` lists only what :func:`textrepair.repair` changed (applying
+    its edits gives the repaired text); a finding is the rest of what was
+    seen: a deletion larger than its evidence allows, a run whose bytes are
+    lost, a reading not clearly better than the text.  Offsets count code
+    points of the text given to :func:`textrepair.findings`.
+
+    >>> Finding("hidden-span", 3, 900, "...", "longer than 200 characters past its spam").kind
+    'hidden-span'
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict with every field.
+
+        >>> Finding("lost-bytes", 0, 3, "???", "no bytes survive").to_dict()["reason"]
+        'no bytes survive'
+        """
+        return {"kind": self.kind, "start": self.start, "end": self.end, "text": self.text, "reason": self.reason}
+
+
+#: The findings of the stage running now, when someone asked for them.
+_FINDINGS: ContextVar[list | None] = ContextVar("textrepair_findings", default=None)
+
+
+def report(kind: str, start: int, end: int, text: str, reason: str) -> None:
+    """Record a finding in offsets of the text the calling stage was given;
+    nothing happens unless the pipeline is collecting (see :func:`collecting`).
+
+    >>> with collecting() as found:
+    ...     report("lost-bytes", 0, 3, "???", "no bytes survive")
+    >>> found[0].end
+    3
+    """
+    found = _FINDINGS.get()
+    if found is not None:
+        found.append(Finding(kind, start, end, text, reason))
+
+
+@contextmanager
+def collecting() -> Iterator[list[Finding]]:
+    """Collect what :func:`report` records inside the block."""
+    found: list[Finding] = []
+    token = _FINDINGS.set(found)
+    try:
+        yield found
+    finally:
+        _FINDINGS.reset(token)
+
+
+def to_original(original: str, earlier: Sequence[Edit], finding: Finding) -> Finding:
+    """``finding`` (offsets of the text ``earlier`` made from ``original``) in
+    offsets of ``original``; a bound inside an edit's output goes to that
+    edit's bound in ``original``, so the span covers the whole edit.
+
+    >>> f = Finding("x", 2, 3, "?", "r")
+    >>> to_original("ab(c)?d", [Edit("a", 2, 5, "(c)", "", 1.0)], f)
+    Finding(kind='x', start=5, end=6, text='?', reason='r')
+    >>> to_original("ab(c)?d", [Edit("a", 2, 5, "(c)", "X", 1.0)], Finding("x", 2, 3, "X", "r")).text
+    '(c)'
+    """
+    ordered = sorted(earlier, key=lambda e: (e.start, e.end))
+    start = _source_offset(ordered, finding.start, False)
+    end = max(start, _source_offset(ordered, finding.end, True))
+    return Finding(finding.kind, start, end, original[start:end], finding.reason)
+
+
+def _source_offset(earlier: Sequence[Edit], pos: int, is_end: bool) -> int:
+    """The offset in the original of ``pos``, a start (of the character at
+    ``pos``) or an end (after the character before ``pos``)."""
+    shift = 0
+    for e in earlier:
+        out_start = e.start + shift
+        out_end = out_start + len(e.after)
+        if pos < out_start or (is_end and pos == out_start):
+            break
+        if pos < out_end or (is_end and pos == out_end):
+            return e.end if is_end else e.start
+        shift += len(e.after) - (e.end - e.start)
+    return pos - shift
 
 
 def splice(text: str, replacements: Iterable[tuple[int, int, str]]) -> str:

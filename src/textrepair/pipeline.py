@@ -13,7 +13,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 from . import _backend
-from .edits import Edit, compose
+from .edits import Edit, Finding, collecting, compose, to_original
 from .options import Options
 from .stages import annotations, boilerplate, markup, mojibake, normalise, script
 
@@ -48,9 +48,17 @@ def run(text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]
     re-scanned when a later stage's decision depends on them, and not at all
     after a deleting stage (whose flags stay a superset, which at worst runs a
     stage that then finds nothing)."""
+    fixed, edits, _findings = run_report(text, options, want_edits, want_findings=False)
+    return fixed, edits
+
+
+def run_report(text: str, options: Options, want_edits: bool = True,
+               want_findings: bool = True) -> tuple[str, list[Edit], list[Finding]]:
+    """Like :func:`run`, and the damage the stages found but left, in offsets
+    of ``text`` (those of the last pass: each pass meets the same text again)."""
     impl = _backend.impl
     try:
-        return _run(impl, text, options, want_edits)
+        return _run(impl, text, options, want_edits or want_findings, want_findings)
     finally:
         impl.forget()
 
@@ -68,25 +76,30 @@ MAX_PASSES = 4
 _REMEMBERING = tuple(stage for stage in STAGES if hasattr(stage, "remembering"))
 
 
-def _run(impl, text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]:
+def _run(impl, text: str, options: Options, want_edits: bool,
+         want_findings: bool) -> tuple[str, list[Edit], list[Finding]]:
     original = text
     edits: list[Edit] = []
     kinds: set[str] = set()
+    findings: list[Finding] = []
     with ExitStack() as stack:
         for stage in _REMEMBERING:
             stack.enter_context(stage.remembering())
         for _ in range(MAX_PASSES):
-            fixed, edits = _pass(impl, original, text, edits, kinds, options, want_edits)
+            findings = [] if want_findings else None
+            fixed, edits = _pass(impl, original, text, edits, kinds, options, want_edits, findings)
             if fixed == text:
                 break
             text = fixed
-    return text, edits
+    return text, edits, findings or []
 
 
 def _pass(impl, original: str, text: str, edits: list[Edit], kinds: set[str], options: Options,
-          want_edits: bool) -> tuple[str, list[Edit]]:
+          want_edits: bool, findings: list[Finding] | None = None) -> tuple[str, list[Edit]]:
     """One run of every enabled stage over ``text``; ``edits`` (in the
-    offsets of ``original``) and ``kinds`` carry over from earlier passes."""
+    offsets of ``original``) and ``kinds`` carry over from earlier passes;
+    ``findings``, when given, receives what the stages report, in offsets of
+    ``original``."""
     flags = impl.scan_flags(text)
     exact = True  # flags describe ``text`` exactly
     stale = False  # flags describe nothing (else, when inexact, a superset)
@@ -99,7 +112,13 @@ def _pass(impl, original: str, text: str, edits: list[Edit], kinds: set[str], op
                 flags, exact, stale = impl.scan_flags(text), True, False
             if not flags & stage.NEEDS:
                 continue
-        if want_edits:
+        if findings is not None:
+            with collecting() as found:
+                fixed, stage_edits = stage.fix(text, stage_options)
+            findings.extend(to_original(original, edits, f) for f in found)
+            if stage_edits:
+                edits = compose(original, edits, text, stage_edits)
+        elif want_edits:
             fixed, stage_edits = stage.fix(text, stage_options)
             if stage_edits:
                 edits = compose(original, edits, text, stage_edits)
