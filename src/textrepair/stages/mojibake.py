@@ -209,6 +209,30 @@ def best_hypothesis(toks, before: str, after: str, lost_lead: bool) -> tuple[flo
     return _backend.impl.mojibake_best(toks, before, after, lost_lead)
 
 
+#: What a cut leaves that clean text does not write: a ``?`` before a folded
+#: ，/； (a ghost pair's piece) or before the tail of an annotation whose ``(``
+#: was eaten; ``?!?`` before ASCII or the run's end (。” whose ” lost the
+#: byte after it: ``?!?span``, ``?!?\n``); a lone byte 0x80 (``€``) or a
+#: trail byte in 0x40-0x7E (a letter) between two wide characters.
+_SHIFT_SIGNS = re.compile(r"\?[,;](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1,6}\)|\?!\?(?:[\x00-\x7f]|$)|"
+                          r"[^\x00-\x7f]\u20ac|[^\x00-\x7f][\x40-\x7e][^\x00-\x7f(]")
+
+
+def damage_evidence(run: str) -> bool:
+    """Whether a candidate run shows a sign of the cut that clean text lacks:
+    a rare or private-use character (shifted pairs decode to salad such as
+    ``笆濉睍``), or one of ``_SHIFT_SIGNS``.  Informal ``???`` or ``?!`` after
+    common characters is everyday text: the model alone never turns it into
+    characters, however much it prefers them.
+
+    >>> damage_evidence("持?!笆\ue1a2奈濉睍r"), damage_evidence("社???,覆"), damage_evidence("辦???")
+    (True, True, False)
+    >>> damage_evidence("高?,F"), damage_evidence("嗎?!")
+    (True, False)
+    """
+    return bool(_rare_char().search(run) or _SHIFT_SIGNS.search(run))
+
+
 def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
     """Put back lost ASCII bytes: ``<`` before a tag name, else per ``lost``
     (``rest``: what follows the run, as far as a tag name may reach)."""
@@ -283,7 +307,7 @@ def repair_run(text: str, start: int, end: int, lost: str = "drop") -> tuple[int
         return None
     observed, (score, out, guesses) = judged
     gain = score - observed - GUESS_COST * guesses
-    if gain < MARGIN:
+    if gain < MARGIN or not damage_evidence(run):
         return None
     out, unrecovered = _restore_lost(out, _TAG_AFTER_REACH.match(text, end).group(), lost)
     # Trim what did not change.
@@ -295,10 +319,19 @@ def repair_run(text: str, start: int, end: int, lost: str = "drop") -> tuple[int
         hi += 1
     if lo == len(run) and lo == len(out):
         return None
-    confidence = round(max(0.5, min(0.99, 1 - 1 / (1 + math.exp((gain - MARGIN) / 4)) - 0.05 * guesses)), 3)
+    confidence = round(max(0.5, min(0.99, _logistic((gain - MARGIN) / 4) - 0.05 * guesses)), 3)
     if unrecovered:
         confidence = min(confidence, 0.6)
     return start + lo, end - hi, out[lo : len(out) - hi], confidence
+
+
+def _logistic(x: float) -> float:
+    """1 / (1 + e^-x), for any x: a long run's gain is thousands of nats.
+
+    >>> _logistic(0.0), _logistic(5000.0), _logistic(-5000.0)
+    (0.5, 1.0, 0.0)
+    """
+    return 1 / (1 + math.exp(-x)) if x > -700 else 0.0
 
 
 _REPLACED = "锟斤拷"  # two U+FFFD in UTF-8 read as GBK: the bytes were lost before
@@ -730,10 +763,12 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
             if gain >= CODEC_MARGIN and gain > found.get((start, end), (0.0,))[0]:
                 found[(start, end)] = (gain, fixed, kind)
     chosen: list[tuple[int, int, str, float, str]] = []
+    covered = bytearray(len(text))  # one mark per code point a chosen repair covers
     for (start, end), (gain, fixed, kind) in sorted(found.items(), key=lambda kv: -kv[1][0]):
-        if any(s < end and start < e for s, e, *_ in chosen):
+        if any(covered[start:end]):
             continue
-        confidence = round(max(0.5, min(0.99, 1 - 1 / (1 + math.exp((gain - CODEC_MARGIN) / 4)))), 3)
+        covered[start:end] = b"\x01" * (end - start)
+        confidence = round(max(0.5, min(0.99, _logistic((gain - CODEC_MARGIN) / 4))), 3)
         chosen.append((start, end, fixed, confidence, kind))
     return sorted(chosen)
 

@@ -1,0 +1,45 @@
+"""Issue 17's reproducers for the mojibake stage: it never crashes, never
+invents characters where informal punctuation stands, and stays idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import textrepair
+
+#: Long runs of the stage's own use cases; each crashed with OverflowError
+#: (a gain of thousands of nats through math.exp).
+LONG_RUNS = ["ÖÐ¹ú" * 39, "?!笆\ue1a2奈濉睍r" * 29, "á" * 176, "a\u0301" * 176]
+
+
+@pytest.mark.parametrize("text", LONG_RUNS, ids=["latin1", "shift", "a-acute", "a-combining"])
+def test_long_runs_do_not_crash(text):
+    fixed = textrepair.repair(text)
+    assert textrepair.repair(fixed) == fixed
+    assert textrepair.Repairer().repair_and_explain(text)[0] == fixed
+
+
+#: Informal question marks after Chinese: everyday text, never lost bytes.
+INFORMAL = ["怎么办????", "真的假的???", "中???", "你在哪???", "?????中", "?" * 19 + "中", "这样也行?!", "好吗??"]
+
+
+@pytest.mark.parametrize("text", INFORMAL)
+def test_informal_question_marks_stay(text):
+    assert textrepair.repair(text) == text
+    assert textrepair.explain(text) == []
+
+
+@given(st.sampled_from(["你在哪", "真的假的", "中", "怎麼辦", "多少錢"]), st.integers(1, 8),
+       st.sampled_from(["", "我不知道", "中", "謝謝", "\n下一段"]))
+def test_han_question_marks_han_is_unchanged(before, k, after):
+    text = before + "?" * k + after
+    assert textrepair.repair(text) == text
+
+
+@pytest.mark.parametrize("n", [1000, 4000])
+def test_many_short_code_page_runs(n):
+    # Quadratic before: each chosen repair was checked against every earlier one.
+    assert textrepair.repair("ÖÐ¹ú " * n) == "中国 " * n
+    assert textrepair.repair("鏂伴椈 " * n) == "新闻 " * n
