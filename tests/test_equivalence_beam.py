@@ -14,7 +14,7 @@ from helpers import SEEDS
 from strategies import cjk_text, seed_fragment
 from textrepair import _backend, _fallback
 from textrepair._cjkcodec import char_model, cp936_decode, encode_char, fold
-from textrepair.stages import mojibake
+from textrepair.stages.mojibake import shift as mj_shift
 
 pytestmark = pytest.mark.single_backend
 
@@ -37,7 +37,7 @@ def searches(text: str) -> list[tuple]:
     calls = []
     for start, end, _kind in _fallback.mojibake_runs(text):
         run = text[start:end]
-        toks = mojibake.tokens(run)
+        toks = mj_shift.tokens(run)
         if toks:
             calls.append((toks, text[start - 1] if start else "", text[end] if end < len(text) else "",
                           run[0] in "!;"))
@@ -118,7 +118,7 @@ def test_beam_on_shifted_sentences():
 
 # --- hostile token sequences: every atom in every state ----------------------------
 
-_CHARS = [mojibake.chars_for(s) for s in ("shù", "jīng", "guan", "wù", "bào", "zhǎng", "de")]
+_CHARS = [mj_shift.chars_for(s) for s in ("shù", "jīng", "guan", "wù", "bào", "zhǎng", "de")]
 annotation_atom = st.builds(lambda kind, k: (kind, _CHARS[k], f"({k})"), st.sampled_from(["ann", "annchar"]),
                             st.integers(0, len(_CHARS) - 1))
 atom = st.one_of(st.integers(0, 255), st.sampled_from([0x3F, 0xA1, 0xA3, 0xB0, 0xD6, 0xC9, 0x41, 0x80, 0xFF]),
@@ -196,7 +196,7 @@ def _call(prog, ann, cap):
 
 
 def test_small_output_buffer():
-    toks = mojibake.tokens("中國?!笆")
+    toks = mj_shift.tokens("中國?!笆")
     prog, ann, _texts = _cext._beam_program(toks)
     status, pieces, needed = _call(prog, ann, 64)
     assert status == 0 and needed == len(pieces) >= 4

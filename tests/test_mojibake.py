@@ -12,6 +12,9 @@ from textrepair import apply_edits
 from textrepair._cjkcodec import FOLD, cp936_decode, encode_char, fold
 from textrepair.options import Options
 from textrepair.stages import mojibake
+from textrepair.stages.mojibake import codecs as mj_codecs
+from textrepair.stages.mojibake import common as mj_common
+from textrepair.stages.mojibake import shift as mj_shift
 
 FIXTURES = load_json("mojibake_seeds.json")
 RUNS = FIXTURES["runs"]
@@ -128,8 +131,8 @@ def test_latin_text_unchanged(text):
 def test_lost_bytes_need_only_the_reach_of_a_tag_name(out, rest, lost):
     # repair_run hands _restore_lost only what a tag name can reach of the
     # text after the run (a copy of the whole rest made 10 MB quadratic).
-    reach = mojibake._TAG_AFTER_REACH.match(rest).group()
-    assert mojibake._restore_lost(out, reach, lost) == mojibake._restore_lost(out, rest, lost)
+    reach = mj_shift._TAG_AFTER_REACH.match(rest).group()
+    assert mj_shift._restore_lost(out, reach, lost) == mj_shift._restore_lost(out, rest, lost)
 
 
 def test_a_long_page_of_byte_shift_runs_is_repaired_like_its_pieces():
@@ -147,11 +150,11 @@ def test_fold_table_folds_exactly_as_fold_does():
 
 def test_plain_tokens_are_the_characters_own_bytes():
     for ch in "笆中!,，。a":
-        text, options = mojibake._plain_token(ch)
+        text, options = mj_shift._plain_token(ch)
         assert text == ch
         raw = encode_char(ch)
         assert tuple(raw) in {o[-len(raw):] for o in options}
-    assert mojibake._plain_token("\U0001F600") is None  # cp936 cannot write it
+    assert mj_shift._plain_token("\U0001F600") is None  # cp936 cannot write it
 
 
 _SALAD = st.lists(st.one_of(st.sampled_from(list("鏂伴椈鍙戝竷笆奈濉睍新闻发布会中国，。、“”《》（） \u3000\ufffd\ue1a2,:ab")),
@@ -173,8 +176,8 @@ def test_untaken_wide_runs_are_the_plain_definition(text, taken_raw, windows_raw
                 pos = start + length
         return spans
     taken, windows = disjoint(taken_raw), disjoint(windows_raw) or [(0, len(text))]
-    rare = mojibake._rare_char()
-    expected = [(m.start(), m.end()) for ws, we in windows for m in mojibake._WIDE_RUN.finditer(text, ws, we)
-                if not mojibake._overlaps(taken, m.start(), m.end()) and rare.search(text, m.start(), m.end())]
-    found = mojibake._untaken_runs(text, mojibake._WIDE_RUN, windows, taken, True)
+    rare = mj_codecs._rare_char()
+    expected = [(m.start(), m.end()) for ws, we in windows for m in mj_codecs._WIDE_RUN.finditer(text, ws, we)
+                if not mj_common._overlaps(taken, m.start(), m.end()) and rare.search(text, m.start(), m.end())]
+    found = mj_codecs._untaken_runs(text, mj_codecs._WIDE_RUN, windows, taken, True)
     assert [(m.start(), m.end()) for m in found] == expected

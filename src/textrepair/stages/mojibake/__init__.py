@@ -1,0 +1,93 @@
+"""Repair CJK mojibake: GBK byte-shift runs, and text decoded with the wrong
+codec (UTF-8 read as GBK, GBK read as Latin-1/cp1252/cp1250, Big5 and GBK
+confused); ``锟斤拷`` is reported as bytes lost before.
+
+**Byte-shift runs.**  A splitter cut the GBK bytes of a page before every
+byte pair spelling 、，。？；！ -- also pairs that straddle two characters
+(``。“`` is ``A1 A3 A1 B0`` and holds ``A3 A1`` = ！) -- and a Microsoft cp936
+decoder read each piece alone.  The lone lead byte at a piece's end became
+``?``; the next piece was read one byte late (``B0 CA`` = 笆 instead of ``A1
+B0`` = “) until a trail byte in 0x40–0x7E came out as an ASCII letter and
+realigned it.  A converter had inserted ``(pinyin)`` into the bytes at any
+offset, even inside a character; a lone lead byte before it swallowed its
+``(``.  Fullwidth forms were folded to ASCII afterwards.
+
+One C scan (``tr_mojibake_scan``) finds, in a single pass, every stretch
+where some mechanism could apply (candidate runs, rare-character windows,
+code-page chains, stretches ftfy could fix); each sub-pass below then looks
+only there, so clean text costs little more than the scan.  For each run, this module
+turns the run back into bytes, trying every way each character may have
+been produced (a folded ``!`` is ``21`` or ``A3 A1``; a ``?`` is a literal,
+``？``, or a lost lead byte, perhaps with the byte it swallowed); an
+annotation names the character of the two bytes before it, which pins down
+the bytes a ``?`` lost.  A beam search decodes each hypothesis in step and
+scores it with a character bigram model measured from a news corpus
+(``data/char_model.txt``); the best one replaces the run only when it beats
+the text as it stands by a wide margin, so clean text never changes.
+
+>>> fix_text("感謝各位對數據工作的關心和支持?!笆\\ue1a2奈濉睍r期", Options())
+'感謝各位對數據工作的關心和支持。“十四五”時期'
+"""
+
+from __future__ import annotations
+
+
+from __future__ import annotations
+
+from ... import _backend
+from ...edits import Edit
+from ...options import Options
+from .codecs import _lost_marks, codec_repairs, latin_repairs
+from .common import _spans, remembering
+from .shift import repair_run
+
+__all__ = ["KIND", "NAME", "NEEDS", "fix", "fix_text", "remembering"]
+
+NAME = "mojibake"
+NEEDS = None
+KIND = "gbk-shift"
+
+
+def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, str]]:
+    scan = _backend.impl.mojibake_scan(text)
+    found = []
+    for start, end in scan.shift:
+        fixed = repair_run(text, start, end, options.mojibake_lost)
+        if fixed is not None:
+            found.append(fixed + (KIND,))
+    found += _lost_marks(text, options.mojibake_lost, _spans(found))
+    found += codec_repairs(text, _spans(found), scan)
+    found += latin_repairs(text, _spans(found), scan)
+    return sorted(found)
+
+
+def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
+    """Like :func:`fix_text`, with an :class:`Edit` per repaired run.
+
+    >>> fix("熱點?!?span>", Options())[0]
+    '熱點。”<span>'
+    """
+    repairs = _repairs(text, options)
+    if not repairs:
+        return text, []
+    pieces = []
+    edits = []
+    pos = 0
+    for start, end, after, confidence, kind in repairs:
+        pieces.append(text[pos:start])
+        pieces.append(after)
+        edits.append(Edit(kind, start, end, text[start:end], after, confidence))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces), edits
+
+
+def fix_text(text: str, options: Options) -> str:
+    """The text with its mojibake repaired.
+
+    >>> fix_text("新進展?國家數據局", Options())
+    '新進展?國家數據局'
+    """
+    return fix(text, options)[0]
+
+
