@@ -375,3 +375,8 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
     data = text.encode(_UTF32, "surrogatepass")
     return lib.tr_char_score(_beam_model().struct, ffi.from_buffer("uint32_t[]", data), len(text),
                              ord(before) if before else -1, ord(after) if after else -1)
+
+
+# --- shift.c: tr_shift_paths -------------------------------------------------------
+# Not yet in C: the C backend declines and hands the structure search to its twin.
+from ._fallback.shift import shift_paths  # noqa: E402,F401

@@ -40,10 +40,6 @@ TRAILS = tuple(range(0x40, 0x7F)) + tuple(range(0x80, 0xFF))
 LEADS = tuple(range(0x81, 0xFF))
 
 
-def _user_defined(lead: int, trail: int) -> bool:
-    return (0xAA <= lead <= 0xAF and trail >= 0xA1) or (0xF8 <= lead <= 0xFE and trail >= 0xA1)
-
-
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[int, str], dict[int, str], dict[str, bytes]]:
     """(cp936 decoder, authored codes, encoder), keyed by ``lead << 8 | trail``."""
@@ -64,7 +60,10 @@ def _tables() -> tuple[dict[int, str], dict[int, str], dict[str, bytes]]:
                 fe_index += 1
             elif ch:
                 authored[code] = ch
-            elif _user_defined(lead, trail):
+            else:
+                # Codes GBK leaves undefined (the user-defined areas, and the
+                # gaps of rows A1-A9 and A8-A9): Windows reads them as GB18030
+                # does, mostly private-use characters (A140 -> U+E4C6, A2AB -> U+E766).
                 ch = raw.decode("gb18030")
             if ch:
                 decoder[code] = ch

@@ -18,13 +18,15 @@ compares structures (which ``?`` is a lost byte, which ``!`` a cut), not the
 fillers of one structure: a beam of fillers would be all variations of the
 last slot.
 
-A state is ``(score, pending, prevbyte, lastpair, prevchar, out, guesses)``:
-``pending`` is None (in step), a lead byte, or ``U`` (an unknown lead);
-``prevbyte`` the byte before the pending lead; ``lastpair`` the character (or
-slot) the last two bytes formed when the last step completed a pair; ``out``
-the path so far as a cons list ``(previous, item)``.  Only ``(pending,
-prevbyte, lastpair, prevchar)`` shape the future, so of the states that agree
-on them the best one dominates (Viterbi).
+A state is ``(score, pending, prevbyte, lastpair, prevchar, out, guesses,
+need)``: ``pending`` is None (in step), a lead byte, or ``U`` (an unknown
+lead); ``prevbyte`` the byte before the pending lead; ``lastpair`` the
+character (or slot) the last two bytes formed when the last step completed a
+pair; ``out`` the path so far as a cons list ``(previous, item)``; ``need``
+the byte the next piece must start with (after a character whose two bytes
+were each a piece of their own, see :func:`_step_unknown`), or None.  Only
+``(pending, prevbyte, lastpair, prevchar, need)`` shape the future, so of the
+states that agree on them the best one dominates (Viterbi).
 """
 
 from __future__ import annotations
@@ -140,14 +142,18 @@ def logp(prev, ch) -> float:
     return model.logp(prev, ch)
 
 
-def _emit(state, item, pending, prevbyte, lastpair, guesses: int):
-    score, _p, _pb, _lp, prevchar, out, g = state
+def _emit(state, item, pending, prevbyte, lastpair, guesses: int, need=None):
+    score, _p, _pb, _lp, prevchar, out, g, _n = state
     shown = item if isinstance(item, Slot) else _shown(item)
-    return (score + logp(prevchar, shown), pending, prevbyte, lastpair, shown, (out, shown), g + guesses)
+    return (score + logp(prevchar, shown), pending, prevbyte, lastpair, shown, (out, shown), g + guesses, need)
 
 
 def _step_byte(state, b: int) -> list:
-    _s, pending, prevbyte, _lp, _pc, _out, _g = state
+    _s, pending, prevbyte, _lp, _pc, _out, _g, need = state
+    if need is not None:
+        if b != need:
+            return []
+        state = state[:7] + (None,)
     if pending is None:
         if b < 0x80:
             return [_emit(state, chr(b), None, b, None, 0)]
@@ -162,33 +168,38 @@ def _step_byte(state, b: int) -> list:
 
 
 def _step_unknown(state) -> list:
-    _s, pending, prevbyte, _lp, _pc, _out, _g = state
+    _s, pending, prevbyte, _lp, _pc, _out, _g, need = state
+    if need is not None:
+        return []  # the next piece starts with a known byte, not a lost one
     if pending is None:
         return [state[:1] + (U, prevbyte, None) + state[4:]]
     if pending == U:
         # Two lone bytes in a row: the second was a piece of its own, cut
-        # before it and after it, so it starts a split pair (A1 or A3).
-        return [_emit(state, slot, None, trail, slot, 2) for trail in (0xA1, 0xA3)
+        # before it (it starts a split pair with the next byte) and after it
+        # (the next byte starts one too): A1 then A3 (。), or A3 then A1 (！).
+        return [_emit(state, slot, None, trail, slot, 2, 0x144 - trail) for trail in (0xA1, 0xA3)
                 if (slot := Slot.of("pair", trail)).chars]
     slot = Slot.of("trail", pending)
     return [_emit(state, slot, None, None, slot, 1)] if slot.chars else []
 
 
 def _step_ann(state, chars: frozenset[str], text: str) -> list:
-    score, pending, prevbyte, lastpair, prevchar, out, g = state
+    score, pending, prevbyte, lastpair, prevchar, out, g, need = state
+    if need is not None:
+        return []
     if pending is None:
         # In step: the annotation follows the whole character it names; keep it.
         if isinstance(lastpair, Slot):
             slot = lastpair.narrowed(chars)
             if slot is None:
                 return []
-            return [(score, None, prevbyte, None, slot, ((out[0], slot), text), g)]
-        return [(score, None, prevbyte, None, prevchar, (out, text), g)] if lastpair in chars else []
+            return [(score, None, prevbyte, None, slot, ((out[0], slot), text), g, None)]
+        return [(score, None, prevbyte, None, prevchar, (out, text), g, None)] if lastpair in chars else []
     if prevbyte is None:
         return []
     if pending == U:
         # The lead byte is pinned by the reading.
-        return [(score, lead, prevbyte, None, prevchar, out, g) for lead in _LEADS
+        return [(score, lead, prevbyte, None, prevchar, out, g, None) for lead in _LEADS
                 if _original_pair(prevbyte, lead) in chars]
     # Inside a character: the converter saw the two bytes straddling two characters.
     return [state] if _original_pair(prevbyte, pending) in chars else []
@@ -202,10 +213,10 @@ def _step(state, atom) -> list:
     if atom == PIECE:
         return [state] if state[1] is None or state[1] == U else []
     if atom == LOSTB:
-        if state[1] is not None:
+        if state[1] is not None or state[7] is not None:
             return []
         # Not a guess: the byte is gone either way, and says so in the path.
-        return [state[:1] + (None, 0, None) + state[4:5] + ((state[5], LOST), state[6])]
+        return [state[:1] + (None, 0, None) + state[4:5] + ((state[5], LOST), state[6], None)]
     kind, chars, text = atom
     if kind == "ann":
         return _step_ann(state, chars, text)
@@ -235,7 +246,7 @@ def _rank(state) -> float:
 def _merge(best: dict, states: list) -> None:
     """Keep in ``best`` the best state of each future-shaping key."""
     for t in states:
-        key = t[1:5]
+        key = t[1:5] + t[7:]
         kept = best.get(key)
         # Equal outputs with fewer guesses win; the first of equals stays.
         if kept is None or _rank(t) < _rank(kept):
@@ -252,7 +263,7 @@ def shift_paths(toks, before: str, after: str, lost_lead: bool) -> list[tuple[fl
     >>> [items for _s, items, _g in shift_paths(toks, "", "", False)][0]
     ['?', '笆']
     """
-    start = (0.0, None, None, None, before, (), 0)
+    start = (0.0, None, None, None, before, (), 0, None)
     states = [start]
     if lost_lead:
         states.append(start[:1] + (U,) + start[2:])
@@ -271,7 +282,7 @@ def shift_paths(toks, before: str, after: str, lost_lead: bool) -> list[tuple[fl
         states = sorted(best.values(), key=_rank)[:BEAM]
     finals = []
     for s in states:
-        if s[1] is not None:
+        if s[1] is not None or s[7] is not None:
             continue
         total = s[0] + (logp(s[4], after) if after else 0.0)
         finals.append((total - GUESS_COST * s[6], total, s[5], s[6]))

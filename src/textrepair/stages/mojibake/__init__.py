@@ -39,7 +39,7 @@ from ...edits import Edit
 from ...options import Options
 from .codecs import _lost_marks, codec_repairs, latin_repairs
 from .common import _spans, remembering
-from .shift import repair_run
+from .shift import repairs as shift_repairs
 
 __all__ = ["KIND", "NAME", "NEEDS", "fix", "fix_text", "remembering"]
 
@@ -50,11 +50,7 @@ KIND = "gbk-shift"
 
 def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, str]]:
     scan = _backend.impl.mojibake_scan(text)
-    found = []
-    for start, end in scan.shift:
-        fixed = repair_run(text, start, end, options.mojibake_lost)
-        if fixed is not None:
-            found.append(fixed + (KIND,))
+    found = [fixed + (KIND,) for fixed in shift_repairs(text, scan.shift, options.mojibake_lost)]
     found += _lost_marks(text, options.mojibake_lost, _spans(found))
     found += codec_repairs(text, _spans(found), scan)
     found += latin_repairs(text, _spans(found), scan)

@@ -7,23 +7,26 @@ whether the best reading replaces the run."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
 from ... import _backend
 from ..._cjkcodec import FOLD, encode_char, fullwidth_bytes
-from ..._fallback import GUESS_COST, rare_char
-from ..._fallback import BEAM_LOST as _LOST
-from ..._fallback import BEAM_LOSTB as _LOSTB
-from ..._fallback import BEAM_PIECE as _PIECE
-from ..._fallback import BEAM_U as _U
+from ..._fallback.shift import GUESS_COST
+from ..._fallback.shift import LOST as _LOST
+from ..._fallback.shift import LOSTB as _LOSTB
+from ..._fallback.shift import PIECE as _PIECE
+from ..._fallback.shift import U as _U
 from ..._tables import reading_table
-from .common import _logistic, _remembered
+from ...edits import report
+from .common import _remembered, _trim
 
-#: log-probability gain a repair needs over the text as it stands, plus a
-#: cost per byte it had to guess.  Calibrated on seeds/ and tests/data/negative.json.
+KIND = "gbk-shift"
+
+#: Log-probability gain a reading needs over the run as it stands (after a
+#: cost per byte it could not read, GUESS_COST).
 MARGIN = 10.0
-# GUESS_COST and BEAM (the beam's width) belong to the search: see _fallback.
 
 _TAG_AFTER = re.compile(r"/?[A-Za-z][A-Za-z0-9]*[\s>/]")
 #: As much of the text after a run as _TAG_AFTER can read (it stops at the
@@ -162,41 +165,262 @@ def observed_text(toks: list[tuple[str, Sequence[tuple]]]) -> str:
     return "".join(parts).translate(FOLD)
 
 
-# --- beam search -----------------------------------------------------------------
-# The search itself is a C entry point (tr_mojibake_best) with its Python twin
-# _fallback.mojibake_best, which documents the states and steps.
+# --- judging a run ---------------------------------------------------------------
+# The search (tr_shift_paths, twin _fallback/shift.py) ranks the structures of
+# a run -- which ``?`` is a lost byte, which ``!`` a cut -- with a lost
+# character standing as a Slot of the characters its surviving byte allows.
+# The word model then fills the slots and judges the whole reading against
+# the run as it stands, in a window of context.
 
-def best_hypothesis(toks, before: str, after: str, lost_lead: bool) -> tuple[float, str, int] | None:
-    """The best-scoring in-step reading of the tokens: (score, text, guesses) or None.
-
-    >>> best_hypothesis(tokens("持?!笆\\ue1a2奈濉睍r"), "", "期", False)[1:]
-    ('持。“十四五”時', 1)
-    """
-    return _backend.impl.mojibake_best(toks, before, after, lost_lead)
+#: Characters of context on each side that the word model reads.
+CONTEXT = 8
+#: Paths whose slots are filled and judged (the search returns more).
+JUDGED_PATHS = 4
+#: Readings of a group of consecutive slots the word model tries: the
+#: likeliest by the bigram model.
+FILLERS = 64
 
 
 #: What a cut leaves that clean text does not write: a ``?`` before a folded
-#: ，/； (a ghost pair's piece) or before the tail of an annotation whose ``(``
-#: was eaten; ``?!?`` before ASCII or the run's end (。” whose ” lost the
-#: byte after it: ``?!?span``, ``?!?\n``); a lone byte 0x80 (``€``) or a
-#: trail byte in 0x40-0x7E (a letter) between two wide characters.
-_SHIFT_SIGNS = re.compile(r"\?[,;](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1,6}\)|\?!\?(?:[\x00-\x7f]|$)|"
-                          r"[^\x00-\x7f]\u20ac|[^\x00-\x7f][\x40-\x7e][^\x00-\x7f(]")
+#: ，/； or a 。/、 that starts a piece (a lone byte ended the piece before),
+#: or before the tail of an annotation whose ``(`` was eaten; ``?!?`` before
+#: ASCII or the run's end (。” whose ” lost the byte after it: ``?!?span``,
+#: ``?!?\n``); a lone byte 0x80 (``€``) or a trail byte in 0x40-0x7E (a
+#: letter) between two wide characters; a private-use character.
+_SHIFT_SIGNS = re.compile(r"\?[,;\u3002\u3001](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1,6}\)|\?!\?(?:[\x00-\x7f]|$)|"
+                          r"[^\x00-\x7f]\u20ac|[^\x00-\x7f][\x40-\x7e][^\x00-\x7f(]|[\ue000-\uf8ff]")
+#: Punctuation the page folded to ASCII; informal text writes any cluster of it.
+_PUNCT_RUN = re.compile(r"[?!;,]+")
+#: Gain over the run read most kindly (each punctuation cluster as one ，)
+#: that only salad gives: shifted pairs decode to characters no text writes
+#: together (``笆濉睍``), which the word model scores tens of nats down.
+SALAD = 12.0
 
 
-def damage_evidence(run: str) -> bool:
-    """Whether a candidate run shows a sign of the cut that clean text lacks:
-    a rare or private-use character (shifted pairs decode to salad such as
-    ``笆濉睍``), or one of ``_SHIFT_SIGNS``.  Informal ``???`` or ``?!`` after
-    common characters is everyday text: the model alone never turns it into
-    characters, however much it prefers them.
+def signs(run: str) -> bool:
+    """Whether ``run`` shows a sign of the cut that clean text does not write.
 
-    >>> damage_evidence("持?!笆\ue1a2奈濉睍r"), damage_evidence("社???,覆"), damage_evidence("辦???")
-    (True, True, False)
-    >>> damage_evidence("高?,F"), damage_evidence("嗎?!")
-    (True, False)
+    >>> signs("社???,覆"), signs("辦???"), signs("高?,F"), signs("嗎?!"), signs("持?!笆\ue1a2")
+    (True, False, True, False, True)
     """
-    return bool(rare_char().search(run) or _SHIFT_SIGNS.search(run))
+    return bool(_SHIFT_SIGNS.search(run))
+
+
+class Verdict:
+    """What the stage makes of a run: ``out`` replaces it when ``apply``;
+    otherwise ``reason`` says why it stays (None: nothing to report).
+    ``certain``: an applied reading of salad, which shows the text went
+    through the cutter; ``near_cut``: a reading that is only held back
+    because clean text could write the run, applied where certain damage
+    is near (see :data:`REACH`)."""
+
+    __slots__ = ("apply", "out", "confidence", "reason", "certain", "near_cut")
+
+    def __init__(self, apply: bool, out: str = "", confidence: float = 0.0, reason: str | None = None,
+                 certain: bool = False, near_cut: bool = False) -> None:
+        self.apply = apply
+        self.out = out
+        self.confidence = confidence
+        self.reason = reason
+        self.certain = certain
+        self.near_cut = near_cut
+
+
+def _items_text(items) -> str:
+    return "".join(items)
+
+
+def _group_fillers(slots, prev: str, nxt: str) -> list[str]:
+    """Readings of consecutive slots, likeliest first by the bigram model
+    with their neighbours, at most ``FILLERS``: a beam over the group, so
+    two slots that make one word (保卡, 保护) are chosen together."""
+    logp = _backend.impl.char_logp
+    beams = [(0.0, "", prev)]
+    for slot in slots:
+        shown = sorted({_shown(c) for c in slot.chars})
+        grown = [(score + logp(last, c), seq + c, c) for score, seq, last in beams for c in shown]
+        grown.sort(key=lambda b: -b[0])
+        beams = grown[:FILLERS]
+    if nxt:
+        beams = sorted(((score + logp(last, nxt), seq, last) for score, seq, last in beams), key=lambda b: -b[0])
+    return [seq for _score, seq, _last in beams]
+
+
+def _shown(ch: str) -> str:
+    cp = ord(ch)
+    return chr(cp - 0xFEE0) if 0xFF01 <= cp <= 0xFF5E else ch
+
+
+#: Longest word the candidates are read from.
+WORD_REACH = 6
+
+
+def _word_fillers(slots, before: str, after: str) -> list[str]:
+    """Readings of consecutive slots that make a word of the word model with
+    their neighbours or among themselves (社 + two slots: 社保卡): the bigram
+    model knows too few modern words to propose them (it has 保卡 0 times).
+    ``before``/``after``: the known text around the group, nearest last/first."""
+    from .model import fold, words_starting
+
+    # For each slot, its characters by their folded form.
+    options = []
+    for slot in slots:
+        by_fold: dict[str, list[str]] = {}
+        for c in slot.chars:
+            by_fold.setdefault(fold(_shown(c)), []).append(_shown(c))
+        options.append(by_fold)
+    g = len(slots)
+    found: set[str] = set()
+
+    def match(word: str, offset: int) -> None:
+        # ``word`` starts ``offset`` characters before the group (negative:
+        # inside it); every position it covers must agree.
+        picks: list[list[str]] = []
+        for i, wc in enumerate(word):
+            pos = i - offset
+            if pos < 0:
+                if fold(before[pos]) != wc:
+                    return
+            elif pos < g:
+                chars = options[pos].get(wc)
+                if not chars:
+                    return
+                picks.append(chars)
+            elif pos - g < len(after):
+                if fold(after[pos - g]) != wc:
+                    return
+            else:
+                break
+        if len(picks) == g:
+            for combo in _product(picks):
+                found.add("".join(combo))
+
+    for back in range(min(len(before), WORD_REACH - 1), 0, -1):
+        for word in words_starting(fold(before[-back])):
+            if len(word) > back:
+                match(word, back)
+    for by_fold in options[:1]:
+        for first in by_fold:
+            for word in words_starting(first):
+                match(word, 0)
+    return sorted(found)
+
+
+def _product(picks: list[list[str]]):
+    combos = [()]
+    for chars in picks:
+        combos = [c + (x,) for c in combos for x in chars[:2]]
+    return combos
+
+
+def _groups(items: list) -> list[tuple[int, int]]:
+    """``(start, end)`` of each stretch of consecutive slots in ``items``."""
+    groups = []
+    k = 0
+    while k < len(items):
+        if isinstance(items[k], str):
+            k += 1
+            continue
+        j = k
+        while j < len(items) and not isinstance(items[j], str):
+            j += 1
+        groups.append((k, j))
+        k = j
+    return groups
+
+
+def fill(items: list, left: str, right: str) -> tuple[str, float, float]:
+    """Fill the slots of a path with the word model: ``(text, score,
+    confidence)``, where score is the window's log-probability and
+    confidence the product of each group's posterior among its readings."""
+    from .model import posterior, window_score
+
+    pieces = [it if isinstance(it, str) else "" for it in items]
+    groups = _groups(items)
+
+    def neighbour(k: int, step: int) -> str:
+        j = k + step
+        while 0 <= j < len(pieces):
+            if len(pieces[j]) == 1 and pieces[j] != _LOST:
+                return pieces[j]
+            j += step
+        return left[-1:] if step < 0 else right[:1]
+
+    candidates = {}
+    for g in groups:
+        start, end = g
+        ranked = _group_fillers(items[start:end], neighbour(start, -1), neighbour(end - 1, 1))
+        known_before = (left + "".join(p if isinstance(p, str) and len(p) == 1 else "" for p in items[:start]))
+        known_after = "".join(p if isinstance(p, str) and len(p) == 1 else "" for p in items[end:]) + right
+        words = _word_fillers(items[start:end], known_before[-WORD_REACH:], known_after[:WORD_REACH])
+        candidates[g] = ranked + [w for w in words if w not in set(ranked)]
+        for k, c in zip(range(start, end), candidates[g][0]):
+            pieces[k] = c
+    shares = {}
+    for _round in range(2 if len(groups) > 1 else 1):
+        for g in groups:
+            start, end = g
+            head = (left + "".join(pieces[:start]).replace(_LOST, ""))[-CONTEXT:]
+            tail = ("".join(pieces[end:]).replace(_LOST, "") + right)[:CONTEXT]
+            scores = [window_score(head + seq + tail) for seq in candidates[g]]
+            best = max(range(len(scores)), key=scores.__getitem__)
+            for k, c in zip(range(start, end), candidates[g][best]):
+                pieces[k] = c
+            shares[g] = posterior(scores, scores[best])
+    text = "".join(pieces)
+    confidence = 1.0
+    for share in shares.values():
+        confidence *= share
+    return text, window_score(left + text.replace(_LOST, "") + right), confidence
+
+
+def _support(items, observed: str) -> bool:
+    """Whether the path reads some character out of surviving bytes that the
+    run did not show: a reading made only of slots and the run's own
+    characters has nothing but the model behind it."""
+    seen = set(observed)
+    return any(isinstance(it, str) and len(it) == 1 and it not in seen and it != _LOST for it in items)
+
+
+def judge(run: str, left: str, right: str) -> Verdict | None:
+    """The verdict on a candidate run between its contexts, or None when the
+    run cannot be damage at all (no cp936 reading)."""
+    from .model import posterior, window_score
+
+    toks = tokens(run)
+    if not toks:
+        return None
+    paths = _backend.impl.shift_paths(toks, left[-1:], right[:1], run[0] in "!;")
+    if not paths:
+        return None
+    observed = observed_text(toks)
+    as_is = window_score(left + observed + right)
+    judged = []
+    for _score, items, guesses in paths[:JUDGED_PATHS]:
+        text, score, share = fill(items, left, right)
+        judged.append((score - GUESS_COST * guesses, text, share, items, guesses))
+    judged.sort(key=lambda j: -j[0])
+    total, out, share, items, guesses = judged[0]
+    if out == observed or out.replace(_LOST, "") == observed:
+        return Verdict(False)
+    gain = total - as_is
+    salad = total - window_score(_PUNCT_RUN.sub("\uff0c", left + observed + right)) >= SALAD
+    shown = signs(run)
+    if gain < MARGIN:
+        return Verdict(False)
+    confidence = share * posterior([j[0] for j in judged], total)
+    if shown or (salad and _support(items, observed)):
+        return Verdict(True, out, confidence, certain=salad)
+    reason = "reads better as a repair, but clean text writes this too" if not salad else \
+        "no byte of the reading survives"
+    # Near a cut, a ``?`` may be a lone byte; but a reading that takes the
+    # bytes of a ``?`` (as ？) into other characters (``???`` -> 罚款) rests
+    # on nothing the page shows: the best reading that keeps them is tried.
+    for total, out, share, items, guesses in judged:
+        if out.count("?") + guesses >= observed.count("?") and total - as_is >= MARGIN:
+            confidence = share * posterior([j[0] for j in judged], total)
+            return Verdict(False, out, confidence, reason, near_cut=True)
+    return Verdict(False, judged[0][1], reason=reason)
 
 
 def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
@@ -218,43 +442,47 @@ def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
 
 
 
-def _judge_run(run: str, before: str, after: str):
-    """(score of the run as it stands, best hypothesis) or None."""
-    toks = tokens(run)
-    if not toks:
-        return None
-    best = best_hypothesis(toks, before, after, run[0] in "!;")
-    if best is None:
-        return None
-    return _backend.impl.char_score(observed_text(toks), before, after), best
+#: How near (in characters) certain cut damage must be for a run that clean
+#: text could also write (``好??!``, ``錢???``) to be read as damage: the
+#: cutter damages whole pages, so a page with salad in it is a cut page.
+REACH = 2000
 
 
-def repair_run(text: str, start: int, end: int, lost: str = "drop") -> tuple[int, int, str, float] | None:
-    """The repair of ``text[start:end]`` as ``(start, end, after, confidence)``, trimmed
-    to the characters that change, or None when the run is best left alone."""
+def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, float]]:
+    """The repairs of the candidate ``runs`` (``(start, end)``) of ``text``,
+    as ``(start, end, after, confidence)``; what stays is reported as a finding."""
+    judged = []
+    for start, end in runs:
+        run = text[start:end]
+        left = text[max(0, start - CONTEXT):start]
+        right = text[end:end + CONTEXT]
+        verdict = _remembered(("run", left, run, right), lambda: judge(run, left, right))
+        if verdict is not None:
+            judged.append((start, end, verdict))
+    cut = [start for start, _end, v in judged if v.certain]
+    found = []
+    for start, end, verdict in judged:
+        if verdict.apply or (verdict.near_cut and _near(cut, start)):
+            fixed = _repair(text, start, end, verdict, lost)
+            if fixed is not None:
+                found.append(fixed)
+        elif verdict.reason:
+            report(KIND, start, end, text[start:end], f"{verdict.reason}: {verdict.out.replace(_LOST, '?')!r}")
+    return found
+
+
+def _near(cut: list[int], start: int) -> bool:
+    i = bisect_left(cut, start)
+    return any(0 <= j < len(cut) and abs(cut[j] - start) <= REACH for j in (i - 1, i))
+
+
+def _repair(text: str, start: int, end: int, verdict: Verdict, lost: str) -> tuple[int, int, str, float] | None:
     run = text[start:end]
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    judged = _remembered(("run", before, run, after), lambda: _judge_run(run, before, after))
-    if judged is None:
-        return None
-    observed, (score, out, guesses) = judged
-    gain = score - observed - GUESS_COST * guesses
-    if gain < MARGIN or not damage_evidence(run):
-        return None
-    out, unrecovered = _restore_lost(out, _TAG_AFTER_REACH.match(text, end).group(), lost)
-    # Trim what did not change.
-    lo = 0
-    while lo < min(len(out), len(run)) and out[lo] == run[lo]:
-        lo += 1
-    hi = 0
-    while hi < min(len(out), len(run)) - lo and out[-1 - hi] == run[-1 - hi]:
-        hi += 1
+    out, unrecovered = _restore_lost(verdict.out, _TAG_AFTER_REACH.match(text, end).group(), lost)
+    lo, hi = _trim(run, out)
     if lo == len(run) and lo == len(out):
         return None
-    confidence = round(max(0.5, min(0.99, _logistic((gain - MARGIN) / 4) - 0.05 * guesses)), 3)
+    confidence = round(max(0.01, min(0.99, verdict.confidence)), 3)
     if unrecovered:
         confidence = min(confidence, 0.6)
     return start + lo, end - hi, out[lo : len(out) - hi], confidence
-
-
