@@ -38,7 +38,7 @@ def make_ffi() -> FFI:
         '#include "textrepair.h"',
         sources=sources + [str(tables.relative_to(HERE.parent))],
         include_dirs=[str(HERE.relative_to(HERE.parent))],
-        libraries=["m"],  # log() of the mojibake beam's character model
+        libraries=["m"],  # C99 math (the model itself needs no log(): its values are precomputed)
         extra_compile_args=["-std=c99", "-O2", "-Wall", "-Wextra"],
     )
     return ffi

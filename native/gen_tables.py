@@ -106,20 +106,26 @@ def render(path: Path = DATA) -> str:
 
 # --- mojibake: the scan's character classes ------------------------------------
 # Rendered from the very functions the Python twin uses
-# (``textrepair._cjkcodec.scan_classes``, which reads data/char_model.txt),
-# loaded by path so the build needs no installed package.
+# (``textrepair._cjkcodec.classes_of`` the common characters of
+# data/char_model.bin, read by ``textrepair._fallback.lm``), loaded by path so
+# the build needs no installed package.
 
 CJKCODEC = ROOT / "src" / "textrepair" / "_cjkcodec.py"
+LM = ROOT / "src" / "textrepair" / "_fallback" / "lm.py"
 
 
-def _cjkcodec():
+def _load(name: str, path: Path):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("_textrepair_cjkcodec_gen", CJKCODEC)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclass-free, but lru_cache wants a home
     spec.loader.exec_module(module)
     return module
+
+
+def _cjkcodec():
+    return _load("_textrepair_cjkcodec_gen", CJKCODEC)
 
 
 def _two_level(classes: dict[int, int], limit: int = 0x110000) -> tuple[list[int], list[int]]:
@@ -145,7 +151,8 @@ def _two_level(classes: dict[int, int], limit: int = 0x110000) -> tuple[list[int
 def render_mojibake() -> str:
     """The class table of ``tr_mojibake_scan`` (see native/mojibake.c)."""
     codec = _cjkcodec()
-    classes = codec.scan_classes()
+    lm = _load("_textrepair_lm_gen", LM)
+    classes = codec.classes_of(codec.common_chars(lm.char_model()))
     bits = codec.SCAN_CLASSES
     # The C scan classes ASCII without the table: say so if that ever changes.
     for cp in range(0x80):

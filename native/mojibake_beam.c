@@ -1,8 +1,8 @@
 /* mojibake_beam.c -- the beam search of the mojibake stage's byte-shift repair.
  *
  * Twin: textrepair._fallback.mojibake_beam.mojibake_best (the specification; its comments
- * explain the states and steps).  This file computes the same doubles in the
- * same order with the same libm log(), so scores agree to the bit, and it
+ * explain the states and steps).  This file adds the same doubles of the
+ * model (data/char_model.bin) in the same order, so scores agree to the bit, and it
  * reproduces Python's tie-breaking: _merge keeps, per key, the first state of
  * the lowest rank at the key's first position (a dict keeps insertion order),
  * and sorted() is stable, so ties in rank go by that position.
@@ -22,120 +22,10 @@
 
 #define P_NONE (-1) /* pending: the decoder is in step */
 #define P_U (-2)    /* pending: an unknown lead byte */
-#define KN_D 0.75   /* CharModel.D */
 
 /* ---- the character model ---------------------------------------------- */
-
-/* Index of c in m->cp, or -1: one look-up in the BMP, a binary search above. */
-static long char_index(const tr_char_model *m, uint32_t c)
-{
-    size_t lo = 0, hi = m->chars;
-    if (c < 0x10000) {
-        int32_t q = m->bmp_index[c];
-        return q >= 0 && (size_t)q < m->chars && m->cp[q] == c ? (long)q : -1;
-    }
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->cp[mid] < c)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < m->chars && m->cp[lo] == c ? (long)lo : -1;
-}
-
-/* What logp needs to know of the previous character, looked up once for the
- * many characters a step tries after it. */
-typedef struct {
-    int uni_only;     /* no previous character, or one never seen */
-    double seen;      /* its unigram count */
-    double kinds;     /* distinct characters seen after it */
-    size_t lo, hi;    /* its bigrams in m->bi_next */
-} prev_info;
-
-static void get_prev(const tr_char_model *m, int32_t prev, prev_info *p)
-{
-    long q = prev < 0 ? -1 : char_index(m, (uint32_t)prev);
-    memset(p, 0, sizeof *p);
-    p->uni_only = 1;
-    if (q < 0 || m->uni[q] == 0)
-        return;  /* CharModel.logp: `not prev or not self.uni.get(prev)` */
-    p->uni_only = 0;
-    p->seen = (double)m->uni[q];
-    p->kinds = (double)m->followers[q];
-    p->lo = m->bi_start[q];
-    p->hi = m->bi_start[q + 1];
-    if (p->hi > m->bigrams || p->lo > p->hi)
-        p->lo = p->hi = 0;  /* a malformed model: no bigram rather than a bad read */
-}
-
-static uint32_t bigram_count(const tr_char_model *m, const prev_info *p, uint32_t ch)
-{
-    size_t lo = p->lo, hi = p->hi;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->bi_next[mid] < ch)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < p->hi && m->bi_next[lo] == ch ? m->bi_count[lo] : 0;
-}
-
-/* CharModel.logp, term by term in its order of operations. */
-static double logp_after(const tr_char_model *m, const prev_info *p, uint32_t ch)
-{
-    long c = char_index(m, ch);
-    uint64_t n_ch = c >= 0 ? m->uni[c] : 0;
-    uint64_t prec = c >= 0 ? m->preceders[c] : 0;
-    /* p_uni = (uni.get(ch, 0) + 1) / (total + vocab): exact integers, one division */
-    double p_uni = (double)(n_ch + 1) / (double)(m->total + m->vocab);
-    double x, prob, pc, tenth, weight;
-    if (p->uni_only)
-        return log(p_uni);
-    /* max(bi.get(prev + ch, 0) - D, 0) / seen */
-    x = (double)bigram_count(m, p, ch) - KN_D;
-    if (x < 0.0)
-        x = 0.0;
-    prob = x / p->seen;
-    /* p_continuation = 0.9 * preceders / types + 0.1 * p_uni */
-    pc = 0.9 * (double)prec;
-    pc = pc / (double)m->types;
-    tenth = 0.1 * p_uni;
-    pc = pc + tenth;
-    /* p += (D * kinds + 1) / seen * p_continuation */
-    weight = KN_D * p->kinds;
-    weight = weight + 1.0;
-    weight = weight / p->seen;
-    weight = weight * pc;
-    prob = prob + weight;
-    return log(prob);
-}
-
-double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch)
-{
-    prev_info p;
-    get_prev(m, prev, &p);
-    return logp_after(m, &p, ch);
-}
-
-double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, int32_t before, int32_t after)
-{
-    prev_info p;
-    double total = 0.0;
-    int32_t prev = before;
-    size_t i;
-    for (i = 0; i < len; i++) {
-        get_prev(m, prev, &p);
-        total = total + logp_after(m, &p, text[i]);
-        prev = (int32_t)text[i];
-    }
-    if (after >= 0) {
-        get_prev(m, prev, &p);
-        total = total + logp_after(m, &p, (uint32_t)after);
-    }
-    return total;
-}
+/* Its look-ups (tr_char_prev_of, tr_char_logp_after: one hash probe and at
+ * most one addition per step) are inline in textrepair.h, shared with lm.c. */
 
 /* ---- states ------------------------------------------------------------- */
 
@@ -250,12 +140,12 @@ static uint32_t fold_cp(uint32_t c)
 }
 
 /* _emit: the state after the decoder showed ch (prev describes s->prevchar). */
-static void emit(bctx *x, bvec *to, const bstate *s, const prev_info *prev, uint32_t ch, int32_t prevbyte,
+static void emit(bctx *x, bvec *to, const bstate *s, const tr_char_prev *prev, uint32_t ch, int32_t prevbyte,
                  int32_t lastpair, int64_t guesses)
 {
     bstate t;
     uint32_t shown = fold_cp(ch);
-    t.score = s->score + logp_after(x->m, prev, shown);
+    t.score = s->score + tr_char_logp_after(x->m, prev, shown);
     t.pending = P_NONE;
     t.prevbyte = prevbyte;
     t.lastpair = lastpair;
@@ -273,7 +163,7 @@ static int trail_at(int k)
 }
 
 /* _pairs_ending(trail): every authored pair with this trail, leads in order. */
-static void emit_pairs_ending(bctx *x, bvec *to, const bstate *s, const prev_info *prev, int32_t trail,
+static void emit_pairs_ending(bctx *x, bvec *to, const bstate *s, const tr_char_prev *prev, int32_t trail,
                               int64_t guesses)
 {
     int lead;
@@ -286,10 +176,10 @@ static void emit_pairs_ending(bctx *x, bvec *to, const bstate *s, const prev_inf
 
 static void step_byte(bctx *x, bvec *to, const bstate *s, int32_t b)
 {
-    prev_info prev;
+    tr_char_prev prev;
     if (s->pending == P_NONE) {
         if (b < 0x80) {
-            get_prev(x->m, s->prevchar, &prev);
+            tr_char_prev_of(x->m, s->prevchar, &prev);
             emit(x, to, s, &prev, (uint32_t)b, b, -1, 0);
         } else if (b != 0x80 && b != 0xFF) {
             bstate t = *s;
@@ -299,7 +189,7 @@ static void step_byte(bctx *x, bvec *to, const bstate *s, int32_t b)
         }
         return;
     }
-    get_prev(x->m, s->prevchar, &prev);
+    tr_char_prev_of(x->m, s->prevchar, &prev);
     if (s->pending == P_U) {
         emit_pairs_ending(x, to, s, &prev, b, 1);
     } else {
@@ -311,7 +201,7 @@ static void step_byte(bctx *x, bvec *to, const bstate *s, int32_t b)
 
 static void step_unknown(bctx *x, bvec *to, const bstate *s)
 {
-    prev_info prev;
+    tr_char_prev prev;
     int k;
     if (s->pending == P_NONE) {
         bstate t = *s;
@@ -320,7 +210,7 @@ static void step_unknown(bctx *x, bvec *to, const bstate *s)
         push(x, to, &t);
         return;
     }
-    get_prev(x->m, s->prevchar, &prev);
+    tr_char_prev_of(x->m, s->prevchar, &prev);
     if (s->pending == P_U) {
         /* Two lone bytes in a row: the second starts a split pair (A1 or A3). */
         emit_pairs_ending(x, to, s, &prev, 0xA1, 2);
@@ -685,13 +575,13 @@ int tr_mojibake_best(const tr_char_model *m, const int32_t *prog, size_t prog_le
     for (k = 0; k < states.len; k++) {
         const bstate *s = &states.v[k];
         double total, adj, cost;
-        prev_info prev;
+        tr_char_prev prev;
         if (s->pending != P_NONE)
             continue;
         total = s->score;
         if (after >= 0) {
-            get_prev(m, s->prevchar, &prev);
-            total = total + logp_after(m, &prev, (uint32_t)after);
+            tr_char_prev_of(m, s->prevchar, &prev);
+            total = total + tr_char_logp_after(m, &prev, (uint32_t)after);
         } else {
             total = total + 0.0;
         }

@@ -141,6 +141,89 @@ typedef struct {
 int tr_normalise_runs(const uint8_t *s, size_t n, uint32_t classes, tr_norm_run *out, size_t cap,
                       size_t *found);
 
+/* ---- lm.c: the language model of the mojibake stage ------------------- */
+/* Twin: _fallback/lm.py.  The tables are the data files char_model.bin,
+ * word_model.bin and fold_table.bin (layouts in data/build_char_model.py and
+ * data/build_word_model.py): the caller maps them and points these structs
+ * into the mapping, so nothing is parsed or copied.  Text is code points. */
+#define TR_CHAR_NONE 0xFFFF            /* bmp_index: not a character of the model */
+#define TR_SLOT_EMPTY 0xFFFFFFFF       /* a free slot of either hash table */
+#define TR_WORD_ROOT 0xFFFFFFFE        /* the parent of a word's first character */
+#define TR_WORD_CP_MASK 0x1FFFFF
+#define TR_WORD_IS_WORD 0x40000000     /* the node's path spells a word of the table */
+#define TR_WORD_HAS_CHILDREN 0x80000000 /* a longer word continues it */
+
+/* The character bigram model, every log-probability precomputed: ln P(c | p)
+ * is bi_logp of the slot holding index(p) << 16 | index(c), else
+ * ln_gamma[p] + ln_cont[c]; with no (known) previous character, ln_uni[c]. */
+typedef struct {
+    size_t chars;                /* characters of the model, fewer than 0xFFFF */
+    const uint32_t *cp;          /* their code points, sorted */
+    const uint16_t *bmp_index;   /* 65536: index in cp of each BMP code point, or TR_CHAR_NONE */
+    const double *ln_uni;        /* ln P_uni of each character */
+    const double *ln_cont;       /* ln P_cont of each character */
+    const double *ln_gamma;      /* ln gamma of each character as the previous one */
+    size_t slots;                /* bigram hash slots (fewer than 2^32) */
+    const uint32_t *bi_key;      /* index(p) << 16 | index(c), or TR_SLOT_EMPTY */
+    const double *bi_logp;       /* ln P(c | p) of the key in the same slot */
+    double ln_uni_unknown;       /* ln P_uni of a character the model never saw */
+    double ln_cont_unknown;      /* ln P_cont of one */
+    const uint32_t *pair;        /* 65536: authored character of GBK lead << 8 | trail, or 0;
+                                    read by the beam search only (NULL elsewhere) */
+} tr_char_model;
+
+/* The word model: a trie of the word table in one hash table (a node is its
+ * slot, keyed by parent node and code point), the fold, and the backoff. */
+typedef struct {
+    const tr_char_model *chars;  /* the backoff: a character in no word costs ln_beta + ln P_uni */
+    size_t slots;                /* trie slots (fewer than 2^32 - 2) */
+    const uint32_t *slot;        /* 3 per slot: parent (TR_WORD_ROOT, TR_SLOT_EMPTY), code point |
+                                    TR_WORD_IS_WORD | TR_WORD_HAS_CHILDREN, ln P as float bits */
+    double ln_beta;
+    size_t max_len;              /* characters of the longest word */
+    size_t folds;
+    const uint32_t *fold_from;   /* traditional characters, sorted */
+    const uint32_t *fold_to;     /* the simplified character of each */
+} tr_word_model;
+
+typedef struct {
+    size_t start_char;
+    size_t end_char;
+    double logp;         /* the token's ln P */
+    int in_table;        /* 1: a word of the table; 0: one character scored by the backoff */
+} tr_word_token;
+
+/* ln P(ch | prev); prev < 0: no previous character (twin: _fallback.lm.char_logp). */
+double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch);
+
+/* ln P of text[0..len) between before and after (-1: none), the sum of its
+ * bigram terms in order (twin: _fallback.lm.char_score). */
+double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, int32_t before, int32_t after);
+
+/* text[0..len) folded as the word model reads it into out[0..len): a
+ * traditional character to its simplified one, then fullwidth ASCII to
+ * ASCII (twin: _fallback.lm.fold_text). */
+void tr_lm_fold(const tr_word_model *w, const uint32_t *text, size_t len, uint32_t *out);
+
+/* *score = ln P of the best segmentation of text[0..len), folded, into words
+ * of the table (twin: _fallback.lm.word_score).  Returns 0, -1 on
+ * allocation failure. */
+int tr_word_score(const tr_word_model *w, const uint32_t *text, size_t len, double *score);
+
+/* scores[k] = tr_word_score of left + candidate k + right, the candidates
+ * being cands[ends[k-1]..ends[k]) (ends[-1] = 0), for k < count: the left
+ * context is segmented once (twin: _fallback.lm.word_scores).  Returns 0,
+ * -1 on allocation failure, -2 when ends decrease. */
+int tr_word_scores(const tr_word_model *w, const uint32_t *left, size_t left_len, const uint32_t *cands,
+                   const size_t *ends, size_t count, const uint32_t *right, size_t right_len, double *scores);
+
+/* The best segmentation of text[0..len) (twin: _fallback.lm.word_segments):
+ * writes at most cap tokens in order, their number to *count and the score.
+ * Returns 0, 2 when out is too small (*count says how many it needs), -1 on
+ * allocation failure. */
+int tr_word_segment(const tr_word_model *w, const uint32_t *text, size_t len, tr_word_token *out, size_t cap,
+                    size_t *count, double *score);
+
 /* ---- mojibake_beam.c: the beam search of the byte-shift repair ---------- */
 /* Twin: _fallback.mojibake_beam.mojibake_best (stages/mojibake.py best_hypothesis).  A run's
  * tokens arrive as a program of int32: [ntok, then per token: nopt, then per
@@ -161,32 +244,6 @@ int tr_normalise_runs(const uint8_t *s, size_t n, uint32_t classes, tr_norm_run 
 #define TR_PIECE_LOST -1
 #define TR_PIECE_ANN -2
 
-/* The character bigram model (_cjkcodec.CharModel) as the caller built it
- * from the same parsed data file, and the authored GBK pairs. */
-typedef struct {
-    size_t chars;                /* characters with a unigram or bigram count */
-    const uint32_t *cp;          /* their code points, sorted */
-    const int32_t *bmp_index;    /* 65536: index in cp of each BMP code point, or -1 */
-    const uint32_t *uni;         /* unigram count (0: seen only in bigrams) */
-    const uint32_t *followers;   /* distinct characters seen after it */
-    const uint32_t *preceders;   /* distinct characters seen before it */
-    const uint32_t *bi_start;    /* chars + 1 offsets: bigrams starting with cp[i] */
-    size_t bigrams;
-    const uint32_t *bi_next;     /* second character, sorted within each group */
-    const uint32_t *bi_count;
-    uint64_t total;              /* characters counted */
-    uint64_t vocab;              /* unigram entries + 1 */
-    uint64_t types;              /* bigram entries */
-    const uint32_t *pair;        /* 65536: authored character of lead << 8 | trail, or 0 */
-} tr_char_model;
-
-/* log P(ch | prev), CharModel.logp to the bit; prev < 0: no previous character. */
-double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch);
-
-/* log P of text[0..len) between before and after (-1: none), the sum of its
- * bigram terms in order: CharModel.score to the bit (twin: _fallback.mojibake_beam.char_score). */
-double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, int32_t before, int32_t after);
-
 /* The best in-step reading of a run (twin: _fallback.mojibake_beam.mojibake_best):
  * before/after are the neighbouring code points or -1, lost_lead non-zero
  * when the run may start after a lost lead byte.  Writes at most cap pieces
@@ -200,8 +257,76 @@ int tr_mojibake_best(const tr_char_model *m, const int32_t *prog, size_t prog_le
 
 /* CDEF END */
 
+/* ---- the character model's look-ups, shared by lm.c and mojibake_beam.c
+ * (the beam search's hottest steps); twin: _fallback.lm.CharModel ------- */
+
+/* Index of c among the model's characters, or -1: one look-up in the BMP,
+ * a binary search above (CharModel.index). */
+static inline long tr_char_index(const tr_char_model *m, uint32_t c)
+{
+    size_t lo = 0, hi = m->chars;
+    if (c < 0x10000) {
+        uint16_t q = m->bmp_index[c];
+        return q < m->chars && m->cp[q] == c ? (long)q : -1;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->cp[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->chars && m->cp[lo] == c ? (long)lo : -1;
+}
+
+/* What a step needs of the previous character, looked up once for the many
+ * characters tried after it. */
+typedef struct {
+    long index;        /* -1: no previous character, or one the model never saw */
+    double ln_gamma;
+} tr_char_prev;
+
+static inline void tr_char_prev_of(const tr_char_model *m, int32_t prev, tr_char_prev *p)
+{
+    p->index = prev < 0 ? -1 : tr_char_index(m, (uint32_t)prev);
+    p->ln_gamma = p->index >= 0 ? m->ln_gamma[p->index] : 0.0;
+}
+
+/* Home slot of a bigram key (lm.bigram_slot): Fibonacci hashing, scaled. */
+static inline size_t tr_bigram_slot(uint32_t key, size_t slots)
+{
+    uint32_t h = key * 0x9E3779B1u;
+    return (size_t)(((uint64_t)h * (uint64_t)slots) >> 32);
+}
+
+/* ln P(ch | prev): one probe of the bigram table, at most one addition (CharModel._logp). */
+static inline double tr_char_logp_after(const tr_char_model *m, const tr_char_prev *p, uint32_t ch)
+{
+    long c = tr_char_index(m, ch);
+    uint32_t key;
+    size_t s, n;
+    if (p->index < 0)
+        return c >= 0 ? m->ln_uni[c] : m->ln_uni_unknown;
+    if (c < 0)
+        return p->ln_gamma + m->ln_cont_unknown;
+    key = (uint32_t)p->index << 16 | (uint32_t)c;
+    if (m->slots) {
+        s = tr_bigram_slot(key, m->slots);
+        for (n = 0; n < m->slots; n++) {
+            uint32_t k = m->bi_key[s];
+            if (k == key)
+                return m->bi_logp[s];
+            if (k == TR_SLOT_EMPTY)
+                break;
+            if (++s == m->slots)
+                s = 0;
+        }
+    }
+    return p->ln_gamma + m->ln_cont[c];
+}
+
 /* ---- mojibake tables: rendered at build time by gen_tables.py from
- * _cjkcodec.scan_classes (data/char_model.txt and the codecs) ----------- */
+ * _cjkcodec.scan_classes (data/char_model.bin and the codecs) ----------- */
 #define TR_MJ_RARE 1      /* non-ASCII, not a space, seen < RARE_BELOW times */
 #define TR_MJ_SPACE 2     /* str.isspace */
 #define TR_MJ_ALPHA 4     /* str.isalpha (kept for code-page characters only) */

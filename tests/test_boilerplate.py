@@ -202,3 +202,75 @@ def test_clean_text_is_not_split_into_lines():
     text = "一段正常的新闻。\n" * 1000
     assert boilerplate.candidate_lines(text, Options()) == []
     assert boilerplate.fix_text(text, Options()) is text
+
+
+# --- Issue 19: no rule removes more than its evidence covers
+
+SENTENCES = ["記者從會議上了解到,今年的重點工作已經部署完畢。", "專家表示,相關政策將在明年全面實施,各地正在準備。",
+             "數據顯示,一季度的增長速度比去年同期提高了兩個百分點。"]
+
+
+@pytest.mark.parametrize(
+    "debris",
+    [
+        "午夜无码福利18禁网站",
+        "gihot.com",
+        "分享到:",
+        "點擊右上角微信好友\n朋友圈",
+        "首頁|必讀|視頻|專訪|運營|制造",
+        "新聞直播 要聞 國際 軍事 政協 政務 圖片 視頻",
+        "首頁 >> 監管 >> 正文",
+        "本文鏈接:http://m.enbeike.cn/news-1-43955-0.html數字中國建設取得哪些新進展?",
+        "上一篇:全国防灾减灾日|用科技手段守护安全 智慧减灾",
+        "聲明:本網頁內容旨在傳播知識,不代表本站觀點。",
+        "CCTIME飛象網 CopyRight © 2007-2024 By CCTIME.COM",
+        "飛象網版權及免責聲明:\n1.本網刊載內容,凡注明來源為“飛象網”皆屬飛象網版權所有。",
+        "相關新聞\n人物\n精彩專題",
+        "  •  ",
+    ],
+    ids=["spam", "domain", "widget", "weak-widget", "nav-bar", "spaced-menu", "breadcrumb", "line-prefix", "pager",
+         "statement", "copyright", "disclaimer", "related-tail", "bullets"],
+)
+@pytest.mark.parametrize("sep", ["\n", "", " "])
+def test_each_rule_keeps_the_article_when_lines_are_joined(debris, sep):
+    lines = [SENTENCES[0], debris, SENTENCES[1], SENTENCES[2]] * 3
+    if "相關新聞" in debris:
+        lines = SENTENCES * 3 + [debris]  # the tail rule needs the end of the page
+    text = sep.join(lines)
+    out = stage(text)
+    assert all(out.count(s) == text.count(s) for s in SENTENCES)
+    if sep == "\n":
+        assert debris.split("\n")[0].strip() not in out  # the rule still works on lines
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+@pytest.mark.parametrize("sep", ["", " "])
+def test_joined_seed_loses_nothing_to_boilerplate(path, sep):
+    text = sep.join(path.read_text(encoding="utf-8").splitlines())
+    assert stage(text) == text  # one line of a page: a paragraph to every rule
+
+
+@pytest.mark.parametrize(
+    "line, options, kind",
+    [
+        ("本文鏈接:http://x.cn/1.html" + "".join(SENTENCES) * 3, {}, "boilerplate"),
+        ("聲明:" + "".join(SENTENCES) * 4, {}, "boilerplate"),
+        ("加微信领红包" + "".join(SENTENCES) * 4, {"extra_spam_patterns": ("加微信",)}, "spam-line"),
+    ],
+)
+def test_a_long_line_a_rule_matches_is_reported_not_removed(line, options, kind):
+    assert len(line) > boilerplate.LONG_LINE
+    text = f"{ARTICLE}\n{line}\n{ARTICLE}"
+    assert stage(text, **options) == text
+    assert textrepair.repair(text, **options) == text
+    found = textrepair.findings(text, **options)
+    assert [(f.kind, f.text) for f in found] == [(kind, line)]
+    assert found[0].start == text.index(line)
+
+
+def test_disclaimer_block_ends_at_a_paragraph():
+    paragraph = "本網記者了解到," + "".join(SENTENCES) * 3
+    text = f"{ARTICLE}\n免責聲明:\n1.本網刊載內容,未經允許禁止轉載。\n{paragraph}\n2.轉載請注明來源。"
+    out = stage(text)
+    assert paragraph in out and "1.本網刊載內容" not in out
+    assert out.endswith(f"{paragraph}\n2.轉載請注明來源。")

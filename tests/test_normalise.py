@@ -81,7 +81,8 @@ def test_truncated(text, expected):
 
 def test_nfc():
     fixed, edits = fix("lu\u0308\u030c se\u0301")
-    assert fixed == "lǚ sé" and [e.kind for e in edits] == ["nfc"]
+    assert fixed == "lǚ sé" and [(e.before, e.after) for e in edits] == [("u\u0308\u030c", "ǚ"), ("e\u0301", "é")]
+    assert all(e.kind == "nfc" for e in edits)
     assert fix("lǚ", normalise_nfc=False)[0] == "lǚ"
     assert fix("lu\u0308\u030c", normalise_nfc=False)[0] == "lu\u0308\u030c"
 
@@ -163,3 +164,65 @@ def test_repair_idempotent(text):
     once = textrepair.repair(text)
     assert textrepair.repair(once) == once
     assert apply_edits(text, textrepair.explain(text)) == once
+
+
+# --- Issue 17: NFC composes only what is decomposed, in linear time
+
+import unicodedata  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "\ufa0c", "\uf9b2", "\uf900", "突\ufa0c的山峰", "\u0958", "\u0958\u093c", "\ufa0c\u0301", "\u2126", "\u212b",
+    "\u037e", "a\u0344", "\u0340",
+], ids=["FA0C", "F9B2", "F900", "in-text", "0958", "0958+nukta", "compat+mark", "ohm", "angstrom", "greek-qmark",
+        "a+0344", "0340"])
+def test_nfc_never_maps_a_singleton_or_an_exclusion(text):
+    assert unicodedata.normalize("NFC", text) != text  # NFC itself would rewrite each
+    assert textrepair.repair(text) == text
+    assert textrepair.explain(text) == []
+
+
+def test_big5_decoder_output_survives():
+    text = bytes.fromhex("c94a").decode("big5")  # Python's Big5 codec gives U+FA0C
+    assert text == "\ufa0c"
+    assert textrepair.repair("突" + text + "的山峰") == "突\ufa0c的山峰"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("lu\u0308\u030c", "lǚ"),
+    ("e\u0301\u0323", "ẹ\u0301"),  # reordered, then composed
+    ("\u1100\u1161\u11a8", "각"),  # Hangul jamo compose by the algorithm
+    ("\u0bc6\u0bbe", "\u0bca"),  # a second half of combining class 0
+    ("\ufa0ca\u0301", "\ufa0cá"),  # a mapped character elsewhere on the line does not stop its neighbours
+])
+def test_nfc_composes_what_is_decomposed(text, expected):
+    assert textrepair.repair(text) == expected
+
+
+def test_combining_flood_is_composed_in_linear_time():
+    # Issue 17: ~10 s in unicodedata.normalize; the expected form by hand:
+    # canonical order puts the 50,000 U+0316 (class 220) before the U+0301
+    # (230), and the first U+0301 composes with the "a".
+    text = "a" + "\u0316\u0301" * 50_000
+    assert textrepair.repair(text) == "\xe1" + "\u0316" * 50_000 + "\u0301" * 49_999
+
+
+def _mapped(text: str) -> bool:
+    return any(unicodedata.normalize("NFC", ch) != ch for ch in text)
+
+
+marks = st.text(st.sampled_from(["a", "e", "u", "A", "中", " ", "\n", "\u0300", "\u0301", "\u0308", "\u030c", "\u0316",
+                                 "\u0323", "\u0327", "\u1100", "\u1161", "\u11a8", "\uac00", "\u0bc6", "\u0bbe",
+                                 "\u0915", "\u093c", "\ufa0c", "\u0958", "\u0344", "\U0001d157", "\U0001d165"]),
+                max_size=12)
+
+
+@given(marks)
+def test_nfc_part_is_nfc_where_nothing_is_mapped(text):
+    fixed, edits = fix(text)
+    assert apply_edits(text, edits) == fixed and normalise.fix_text(text, Options()) == fixed
+    if not _mapped(text):
+        assert fixed == unicodedata.normalize("NFC", text)
+    assert fix(fixed) == (fixed, [])  # idempotent
+    # Every mapped character stays as written.
+    assert [ch for ch in text if _mapped(ch)] == [ch for ch in fixed if _mapped(ch)]

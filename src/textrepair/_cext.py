@@ -186,81 +186,89 @@ def normalise_runs(text: str, classes: int) -> list[tuple[int, int, int]]:
     return [(buffer[i].start_char, buffer[i].end_char, buffer[i].classes) for i in range(found[0])]
 
 
-# --- mojibake_beam.c: tr_mojibake_best, tr_char_logp, tr_char_score ------------------------------
+# --- mojibake_beam.c: tr_mojibake_best -----------------------------------------------------
 
 import sys  # noqa: E402  (this section's own imports)
 from functools import lru_cache  # noqa: E402
+from itertools import accumulate  # noqa: E402
+
+class _Model:
+    """The mapped data files as ``tr_char_model`` and ``tr_word_model``: the
+    structs point into the very ``memoryview``s the twin (``_fallback.lm``)
+    reads, so both read one mapping of each file and nothing is copied."""
+
+    __slots__ = ("chars", "words", "_keep")
+
+    def __init__(self) -> None:
+        from ._fallback import lm
+
+        chars, words = lm.char_model(), lm.word_model()
+        keep = [chars, words]
+
+        def pointer(ctype: str, view):
+            data = ffi.from_buffer(ctype, view)
+            keep.append(data)
+            return data
+
+        m = ffi.new("tr_char_model *")
+        m.chars, m.slots = chars.chars, chars.slots
+        m.cp = pointer("uint32_t[]", chars.cp)
+        m.bmp_index = pointer("uint16_t[]", chars.bmp)
+        m.ln_uni = pointer("double[]", chars.ln_uni)
+        m.ln_cont = pointer("double[]", chars.ln_cont)
+        m.ln_gamma = pointer("double[]", chars.ln_gamma)
+        m.bi_key = pointer("uint32_t[]", chars.keys)
+        m.bi_logp = pointer("double[]", chars.values)
+        m.ln_uni_unknown, m.ln_cont_unknown = chars.ln_uni_unknown, chars.ln_cont_unknown
+        m.pair = ffi.NULL
+        w = ffi.new("tr_word_model *")
+        w.chars = m
+        w.slots = words.slots
+        w.slot = pointer("uint32_t[]", words.slot)
+        w.ln_beta, w.max_len = words.ln_beta, words.max_len
+        fold = words.fold_tables
+        w.folds = len(fold["from"])
+        w.fold_from = pointer("uint32_t[]", fold["from"])
+        w.fold_to = pointer("uint32_t[]", fold["to"])
+        keep.append(m)
+        self.chars, self.words, self._keep = m, w, keep
+
+
+_models: list[_Model] = []
+
+
+def _model() -> _Model:
+    """The one model of this process, mapped on first use."""
+    if not _models:
+        _models.append(_Model())
+    return _models[0]
+
 
 class _BeamModel:
-    """The character model and the authored GBK pairs as ``tr_char_model``
-    reads them, built once from the very ``CharModel`` the twin scores with
-    (so both read one parse of ``data/char_model.txt``); the arrays live as
-    long as this object."""
+    """The character model with the authored GBK pairs, as the beam search reads it."""
 
     __slots__ = ("struct", "_keep")
 
     def __init__(self) -> None:
-        from collections import Counter
-        from itertools import accumulate
-        from operator import itemgetter
+        from ._cjkcodec import _tables
 
-        from ._cjkcodec import LEADS, TRAILS, char_model, original_pair
-
-        model = char_model()
-        chars = sorted(set(model.uni) | set(model.followers) | set(model.preceders))
-        # Every key is one or two characters, so string slicing and UTF-32
-        # encoding turn the model into arrays at C speed (first use only).
-        keys = sorted(model.bi)  # sorted by (first, second) code point
-        counts = itemgetter(*keys)(model.bi) if len(keys) > 1 else [model.bi[k] for k in keys]
-        bigrams = "".join(keys)
-        per_first = Counter(bigrams[0::2])
-        starts = list(accumulate([per_first.get(ch, 0) for ch in chars], initial=0))
-        bmp = [-1] * 65536
-        for i, ch in enumerate(chars):
-            if ord(ch) < 65536:
-                bmp[ord(ch)] = i
-        pairs = [0] * 65536
-        for lead in LEADS:
-            for trail in TRAILS:
-                ch = original_pair(lead, trail)
-                if ch:
-                    pairs[lead << 8 | trail] = ord(ch)
-        keep = [
-            _u32_of_text("".join(chars)),
-            ffi.new("uint32_t[]", [model.uni.get(ch, 0) for ch in chars]),
-            ffi.new("uint32_t[]", [model.followers.get(ch, 0) for ch in chars]),
-            ffi.new("uint32_t[]", [model.preceders.get(ch, 0) for ch in chars]),
-            ffi.new("uint32_t[]", starts),
-            _u32_of_text(bigrams[1::2]),
-            ffi.new("uint32_t[]", counts),
-            ffi.new("uint32_t[]", pairs),
-            ffi.new("int32_t[]", bmp),
-        ]
-        m = ffi.new("tr_char_model *")
-        m.chars = len(chars)
-        m.cp, m.uni, m.followers, m.preceders, m.bi_start, m.bi_next, m.bi_count, m.pair, m.bmp_index = keep
-        m.bigrams = len(keys)
-        m.total, m.vocab, m.types = model.total, model.vocab, model.types
-        self.struct = m
-        self._keep = keep
+        model = _model()
+        pairs = ffi.new("uint32_t[]", 65536)
+        for code, ch in _tables()[1].items():  # original_pair of every authored code
+            pairs[code] = ord(ch)
+        self.struct = ffi.new("tr_char_model *", model.chars[0])
+        self.struct.pair = pairs
+        self._keep = (model, pairs)
 
 
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # C's uint32_t in memory
-
-
-def _u32_of_text(text: str):
-    """The code points of ``text`` as a C uint32_t array."""
-    raw = text.encode(_UTF32, "surrogatepass")
-    array = ffi.new("uint32_t[]", max(len(text), 1))
-    ffi.memmove(array, raw, len(raw))
-    return array
 
 
 _beam_models: list[_BeamModel] = []
 
 
 def _beam_model() -> _BeamModel:
-    """The one model of this process, built on first use."""
+    """The one beam model of this process, built on first use."""
     if not _beam_models:
         _beam_models.append(_BeamModel())
     return _beam_models[0]
@@ -365,13 +373,21 @@ def _beam_text(out, count: int, texts: dict[int, str]) -> str:
                    for p in ffi.unpack(out, count))
 
 
+# --- lm.c: the language model ------------------------------------------------------------
+
+def _u32(text: str):
+    """``text`` as a C uint32_t array of its code points (a view of the encoded bytes)."""
+    return ffi.from_buffer("uint32_t[]", text.encode(_UTF32, "surrogatepass"))
+
+
 def char_logp(prev: str, ch: str) -> float:
     """C twin of ``_fallback.char_logp``."""
-    return lib.tr_char_logp(_beam_model().struct, ord(prev) if prev else -1, ord(ch))
+    return lib.tr_char_logp(_model().chars, ord(prev) if prev else -1, ord(ch))
 
 
 def char_score(text: str, before: str = "", after: str = "") -> float:
     """C twin of ``_fallback.char_score``."""
+<<<<<<< HEAD
     data = text.encode(_UTF32, "surrogatepass")
     return lib.tr_char_score(_beam_model().struct, ffi.from_buffer("uint32_t[]", data), len(text),
                              ord(before) if before else -1, ord(after) if after else -1)
@@ -380,3 +396,47 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
 # --- shift.c: tr_shift_paths -------------------------------------------------------
 # Not yet in C: the C backend declines and hands the structure search to its twin.
 from ._fallback.shift import shift_paths  # noqa: E402,F401
+=======
+    return lib.tr_char_score(_model().chars, _u32(text), len(text), ord(before) if before else -1,
+                             ord(after) if after else -1)
+
+
+def fold_text(text: str) -> str:
+    """C twin of ``_fallback.fold_text``."""
+    out = _new_unzeroed("uint32_t[]", max(len(text), 1))
+    lib.tr_lm_fold(_model().words, _u32(text), len(text), out)
+    return ffi.buffer(out, 4 * len(text))[:].decode(_UTF32, "surrogatepass")
+
+
+def word_score(text: str) -> float:
+    """C twin of ``_fallback.word_score``."""
+    score = ffi.new("double *")
+    if lib.tr_word_score(_model().words, _u32(text), len(text), score):
+        raise MemoryError("tr_word_score could not allocate")
+    return score[0]
+
+
+def word_scores(candidates, left: str = "", right: str = "") -> list[float]:
+    """C twin of ``_fallback.word_scores``."""
+    candidates = list(candidates)
+    if not candidates:
+        return []
+    ends = list(accumulate(map(len, candidates)))
+    scores = _new_unzeroed("double[]", len(candidates))
+    status = lib.tr_word_scores(_model().words, _u32(left), len(left), _u32("".join(candidates)),
+                                ffi.new("size_t[]", ends), len(candidates), _u32(right), len(right), scores)
+    if status:
+        raise MemoryError("tr_word_scores could not allocate")
+    return ffi.unpack(scores, len(candidates))
+
+
+def word_segments(text: str) -> list[tuple[int, int, float, bool]]:
+    """C twin of ``_fallback.word_segments``."""
+    count = ffi.new("size_t *")
+    score = ffi.new("double *")
+    cap = len(text)  # a token holds at least one character
+    out = _new_unzeroed("tr_word_token[]", max(cap, 1))
+    if lib.tr_word_segment(_model().words, _u32(text), len(text), out, cap, count, score):
+        raise MemoryError("tr_word_segment could not allocate")
+    return [(t.start_char, t.end_char, t.logp, bool(t.in_table)) for t in (out[i] for i in range(count[0]))]
+>>>>>>> main

@@ -25,15 +25,14 @@ rest exist only as damage.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["decode_pair", "original_pair", "encode_char", "fold", "CharModel", "char_model", "RARE_BELOW",
            "common_chars", "code_page_char", "code_page_high", "ftfy_chars", "FTFY_CODE_PAGES", "SCAN_CLASSES",
-           "scan_classes"]
+           "scan_classes", "classes_of"]
 
-MODEL = Path(__file__).resolve().parent / "data" / "char_model.txt"
+MODEL = Path(__file__).resolve().parent / "data" / "char_model.bin"
 
 #: Trail bytes of a two-byte GBK code.
 TRAILS = tuple(range(0x40, 0x7F)) + tuple(range(0x80, 0xFF))
@@ -117,95 +116,26 @@ def fullwidth_bytes(ch: str) -> bytes | None:
     return encode_char(chr(ord(ch) + 0xFEE0))
 
 
-class CharModel:
-    """Interpolated Kneser-Ney character bigram model (absolute discount
-    ``D``; continuation counts over an add-one floor), from
-    ``data/char_model.txt`` (see ``data/build_char_model.py``)."""
+def char_model():
+    """The character bigram model (``_fallback.lm.CharModel``: ``.logp(prev, ch)``,
+    ``.score(text, before, after)``, ``.uni`` counts), memory-mapped from
+    ``data/char_model.bin`` (see ``data/build_char_model.py``) once per process.
 
-    __slots__ = ("uni", "bi", "total", "vocab", "_floor", "followers", "preceders", "types", "_memo")
+    >>> m = char_model()
+    >>> m.logp("中", "国") > m.logp("中", "鍀"), m.uni["中"] > RARE_BELOW
+    (True, True)
+    """
+    from ._fallback.lm import char_model as mapped  # here: _fallback imports this module
 
-    #: The usual Kneser-Ney discount.
-    D = 0.75
-
-    def __init__(self, path: Path = MODEL) -> None:
-        self.uni: dict[str, int] = {}
-        self.bi: dict[str, int] = {}
-        total = 0
-        section = None
-        # Line by line: holding the whole file and its lines would double the
-        # peak memory of every process that loads the model.
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                line = line.rstrip("\n")
-                if line in ("[unigram]", "[bigram]"):
-                    section = self.uni if line == "[unigram]" else self.bi
-                    continue
-                if section is None:
-                    if line.startswith("# total\t"):
-                        total = int(line.split("\t")[1])
-                    continue
-                key, n = line.rsplit("\t", 1)
-                section[key] = int(n)
-        self.total = total
-        self.vocab = len(self.uni) + 1
-        self.followers: dict[str, int] = {}
-        self.preceders: dict[str, int] = {}
-        for pair in self.bi:
-            self.followers[pair[0]] = self.followers.get(pair[0], 0) + 1
-            self.preceders[pair[1]] = self.preceders.get(pair[1], 0) + 1
-        self.types = len(self.bi)
-        self._floor = math.log(1 / (total + self.vocab))
-        # logp of pairs already asked for: the beam search asks the same ones
-        # thousands of times.  Bounded, and its contents never change a result.
-        self._memo: dict[tuple[str, str], float] = {}
-
-    def p_uni(self, ch: str) -> float:
-        return (self.uni.get(ch, 0) + 1) / (self.total + self.vocab)
-
-    def p_continuation(self, ch: str) -> float:
-        """How many different characters ``ch`` follows, mixed with the unigram floor."""
-        return 0.9 * self.preceders.get(ch, 0) / self.types + 0.1 * self.p_uni(ch)
-
-    def logp(self, prev: str, ch: str) -> float:
-        """log P(ch | prev).
-
-        >>> m = char_model()
-        >>> m.logp("中", "国") > m.logp("中", "鍀")
-        True
-        """
-        key = (prev, ch)
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        if not prev or not self.uni.get(prev):
-            found = math.log(self.p_uni(ch))
-        else:
-            seen = self.uni[prev]
-            kinds = self.followers.get(prev, 0)
-            p = max(self.bi.get(prev + ch, 0) - self.D, 0) / seen
-            p += (self.D * kinds + 1) / seen * self.p_continuation(ch)
-            found = math.log(p)
-        if len(self._memo) >= 1 << 20:
-            self._memo.clear()
-        self._memo[key] = found
-        return found
-
-    def score(self, text: str, before: str = "", after: str = "") -> float:
-        """log P of ``text`` between its neighbours (sum of bigram terms)."""
-        total = 0.0
-        prev = before
-        for ch in text:
-            total += self.logp(prev, ch)
-            prev = ch
-        if after:
-            total += self.logp(prev, after)
-        return total
+    return mapped()
 
 
-@lru_cache(maxsize=1)
-def char_model() -> CharModel:
-    """The model, parsed once on first use."""
-    return CharModel()
+def __getattr__(name: str):
+    if name == "CharModel":  # the class, for callers that name it
+        from ._fallback.lm import CharModel
+
+        return CharModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def cp936_decode(data: bytes) -> str:
@@ -252,7 +182,7 @@ def cp936_decode(data: bytes) -> str:
 RARE_BELOW = 1000
 
 
-def common_chars(model: CharModel) -> frozenset[str]:
+def common_chars(model) -> frozenset[str]:
     """Non-ASCII characters the model has seen at least RARE_BELOW times;
     fullwidth forms count as the ASCII they are folded to.
 
@@ -315,6 +245,15 @@ CJK_CLASS = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U00
 
 @lru_cache(maxsize=1)
 def scan_classes() -> dict[int, int]:
+    """:func:`classes_of` the characters the model counts as common.
+
+    >>> c = scan_classes(); c[ord("椈")] == SCAN_CLASSES["RARE"] | SCAN_CLASSES["CJK"]
+    True
+    """
+    return classes_of(common_chars(char_model()))
+
+
+def classes_of(common: frozenset[str]) -> dict[int, int]:
     """Class bits of every code point that has any (``SCAN_CLASSES``).
 
     RARE: non-ASCII, not a space, not common (the double-byte mechanisms'
@@ -323,13 +262,12 @@ def scan_classes() -> dict[int, int]:
     0x80-0xFF become in that code page; LEAD/CONT: ftfy's lead and
     continuation characters (CONT also space and U+FFFD); CJK: ``CJK_CLASS``.
 
-    >>> c = scan_classes(); c[ord("椈")] == SCAN_CLASSES["RARE"] | SCAN_CLASSES["CJK"]
+    >>> classes_of(frozenset("中"))[ord("中")] == SCAN_CLASSES["CJK"]
     True
     """
     import re
 
     bits = SCAN_CLASSES
-    common = common_chars(char_model())
     cjk = re.compile("[%s]" % CJK_CLASS)
     classes: dict[int, int] = {}
     for cp in range(0x110000):

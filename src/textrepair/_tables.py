@@ -10,34 +10,57 @@ DATA = Path(__file__).resolve().parent / "data" / "pinyin_readings.txt"
 
 
 class ReadingTable:
-    """Readings of each Han character and the pinyin letters with their tones."""
+    """Readings of each Han character and the pinyin letters with their tones.
 
-    __slots__ = ("letters", "readings", "toneless", "traditional")
+    The letters are parsed at once; the readings (the bulk of the file) on
+    first use, so a process that only spells syllables never pays for them.
+    """
+
+    __slots__ = ("letters", "_rows", "_readings")
 
     def __init__(self, path: Path = DATA) -> None:
         self.letters: dict[str, tuple[str, int]] = {}
-        self.readings: dict[str, frozenset[str]] = {}
-        self.toneless: dict[str, frozenset[str]] = {}
-        self.traditional: frozenset[str]
-        traditional = set()
-        section = ""
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line or line[0] == "#":
-                continue
-            if line[0] == "[":
-                section = line
+        text = path.read_text(encoding="utf-8")
+        head, found, self._rows = text.partition("\n[readings]\n")
+        if not found:
+            raise ValueError(f"{path} has no [readings] section")
+        for line in head.splitlines():
+            if not line or line[0] in "#[":
                 continue
             code, value, flag = line.split("\t")
-            ch = chr(int(code, 16))
-            if section == "[letters]":
-                self.letters[ch] = ("" if value == "-" else value, int(flag))
-            else:
+            self.letters[chr(int(code, 16))] = ("" if value == "-" else value, int(flag))
+        self._readings: tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]] | None = None
+
+    def _parsed(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
+        if self._readings is None:
+            readings: dict[str, frozenset[str]] = {}
+            toneless: dict[str, frozenset[str]] = {}
+            traditional = set()
+            for line in self._rows.splitlines():
+                if not line or line[0] == "#":
+                    continue
+                code, value, flag = line.split("\t")
+                ch = chr(int(code, 16))
                 spelled = value.split(",")
-                self.readings[ch] = frozenset(spelled)
-                self.toneless[ch] = frozenset(s.rstrip("0123456789") for s in spelled)
+                readings[ch] = frozenset(spelled)
+                toneless[ch] = frozenset(s.rstrip("0123456789") for s in spelled)
                 if flag == "1":
                     traditional.add(ch)
-        self.traditional = frozenset(traditional)
+            self._readings = (readings, toneless, frozenset(traditional))
+            self._rows = ""
+        return self._readings
+
+    @property
+    def readings(self) -> dict[str, frozenset[str]]:
+        return self._parsed()[0]
+
+    @property
+    def toneless(self) -> dict[str, frozenset[str]]:
+        return self._parsed()[1]
+
+    @property
+    def traditional(self) -> frozenset[str]:
+        return self._parsed()[2]
 
     def spell(self, syllable: str) -> tuple[str, int] | None:
         """Numbered spelling and tone of a syllable, or None if it is not pinyin.
@@ -68,5 +91,5 @@ class ReadingTable:
 
 @lru_cache(maxsize=1)
 def reading_table() -> ReadingTable:
-    """The table, parsed once on first use (about 40 ms)."""
+    """The table, parsed once on first use (the letters; the readings when first asked for)."""
     return ReadingTable()

@@ -1,5 +1,5 @@
-"""Pure-Python twin of native/mojibake_beam.c: the beam search of a byte-shift run and the character
-model's scores (``tr_mojibake_best``, ``tr_char_logp``, ``tr_char_score``).
+"""Pure-Python twin of native/mojibake_beam.c: the beam search of a byte-shift run
+(``tr_mojibake_best``), scored by the character model of ``lm.py``.
 
 The specification: the C core returns exactly what this module returns.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .. import _cjkcodec
+from .lm import char_model as _char_model
 
 
 # The beam search of the mojibake stage's byte-shift repair (stages/mojibake.py
@@ -34,7 +35,6 @@ BEAM_LOSTB = "lost"  # one lost ASCII byte (swallowed as an invalid trail)
 BEAM_LOST = "\x00"  # a lost ASCII byte in the output, replaced after decoding
 
 # Module-level names: the search calls these hundreds of thousands of times.
-_char_model = _cjkcodec.char_model
 _original_pair = _cjkcodec.original_pair
 _encode_char = _cjkcodec.encode_char
 _LEADS = _cjkcodec.LEADS
@@ -196,21 +196,3 @@ def mojibake_best(toks, before: str, after: str, lost_lead: bool) -> tuple[float
     finals.sort(key=lambda f: -f[0])
     _adj, total, out, guesses = finals[0]
     return total, _text_of(out), guesses
-
-
-def char_logp(prev: str, ch: str) -> float:
-    """log P(ch | prev) under the stage's character model ("" : no previous character).
-
-    >>> char_logp("中", "国") > char_logp("中", "鍀")
-    True
-    """
-    return _char_model().logp(prev, ch)
-
-
-def char_score(text: str, before: str = "", after: str = "") -> float:
-    """log P of ``text`` between its neighbours ("" at an end) under the character model.
-
-    >>> char_score("中国") > char_score("涓浗")
-    True
-    """
-    return _char_model().score(text, before, after)

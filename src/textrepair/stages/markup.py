@@ -1,5 +1,6 @@
 """Strip HTML debris: tags, comments, script and style bodies, entities, and
-hidden spans with everything inside them.
+hidden spans with everything inside them, each only as far as its evidence
+reaches.
 
 The C scan (``markup_candidates``) lists the only places markup can start: a
 ``<`` followed by a letter, ``/`` or ``!`` and an ``&`` followed by a letter
@@ -15,17 +16,48 @@ What counts as markup, and why clean text survives:
 * a tag is ``<name attrs>`` or ``</name>`` where ``name`` is an HTML element
   (WHATWG list below) and every attribute is ``name=value`` or a known boolean
   attribute: ``a<b && c>d``, ``x<p and y>z``, ``List<String>``, ``<<三体>>``
-  and ``《报告》`` are not tags;
+  and ``《报告》`` are not tags; nor is a capitalised type name right after an
+  identifier (``List<Object>``, ``Future<Output>``, ``Box<T>``): that is a
+  generic in code, and HTML debris never follows a word that way with a
+  capitalised name and no attribute;
+* a tag is debris when it shows itself as markup: a close tag, a tag with
+  attributes, a void or self-closed tag (``<br>``), two tags touching, a
+  comment, a doctype, a script or style element; a *lone* tag (an opening,
+  attribute-less, non-void tag touching no other) is debris only when such
+  markup lies within ``EVIDENCE_WINDOW`` characters.  So ``第一段<br>第二段``,
+  ``<p>正文</p>`` and ``<li id="44aaa">`` go, while a page that writes
+  ``写成<div>即可`` keeps it;
 * an entity needs its ``;`` (``AT&T``, ``?a=1&b=2`` stay) and must decode to a
-  printable character; ``&amp;nbsp;`` (escaped twice) decodes in one step;
+  printable character; ``&amp;nbsp;`` (escaped twice) decodes in one step.
+  What an entity decodes to is text the page showed, never markup to strip:
+  ``写成&lt;div&gt;即可`` becomes ``写成<div>即可``, which the rule above keeps;
+  an escaped fragment that would read as debris once decoded
+  (``&lt;br&gt;``, ``&lt;p&gt;x&lt;/p&gt;``) keeps the entities that make
+  its ``<`` and ``>`` and is reported (see :func:`textrepair.findings`), so
+  no later pass deletes what the page showed;
 * an element is hidden when its ``style`` says ``display:none``,
   ``visibility:hidden``, ``font-size:0`` or ``height:0`` with
   ``overflow:hidden``, when it has the ``hidden`` attribute, or when one of
   its classes or its id is declared hidden by a ``<style>`` of the same page.
-  It goes with its content up to its matching close tag; inline elements must
-  close on their own line, and one that does not runs to the end of the line
-  (spam injectors leave ``<span style="display:none">…`` unclosed).
   A sentence that merely mentions ``display:none`` has no tag and stays.
+
+Every deletion needs evidence in proportion (``EVIDENCE_BOUND`` = 200
+characters):
+
+* a hidden element goes with its content up to its close tag when no
+  stretch of that content longer than the bound lacks spam evidence (a
+  domain-like token such as ``gihot.com``); otherwise, and when it has no
+  close tag (spam injectors leave ``<span style="display:none">…``
+  unclosed), it ends where its spam ends: the first domain-like token, line
+  end or sentence end, which must come within the bound.  Inline elements
+  close on their own line;
+* a script, style or comment body goes only when no stretch of it longer
+  than the bound is free of code and markup characters (``< > { } ; =``):
+  an unclosed ``<script>`` never takes the article up to a later
+  ``</script>``;
+* a deletion that fails its test is not applied: its text (the element for
+  a script, style or comment; the open tag and the bound past it for a
+  hidden element) stays as written, and it is reported as a finding.
 
 A line left holding only whitespace by the removals goes whole; a block tag
 between two pieces of text becomes a line break.
@@ -35,20 +67,31 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from .. import _backend
 from .._flags import HAS_AMP, HAS_LT
-from ..edits import Edit, splice
+from ..edits import Edit, report, splice
 from ..options import Options
 
-__all__ = ["NAME", "KIND", "NEEDS", "fix", "fix_text", "is_hidden_style", "hidden_selectors"]
+__all__ = ["NAME", "KIND", "NEEDS", "EVIDENCE_BOUND", "EVIDENCE_WINDOW", "fix", "fix_text", "is_hidden_style",
+           "hidden_selectors"]
 
 NAME = "markup"
 KIND = "html"
 NEEDS = HAS_LT | HAS_AMP
 KINDS = ("html", "entity", "hidden-span")
 CONFIDENCE = {"html": 0.95, "entity": 0.99, "hidden-span": 0.9}
+#: The most characters a deletion reaches past its last evidence: hidden
+#: content past its open tag or a domain-like token, a script, style or
+#: comment body between two code or markup characters.
+EVIDENCE_BOUND = 200
+#: A lone tag is debris when markup that shows itself lies this close.
+EVIDENCE_WINDOW = 200
+#: Rounds of re-reading the decoded text before every entity that makes a
+#: ``<`` or ``>`` is kept as written (see :func:`_keep_escaped_markup`).
+ESCAPE_ROUNDS = 3
 
 #: Element names of the WHATWG HTML standard (plus the obsolete ones scraped
 #: pages still carry: font, center, tt, big, strike, marquee, nobr).
@@ -88,13 +131,25 @@ _TAG = re.compile(rf"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s+{_NAME}(?:\s*=\s*{_VALUE}
 _PIECE_RUN = re.compile(r"(?:<[^<>]*>){2,}")
 _PIECE = re.compile(r"<[^<>]*>")
 _ATTR = re.compile(rf"({_NAME})(?:\s*=\s*({_VALUE}))?")
-_DOCTYPE = re.compile(r"<!doctype[^<>]*>", re.I)
+_DOCTYPE = re.compile(rf"<!doctype[^<>]{{0,{EVIDENCE_BOUND}}}>", re.I)
 _ENTITY = re.compile(r"&(amp;)?(#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _RAW_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in RAW_TEXT}
 _SPACE = re.compile(r"\s+")
 _FONT_ZERO = re.compile(r"(?:^|;)font-size:0(?:\.0*)?(?:px|em|rem|pt|%)?(?:;|!|$)")
 _HEIGHT_ZERO = re.compile(r"(?:^|;)(?:max-)?height:0(?:\.0*)?(?:px|em|rem|pt|%)?(?:;|!|$)")
 _SIMPLE_SELECTOR = re.compile(r"[A-Za-z0-9]*([.#])([-\w]+)")
+# An identifier character: a capitalised tag name right after one is a generic.
+_IDENT = re.compile(r"[A-Za-z0-9_]")
+# Stretches of raw-text or comment bodies without a character of code or markup.
+_NO_CODE = re.compile(rf"[^<>{{}};=]{{{EVIDENCE_BOUND + 1},}}")
+# A domain-like token's end: the spam evidence of hidden text.  Only the
+# top-level domain is matched (preceded by a letter or digit), so the pattern
+# cannot backtrack over a long dotted run.
+_TLDS = "com|net|org|cn|cc|top|xyz|vip|club|site|me|info|io|tv|hk|tw|biz|co|app|live|shop|win|pw|ws|la|us|in|asia|online|fun|icu"
+_DOMAIN = rf"(?<=[A-Za-z0-9])\.(?:{_TLDS})(?![A-Za-z0-9-]|\.[A-Za-z0-9])"
+_DOMAIN_END = re.compile(_DOMAIN, re.I)
+# Where hidden spam ends: a line end (before it), a sentence end or a domain (after it).
+_SPAM_END = re.compile(rf"[\n\r]|[。！？]|[.!?](?=\s|$)|{_DOMAIN}", re.I)
 
 
 def is_hidden_style(style: str) -> bool:
@@ -142,6 +197,7 @@ class _Tag(NamedTuple):
     closing: bool
     attrs: dict[str, str]
     self_closing: bool = False
+    shield: bool = False  # a refused deletion: kept as written, with everything inside
 
 
 class _Run(NamedTuple):
@@ -152,6 +208,15 @@ class _Run(NamedTuple):
     start: int
     end: int
     block: bool  # holds a block-level tag
+
+
+class _Refusal(NamedTuple):
+    """A deletion found but not applied, for :func:`textrepair.edits.report`."""
+
+    kind: str
+    start: int
+    end: int
+    reason: str
 
 
 def _attrs(text: str) -> dict[str, str] | None:
@@ -202,6 +267,52 @@ def _parse_tag(match: re.Match[str]) -> tuple[str, bool, dict[str, str], bool] |
     return name, closing, attrs, bool(match.group(4))
 
 
+def _type_name(name: str) -> bool:
+    """A name as code writes a type: capitalised, one letter or with a
+    lower-case letter (``Object``, ``T``; ``BR`` and ``TD`` are HTML)."""
+    return name[0].isupper() and (len(name) == 1 or not name.isupper())
+
+
+def _is_generic(text: str, p: int, match: re.Match[str], parsed: tuple[str, bool, dict[str, str], bool]) -> bool:
+    """True for ``List<Object>``: an opening tag without attributes whose
+    capitalised name follows an identifier character."""
+    return (p > 0 and not parsed[1] and not parsed[2] and not parsed[3] and _IDENT.match(text, p - 1) is not None
+            and _type_name(match.group(2)))
+
+
+class _Stretches:
+    """The maximal stretches of a text longer than ``EVIDENCE_BOUND`` that
+    hold no evidence, found once; :meth:`long_gap` asks whether a range holds
+    more than the bound of one of them."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [start for start, _end in spans]
+        self.ends = [end for _start, end in spans]
+
+    @classmethod
+    def without_code(cls, text: str) -> "_Stretches":
+        return cls([m.span() for m in _NO_CODE.finditer(text)])
+
+    @classmethod
+    def without_domains(cls, text: str) -> "_Stretches":
+        spans, last = [], 0
+        for m in _DOMAIN_END.finditer(text):
+            if m.start() - last > EVIDENCE_BOUND:
+                spans.append((last, m.start()))
+            last = m.end()
+        if len(text) - last > EVIDENCE_BOUND:
+            spans.append((last, len(text)))
+        return cls(spans)
+
+    def long_gap(self, start: int, end: int) -> bool:
+        """True when more than ``EVIDENCE_BOUND`` characters of one stretch lie in ``[start, end)``."""
+        i = bisect_right(self.starts, start) - 1
+        if i >= 0 and min(end, self.ends[i]) - start > EVIDENCE_BOUND:
+            return True
+        i += 1  # the first stretch starting after ``start``; any later one starts past ``end``
+        return i < len(self.starts) and min(end, self.ends[i]) - self.starts[i] > EVIDENCE_BOUND
+
+
 class _Page:
     """Every tag and entity of one text, found from the candidate positions."""
 
@@ -212,11 +323,25 @@ class _Page:
         self.raw_ends: dict[int, int] = {}  # start of a script/style tag -> end of its body and close
         self.entities: list[tuple[int, int, str]] = []
         self.css: list[str] = []
+        self.refusals: list[_Refusal] = []
+        self._no_code: _Stretches | None = None
         # Each distinct tag text, parsed (None: no tag after all); pages
         # repeat the same few tags, so each is parsed once per text.
         self.parsed: dict[str, tuple[str, bool, dict[str, str], bool] | None] = {}
         self._decoded: dict[str, tuple[str, str] | None] = {}
         self._tokenize(_backend.impl.markup_candidates(text))
+
+    def _body_refused(self, kind: str, element: _Tag, body_start: int, body_end: int) -> _Tag:
+        """``element`` as it goes, or, when its body holds a stretch of more
+        than the bound without code or markup, as a shield that keeps it."""
+        if self._no_code is None:
+            self._no_code = _Stretches.without_code(self.text)
+        if not self._no_code.long_gap(body_start, body_end):
+            return element
+        self.refusals.append(_Refusal(
+            kind, element.start, element.end,
+            f"its body holds more than {EVIDENCE_BOUND} characters without code or markup: not removed"))
+        return element._replace(shield=True)
 
     def _tokenize(self, candidates: list[int]) -> None:
         text = self.text
@@ -235,6 +360,8 @@ class _Page:
             if text[p + 1] == "!":
                 comment = _comment_at(text, p, no_close_after)
                 if comment is not None:
+                    if text.startswith("<!--", p):
+                        comment = self._body_refused("comment", comment, p + 4, comment.end - 3)
                     tags.append(comment)
                     pos = comment.end
                 continue
@@ -245,7 +372,7 @@ class _Page:
             parsed = parsed_tags.get(key, _UNSEEN)
             if parsed is _UNSEEN:
                 parsed = parsed_tags[key] = _parse_tag(match)
-            if parsed is None:
+            if parsed is None or _is_generic(text, p, match, parsed):
                 continue
             pos = match.end()
             if text.startswith("<", pos) and p >= no_run_before:
@@ -266,6 +393,11 @@ class _Page:
                 close = _RAW_CLOSE[name].search(text, pos)
                 if close is None:
                     no_close_after[name] = pos
+                    continue
+                element = self._body_refused(name, tags[-1]._replace(end=close.end()), pos, close.start())
+                if element.shield:
+                    tags[-1] = element
+                    pos = close.end()
                     continue
                 if name == "style":
                     self.css.append(text[pos : close.start()])
@@ -365,24 +497,105 @@ def _pairs(page: _Page) -> dict[int, int]:
     return pairs
 
 
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
-
-
 class _Span(NamedTuple):
     start: int
     end: int
     after: str
-    kind: str
+    kind: str  # "html", "entity", "hidden-span"; "keep" shields a refused deletion
     block: bool = False  # holds a block-level tag (a line break when between text)
 
 
-def _spans(text: str) -> list[_Span]:
-    """The removals and replacements, in order and not overlapping."""
+def _plain_open(tag: _Tag) -> bool:
+    """An opening tag that does not show itself as markup: no attributes,
+    not void, not self-closed, no script or style."""
+    return (bool(tag.name) and not tag.closing and not tag.attrs and not tag.self_closing and not tag.shield
+            and tag.name not in VOID and tag.name not in RAW_TEXT)
+
+
+def _kept_lone_tags(tags: list[_Tag | _Run]) -> set[int]:
+    """Indices of the lone tags (plain opening tags touching no other tag)
+    with no markup that shows itself within ``EVIDENCE_WINDOW`` characters:
+    ``写成<div>即可`` is a page writing about HTML, not debris."""
+    lone: list[int] = []
+    starts: list[int] = []  # the items that show themselves, in order
+    ends: list[int] = []
+    count = len(tags)
+    previous_end = -1
+    for i, tag in enumerate(tags):
+        touching = tag.start == previous_end or (i + 1 < count and tags[i + 1].start == tag.end)
+        previous_end = tag.end
+        if type(tag) is _Tag and not touching and _plain_open(tag):
+            lone.append(i)
+        else:
+            starts.append(tag.start)
+            ends.append(tag.end)
+    kept = set()
+    for i in lone:
+        tag = tags[i]
+        k = bisect_left(starts, tag.start)
+        near = (k < len(starts) and starts[k] - tag.end <= EVIDENCE_WINDOW) or (
+            k > 0 and tag.start - ends[k - 1] <= EVIDENCE_WINDOW)
+        if not near:
+            kept.add(i)
+    return kept
+
+
+def _spam_end(text: str, start: int) -> int | None:
+    """Where hidden spam starting at ``start`` ends: before the first line
+    end, after the first sentence end or domain-like token; None when none
+    comes within ``EVIDENCE_BOUND`` characters (the end of the text counts
+    as a line end)."""
+    limit = start + EVIDENCE_BOUND + 1
+    match = _SPAM_END.search(text, start, limit)
+    if match is None:
+        return len(text) if len(text) < limit else None
+    stop = match.start() if match.group() in "\n\r" else match.end()
+    return stop if stop - start <= EVIDENCE_BOUND else None
+
+
+class _Hidden:
+    """Decides how far each hidden element of a page goes."""
+
+    def __init__(self, page: _Page) -> None:
+        self.page = page
+        self.pairs = _pairs(page)
+        self.domains = _Stretches.without_domains(page.text)
+        self.starts = [tag.start for tag in page.tags]
+
+    def _outside_markup(self, stop: int) -> int:
+        """``stop``, or the start of the tag, comment or script it falls inside
+        (a ``。`` in a script body or a domain in an attribute ends the
+        spam before that markup, which is judged on its own)."""
+        page = self.page
+        k = bisect_right(self.starts, stop - 1) - 1
+        if k >= 0:
+            item = page.tags[k]
+            if item.start < stop < max(item.end, page.raw_ends.get(item.start, 0)):
+                return item.start
+        return stop
+
+    def end(self, i: int) -> int | _Refusal:
+        """The end of the removal of hidden element ``page.tags[i]``, or the refusal."""
+        page = self.page
+        tag = page.tags[i]
+        close = self.pairs.get(i)
+        if close is not None and not self.domains.long_gap(tag.end, page.tags[close].start):
+            return page.tags[close].end
+        stop = _spam_end(page.text, tag.end)
+        if stop is not None:
+            return self._outside_markup(stop)
+        end = min(len(page.text), tag.end + EVIDENCE_BOUND + 1)
+        return _Refusal("hidden-span", tag.start, end,
+                        f"no end of its spam (a domain, line end or sentence end) within {EVIDENCE_BOUND} "
+                        "characters of its open tag: not removed")
+
+
+def _analyse(text: str) -> tuple[list[_Span], list[_Refusal]]:
+    """The removals and replacements, in order and not overlapping, and the
+    deletions refused."""
     page = _Page(text)
     if not page.tags and not page.entities:
-        return []
+        return [], []
     selectors: set[str] = set()
     for css in page.css:
         selectors |= hidden_selectors(css)
@@ -395,10 +608,27 @@ def _spans(text: str) -> list[_Span]:
         return found
 
     # A hidden element needs the tags one by one (to find its close tag).
-    if page.has_runs and any(parsed and hides(*parsed[:3]) for parsed in page.parsed.values()):
+    any_hidden = any(parsed and hides(*parsed[:3]) for parsed in page.parsed.values())
+    if page.has_runs and any_hidden:
         page.expand_runs()
-    pairs: dict[int, int] | None = None  # paired when a hidden tag needs its close
+    kept = _kept_lone_tags(page.tags)
+    judge = _Hidden(page) if any_hidden else None
+    spans, refusals, by_selector = _walk(page, kept, hides, judge, keep_styles=False)
+    if by_selector:
+        # A refused element hidden by a page's <style> keeps that style too,
+        # so the next pass meets the same element and refuses it again.
+        spans, refusals, _ = _walk(page, kept, hides, judge, keep_styles=True)
+    spans = [s for s in _merge_with_entities(spans, page.entities) if s.kind != "keep"]
+    return _tidy_lines(text, _line_breaks(text, _join_adjacent(spans))), page.refusals + refusals
+
+
+def _walk(page: _Page, kept: set[int], hides, judge: _Hidden | None,
+          keep_styles: bool) -> tuple[list[_Span], list[_Refusal], bool]:
+    """The tag removals, hidden spans and shields of a page, in order; the
+    refused hidden elements; and whether one of them was hidden by a selector."""
     spans: list[_Span] = []
+    refusals: list[_Refusal] = []
+    by_selector = False
     raw_ends = page.raw_ends
     # The open run of touching tags (one removal), kept in locals: a page
     # may hold 100,000 tags and most of them touch.
@@ -410,16 +640,24 @@ def _spans(text: str) -> list[_Span]:
             continue
         if type(tag) is _Run:  # none is hidden, or the runs were expanded
             end, block = tag.end, tag.block
-        elif hides(tag.name, tag.closing, tag.attrs):
-            if pairs is None:
-                pairs = _pairs(page)
-            close = pairs.get(i)
-            end = page.tags[close].end if close is not None else _line_end(text, tag.end)
-            end = max(end, raw_ends.get(tag.start, 0))
+        elif kept and i in kept:
+            continue
+        elif (tag.shield or (keep_styles and tag.name == "style" and tag.start in raw_ends)
+              or (tag.start not in raw_ends and hides(tag.name, tag.closing, tag.attrs))):
+            if tag.shield or tag.name == "style":
+                end, kind = raw_ends.get(tag.start, tag.end), "keep"
+            else:
+                found = judge.end(i)
+                if type(found) is _Refusal:
+                    refusals.append(found)
+                    by_selector = by_selector or not _is_hidden(tag.attrs, set())
+                    end, kind = found.end, "keep"
+                else:
+                    end, kind = found, "hidden-span"
             if run_start >= 0:
                 spans.append(_Span(run_start, run_end, "", "html", run_block))
                 run_start = -1
-            spans.append(_Span(tag.start, end, "", "hidden-span"))
+            spans.append(_Span(tag.start, end, "", kind))
             skip_to = end
             continue
         else:
@@ -435,8 +673,69 @@ def _spans(text: str) -> list[_Span]:
         skip_to = end
     if run_start >= 0:
         spans.append(_Span(run_start, run_end, "", "html", run_block))
-    spans = _merge_with_entities(spans, page.entities)
-    return _tidy_lines(text, _line_breaks(text, _join_adjacent(spans)))
+    return spans, refusals, by_selector
+
+
+def _makes_markup(span: _Span) -> bool:
+    return span.kind == "entity" and ("<" in span.after or ">" in span.after)
+
+
+def _keep_escaped_markup(text: str, spans: list[_Span]) -> tuple[list[_Span], list[_Span]]:
+    """``spans`` without the entity decodings that would make markup the next
+    reading removes, and those decodings.
+
+    The decoded text is read again; an entity whose ``<`` or ``>`` falls in
+    a removal there stays as written.  Keeping one can change the verdict on
+    another, so this repeats, at most ``ESCAPE_ROUNDS`` times before every
+    such entity is kept: the stage never makes what it would delete."""
+    pending = [k for k, span in enumerate(spans) if _makes_markup(span)]
+    dropped: set[int] = set()
+    for round_ in range(ESCAPE_ROUNDS + 1):
+        if not pending:
+            break
+        pieces, pos, shift = [], 0, 0
+        where: dict[int, int] = {}  # index of a pending entity -> its start in the decoded text
+        for k, span in enumerate(spans):
+            if k in dropped:
+                continue
+            pieces.append(text[pos : span.start])
+            pieces.append(span.after)
+            where[k] = span.start + shift
+            shift += len(span.after) - (span.end - span.start)
+            pos = span.end
+        pieces.append(text[pos:])
+        removals = [s for s in _analyse("".join(pieces))[0] if s.kind != "entity"]
+        if not removals:
+            break
+        starts = [s.start for s in removals]
+        hit = []
+        for k in pending:
+            start = where[k]
+            end = start + len(spans[k].after)
+            r = bisect_right(starts, end - 1) - 1  # the last removal starting inside or before
+            if r >= 0 and removals[r].end > start:
+                hit.append(k)
+        if not hit or round_ == ESCAPE_ROUNDS:
+            hit = pending
+        dropped.update(hit)
+        pending = [k for k in pending if k not in dropped]
+    if not dropped:
+        return spans, []
+    return ([s for k, s in enumerate(spans) if k not in dropped],
+            [s for k, s in enumerate(spans) if k in dropped])
+
+
+def _spans(text: str) -> list[_Span]:
+    """The removals and replacements; what was found but not applied is
+    reported (:func:`textrepair.edits.report`)."""
+    spans, refusals = _analyse(text)
+    spans, kept = _keep_escaped_markup(text, spans)
+    for refusal in refusals:
+        report(refusal.kind, refusal.start, refusal.end, text[refusal.start : refusal.end], refusal.reason)
+    for span in kept:
+        report("entity", span.start, span.end, text[span.start : span.end],
+               f"decodes to {span.after!r}, which would read as markup debris: left as written")
+    return spans
 
 
 def _merge_with_entities(spans: list[_Span], entities: list[tuple[int, int, str]]) -> list[_Span]:

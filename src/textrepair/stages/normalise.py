@@ -20,12 +20,24 @@ fate of another (which keeps the stage idempotent):
 * ASCII ``, . : ; ! ?`` between two Han characters become ``，。：；！？``
   (option), never in a token that holds ``://`` or ``www.``.
 
-NFC runs last, line by line, on lines :func:`unicodedata.is_normalized` rejects.
+NFC runs last and composes only what is decomposed: each stretch of a base
+character and the combining characters after it (those of a non-zero
+combining class, and those NFC composes with what precedes them, such as
+Hangul vowel and final jamo) becomes its NFC form, unless a character in it
+is one NFC maps on its own (a singleton such as the CJK compatibility
+ideograph ``兀`` U+FA0C, which Python's own Big5 decoder produces, or a
+composition exclusion such as Devanagari ``क़`` U+0958): those stretches, and
+those characters anywhere, stay as written.  The combining characters of a
+stretch are put in canonical order by a stable sort before
+:func:`unicodedata.normalize` sees them, so a flood of marks costs linear
+time (``unicodedata`` reorders by insertion, quadratic in marks out of order).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 
 from .. import _backend
 from .._flags import NORM_FFFD, NORM_FULLWIDTH, NORM_INVISIBLE, NORM_PUNCT, NORM_SPACE
@@ -43,6 +55,8 @@ SPACES = " \t\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u2
 #: Spaces that become ``' '`` inside a line (tabs and U+3000 stay).
 TO_SPACE = "\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 JOINERS = "\u200c\u200d"
+_SPACE = re.compile(r"\s")  # str.isspace(), as the re module defines \s
+_UP_TO_LAST_SPACE = re.compile(r".*\s", re.S)
 FULLWIDTH_PUNCT = {",": "，", ".": "。", ":": "：", ";": "；", "!": "！", "?": "？"}
 MAX_TRUNCATED = 3  # a UTF-8 character cut in two leaves at most three bytes
 _CONFIDENCE = {"invisible": 0.99, "truncated": 0.9, "whitespace": 0.99, "fullwidth": 0.95,
@@ -156,15 +170,19 @@ class _Rewriter:
         return verdict
 
     def in_url(self, i: int) -> bool:
-        """True when the token around ``i`` looks like a URL."""
+        """True when the token around ``i`` (at most 80 characters each way)
+        looks like a URL.  Regexes over the two windows, not a Python loop:
+        a line of ASCII punctuation asks once per character."""
         text = self.text
-        start = i
-        while start > 0 and i - start < 80 and not text[start - 1].isspace():
-            start -= 1
-        end = i
-        while end < self.n and end - i < 80 and not text[end].isspace():
-            end += 1
-        token = text[start:end]
+        left = text[max(0, i - 80) : i]
+        last_space = _UP_TO_LAST_SPACE.match(left)
+        if last_space:
+            left = left[last_space.end() :]
+        right = text[i : i + 80]
+        first_space = _SPACE.search(right)
+        if first_space:
+            right = right[: first_space.start()]
+        token = left + right
         return "://" in token or "www." in token.lower()
 
     # -- one run
@@ -289,24 +307,102 @@ def _run_edits(text: str, options: Options) -> list[Edit]:
     return edits
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+#: Hangul vowel and final jamo compose with the syllable or jamo before them
+#: by the algorithm of Unicode chapter 3.12, not by a decomposition mapping.
+_HANGUL_V_T = range(0x1161, 0x1176), range(0x11A8, 0x11C3)
+
+
+@lru_cache(maxsize=1)
+def _nfc_tables() -> tuple[re.Pattern[str], re.Pattern[str], frozenset[str]]:
+    """Patterns of the runs of combining characters (for text within the
+    BMP, which a regex tests fast, and for any text), and the characters NFC
+    maps on their own, all derived from :mod:`unicodedata` (the tables of
+    the running Python, so they agree with its ``normalize``).  A character
+    combines when its combining class is not zero or when it is the second
+    half of a primary composite; it is mapped on its own when its NFC form
+    differs from it (singletons, composition exclusions, non-starter
+    decompositions).  Built once, on the first text that needs it (~0.1 s)."""
+    combining: list[int] = [cp for r in _HANGUL_V_T for cp in r]
+    mapped: list[str] = []
+    for cp in range(0x300, 0x30000):  # no combining character or decomposition lies outside
+        if 0xD800 <= cp < 0xE000:
+            continue
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            combining.append(cp)
+        decomposition = unicodedata.decomposition(ch)
+        if decomposition and decomposition[0] != "<":
+            if unicodedata.normalize("NFC", ch) != ch:
+                mapped.append(ch)
+            else:
+                parts = decomposition.split()
+                if len(parts) == 2:
+                    combining.append(int(parts[1], 16))
+    bmp = _char_class([cp for cp in combining if cp < 0x10000])
+    astral = _char_class([cp for cp in combining if cp >= 0x10000])
+    # The look-ahead keeps BMP characters off the slow astral class.
+    any_plane = f"(?:[{bmp}]|(?=[\U00010000-\U0010FFFF])[{astral}])+"
+    return re.compile(f"[{bmp}]+"), re.compile(any_plane), frozenset(mapped)
+
+
+def _char_class(code_points: list[int]) -> str:
+    """A regex character class body for a set of code points, as ranges."""
+    ranges: list[list[int]] = []
+    for cp in sorted(set(code_points)):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+def _nfc_stretch(stretch: str) -> str:
+    """NFC of a base and its combining characters; each run of characters of
+    non-zero combining class is first sorted by class (stably: the canonical
+    order), which keeps :func:`unicodedata.normalize` linear."""
+    pieces: list[str] = []
+    run: list[str] = []
+    for ch in stretch:
+        if unicodedata.combining(ch):
+            run.append(ch)
+            continue
+        if run:
+            pieces.append("".join(sorted(run, key=unicodedata.combining)))
+            run = []
+        pieces.append(ch)
+    if run:
+        pieces.append("".join(sorted(run, key=unicodedata.combining)))
+    return unicodedata.normalize("NFC", "".join(pieces))
+
+
 def _nfc_edits(text: str) -> list[Edit]:
-    """One ``"nfc"`` edit per line NFC changes, from its first to its last changed character."""
-    if unicodedata.is_normalized("NFC", text):
+    """One ``"nfc"`` edit per stretch NFC composes, from its first to its last changed character.
+
+    >>> [(len(e.before), e.after) for e in _nfc_edits("lu\\u0308\\u030c \\ufa0c")]
+    [(3, 'ǚ')]
+    """
+    if text.isascii():
         return []
+    bmp_runs, any_runs, mapped = _nfc_tables()
+    runs = any_runs if _ASTRAL.search(text) else bmp_runs
     edits = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        fixed = unicodedata.normalize("NFC", line)
-        if fixed != line:
-            head = 0
-            while head < min(len(line), len(fixed)) and line[head] == fixed[head]:
-                head += 1
-            tail = 0
-            while (tail < min(len(line), len(fixed)) - head and line[-1 - tail] == fixed[-1 - tail]):
-                tail += 1
-            edits.append(Edit("nfc", pos + head, pos + len(line) - tail, line[head : len(line) - tail],
-                              fixed[head : len(fixed) - tail], _CONFIDENCE["nfc"]))
-        pos += len(line)
+    for run in runs.finditer(text):
+        start = max(run.start() - 1, 0)  # the base the run follows
+        stretch = text[start : run.end()]
+        if not mapped.isdisjoint(stretch):
+            continue  # never map a singleton or an excluded character
+        fixed = _nfc_stretch(stretch)
+        if fixed == stretch:
+            continue
+        head = 0
+        while head < min(len(stretch), len(fixed)) and stretch[head] == fixed[head]:
+            head += 1
+        tail = 0
+        while tail < min(len(stretch), len(fixed)) - head and stretch[-1 - tail] == fixed[-1 - tail]:
+            tail += 1
+        edits.append(Edit("nfc", start + head, start + len(stretch) - tail, stretch[head : len(stretch) - tail],
+                          fixed[head : len(fixed) - tail], _CONFIDENCE["nfc"]))
     return edits
 
 
@@ -339,6 +435,8 @@ def fix_text(text: str, options: Options) -> str:
     """
     edits = _run_edits(text, options)
     fixed = splice(text, ((e.start, e.end, e.after) for e in edits)) if edits else text
-    if options.normalise_nfc and not unicodedata.is_normalized("NFC", fixed):
-        fixed = unicodedata.normalize("NFC", fixed)
+    if options.normalise_nfc:
+        nfc = _nfc_edits(fixed)
+        if nfc:
+            fixed = splice(fixed, ((e.start, e.end, e.after) for e in nfc))
     return fixed

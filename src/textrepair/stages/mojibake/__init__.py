@@ -22,7 +22,7 @@ been produced (a folded ``!`` is ``21`` or ``A3 A1``; a ``?`` is a literal,
 annotation names the character of the two bytes before it, which pins down
 the bytes a ``?`` lost.  A beam search decodes each hypothesis in step and
 scores it with a character bigram model measured from a news corpus
-(``data/char_model.txt``); the best one replaces the run only when it beats
+(``data/char_model.bin``); the best one replaces the run only when it beats
 the text as it stands by a wide margin, so clean text never changes.
 
 >>> fix_text("感謝各位對數據工作的關心和支持?!笆\\ue1a2奈濉睍r期", Options())

@@ -1,0 +1,207 @@
+/* targets_lm.c -- fuzz targets of lm.c (tr_char_logp, tr_char_score,
+ * tr_lm_fold, tr_word_score, tr_word_scores, tr_word_segment).
+ *
+ * They read the synthetic model of synth_lm.h.  The input is read as code
+ * points (any value, in range or not), every other one folded onto a
+ * modelled character so bigrams and words are met, and each target checks
+ * what the header promises: finite scores, a score that is the sum of its
+ * terms in order to the bit, a segmentation that tiles the text, window
+ * scores equal to scoring each whole text. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "synth_lm.h"
+#include "textrepair.h"
+
+/* The input as code points in a buffer of their own size (*count of them). */
+static uint32_t *code_points(const uint8_t *data, size_t size, size_t *count)
+{
+    size_t words = size / 4, i;
+    uint32_t *text = fuzz_alloc(words * sizeof *text);
+    if (words)
+        memcpy(text, data, words * sizeof *text);
+    for (i = 0; i < words; i++)
+        if (i % 2)
+            text[i] = synth_cp(text[i] % N_CHARS);
+    *count = words;
+    return text;
+}
+
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+FUZZ_TARGET(tr_char_logp)
+{
+    synth_model s;
+    size_t i;
+    synth_build(&s, size ? data[0] : 0);
+    for (i = 0; i + 8 <= size; i += 8) {
+        int32_t prev;
+        uint32_t ch;
+        double p;
+        memcpy(&prev, data + i, 4);
+        memcpy(&ch, data + i + 4, 4);
+        p = tr_char_logp(&s.m, prev, ch);
+        FUZZ_CHECK(!isnan(p) && p < INFINITY);
+        /* A modelled pair too, so the bigram path runs. */
+        p = tr_char_logp(&s.m, (int32_t)synth_cp(prev & 0x7F), synth_cp(ch % N_CHARS));
+        FUZZ_CHECK(!isnan(p) && p < INFINITY);
+    }
+    synth_free(&s);
+}
+
+FUZZ_TARGET(tr_char_score)
+{
+    synth_model s;
+    size_t words, i;
+    uint32_t *text;
+    int32_t before = -1, after = -1;
+    double whole, terms = 0.0;
+    synth_build(&s, size ? data[0] : 0);
+    text = code_points(data, size, &words);
+    if (words >= 2) {
+        before = (int32_t)synth_cp(text[0] % N_CHARS);
+        after = (int32_t)(text[words - 1] & 0x1FFFFF) - 1;
+    }
+    whole = tr_char_score(&s.m, text, words, before, after);
+    FUZZ_CHECK(!isnan(whole) && whole < INFINITY);
+    /* The sum of the terms tr_char_logp gives, in order, to the bit. */
+    for (i = 0; i < words; i++)
+        terms = terms + tr_char_logp(&s.m, i ? (int32_t)text[i - 1] : before, text[i]);
+    if (after >= 0)
+        terms = terms + tr_char_logp(&s.m, words ? (int32_t)text[words - 1] : before, (uint32_t)after);
+    FUZZ_CHECK(same_bits(whole, terms) || (isinf(whole) && isinf(terms)));
+    free(text);
+    synth_free(&s);
+}
+
+FUZZ_TARGET(tr_lm_fold)
+{
+    synth_model s;
+    size_t words, i;
+    uint32_t *text, *out, *again;
+    synth_build(&s, size ? data[0] : 0);
+    text = code_points(data, size, &words);
+    out = fuzz_alloc(words * sizeof *out);
+    again = fuzz_alloc(words * sizeof *again);
+    tr_lm_fold(&s.w, text, words, out);
+    tr_lm_fold(&s.w, text, words, again);
+    for (i = 0; i < words; i++) {
+        FUZZ_CHECK(out[i] == again[i]);
+        FUZZ_CHECK(out[i] < 0xFF01 || out[i] > 0xFF5E);  /* no fullwidth form survives */
+        FUZZ_CHECK(out[i] == text[i] || (text[i] >= 0x4E00 && text[i] < 0x4E00 + 3 * N_FOLDS) ||
+                   (text[i] >= 0xFF01 && text[i] <= 0xFF5E));
+    }
+    free(out);
+    free(again);
+    free(text);
+    synth_free(&s);
+}
+
+/* Segments text[0..n) with buffers of 0, 1 and n tokens; checks the tokens
+ * tile the text and add up to the score; returns the score. */
+static double segment(const synth_model *s, const uint32_t *text, size_t n)
+{
+    size_t caps[3] = {0, 1, n}, k, i, count = 0;
+    double score = 0.0, sum;
+    for (k = 0; k < 3; k++) {
+        tr_word_token *out = fuzz_alloc(caps[k] * sizeof *out);
+        int rc = tr_word_segment(&s->w, text, n, out, caps[k], &count, &score);
+        FUZZ_CHECK(rc == 0 || rc == 2);
+        FUZZ_CHECK(count <= n && (n == 0 || count > 0));
+        FUZZ_CHECK(rc == 2 ? count > caps[k] : count <= caps[k]);
+        if (rc == 0) {
+            size_t at = 0;
+            sum = 0.0;
+            for (i = 0; i < count; i++) {
+                FUZZ_CHECK(out[i].start_char == at && out[i].end_char > at && out[i].end_char <= n);
+                FUZZ_CHECK(out[i].end_char - out[i].start_char <= (out[i].in_table ? s->w.max_len : 1));
+                at = out[i].end_char;
+                sum = sum + out[i].logp;
+            }
+            FUZZ_CHECK(at == n && same_bits(sum, score));
+        }
+        free(out);
+    }
+    FUZZ_CHECK(!isnan(score) && isfinite(score));
+    return score;
+}
+
+FUZZ_TARGET(tr_word_score)
+{
+    synth_model s;
+    size_t words;
+    uint32_t *text;
+    double score = 1.0;
+    synth_build(&s, size ? data[0] : 0);
+    text = code_points(data, size, &words);
+    FUZZ_CHECK(tr_word_score(&s.w, text, words, &score) == 0);
+    FUZZ_CHECK(!isnan(score) && isfinite(score) && (words || score == 0.0));
+    FUZZ_CHECK(same_bits(score, segment(&s, text, words)));
+    free(text);
+    synth_free(&s);
+}
+
+FUZZ_TARGET(tr_word_segment)
+{
+    synth_model s;
+    size_t words;
+    uint32_t *text;
+    synth_build(&s, size ? data[0] : 0);
+    text = code_points(data, size, &words);
+    (void)segment(&s, text, words);
+    free(text);
+    synth_free(&s);
+}
+
+/* The input cut into left context, candidates and right context: each
+ * window's score is the whole text's tr_word_score, to the bit. */
+FUZZ_TARGET(tr_word_scores)
+{
+    synth_model s;
+    size_t words, nleft, nright, count, k, at, *ends;
+    uint32_t *text, *whole;
+    double *scores;
+    synth_build(&s, size ? data[0] : 0);
+    text = code_points(data, size, &words);
+    nleft = size > 1 ? data[1] % (words + 1) : 0;
+    nright = size > 2 ? data[2] % (words - nleft + 1) : 0;
+    count = size > 3 ? data[3] % 5 : 0;
+    ends = fuzz_alloc(count * sizeof *ends);
+    scores = fuzz_alloc(count * sizeof *scores);
+    /* Candidates: the middle part cut at input-chosen points (some empty). */
+    for (k = 0, at = 0; k < count; k++) {
+        size_t room = words - nleft - nright - at;
+        at += size > 4 + k ? data[4 + k] % (room + 1) : room;
+        ends[k] = at;
+    }
+    FUZZ_CHECK(tr_word_scores(&s.w, text, nleft, text + nleft, ends, count, text + words - nright, nright,
+                              scores) == 0);
+    whole = fuzz_alloc((words + 1) * sizeof *whole);
+    for (k = 0, at = 0; k < count; k++) {
+        size_t clen = ends[k] - at, n = 0;
+        double expect = 0.0;
+        memcpy(whole, text, nleft * sizeof *whole);
+        n += nleft;
+        memcpy(whole + n, text + nleft + at, clen * sizeof *whole);
+        n += clen;
+        memcpy(whole + n, text + words - nright, nright * sizeof *whole);
+        n += nright;
+        FUZZ_CHECK(tr_word_score(&s.w, whole, n, &expect) == 0);
+        FUZZ_CHECK(same_bits(scores[k], expect));
+        at = ends[k];
+    }
+    if (count > 1) {  /* decreasing ends are refused */
+        size_t bad[2] = {2, 1};
+        FUZZ_CHECK(tr_word_scores(&s.w, text, 0, text, bad, 2, text, 0, scores) == -2);
+    }
+    free(whole);
+    free(scores);
+    free(ends);
+    free(text);
+    synth_free(&s);
+}

@@ -1,0 +1,304 @@
+/* lm.c -- the language model of the mojibake stage: the character bigram
+ * model's scores and the word model's best segmentation.
+ *
+ * Twin: textrepair._fallback.lm (the specification).  Both read the same
+ * bytes (the data files, mapped by the caller) and add the same doubles in
+ * the same order, so results agree to the bit: a word's ln P is the float32
+ * of the table widened to double, a backoff character costs
+ * ln_beta + ln_uni[c] (that sum first), and the lattice takes a candidate
+ * only when it is strictly better, candidates reaching an end in order of
+ * their start and, from one start, shortest first.  No globals; every
+ * buffer is freed before a function returns. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textrepair.h"
+
+/* ---- the character model ------------------------------------------------- */
+
+double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch)
+{
+    tr_char_prev p;
+    tr_char_prev_of(m, prev, &p);
+    return tr_char_logp_after(m, &p, ch);
+}
+
+double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, int32_t before, int32_t after)
+{
+    tr_char_prev p;
+    double total = 0.0;
+    int32_t prev = before;
+    size_t i;
+    for (i = 0; i < len; i++) {
+        tr_char_prev_of(m, prev, &p);
+        total = total + tr_char_logp_after(m, &p, text[i]);
+        prev = (int32_t)text[i];
+    }
+    if (after >= 0) {
+        tr_char_prev_of(m, prev, &p);
+        total = total + tr_char_logp_after(m, &p, (uint32_t)after);
+    }
+    return total;
+}
+
+/* ---- the fold ---------------------------------------------------------------- */
+
+/* fold_map: the table's simplified character, then fullwidth ASCII to ASCII. */
+static uint32_t fold_cp(const tr_word_model *w, uint32_t c)
+{
+    size_t lo = 0, hi = w->folds;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->fold_from[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < w->folds && w->fold_from[lo] == c)
+        c = w->fold_to[lo];
+    return c >= 0xFF01 && c <= 0xFF5E ? c - 0xFEE0 : c;
+}
+
+void tr_lm_fold(const tr_word_model *w, const uint32_t *text, size_t len, uint32_t *out)
+{
+    size_t i;
+    for (i = 0; i < len; i++)
+        out[i] = fold_cp(w, text[i]);
+}
+
+/* ---- the word table ------------------------------------------------------------ */
+
+/* Home slot of the node (parent, cp) (lm.child_slot): murmur3's finaliser, scaled. */
+static size_t word_slot(uint32_t parent, uint32_t cp, size_t slots)
+{
+    uint32_t x = parent ^ (cp * 0x9E3779B1u);
+    x ^= x >> 16;
+    x *= 0x85EBCA6Bu;
+    x ^= x >> 13;
+    x *= 0xC2B2AE35u;
+    x ^= x >> 16;
+    return (size_t)(((uint64_t)x * (uint64_t)slots) >> 32);
+}
+
+/* The node (parent, cp), or -1 (WordModel.child). */
+static long word_child(const tr_word_model *w, uint32_t parent, uint32_t cp)
+{
+    size_t s, n;
+    if (!w->slots)
+        return -1;
+    s = word_slot(parent, cp, w->slots);
+    for (n = 0; n < w->slots; n++) {
+        uint32_t p = w->slot[3 * s];
+        if (p == parent && (w->slot[3 * s + 1] & TR_WORD_CP_MASK) == cp)
+            return (long)s;
+        if (p == TR_SLOT_EMPTY)
+            return -1;
+        if (++s == w->slots)
+            s = 0;
+    }
+    return -1;
+}
+
+static double word_logp(const tr_word_model *w, size_t s)
+{
+    float f;
+    memcpy(&f, &w->slot[3 * s + 2], sizeof f);
+    return (double)f;
+}
+
+/* What a character in no word costs (WordModel.backoff). */
+static double backoff(const tr_word_model *w, uint32_t c)
+{
+    long q = tr_char_index(w->chars, c);
+    double u = q >= 0 ? w->chars->ln_uni[q] : w->chars->ln_uni_unknown;
+    return w->ln_beta + u;
+}
+
+/* Where the lattice keeps the last token of each end (NULL: scores only). */
+typedef struct {
+    size_t *start;
+    double *token;
+    unsigned char *in_table;
+} lattice_trace;
+
+static void take(double *best, lattice_trace *tr, size_t j, double cand, size_t i, double lp, int in_table)
+{
+    if (!(cand > best[j]))
+        return;
+    best[j] = cand;
+    if (tr) {
+        tr->start[j] = i;
+        tr->token[j] = lp;
+        tr->in_table[j] = (unsigned char)in_table;
+    }
+}
+
+/* WordModel.best over t[0..n) (folded), for the starts from..n-1: best[0..n]
+ * must hold the scores of the ends up to from and -inf after. */
+static void lattice(const tr_word_model *w, const uint32_t *t, size_t n, size_t from, double *best,
+                    lattice_trace *tr)
+{
+    size_t i;
+    for (i = from; i < n; i++) {
+        double base = best[i];
+        int single = 0;
+        uint32_t node = TR_WORD_ROOT;
+        size_t j = i;
+        while (j < n && j - i < w->max_len) {
+            long s = word_child(w, node, t[j]);
+            uint32_t flags;
+            if (s < 0)
+                break;
+            node = (uint32_t)s;
+            j++;
+            flags = w->slot[3 * (size_t)s + 1];
+            if (flags & TR_WORD_IS_WORD) {
+                double lp = word_logp(w, (size_t)s);
+                single = single || j == i + 1;
+                take(best, tr, j, base + lp, i, lp, 1);
+            }
+            if (!(flags & TR_WORD_HAS_CHILDREN))
+                break;
+        }
+        if (!single) {
+            double lp = backoff(w, t[i]);
+            take(best, tr, i + 1, base + lp, i, lp, 0);
+        }
+    }
+}
+
+/* Folded copy of text and a lattice row of n + 1 scores, or -1. */
+static int alloc_work(size_t n, uint32_t **t, double **best)
+{
+    *t = NULL;
+    *best = NULL;
+    if (n >= SIZE_MAX / sizeof(double) - 1)
+        return -1;
+    *t = malloc((n ? n : 1) * sizeof **t);
+    *best = malloc((n + 1) * sizeof **best);
+    if (!*t || !*best) {
+        free(*t);
+        free(*best);
+        *t = NULL;
+        *best = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void reset(double *best, size_t from, size_t to)
+{
+    size_t j;
+    for (j = from; j <= to; j++)
+        best[j] = -INFINITY;
+}
+
+int tr_word_score(const tr_word_model *w, const uint32_t *text, size_t len, double *score)
+{
+    uint32_t *t;
+    double *best;
+    *score = 0.0;
+    if (alloc_work(len, &t, &best))
+        return -1;
+    tr_lm_fold(w, text, len, t);
+    best[0] = 0.0;
+    reset(best, 1, len);
+    lattice(w, t, len, 0, best, NULL);
+    *score = best[len];
+    free(t);
+    free(best);
+    return 0;
+}
+
+int tr_word_scores(const tr_word_model *w, const uint32_t *left, size_t left_len, const uint32_t *cands,
+                   const size_t *ends, size_t count, const uint32_t *right, size_t right_len, double *scores)
+{
+    size_t k, longest = 0, prev = 0, from, total;
+    uint32_t *t;
+    double *best;
+    for (k = 0; k < count; k++) {
+        if (ends[k] < prev)
+            return -2;
+        if (ends[k] - prev > longest)
+            longest = ends[k] - prev;
+        prev = ends[k];
+    }
+    if (left_len > SIZE_MAX / 16 || longest > SIZE_MAX / 16 || right_len > SIZE_MAX / 16)
+        return -1;
+    if (alloc_work(left_len + longest + right_len, &t, &best))
+        return -1;
+    /* The ends inside the left context depend on it alone: once for all. */
+    tr_lm_fold(w, left, left_len, t);
+    best[0] = 0.0;
+    reset(best, 1, left_len);
+    lattice(w, t, left_len, 0, best, NULL);
+    /* A word reaching past the left context starts within max_len of its end. */
+    from = left_len > w->max_len ? left_len - w->max_len : 0;
+    prev = 0;
+    for (k = 0; k < count; k++) {
+        size_t clen = ends[k] - prev;
+        tr_lm_fold(w, cands + prev, clen, t + left_len);
+        tr_lm_fold(w, right, right_len, t + left_len + clen);
+        total = left_len + clen + right_len;
+        reset(best, left_len + 1, total);
+        lattice(w, t, total, from, best, NULL);
+        scores[k] = best[total];
+        prev = ends[k];
+    }
+    free(t);
+    free(best);
+    return 0;
+}
+
+int tr_word_segment(const tr_word_model *w, const uint32_t *text, size_t len, tr_word_token *out, size_t cap,
+                    size_t *count, double *score)
+{
+    uint32_t *t;
+    double *best;
+    lattice_trace tr;
+    size_t j, n = 0;
+    int rc = 0;
+    *count = 0;
+    *score = 0.0;
+    if (alloc_work(len, &t, &best))
+        return -1;
+    tr.start = malloc((len + 1) * sizeof *tr.start);
+    tr.token = malloc((len + 1) * sizeof *tr.token);
+    tr.in_table = malloc(len + 1);
+    if (!tr.start || !tr.token || !tr.in_table) {
+        rc = -1;
+        goto done;
+    }
+    for (j = 1; j <= len; j++) {  /* an end no candidate reaches (only with a broken table) */
+        tr.start[j] = j - 1;
+        tr.token[j] = 0.0;
+        tr.in_table[j] = 0;
+    }
+    tr_lm_fold(w, text, len, t);
+    best[0] = 0.0;
+    reset(best, 1, len);
+    lattice(w, t, len, 0, best, &tr);
+    *score = best[len];
+    for (j = len; j > 0; j = tr.start[j])
+        n++;
+    *count = n;
+    if (n > cap) {
+        rc = 2;
+        goto done;
+    }
+    for (j = len; j > 0; j = tr.start[j]) {
+        tr_word_token *o = &out[--n];
+        o->start_char = tr.start[j];
+        o->end_char = j;
+        o->logp = tr.token[j];
+        o->in_table = tr.in_table[j];
+    }
+done:
+    free(t);
+    free(best);
+    free(tr.start);
+    free(tr.token);
+    free(tr.in_table);
+    return rc;
+}
