@@ -387,16 +387,6 @@ def char_logp(prev: str, ch: str) -> float:
 
 def char_score(text: str, before: str = "", after: str = "") -> float:
     """C twin of ``_fallback.char_score``."""
-<<<<<<< HEAD
-    data = text.encode(_UTF32, "surrogatepass")
-    return lib.tr_char_score(_beam_model().struct, ffi.from_buffer("uint32_t[]", data), len(text),
-                             ord(before) if before else -1, ord(after) if after else -1)
-
-
-# --- shift.c: tr_shift_paths -------------------------------------------------------
-# Not yet in C: the C backend declines and hands the structure search to its twin.
-from ._fallback.shift import shift_paths  # noqa: E402,F401
-=======
     return lib.tr_char_score(_model().chars, _u32(text), len(text), ord(before) if before else -1,
                              ord(after) if after else -1)
 
@@ -439,4 +429,8 @@ def word_segments(text: str) -> list[tuple[int, int, float, bool]]:
     if lib.tr_word_segment(_model().words, _u32(text), len(text), out, cap, count, score):
         raise MemoryError("tr_word_segment could not allocate")
     return [(t.start_char, t.end_char, t.logp, bool(t.in_table)) for t in (out[i] for i in range(count[0]))]
->>>>>>> main
+
+
+# --- shift.c: tr_shift_paths -------------------------------------------------------
+# Not yet in C: the C backend declines and hands the structure search to its twin.
+from ._fallback.shift import shift_paths  # noqa: E402,F401
