@@ -84,6 +84,10 @@ def test_version_names_backend():
         (["--explain", "same.txt", "-o", "same.txt"], "--explain and -o name the same file"),
         (["--encoding", "klingon"], "unknown encoding 'klingon'"),
         (["--encoding", "utf-16"], "utf-16 is not ASCII-compatible: use --unit file, or convert with iconv"),
+        (["--encoding", "hex"], "hex cannot decode text here: 'hex' is not a text encoding; use codecs.decode() "
+                                "to handle arbitrary codecs"),
+        (["--encoding", "idna"], "idna cannot decode text here: decoding with 'idna' codec failed (UnicodeError: "
+                                 "Unsupported error handling textrepair.escape)"),
         (["-", "-"], "standard input ('-') can be read only once"),
         (["--block-size", "0"], "argument --block-size: not a size: '0'"),
     ],

@@ -204,3 +204,15 @@ def test_explain_and_output_through_a_link_to_the_same_file(tmp_path):
     (tmp_path / "b.txt").symlink_to("a.txt")
     status, _out, err = run(["-o", str(tmp_path / "a.txt"), "--explain", str(tmp_path / "b.txt")])
     assert (status, err) == (2, "textrepair: error: --explain and -o name the same file\n")
+
+
+def test_file_this_user_may_not_write_stays(tmp_path, monkeypatch):
+    dest = tmp_path / "locked.txt"
+    dest.write_text("old\n", encoding="utf-8")
+    os.chmod(dest, 0o444)
+    real_access = os.access
+    if os.geteuid() == 0:  # root may write anything: act as a user who may not write this file
+        monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p) == str(dest) else real_access(p, mode))
+    status, out, err = run(["-o", str(dest)])
+    assert (status, err) == (4, f"textrepair: {dest}: cannot write: Permission denied\n")
+    assert dest.read_text(encoding="utf-8") == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == ["locked.txt"]

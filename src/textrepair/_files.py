@@ -9,7 +9,8 @@ Outputs (``-o FILE``, ``--explain FILE``):
 * a symbolic link: followed, and its target is written as above (the link stays);
 * anything else (a character device, a FIFO, a socket): written straight
   through, as a shell's ``>`` would; it is never replaced by a regular file;
-* a directory: an :class:`OutputError` before anything is read.
+* a directory, or a file this user may not write: an :class:`OutputError`
+  before anything is read.
 
 Names ending in ``.gz``, ``.bz2``, ``.xz`` or ``.zst`` are compressed on
 output and decompressed on input (``.zst`` needs the ``zstandard`` package,
@@ -269,6 +270,9 @@ def destination(path: str, stdout: BinaryIO, guard: Callable[[], Any] = lambda: 
     target, found = _kind_of(path)
     if found is not None and stat.S_ISDIR(found.st_mode):
         raise OutputError(path, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    if found is not None and not os.access(target, os.W_OK):
+        # Renaming over it would work, but a file this user may not write stays as it is.
+        raise OutputError(path, PermissionError(errno.EACCES, os.strerror(errno.EACCES)))
     if found is None or stat.S_ISREG(found.st_mode):
         with _replacing(path, target, found, guard, release) as handle:
             with _compressing(compression(path), handle, path) as out:

@@ -61,6 +61,7 @@ from ._jsonl import pointer
 from ._streaming import MIB, STDIN, Job, LooksLikeJsonl, NothingRead, Outcome, WorkerDied, _isatty
 from ._streaming import _outcomes
 from ._streaming import _Progress, _block_stop_signals, _restore_signals, _tasks, _total_size, _write_pieces
+from .decode import decode
 from .options import Options
 
 __all__ = ["main", "entry", "EXIT_OK", "EXIT_DAMAGE", "EXIT_USAGE", "EXIT_BAD_INPUT", "EXIT_OUTPUT",
@@ -349,6 +350,10 @@ def _job(args: argparse.Namespace) -> Job:
             codec = codecs.lookup(args.encoding)
         except LookupError:
             raise UsageError(f"unknown encoding {args.encoding!r}") from None
+        try:  # a text codec that takes the decoder's error handler (not hex, rot13, idna...)
+            decode(b"abc\xff\n", codec.name)
+        except (LookupError, UnicodeError, ValueError) as exc:
+            raise UsageError(f"{args.encoding} cannot decode text here: {exc}") from None
         if "\n".encode(codec.name) != b"\n" and (args.jsonl or args.unit != "file"):
             raise UsageError(f"{args.encoding} is not ASCII-compatible: use --unit file, or convert with iconv")
     if STDIN in args.files and args.files.count(STDIN) > 1:
