@@ -71,8 +71,11 @@ def test_help_lists_every_option_field_and_exit_codes():
 
 
 def test_version_names_backend():
+    from textrepair import _backend
+
     status, out, _ = run(["--version"])
-    assert status == 0 and out == f"textrepair {textrepair.__version__} (backend: {textrepair.BACKEND})\n"
+    why = f"; {_backend.REASON}" if textrepair.BACKEND != "c" and _backend.REASON else ""
+    assert status == 0 and out == f"textrepair {textrepair.__version__} (backend: {textrepair.BACKEND}{why})\n"
 
 
 @pytest.mark.parametrize(
