@@ -9,11 +9,16 @@
 # (-fsanitize=fuzzer,address,undefined); otherwise gcc's ASan/UBSan build with
 # fuzz/driver.c, a coverage-guided mutator over -fsanitize-coverage=trace-pc.
 # Exit status 0: no crash, leak, UB or failed check.  A failing input lands in
-# build/fuzz/artifacts/.  FUZZ_TARGET=tr_a,tr_b restricts the entry points;
+# build/fuzz/artifacts/ (FUZZ_OUT=DIR: everything goes to DIR instead, so a
+# checkout stays clean).  FUZZ_TARGET=tr_a,tr_b restricts the entry points;
 # CC picks the compiler; FUZZ_SEED fixes the random seed.
+#
+# One input running longer than FUZZ_TIMEOUT seconds counts as a hang.  The
+# default is 20 s scaled by the machine's load (20 x (1 + load / CPUs)), so
+# a busy machine does not turn a slow run into a false "timeout".
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-OUT="$ROOT/build/fuzz"
+OUT="${FUZZ_OUT:-$ROOT/build/fuzz}"
 PYTHON="${PYTHON:-python3}"
 mkdir -p "$OUT/obj" "$OUT/corpus" "$OUT/artifacts"
 
@@ -89,14 +94,22 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 SEED_FLAG=()
 [ -n "${FUZZ_SEED:-}" ] && SEED_FLAG=("-seed=$FUZZ_SEED")
 
+scaled_timeout() {  # 20 s x (1 + load average / CPUs), rounded up
+  local load cpus
+  load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)"
+  cpus="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
+  awk -v l="$load" -v c="$cpus" 'BEGIN { t = 20 * (1 + l / c); printf "%d\n", (t == int(t)) ? t : int(t) + 1 }'
+}
+TIMEOUT="${FUZZ_TIMEOUT:-$(scaled_timeout)}"
+
 case "$MODE" in
   build) echo "$BIN"; exit 0 ;;
   replay)
-    if [ "$ENGINE" = libfuzzer ]; then exec "$BIN" -runs=1 "$@"; fi
-    exec "$BIN" -replay "$@" ;;
+    if [ "$ENGINE" = libfuzzer ]; then exec "$BIN" -runs=1 -artifact_prefix="$OUT/artifacts/" "$@"; fi
+    exec "$BIN" -replay -timeout=0 -artifact_prefix="$OUT/artifacts/" "$@" ;;
 esac
 
-echo "fuzz/run.sh: fuzzing for ${TIME}s (corpus $OUT/corpus, seeds $OUT/seeds)" >&2
-exec nice -n 19 "$BIN" -max_total_time="$TIME" -timeout=20 -max_len=65536 \
+echo "fuzz/run.sh: fuzzing for ${TIME}s (corpus $OUT/corpus, seeds $OUT/seeds, ${TIMEOUT}s per input)" >&2
+exec nice -n 19 "$BIN" -max_total_time="$TIME" -timeout="$TIMEOUT" -max_len=65536 \
   -dict="$ROOT/fuzz/textrepair.dict" -artifact_prefix="$OUT/artifacts/" "${SEED_FLAG[@]}" \
   "$OUT/corpus" "$OUT/seeds"

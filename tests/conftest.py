@@ -3,8 +3,14 @@ unless it is marked ``single_backend`` because it compares both itself."""
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
+
+# Nothing is written into the checkout: hypothesis keeps its files in a temporary folder.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="textrepair-hypothesis-"))
 
 from textrepair import _backend
 
@@ -14,6 +20,7 @@ settings.register_profile(
     deadline=None,
     # The autouse backend fixture only flips a module global; safe to share.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
 )
 settings.load_profile("default")
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import io
 import json
+import lzma
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import textrepair
-from helpers import SEEDS
+from helpers import ROOT, SEEDS
 from textrepair import _streaming as streaming
 from textrepair.cli import main
 
@@ -74,7 +80,6 @@ BAD = [
     (b'{"text": 3}\n', "field 'text' is a number, not a string"),
     (b'{"text": null}\n', "field 'text' is null, not a string"),
     (b'{"text": ["a"]}\n', "field 'text' is an array, not a string"),
-    (b'{"text": "\xff"}\n', "cannot decode 0xff (byte 11 of the line) as UTF-8: invalid start byte"),
 ]
 
 
@@ -126,12 +131,12 @@ def test_explain_records():
     assert (status, err) == (0, "")
     records = [json.loads(line) for line in out.decode().splitlines()]
     assert records == [
-        {"file": "<stdin>", "line": 1, "id": "a1", "kind": "pinyin-annotation", "start": 3, "end": 8,
-         "before": "(shù)", "after": "", "confidence": records[0]["confidence"]},
-        {"file": "<stdin>", "line": 1, "id": "a1", "kind": "pinyin-annotation", "start": 10, "end": 16,
-         "before": "(jīng)", "after": "", "confidence": records[1]["confidence"]},
-        {"file": "<stdin>", "line": 3, "id": 7, "kind": "pinyin-annotation", "start": 1, "end": 6,
-         "before": "(shù)", "after": "", "confidence": records[2]["confidence"]},
+        {"file": "<stdin>", "line": 1, "id": "a1", "field": "text", "kind": "pinyin-annotation", "start": 3,
+         "end": 8, "before": "(shù)", "after": "", "confidence": records[0]["confidence"]},
+        {"file": "<stdin>", "line": 1, "id": "a1", "field": "text", "kind": "pinyin-annotation", "start": 10,
+         "end": 16, "before": "(jīng)", "after": "", "confidence": records[1]["confidence"]},
+        {"file": "<stdin>", "line": 3, "id": 7, "field": "text", "kind": "pinyin-annotation", "start": 1,
+         "end": 6, "before": "(shù)", "after": "", "confidence": records[2]["confidence"]},
     ]
     assert [r["confidence"] for r in records] == [e.confidence for e in textrepair.explain("我國數(shù)字經(jīng)濟")] + [
         textrepair.explain("數(shù)")[0].confidence]
@@ -211,3 +216,255 @@ def test_explain_stats_check_same_with_workers(monkeypatch, tmp_path):
                  ["--explain", "-", "--block-size", "8K", str(text)], ["--check", "--unit", "paragraph", str(text)]):
         one = run(argv)
         assert one[1] and run(argv + ["-j", "2"]) == one
+
+
+# ---------------------------------------------------------------- the splice (issue 19, item 4)
+
+
+def test_repaired_record_keeps_every_other_byte():
+    # Numbers as written, duplicate keys, compact separators, odd spacing,
+    # escapes: only the field's string literal changes (the last "text", the
+    # one JSON readers use).
+    line = ('{"n":1.10,"big" : 1e400,"text":"舊(jiù)","neg":-0.0, "esc":"\\u4e2d\\/\\n",'
+            '\t"text" :  "數(shù)\\u5b57",  "tail":[1.10 , {"text":"數(shù)"}]}\r\n')
+    status, out, err = run(["--jsonl"], line)
+    assert (status, err) == (0, "")
+    assert out.decode() == line.replace('"數(shù)\\u5b57"', '"數字"', 1)
+
+
+def test_unchanged_record_with_odd_bytes_is_byte_for_byte():
+    line = '{"n":1.10,"big":1e400,"text":"乾淨","text":"也乾淨"}\n'
+    assert run(["--jsonl"], line)[:2] == (0, line.encode())
+
+
+def test_nested_field_by_json_pointer_and_repeatable_fields():
+    line = '{"title":"數(shù)字","meta":{"text":"經(jīng)濟","n":1.10},"list":["數(shù)"],"text":"據(jù)"}\n'
+    status, out, err = run(["--jsonl", "--field", "/meta/text"], line)
+    assert (status, err) == (0, "")
+    assert out.decode() == line.replace('"經(jīng)濟"', '"經濟"')
+    status, out, err = run(["--jsonl", "--field", "title", "--field", "/meta/text", "--field", "/list/0",
+                            "--explain", "-"], line)
+    assert (status, err) == (0, "")
+    edits = [json.loads(x) for x in out.decode().splitlines()]
+    assert [(e["field"], e["before"]) for e in edits] == [("title", "(shù)"), ("/meta/text", "(jīng)"),
+                                                           ("/list/0", "(shù)")]
+    status, out, _ = run(["--jsonl", "--field", "title", "--field", "/meta/text", "--field", "/list/0"], line)
+    assert out.decode() == '{"title":"數字","meta":{"text":"經濟","n":1.10},"list":["數"],"text":"據(jù)"}\n'
+    status, out, err = run(["--jsonl", "--field", "title", "--field", "/meta/text", "--stats"], line)
+    assert "records: 1 read, 1 changed, 0 bad" in err  # a record counts once
+
+
+@pytest.mark.parametrize("field, line, problem", [
+    ("/meta/text", '{"meta": 3}', "no field '/meta/text' (/meta is a number)"),
+    ("/meta/text", '{"meta": {"body": "a"}}', "no field '/meta/text'"),
+    ("/meta/text", '{"meta": {"text": null}}', "field '/meta/text' is null, not a string"),
+    ("/list/2", '{"list": ["a"]}', "no field '/list/2'"),
+])
+def test_pointer_problems_are_bad_records(field, line, problem):
+    status, out, err = run(["--jsonl", "--field", field], line + "\n")
+    assert (status, out, err) == (3, (line + "\n").encode(), f"textrepair: <stdin>:1: {problem}\n")
+
+
+def test_field_and_plain_usage():
+    assert run(["--field", "text"], "x\n")[::2] == (2, "textrepair: error: --field names a field of JSON lines: "
+                                                      "add --jsonl\n")
+    assert run(["--plain", "--jsonl"], "x\n")[0] == 2
+    assert run(["--jsonl", "--field", "/"], "x\n")[0] == 2
+
+
+def test_plain_text_mode_on_json_lines_stops_with_a_hint(tmp_path):
+    src, dest = tmp_path / "pages.jsonl", tmp_path / "clean.jsonl"
+    src.write_text(seed_records(1), encoding="utf-8")
+    dest.write_text("previous\n", encoding="utf-8")
+    status, out, err = run(["-o", str(dest), str(src)])
+    assert (status, out) == (2, b"")
+    assert err == (f"textrepair: {src}: every line is a JSON object; repairing it as plain text would break the "
+                   "JSON. Use --jsonl (with --field NAME, default 'text') to repair a field of each record, or "
+                   "--plain if it is meant as plain text\n")
+    assert dest.read_text(encoding="utf-8") == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.jsonl", "pages.jsonl"]
+    # --plain says it is meant: the lines are repaired as text.
+    status, out, err = run(["--plain", str(src)])
+    assert (status, err) == (0, "") and out.decode() == textrepair.repair(src.read_text(encoding="utf-8"))
+    # Text with a JSON line among others is plain text.
+    assert run([], '{"a": 1}\n數(shù)\n')[:2] == (0, '{"a": 1}\n數\n'.encode())
+
+
+RAW_VALUES = st.sampled_from(["1.10", "1e400", "-0.0", "1E+2", "0.000", "true", "null", '"a\\u4e2d\\/b\\n"',
+                              '"\\ud83d\\ude00"', '{"x" :[1.10 ,2]}', "[ ]", '"數(shù)"', '"\\"q\\""'])
+SPACE = st.sampled_from(["", " ", "  ", "\t", " \r "])
+TEXTS = st.sampled_from(["數(shù)字經(jīng)濟", "乾淨的句子。", "關(guan) 於(yu) 更好", "a\"b\\c\n數(shù)", "", "數(shù)\ud800"])
+
+
+def _literal(text: str, style: int) -> str:
+    """A JSON string literal for ``text`` in one of several spellings."""
+    if style == 0:
+        return json.dumps(text, ensure_ascii=False).replace("\ud800", "\\ud800")
+    if style == 1:
+        return json.dumps(text, ensure_ascii=True)
+    return json.dumps(text, ensure_ascii=False).replace("\ud800", "\\ud800").replace("(", "\\u0028")
+
+
+@given(before=st.lists(st.tuples(st.text("abcdé", min_size=1, max_size=3), RAW_VALUES), max_size=4),
+       after=st.lists(st.tuples(st.text("xyz", min_size=1, max_size=3), RAW_VALUES), max_size=3),
+       earlier=st.lists(TEXTS, max_size=2), text=TEXTS, style=st.integers(0, 2), spaces=st.lists(SPACE, min_size=4,
+                                                                                                   max_size=4))
+def test_splice_keeps_every_byte_outside_the_field(before, after, earlier, text, style, spaces):
+    a, b, c, d = spaces
+    members = [f"{json.dumps(k)}{a}:{b}{v}" for k, v in before]
+    members += [f'"text"{a}:{b}{_literal(t, 0)}' for t in earlier]  # duplicates: the last one is the field
+    head = "{" + c + f",{d}".join(members + ['"text"' + a + ":" + b])
+    field = _literal(text, style)
+    tail = "".join(f",{c}{json.dumps(k)}{a}:{v}" for k, v in after if k != "text") + d + "}"
+    line = head + field + tail
+    status, out, err = run(["--jsonl"], line + "\n")
+    assert (status, err) == (0, "")
+    out = out.decode("utf-8")
+    fixed = textrepair.repair(json.loads(field))
+    if fixed == json.loads(field):
+        assert out == line + "\n"
+    else:
+        assert out.startswith(head) and out.endswith(tail + "\n")
+        assert json.loads(out[len(head):len(out) - len(tail) - 1]) == fixed
+        assert json.loads(out)["text"] == fixed
+
+
+def test_lone_surrogate_from_a_json_escape_is_repaired_around():
+    # Item 6: "\ud800" in a record that needs repair: repaired, written as the escape it was.
+    line = '{"id": 1, "text": "數(shù)\\ud800字"}\n'
+    status, out, err = run(["--jsonl", "--explain", "-"], line)
+    assert (status, err) == (0, "")
+    assert [json.loads(x)["before"] for x in out.decode().splitlines()] == ["(shù)"]
+    status, out, err = run(["--jsonl"], line)
+    assert (status, err) == (0, "")
+    assert out.decode("utf-8") == '{"id": 1, "text": "數\\ud800字"}\n'
+    assert json.loads(out)["text"] == "數\ud800字"
+    # An id holding one, in --explain.
+    status, out, _ = run(["--jsonl", "--explain", "-"], '{"id": "\\udc00", "text": "數(shù)"}\n')
+    assert status == 0 and json.loads(out)["id"] == "\udc00"
+
+
+def test_undecodable_bytes_in_a_record_become_replacement_characters():
+    line = b'{"n":1.10,"text": "a\xffb\xe6\x95\xb8(sh\xc3\xb9)","other":"\xfe"}\n'
+    status, out, err = run(["--jsonl", "--explain", "-"], line)
+    assert status == 3
+    assert err == ("textrepair: <stdin>:1: cannot decode 0xff (byte 21 of the line) as UTF-8: invalid start byte, "
+                   "and 1 more byte on the line; replaced by U+FFFD\n")
+    edits = [json.loads(x) for x in out.decode("utf-8").splitlines()]
+    assert [(e["kind"], e["before"]) for e in edits] == [("undecodable", "\udcff"), ("pinyin-annotation", "(shù)")]
+    status, out, _ = run(["--jsonl"], line)
+    assert out.decode("utf-8") == '{"n":1.10,"text": "a\ufffdb數","other":"\ufffd"}\n'
+    # Not a JSON line as well: passed through, as UTF-8.
+    status, out, err = run(["--jsonl"], b'{"text": "\xff"\n')
+    assert status == 3 and out.decode("utf-8") == '{"text": "\ufffd"\n' and "invalid JSON" in err
+
+
+# ---------------------------------------------------------------- compressed files
+
+
+def _zstd():
+    return pytest.importorskip("zstandard", reason="the [zstd] extra is not installed")
+
+
+COMPRESS = {
+    "gz": (lambda b: gzip.compress(b), gzip.decompress),
+    "bz2": (bz2.compress, bz2.decompress),
+    "xz": (lzma.compress, lzma.decompress),
+    "zst": (lambda b: _zstd().ZstdCompressor().compress(b), lambda b: _zstd().ZstdDecompressor().decompress(
+        b, max_output_size=1 << 30)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(COMPRESS))
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_compressed_input_and_output_by_name(kind, jobs, tmp_path, monkeypatch):
+    monkeypatch.setattr(streaming, "CHUNK", 4096)  # many chunks, decompressed here and handed to workers
+    pack, unpack = COMPRESS[kind]
+    data = seed_records(3).encode()
+    src, dest = tmp_path / f"pages.jsonl.{kind}", tmp_path / f"clean.jsonl.{kind}"
+    src.write_bytes(pack(data))
+    expected = run(["--jsonl"], data)
+    assert expected[0] == 0
+    status, out, err = run(["--jsonl", "-j", jobs, "-o", str(dest), str(src)])
+    assert (status, out, err) == (0, b"", "")
+    assert unpack(dest.read_bytes()) == expected[1]
+    assert run(["--jsonl", "-j", jobs, str(src)])[1] == expected[1]
+
+
+def test_zstd_without_the_module_says_how_to_get_it(tmp_path, monkeypatch):
+    from textrepair import _files
+
+    monkeypatch.setattr(_files, "_zstd", lambda: None)
+    src = tmp_path / "pages.jsonl.zst"
+    src.write_bytes(b"whatever")
+    for argv in (["--jsonl", str(src)], ["--jsonl", "-o", str(tmp_path / "out.jsonl.zst")]):
+        status, out, err = run(argv, b"")
+        assert (status, out) == (2, b"")
+        assert err.startswith("textrepair: error: ") and "pip install 'textrepair[zstd]'" in err
+
+
+def test_compressed_data_without_its_suffix_gets_a_hint(tmp_path):
+    src = tmp_path / "pages.jsonl"
+    src.write_bytes(gzip.compress(seed_records(1).encode()))
+    status, out, err = run(["--jsonl", str(src)])
+    assert (status, out) == (3, b"")
+    assert err == (f"textrepair: {src}: cannot read: this is gzip-compressed data; the command decompresses files "
+                   "named *.gz, or decompress it first\n")
+
+
+def test_truncated_gzip_keeps_every_record_before_the_cut(tmp_path):
+    data = "".join(json.dumps({"n": i, "text": "數(shù)字"}) + "\n" for i in range(3000)).encode()
+    packed = gzip.compress(data)
+    src = tmp_path / "cut.jsonl.gz"
+    src.write_bytes(packed[: len(packed) * 2 // 3])
+    status, out, err = run(["--jsonl", str(src)])
+    assert status == 3
+    lines = out.decode().splitlines()
+    whole = [line for line in lines if line.endswith("}")]
+    assert len(whole) > 1000 and whole == [json.dumps({"n": i, "text": "數字"}, ensure_ascii=False)
+                                           for i in range(len(whole))]
+    cut_line = len(out.decode().split("\n"))  # the line where the data ended
+    assert err.endswith(f"textrepair: {src}:{cut_line}: cannot read: Compressed file ended before the "
+                        "end-of-stream marker was reached\n")
+
+
+def _printf(text: str) -> bytes:
+    """What the shell's printf makes of the README's format strings (\\\\ and \\n only)."""
+    return re.sub(r"\\(\\|n)", lambda m: "\n" if m.group(1) == "n" else "\\", text).encode("utf-8")
+
+
+def test_readme_json_lines_examples_hold():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"printf '([^']*)' \| textrepair ([^#\n]*?)\s*(?:#\s*(\{.*\})|\n\s*#\s*(\{.*\}))", readme)
+    assert len(examples) >= 3
+    for fmt, args, inline, following in examples:
+        status, out, err = run(args.split(), _printf(fmt))
+        assert (status, err) == (0, ""), fmt
+        assert out.decode("utf-8") == (inline or following) + "\n", fmt
+
+
+def test_findings_are_explain_lines_not_applied(monkeypatch, tmp_path):
+    # No stage reports findings on these inputs yet: plant one per '??' run.
+    def findings(self, text):
+        return [textrepair.Finding("lost-bytes", i, i + 2, "??", "no bytes survive") for i in range(len(text))
+                if text.startswith("??", i)]
+
+    monkeypatch.setattr(textrepair.Repairer, "findings", findings)
+    data = '{"id": 1, "text": "數(shù)字??"}\n{"id": 2, "text": "乾淨??"}\n{"id": 3, "text": "乾淨"}\n'
+    status, out, err = run(["--jsonl", "--explain", "-", "--findings"], data)
+    assert (status, err) == (0, "")
+    lines = [json.loads(x) for x in out.decode().splitlines()]
+    assert lines[1:] == [
+        {"file": "<stdin>", "line": 1, "id": 1, "field": "text", "kind": "lost-bytes", "start": 7, "end": 9,
+         "text": "??", "reason": "no bytes survive", "applied": False},
+        {"file": "<stdin>", "line": 2, "id": 2, "field": "text", "kind": "lost-bytes", "start": 2, "end": 4,
+         "text": "??", "reason": "no bytes survive", "applied": False},
+    ]
+    assert lines[0]["kind"] == "pinyin-annotation" and "applied" not in lines[0]
+    # Plain text: offsets in the file, lines where they start.
+    path = tmp_path / "a.txt"
+    path.write_text("乾淨\n數(shù)??\n", encoding="utf-8")
+    status, out, _ = run(["--explain", "-", "--findings", str(path)])
+    found = [json.loads(x) for x in out.decode().splitlines() if "applied" in x]
+    assert [(f["line"], f["start"], f["end"]) for f in found] == [(2, 9, 11)]
+    assert run(["--findings"], data)[0] == 2  # only with --explain

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import re
+from collections import Counter
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -147,3 +151,48 @@ def test_other_encodings_go_to_charset_normalizer():
 @given(st.text(st.characters(blacklist_categories=("Cs",))))
 def test_utf8_round_trips(text):
     assert decode(text.encode("utf-8")).text == text
+
+
+WORDS = ["data", "value", "id=42", "2024-01-01", "ok", "http://x.com/a?b=1", "ERROR", "line", "GET", "/index.html"]
+
+
+def _ascii_with_stray_bytes(seed: int, most: int) -> bytes:
+    """Log-like ASCII (one, three or fifty lines) with 1 to ``most`` random bytes >= 0x80 put in."""
+    rng = random.Random(seed)
+    lines = [" ".join(rng.choice(WORDS) for _ in range(8)) for _ in range(rng.choice([1, 3, 50]))]
+    data = bytearray("\n".join(lines).encode())
+    for i in rng.sample(range(len(data)), rng.randrange(1, most + 1)):
+        data[i] = rng.randrange(0x80, 0x100)
+    return bytes(data)
+
+
+def test_a_few_stray_bytes_stay_utf8():
+    # Issue 19: such text went to charset-normalizer, which named cp1250, cp775,
+    # mac-iceland, hp-roman8, cp1006... (5 of 1,000 came out UTF-8).
+    for seed in range(300):
+        data = _ascii_with_stray_bytes(seed, 2)
+        decoded = decode(data)
+        assert decoded.encoding == "utf-8", (seed, data)
+        assert decoded.replaced == len(data.decode("utf-8", "textrepair.escape")) - len(data.decode("utf-8", "ignore"))
+
+
+def test_stray_bytes_never_give_an_exotic_code_page():
+    from textrepair.decode import COMMON
+
+    found = Counter(decode(_ascii_with_stray_bytes(seed, 3)).encoding for seed in range(300))
+    assert set(found) <= COMMON | {"utf-8"}
+    assert found["utf-8"] >= 0.95 * 300, found  # measured: 96.9% of 1,000
+
+
+def test_real_single_byte_text_still_goes_to_charset_normalizer():
+    for text, codec in (("Привет, как дела? Всё хорошо, спасибо.\n", "cp1251"),
+                        ("Καλημέρα κόσμε, τι κάνεις σήμερα;\n", "cp1253")):
+        assert decode(text.encode(codec)).text == text
+
+
+def test_readme_decode_example_holds():
+    from helpers import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    call, result = re.search(r"^(textrepair\.decode\(.*\)\.encoding)\s+# ('.*')$", readme, re.M).groups()
+    assert eval(call, {"textrepair": textrepair}) == eval(result)

@@ -5,11 +5,17 @@ or AddressSanitizer + LeakSanitizer) over every target and the seed corpus
 finds no leak or invalid access; a generic target synthesised for a new
 entry point catches a buffer overflow in it.  The timed fuzz run itself is
 ``fuzz/run.sh`` (CI runs a one-minute smoke run).  Tests that need a C
-compiler or valgrind skip without them."""
+compiler or valgrind skip without them.
+
+Nothing here limits wall-clock time, which a loaded machine can exceed:
+child processes get a limit on CPU seconds (work done) as a guard against a
+hang, and every build, corpus and failing input goes to a temporary folder,
+never into the checkout."""
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -46,16 +52,25 @@ def test_prototypes_are_read_from_the_header():
     assert remove.params[2].const and remove.params[2].pointer and remove.params[2].ctype == "tr_annotation"
 
 
+#: CPU seconds a child process may use: a hang guard that counts work, not time.
+CPU_SECONDS = 3600
+
+
+def _limit_cpu() -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+
+
 def _run(args, **kwargs):
-    return subprocess.run(args, capture_output=True, text=True, timeout=600, **kwargs)
+    return subprocess.run(args, capture_output=True, text=True, preexec_fn=_limit_cpu, **kwargs)
 
 
 @needs_gcc
 @pytest.mark.parametrize("tool", ["valgrind", "lsan"])
-def test_memcheck_finds_no_leak_or_invalid_access(tool):
+def test_memcheck_finds_no_leak_or_invalid_access(tool, tmp_path):
     if tool == "valgrind" and shutil.which("valgrind") is None:
         pytest.skip("valgrind not installed")
-    done = _run(["bash", str(ROOT / "fuzz" / "memcheck.sh")], env={**os.environ, "MEMCHECK": tool})
+    done = _run(["bash", str(ROOT / "fuzz" / "memcheck.sh")], cwd=tmp_path,
+                env={**os.environ, "MEMCHECK": tool, "MEMCHECK_OUT": str(tmp_path / "memcheck")})
     assert done.returncode == 0, done.stderr[-4000:]
     assert "replayed" in done.stderr and "no crash" in done.stderr
     assert "ERROR SUMMARY" not in done.stderr and "ERROR: LeakSanitizer" not in done.stderr
@@ -121,9 +136,13 @@ def test_generic_target_of_a_new_entry_point(tmp_path, overflow):
     (inputs / "a").write_bytes("數(shù)?字?!".encode())
     (inputs / "b").write_bytes(b"\x01\xff?")
     env = {**os.environ, "FUZZ_TARGET": "tr_fake_copy,tr_fake_runs", "ASAN_OPTIONS": "detect_leaks=1"}
-    done = _run([str(binary), "-replay", str(inputs)], env=env)
+    artifacts = tmp_path / "artifacts"
+    artifacts.mkdir()
+    done = _run([str(binary), "-replay", "-timeout=0", f"-artifact_prefix={artifacts}/", str(inputs)], env=env,
+                cwd=tmp_path)
     if overflow:
         assert done.returncode != 0
         assert "heap-buffer-overflow" in done.stderr and "tr_fake_copy" in done.stderr
+        assert [p.name.startswith("crash-") for p in artifacts.iterdir()] == [True]
     else:
         assert done.returncode == 0, done.stderr

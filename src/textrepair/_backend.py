@@ -8,6 +8,8 @@ pure-Python path.  Stages call ``_backend.impl.<function>``; tests switch with
 from __future__ import annotations
 
 import os
+import warnings
+from pathlib import Path
 from types import ModuleType
 
 from . import _fallback
@@ -16,6 +18,21 @@ impl: ModuleType = _fallback
 BACKEND = "python"
 #: Why the C core is not in use, or "" when it is.
 REASON = ""
+#: What setup.py wrote into the package when the C build failed or was
+#: skipped (``failed: why`` / ``skipped: why``): pip hides the build's output.
+NOTE = Path(__file__).resolve().with_name("_build.txt")
+
+
+class CoreNotBuiltWarning(RuntimeWarning):
+    """The C core is missing (its build failed at install): the slower Python twin runs."""
+
+
+def _note() -> str:
+    try:
+        return NOTE.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
 
 if os.environ.get("TEXTREPAIR_BACKEND", "").lower() == "python":
     REASON = "TEXTREPAIR_BACKEND=python"
@@ -23,7 +40,15 @@ else:
     try:
         from . import _cext
     except ImportError as exc:  # not built: no compiler at install time
-        REASON = f"C core not built ({exc})"
+        note = _note()
+        if note.startswith("skipped: "):  # asked for at install: nothing to warn about
+            REASON = "C core not built: " + note[len("skipped: "):]
+        else:
+            REASON = (f"C core not built at install: {note.removeprefix('failed: ')}" if note
+                      else f"C core not built ({exc})")
+            # Once per process: this module is imported once.
+            warnings.warn(f"textrepair: {REASON}; using the pure-Python backend, which is slower "
+                          "(TEXTREPAIR_BACKEND=python silences this)", CoreNotBuiltWarning, stacklevel=2)
     else:
         impl = _cext
         BACKEND = "c"

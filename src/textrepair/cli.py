@@ -16,20 +16,19 @@ Units (what the repair judges as one page):
   ``--unit file`` always the whole file (read into memory), ``--unit
   paragraph`` text between blank lines, ``--unit line`` each line.
 
-Decoding: plain text goes through :func:`textrepair.decode` with
-``errors="strict"`` (BOMs, UTF-8, GBK/GB18030, Big5, documents mixing UTF-8
-and GBK, charset-normalizer for the rest; one detection per unit); JSON lines
-are decoded strictly as UTF-8.  ``--encoding`` overrides both.  Undecodable
-bytes are reported with file, line and byte.  Output is always UTF-8.
+Decoding: plain text goes through :func:`textrepair.decode` (BOMs, UTF-8,
+GBK/GB18030, Big5, documents mixing UTF-8 and GBK, charset-normalizer for the
+rest; one detection per unit); JSON lines are UTF-8.  ``--encoding``
+overrides both.  Undecodable bytes become U+FFFD (an ``undecodable`` edit
+keeps the original bytes), are reported with file, line and byte, and the
+rest of the unit is repaired.  Output is always UTF-8.
 
-Exit status: 0 success (with ``--check``: no damage); 1 ``--check`` found
-damage; 2 bad usage; 3 some input was bad (unreadable file, undecodable bytes,
-invalid JSON, missing or non-string field): it was reported, passed through
-unchanged (dropped with ``--drop-bad``), and everything else was processed;
-when no input at all could be read, ``-o FILE`` is left as it was;
-4 the output could not be written (``-o FILE`` is left as it was); 5 a
-worker process died (a crash, or killed for memory; ``-o FILE`` is left as it was); 130
-interrupted; 141 the reader of standard output went away.
+JSON lines: a repaired record is its input line with only the field's string
+literal replaced (:mod:`textrepair._jsonl`).  Files named ``*.gz``, ``*.bz2``,
+``*.xz``, ``*.zst`` are decompressed and compressed by name
+(:mod:`textrepair._files`, which also keeps outputs safe: see there).
+
+Exit status: see :data:`EXIT_HELP` (and README's table).
 
 >>> import io
 >>> out = io.BytesIO()
@@ -57,9 +56,12 @@ from typing import Any, BinaryIO, Sequence, TextIO
 
 from . import __version__, _backend
 from . import options as options_module
-from ._streaming import MIB, STDIN, Job, NothingRead, Outcome, OutputError, WorkerDied, _destination, _isatty
+from ._files import OutputError, Unavailable, check_available, destination, same_output
+from ._jsonl import pointer
+from ._streaming import MIB, STDIN, Job, LooksLikeJsonl, NothingRead, Outcome, WorkerDied, _isatty
 from ._streaming import _outcomes
-from ._streaming import _Progress, _tasks, _total_size, _write_pieces
+from ._streaming import _Progress, _block_stop_signals, _restore_signals, _tasks, _total_size, _write_pieces
+from .decode import decode
 from .options import Options
 
 __all__ = ["main", "entry", "EXIT_OK", "EXIT_DAMAGE", "EXIT_USAGE", "EXIT_BAD_INPUT", "EXIT_OUTPUT",
@@ -78,15 +80,21 @@ EXIT_HELP = """\
 exit status:
   0    success (with --check: no damage found)
   1    --check found damage
-  2    bad usage
-  3    some input was bad (unreadable file, undecodable bytes, invalid JSON,
-       missing or non-string field); reported on standard error, passed
-       through unchanged (dropped with --drop-bad), the rest was processed
-       (when no input at all could be read, -o FILE is left as it was)
-  4    the output could not be written; -o FILE is left as it was
+  2    bad usage (a flag, an option value, an encoding; --field without
+       --jsonl; JSON lines given as plain text without --plain; a .zst file
+       without the zstandard package)
+  3    some input was bad: an unreadable or truncated file, undecodable bytes
+       (replaced by U+FFFD, the rest repaired), invalid JSON, a missing or
+       non-string field (such records pass through unchanged, or are dropped
+       with --drop-bad); each reported as FILE:LINE on standard error, the
+       rest was processed (when no input at all could be read, -o FILE is
+       left as it was)
+  4    an output could not be written (a directory, a full disk, ...);
+       -o FILE is left as it was
   5    a worker process (-j) died: a crash, or killed for lack of memory;
        -o FILE is left as it was
-  130  interrupted; 141 standard output was closed by its reader
+  130  interrupted; -o FILE is left as it was
+  141  standard output (or a FIFO given to -o) was closed by its reader
 """
 
 #: CLI flags of its own whose values also go into Options when it has the field.
@@ -186,14 +194,19 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *a: Any, out: BinaryIO, err: TextIO, **kw: Any) -> None:
         super().__init__(*a, **kw)
         self._out, self._err = out, err
+        #: --help or --version could not be written: main() reports it.
+        self.write_error: OSError | None = None
 
     def _print_message(self, message: str, file: Any = None) -> None:
         if not message:
             return
         if file is sys.stderr:
             self._err.write(message)
-        else:
+            return
+        try:
             self._out.write(message.encode())
+        except OSError as exc:
+            self.write_error = self.write_error or exc
 
     def exit(self, status: int = 0, message: str | None = None) -> typing.NoReturn:
         if message:
@@ -214,15 +227,27 @@ def _parser(out: BinaryIO, err: TextIO) -> _Parser:
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help="input files; '-' or none reads standard input")
     parser.add_argument("-o", "--output", metavar="FILE", default=STDIN,
-                        help="write here instead of standard output; written to a temporary file and "
-                        "renamed at the end, so an interrupted run never leaves half a file")
-    parser.add_argument("--jsonl", action="store_true", help="input is JSON lines: repair one field of each")
-    parser.add_argument("--field", default="text", help="the field --jsonl repairs (default: text)")
+                        help="write here instead of standard output; a regular file is written to a "
+                        "temporary file renamed over it at the end (keeping its mode and owner), so an "
+                        "interrupted run never leaves half a file; a symbolic link is followed; a device, "
+                        "FIFO or socket is written straight through; *.gz, *.bz2, *.xz, *.zst are compressed")
+    parser.add_argument("--jsonl", action="store_true",
+                        help="input is JSON lines: repair a string field of each record, every other byte "
+                        "of the line stays as it was")
+    parser.add_argument("--field", action="append", metavar="NAME",
+                        help="the field --jsonl repairs: a top-level key, or a JSON Pointer such as "
+                        "/meta/text; repeatable (default: text)")
+    parser.add_argument("--plain", action="store_true",
+                        help="the input is plain text even if its lines look like JSON objects "
+                        "(without it, such input stops with exit status 2)")
     parser.add_argument("--id-field", default="id", metavar="FIELD",
                         help="field whose value names a record in --explain (default: id)")
     parser.add_argument("--explain", metavar="FILE",
                         help="write every edit as a JSON line to FILE; '-' writes them to standard "
                         "output instead of the text (the text still goes to -o FILE)")
+    parser.add_argument("--findings", action="store_true",
+                        help="with --explain: also list damage found but not repaired, as lines with "
+                        "\"applied\": false, \"text\" and \"reason\" (textrepair.findings)")
     parser.add_argument("--stats", action="store_true", help="print a table of edits by kind to standard error")
     parser.add_argument("--check", action="store_true",
                         help="repair nothing; list damaged records (FILE:LINE) on standard output and "
@@ -241,13 +266,22 @@ def _parser(out: BinaryIO, err: TextIO) -> _Parser:
                         help="leave bad records out of the output instead of passing them through")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar, and no list of damaged records with --check")
-    parser.add_argument("--version", action="version",
-                        version=f"textrepair {__version__} (backend: {_backend.BACKEND})")
+    parser.add_argument("--version", action="version", version=_version())
     _add_option_flags(parser)
     return parser
 
 
 UNITS = ("auto", "file", "paragraph", "line")
+
+
+def _version() -> str:
+    """The version, the backend, and why it is not the C core when it is not.
+
+    >>> _version().startswith("textrepair ")
+    True
+    """
+    why = f"; {_backend.REASON}" if _backend.BACKEND != "c" and _backend.REASON else ""
+    return f"textrepair {__version__} (backend: {_backend.BACKEND}{why})"
 
 
 def _one_of(choices: Sequence[str]) -> Any:
@@ -294,21 +328,40 @@ def _job(args: argparse.Namespace) -> Job:
         raise UsageError(f"-j must be 0 or more, not {args.jobs}")
     if args.check and args.output != STDIN:
         raise UsageError("--check writes no repaired text; leave out -o")
-    if args.explain and args.explain != STDIN and args.explain == args.output:
+    if args.explain and same_output(args.explain, args.output):
         raise UsageError("--explain and -o name the same file")
+    if args.field and not args.jsonl:
+        raise UsageError("--field names a field of JSON lines: add --jsonl")
+    if args.plain and args.jsonl:
+        raise UsageError("--plain and --jsonl contradict each other")
+    if args.findings and not args.explain:
+        raise UsageError("--findings adds to --explain's lines: add --explain FILE")
+    fields = tuple(dict.fromkeys(args.field or ["text"]))
+    for name in fields:
+        if name == "/" or (name.startswith("/") and not all(pointer(name))):
+            raise UsageError(f"--field {name!r}: a JSON Pointer names keys, as in /meta/text")
+    for name in [*args.files, args.output, args.explain or STDIN]:
+        try:
+            check_available(name)
+        except Unavailable as exc:
+            raise UsageError(str(exc)) from None
     if args.encoding is not None:
         try:
             codec = codecs.lookup(args.encoding)
         except LookupError:
             raise UsageError(f"unknown encoding {args.encoding!r}") from None
+        try:  # a text codec that takes the decoder's error handler (not hex, rot13, idna...)
+            decode(b"abc\xff\n", codec.name)
+        except (LookupError, UnicodeError, ValueError) as exc:
+            raise UsageError(f"{args.encoding} cannot decode text here: {exc}") from None
         if "\n".encode(codec.name) != b"\n" and (args.jsonl or args.unit != "file"):
             raise UsageError(f"{args.encoding} is not ASCII-compatible: use --unit file, or convert with iconv")
     if STDIN in args.files and args.files.count(STDIN) > 1:
         raise UsageError("standard input ('-') can be read only once")
-    job = Job(options=_options_from(args), jsonl=args.jsonl, unit=args.unit, field=args.field,
+    job = Job(options=_options_from(args), jsonl=args.jsonl, unit=args.unit, fields=fields,
               id_field=args.id_field, encoding=args.encoding, check=args.check, explain=bool(args.explain),
               stats=args.stats, drop_bad=args.drop_bad, listing=not (args.quiet or args.explain == STDIN),
-              backend=_backend.BACKEND)
+              backend=_backend.BACKEND, findings=args.findings)
     return job
 
 
@@ -326,31 +379,43 @@ def main(argv: Sequence[str] | None = None, stdin: BinaryIO | None = None, stdou
         args = parser.parse_args(argv)
         job = _job(args)
     except SystemExit as exc:  # --help, --version
-        stdout.flush()
+        try:
+            if parser.write_error is not None:
+                raise parser.write_error
+            stdout.flush()
+        except BrokenPipeError:
+            return EXIT_BROKEN_PIPE
+        except OSError as error:
+            stderr.write(f"{OutputError('<stdout>', error)}\n")
+            return EXIT_OUTPUT
         return int(exc.code or 0)
     except UsageError as exc:
         stderr.write(f"textrepair: error: {exc}\n")
         return EXIT_USAGE
     names = args.files or [STDIN]
-    progress = _Progress(stderr, _total_size(names), _isatty(stderr) and not args.quiet)
+    # Progress goes to a terminal, and not to the one the text is written to.
+    text_to_terminal = _isatty(stdout) and (args.check or args.explain == STDIN or args.output == STDIN)
+    progress = _Progress(stderr, _total_size(names), _isatty(stderr) and not args.quiet and not text_to_terminal)
     totals = Outcome()
     try:
         _run(args, job, names, stdin, stdout, stderr, progress, totals)
     except KeyboardInterrupt:
+        progress.clear()
         stderr.write("\ntextrepair: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
+        progress.clear()
         return EXIT_BROKEN_PIPE
     except NothingRead:
         pass
-    except WorkerDied as exc:
-        progress.close()
+    except (WorkerDied, OutputError) as exc:
+        progress.clear()
         stderr.write(f"{exc}\n")
-        return EXIT_WORKER_DIED
-    except OutputError as exc:
-        progress.close()
-        stderr.write(f"{exc}\n")
-        return EXIT_OUTPUT
+        return EXIT_WORKER_DIED if isinstance(exc, WorkerDied) else EXIT_OUTPUT
+    except (LooksLikeJsonl, Unavailable) as exc:
+        progress.clear()
+        stderr.write(f"{exc}\n" if isinstance(exc, LooksLikeJsonl) else f"textrepair: error: {exc}\n")
+        return EXIT_USAGE
     progress.close()
     if args.stats:
         stderr.write(_stats_table(totals.kinds, totals.records, totals.changed, totals.bad))
@@ -363,13 +428,18 @@ def _run(args: argparse.Namespace, job: Job, names: Sequence[str], stdin: Binary
          stderr: TextIO, progress: _Progress, totals: Outcome) -> None:
     """Stream every input through the workers into the outputs."""
     with ExitStack() as stack:
-        text_out = None
+        text_out = explain_out = listing = None
         if not args.check and not (args.explain == STDIN and args.output == STDIN):
-            text_out = stack.enter_context(_destination(args.output, stdout))
-        explain_out = stack.enter_context(_destination(args.explain, stdout)) if args.explain else None
-        listing = stdout if args.check and job.listing else None
+            text_out = stack.enter_context(_output(args.output, stdout))
+        if args.explain:
+            explain_out = stack.enter_context(_output(args.explain, stdout))
+        if args.check and job.listing:
+            listing = stack.enter_context(_output(STDIN, stdout))
         base = 0  # plain text: characters of the current file before this chunk
-        for task, outcome in _outcomes(_tasks(names, stdin, job, args.block_size, progress), job, args.jobs or os.cpu_count() or 1):
+        tasks = _tasks(names, stdin, job, args.block_size, progress, plain=args.plain)
+        for task, outcome in _outcomes(tasks, job, args.jobs or os.cpu_count() or 1):
+            if outcome.messages:
+                progress.clear()
             for message in outcome.messages:
                 stderr.write(message + "\n")
             if text_out is not None:
@@ -389,13 +459,22 @@ def _run(args: argparse.Namespace, job: Job, names: Sequence[str], stdin: Binary
                 stream.flush()
 
 
-def _write_edits(out: BinaryIO, edits: list[dict], base: int) -> None:
-    """JSON lines; plain-text offsets move from the chunk's terms to the file's."""
+def _output(path: str, stdout: BinaryIO) -> Any:
+    return destination(path, stdout, _block_stop_signals, _restore_signals)
+
+
+def _write_edits(out: Any, edits: list[dict], base: int) -> None:
+    """JSON lines; plain-text offsets move from the chunk's terms to the file's.
+
+    A lone surrogate (an undecodable byte b is U+DC00 + b in ``before``, as
+    ``textrepair.decode(...).source`` has it) is written as its JSON escape.
+    """
     if base:
         for edit in edits:
             edit["start"] += base
             edit["end"] += base
-    out.write("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in edits).encode("utf-8"))
+    text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in edits)
+    out.write(text.encode("utf-8", "backslashreplace"))
 
 
 def _merge(totals: Outcome, outcome: Outcome) -> None:
@@ -412,7 +491,12 @@ def entry() -> None:  # pragma: no cover - console_scripts wrapper
     # `kill` stops the run like Ctrl-C: -o FILE stays untouched, the temporary file goes.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     status = main()
-    if status == EXIT_BROKEN_PIPE:
-        # Python would complain flushing a closed pipe at exit.
+    try:
+        sys.stdout.flush()
+    except OSError:  # reported by main() already
+        pass
+    if status in (EXIT_BROKEN_PIPE, EXIT_OUTPUT):
+        # What standard output still holds cannot be written: Python would
+        # try again at exit and print a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     sys.exit(status)

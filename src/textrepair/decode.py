@@ -15,7 +15,13 @@
    a UTF-8 page, or the reverse) are decoded line by line, each line with the
    candidate that decodes it and reads best, and a line that no single codec
    decodes is split at its runs of valid UTF-8;
-6. bytes with no sign of UTF-8 that read as no Chinese go to charset-normalizer.
+6. bytes with no sign of UTF-8 that read as no Chinese go to charset-normalizer,
+   whose answer counts only when it is a common code page (:data:`COMMON`)
+   and, for a single-byte one, its non-ASCII characters are letters inside words;
+   text that is valid UTF-8 except for a few stray bytes (:func:`stray_bytes`)
+   stays UTF-8 with U+FFFD unless a CJK codec reads it better (the character
+   model reads two or more characters of it as Chinese): for a few bytes,
+   charset-normalizer proposes whatever code page maps them to something.
 
 Undecodable bytes never vanish: with ``errors="strict"`` a
 :class:`UnicodeDecodeError` carries their offset in ``data``; by default each
@@ -63,6 +69,25 @@ LEGACY = (("gb18030", "gbk"), ("big5hkscs", "big5"))
 #: Characters the plausibility score reads at most (enough to choose a codec).
 SAMPLE_CHARS = 4000
 _ESCAPE = "textrepair.escape"
+#: Undecodable bytes that count as "a few stray bytes" in UTF-8 text: at most
+#: this many, or this share of the bytes, whichever is more.
+STRAY_BYTES = 2
+STRAY_SHARE = 0.01
+#: Multi-byte codecs charset-normalizer may name: Chinese, Japanese, Korean, UTF-16/32.
+MULTIBYTE = frozenset(
+    ["gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp",
+     "euc_jis_2004", "shift_jis_2004", "iso2022_jp", "euc_kr", "cp949", "iso2022_kr"]
+    + ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+)
+#: charset-normalizer answers that are taken: the multi-byte codecs, and the
+#: code pages text is commonly written in (Windows and ISO Latin, Cyrillic,
+#: Greek, Turkish, Hebrew, Arabic, Baltic, Vietnamese, Thai).  Others (cp1006,
+#: cp775, cp850, Mac code pages, ...) are what it proposes for stray bytes,
+#: not a reading of the text.
+COMMON = MULTIBYTE | frozenset(
+    [f"cp{n}" for n in range(1250, 1259)] + [f"iso8859-{n}" for n in (1, 2, 4, 5, 6, 7, 8, 9, 13, 15, 16)]
+    + ["koi8-r", "koi8-u", "cp874", "tis-620"]
+)
 _ESCAPED = re.compile("[\udc00-\udcff]+")
 
 
@@ -277,9 +302,22 @@ def _utf8_evidence(data: bytes, lines: list[tuple[int, int]]) -> bool:
     return any(_truncated_utf8(data[s:e]) for s, e in lines)
 
 
-def _best_legacy(data: bytes, lines: list[tuple[int, int]]) -> str | None:
+def stray_bytes(data: bytes) -> bool:
+    """True when ``data`` is UTF-8 but for a few undecodable bytes: at most
+    :data:`STRAY_BYTES` of them, or :data:`STRAY_SHARE` of all bytes.
+
+    >>> stray_bytes(b"plain ASCII text with one stray byte \\xff here"), stray_bytes("Gr\\xf6\\xdfe".encode("latin-1"))
+    (True, False)
+    >>> stray_bytes(("log line " * 40 + "\\n").encode() * 10 + b"\\x81\\xfe\\xa0\\xe9\\xff")
+    True
+    """
+    bad = len(data.decode("utf-8", _ESCAPE)) - len(data.decode("utf-8", "ignore"))
+    return bad <= max(STRAY_BYTES, STRAY_SHARE * len(data)) and bad * 4 < len(data)
+
+
+def _best_legacy(data: bytes, lines: list[tuple[int, int]], least: int = 1) -> str | None:
     """The legacy codec whose decoding of the non-UTF-8 lines reads best, if
-    it reads as Chinese at all."""
+    it reads as Chinese at all, over at least ``least`` characters."""
     # The lines that are not UTF-8, without their runs of valid UTF-8 (a
     # paragraph may mix both).
     pieces = []
@@ -292,7 +330,7 @@ def _best_legacy(data: bytes, lines: list[tuple[int, int]]) -> str | None:
         score, count = plausibility_and_count(sample.decode(codec, _ESCAPE))
         if score > best_score:
             best, best_score, best_count = codec, score, count
-    return best if best_count and best_score >= threshold(best_count) else None
+    return best if best_count >= least and best_score >= threshold(best_count) else None
 
 
 def _split_mixed(line: bytes, offset: int, legacy: str) -> list[tuple[int, int, str]]:
@@ -374,7 +412,27 @@ def _charset_normalizer(data: bytes) -> str | None:
     name = codecs.lookup(best.encoding).name
     if b"\x00" not in data and not _ascii_compatible(name):
         return None
+    if name not in COMMON or (name not in MULTIBYTE and not _reads_as_words(data.decode(name, "replace"))):
+        return None
     return name
+
+
+def _reads_as_words(text: str) -> bool:
+    """True when at least three quarters of the non-ASCII characters are
+    letters inside words (a letter beside them), as a single-byte code page
+    gives for text written in it; stray bytes decode to whatever is there.
+
+    >>> _reads_as_words("Größe und Straße"), _reads_as_words("2024-01-01 ¤ ok ÿ")
+    (True, False)
+    """
+    letters = others = 0
+    for i, ch in enumerate(text):
+        if ch < "\x80":
+            continue
+        inside = ch.isalpha() and ((i and text[i - 1].isalpha()) or text[i + 1 : i + 2].isalpha())
+        letters += bool(inside)
+        others += not inside
+    return letters >= 3 * others
 
 
 def _ascii_compatible(codec: str) -> bool:
@@ -393,9 +451,11 @@ def _ascii_compatible(codec: str) -> bool:
 def _detect(data: bytes) -> list[tuple[int, int, str]]:
     """Byte spans and their codecs, for data that is not valid UTF-8."""
     lines = _lines(data)
-    legacy = _best_legacy(data, lines)
+    stray = stray_bytes(data)
+    # One character read as Chinese does not outweigh UTF-8 with a stray byte.
+    legacy = _best_legacy(data, lines, least=2 if stray else 1)
     if legacy is None:
-        if not _utf8_evidence(data, lines):
+        if not stray and not _utf8_evidence(data, lines):
             other = _charset_normalizer(data)
             if other is not None:
                 return [(0, len(data), other)]
