@@ -1,62 +1,117 @@
 """The language model the mojibake stage judges readings with.
 
-A reading is scored by its best segmentation into the words of a modern
-word list (wordfreq's ``large_zh``), backing off to the character model for
-characters outside any word (``_backend.impl.word_score``); the character
-bigram model ranks the structures of a run before their lost characters are
-chosen (``_backend.impl.char_score``).
+A reading is scored by its best segmentation into the words of a modern word
+list (wordfreq's ``large_zh``; ``_backend.impl.word_score``), plus half the
+character bigram model (``char_score``), which knows how characters follow
+each other across words (非常好 against 非常和, both a word and a character).
+The word list also proposes the characters of a lost byte: it knows modern
+words the bigram model has never seen (社保卡; 保卡 is unseen in its corpus).
 """
 
 from __future__ import annotations
 
 import math
-import os
 
 from ... import _backend
+from ..._fallback.lm import HAS_CHILDREN, IS_WORD, ROOT, word_model
 
-__all__ = ["window_score", "posterior"]
+__all__ = ["BIGRAM_WEIGHT", "fold", "posterior", "window_score", "window_scores", "word_fits"]
+
+#: Weight of the character bigram model beside the word model.
+import os as _os
+BIGRAM_WEIGHT = float(_os.environ.get("TR_BIGRAM_WEIGHT", "0.5"))  # TEMP tuning
+
+
+_PMI = float(_os.environ.get("TR_PMI", "0"))
+
+
+def _pmi_score(text: str) -> float:
+    impl = _backend.impl
+    segs = impl.word_segments(text)
+    total = sum(lp for _s, _e, lp, _t in segs)
+    for (_s, e, _lp, _t), (s2, _e2, _lp2, _t2) in zip(segs, segs[1:]):
+        a, b = text[e - 1], text[s2]
+        total += _PMI * (impl.char_logp(a, b) - impl.char_logp("", b))
+    return total
 
 
 def window_score(text: str) -> float:
-    """The natural-log probability of ``text`` under the word model.
+    """The natural-log score of ``text``: its word segmentation plus
+    ``BIGRAM_WEIGHT`` times its bigram score.
 
-    >>> window_score("社保卡") > window_score("社海口")
+    >>> window_score("電子社保卡,覆蓋") > window_score("電子社海口,覆蓋")
     True
     """
-    return _word_score()(text) + BIGRAM_WEIGHT * _backend.impl.char_score(text)
+    impl = _backend.impl
+    if _PMI:
+        return _pmi_score(text)
+    return impl.word_score(text) + BIGRAM_WEIGHT * impl.char_score(text)
 
 
-BIGRAM_WEIGHT = float(os.environ.get("TR_BIGRAM_WEIGHT", "1.0"))
-
-
-def words_starting(ch: str):
-    """The words (two characters or more, folded to simplified) of the word
-    model that start with the folded character ``ch``."""
-    return _dev().words_starting(ch)
+def window_scores(candidates: list[str], left: str, right: str) -> list[float]:
+    """:func:`window_score` of ``left + c + right`` for each candidate."""
+    impl = _backend.impl
+    if _PMI:
+        return [_pmi_score(left + c + right) for c in candidates]
+    words = impl.word_scores(candidates, left, right)
+    return [w + BIGRAM_WEIGHT * impl.char_score(left + c + right) for w, c in zip(words, candidates)]
 
 
 def fold(text: str) -> str:
-    """``text`` folded to simplified, as the word model reads it."""
-    return _dev().fold(text)
+    """``text`` as the word model reads it (traditional folded to simplified).
+
+    >>> fold("醫保")
+    '医保'
+    """
+    return _backend.impl.fold_text(text)
 
 
-def _word_score():
-    impl = _backend.impl
-    found = getattr(impl, "word_score", None)
-    if found is not None:
-        return found
-    return _dev().word_score
+def word_fits(before: str, options: list[dict[str, list[str]]], after: str, reach: int) -> set[tuple[str, ...]]:
+    """The fillings of a group of slots that spell a word of the word list
+    with the known text around them.  ``options[k]`` maps each folded
+    character slot ``k`` allows to the characters that fold to it;
+    ``before``/``after`` are the known text before and after the group
+    (folded), ``reach`` the longest word tried.  A filling holds, for each
+    slot, a character, or "" where the word does not reach it.
 
+    >>> fits = word_fits("社", [{"保": ["保"], "海": ["海"]}, {"卡": ["卡"], "口": ["口"]}], ",", 6)
+    >>> ("保", "卡") in fits
+    True
+    """
+    words = word_model()
+    child = words.child
+    flags = words.slot
+    g = len(options)
+    found: set[tuple[str, ...]] = set()
 
-def _dev():
-    dev = os.environ.get("TEXTREPAIR_DEV_WORD_MODEL")  # development only: a module with word_score
-    if dev:
-        import importlib
-        import sys
+    def allowed(pos: int):
+        if pos < 0:
+            return ((before[pos], None),)
+        if pos < g:
+            return [(c, shown) for c, shown in options[pos].items()]
+        if pos - g < len(after):
+            return ((after[pos - g], None),)
+        return ()
 
-        sys.path.insert(0, os.path.dirname(dev))
-        return importlib.import_module(os.path.basename(dev))
-    raise RuntimeError("no word model in this backend")
+    def walk(node: int, pos: int, start: int, picks: tuple) -> None:
+        if pos - start >= reach:
+            return
+        for c, shown in allowed(pos):
+            nxt = child(node, ord(c))
+            if nxt < 0:
+                continue
+            chosen = picks + (shown,) if shown is not None else picks
+            info = flags[3 * nxt + 1]
+            if info & IS_WORD and pos > start and pos >= 0 and start < g and chosen:
+                covered = max(0, start)
+                filling = ("",) * covered + tuple(s[0] for s in chosen) + ("",) * (g - covered - len(chosen))
+                found.add(filling)
+            if info & HAS_CHILDREN:
+                walk(nxt, pos + 1, start, chosen)
+
+    for start in range(-min(len(before), reach - 1), g):
+        walk(ROOT, start, start, ())
+    return found
 
 
 def posterior(scores: list[float], chosen: float) -> float:

@@ -255,62 +255,27 @@ def _shown(ch: str) -> str:
 WORD_REACH = 6
 
 
-def _word_fillers(slots, before: str, after: str) -> list[str]:
-    """Readings of consecutive slots that make a word of the word model with
-    their neighbours or among themselves (社 + two slots: 社保卡): the bigram
-    model knows too few modern words to propose them (it has 保卡 0 times).
-    ``before``/``after``: the known text around the group, nearest last/first."""
-    from .model import fold, words_starting
+def _word_fillers(slots, before: str, after: str, ranked: list[str]) -> list[str]:
+    """Readings of consecutive slots that make a word of the word list with
+    their neighbours or among themselves (社 + two slots: 社保卡): the
+    bigram model knows too few modern words to propose them (it has 保卡 0
+    times).  A slot the word does not reach takes its character from the
+    best of ``ranked`` (the bigram model's readings).
+    ``before``/``after``: the known text around the group."""
+    from .model import fold, word_fits
 
-    # For each slot, its characters by their folded form.
     options = []
     for slot in slots:
         by_fold: dict[str, list[str]] = {}
         for c in slot.chars:
-            by_fold.setdefault(fold(_shown(c)), []).append(_shown(c))
+            shown = _shown(c)
+            by_fold.setdefault(fold(shown), []).append(shown)
         options.append(by_fold)
-    g = len(slots)
-    found: set[str] = set()
-
-    def match(word: str, offset: int) -> None:
-        # ``word`` starts ``offset`` characters before the group (negative:
-        # inside it); every position it covers must agree.
-        picks: list[list[str]] = []
-        for i, wc in enumerate(word):
-            pos = i - offset
-            if pos < 0:
-                if fold(before[pos]) != wc:
-                    return
-            elif pos < g:
-                chars = options[pos].get(wc)
-                if not chars:
-                    return
-                picks.append(chars)
-            elif pos - g < len(after):
-                if fold(after[pos - g]) != wc:
-                    return
-            else:
-                break
-        if len(picks) == g:
-            for combo in _product(picks):
-                found.add("".join(combo))
-
-    for back in range(min(len(before), WORD_REACH - 1), 0, -1):
-        for word in words_starting(fold(before[-back])):
-            if len(word) > back:
-                match(word, back)
-    for by_fold in options[:1]:
-        for first in by_fold:
-            for word in words_starting(first):
-                match(word, 0)
-    return sorted(found)
-
-
-def _product(picks: list[list[str]]):
-    combos = [()]
-    for chars in picks:
-        combos = [c + (x,) for c in combos for x in chars[:2]]
-    return combos
+    fallback = ranked[0] if ranked else "".join(s.chars[0] for s in slots)
+    found = []
+    for filling in word_fits(fold(before), options, fold(after), WORD_REACH):
+        found.append("".join(c or fallback[k] for k, c in enumerate(filling)))
+    return sorted(set(found))
 
 
 def _groups(items: list) -> list[tuple[int, int]]:
@@ -331,47 +296,43 @@ def _groups(items: list) -> list[tuple[int, int]]:
 
 def fill(items: list, left: str, right: str) -> tuple[str, float, float]:
     """Fill the slots of a path with the word model: ``(text, score,
-    confidence)``, where score is the window's log-probability and
+    confidence)``, where score is the window's log-probability (annotations
+    left out, as :func:`observed_text` leaves them out of the run) and
     confidence the product of each group's posterior among its readings."""
-    from .model import posterior, window_score
+    from .model import posterior, window_score, window_scores
 
     pieces = [it if isinstance(it, str) else "" for it in items]
     groups = _groups(items)
 
-    def neighbour(k: int, step: int) -> str:
-        j = k + step
-        while 0 <= j < len(pieces):
-            if len(pieces[j]) == 1 and pieces[j] != _LOST:
-                return pieces[j]
-            j += step
-        return left[-1:] if step < 0 else right[:1]
+    def read(lo: int, hi: int) -> str:
+        # The text the model reads: no annotation (the only longer pieces), no lost byte.
+        return "".join(p for p in pieces[lo:hi] if len(p) == 1 and p != _LOST)
 
     candidates = {}
     for g in groups:
         start, end = g
-        ranked = _group_fillers(items[start:end], neighbour(start, -1), neighbour(end - 1, 1))
-        known_before = (left + "".join(p if isinstance(p, str) and len(p) == 1 else "" for p in items[:start]))
-        known_after = "".join(p if isinstance(p, str) and len(p) == 1 else "" for p in items[end:]) + right
-        words = _word_fillers(items[start:end], known_before[-WORD_REACH:], known_after[:WORD_REACH])
-        candidates[g] = ranked + [w for w in words if w not in set(ranked)]
+        before, after = left + read(0, start), read(end, len(pieces)) + right
+        ranked = _group_fillers(items[start:end], before[-1:], after[:1])
+        words = _word_fillers(items[start:end], before[-WORD_REACH:], after[:WORD_REACH], ranked)
+        seen = set(ranked)
+        candidates[g] = ranked + [w for w in words if w not in seen]
         for k, c in zip(range(start, end), candidates[g][0]):
             pieces[k] = c
     shares = {}
     for _round in range(2 if len(groups) > 1 else 1):
         for g in groups:
             start, end = g
-            head = (left + "".join(pieces[:start]).replace(_LOST, ""))[-CONTEXT:]
-            tail = ("".join(pieces[end:]).replace(_LOST, "") + right)[:CONTEXT]
-            scores = [window_score(head + seq + tail) for seq in candidates[g]]
+            head = (left + read(0, start))[-CONTEXT:]
+            tail = (read(end, len(pieces)) + right)[:CONTEXT]
+            scores = window_scores(candidates[g], head, tail)
             best = max(range(len(scores)), key=scores.__getitem__)
             for k, c in zip(range(start, end), candidates[g][best]):
                 pieces[k] = c
             shares[g] = posterior(scores, scores[best])
-    text = "".join(pieces)
     confidence = 1.0
     for share in shares.values():
         confidence *= share
-    return text, window_score(left + text.replace(_LOST, "") + right), confidence
+    return "".join(pieces), window_score(left + read(0, len(pieces)) + right), confidence
 
 
 def _support(items, observed: str) -> bool:
