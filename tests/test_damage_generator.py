@@ -23,7 +23,7 @@ from benchmarks.damage.trace import folded, spans, text_of, traced  # noqa: E402
 pytestmark = pytest.mark.single_backend
 ORIGINALS = DATA / "originals"
 MODULES = ["benchmarks.damage", "benchmarks.damage.cp936", "benchmarks.damage.trace", "benchmarks.damage.farm",
-           "benchmarks.damage.sites", "benchmarks.damage.classic"]
+           "benchmarks.damage.sites", "benchmarks.damage.classic", "benchmarks.damage.cases"]
 
 
 def predamage(site: str) -> str:

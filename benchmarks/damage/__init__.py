@@ -24,11 +24,14 @@ text it stands for.  It is the measuring instrument of
 '有力保障了醫?;\\ue2ae鸬陌踩?。從地方看'
 >>> misread_text("数据", "utf8-as-gbk")
 '鏁版嵁'
+>>> explains("utf8-as-gbk", "鏁版嵁", "数据"), explains("utf8-as-gbk", "鏁版嵁", "數據")
+(True, False)
 """
 
 from .classic import MECHANISMS, misread, misread_text
 from .farm import ORDER, STYLES, annotate, cut_points, damaged, inject_hidden_spans, pipeline, shift
 from .trace import Char, Span, spans, text_of, traced
+from .verify import explains
 
 __all__ = ["MECHANISMS", "misread", "misread_text", "ORDER", "STYLES", "annotate", "cut_points", "damaged",
-           "inject_hidden_spans", "pipeline", "shift", "Char", "Span", "spans", "text_of", "traced"]
+           "inject_hidden_spans", "pipeline", "shift", "Char", "Span", "spans", "text_of", "traced", "explains"]
