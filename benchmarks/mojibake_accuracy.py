@@ -64,7 +64,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.damage import cases as damage_cases  # noqa: E402
-from benchmarks.damage import farm  # noqa: E402
+from benchmarks.damage import farm, verify  # noqa: E402
 from benchmarks.damage.cases import Case  # noqa: E402
 from benchmarks.damage.trace import folded, spans, traced  # noqa: E402
 
@@ -353,8 +353,23 @@ def score(case: Case, out: str, edits: Sequence) -> dict:
         for k in g.edits:
             if is_mojibake(edits[k].kind):
                 result["edits"].append({"kind": edits[k].kind, "confidence": edits[k].confidence,
-                                        "right": bool(g.spans) and exact})
+                                        "right": bool(g.spans) and exact, "explained": explained(damaged, edits[k])})
     return result
+
+
+VERIFY = True
+
+
+def explained(damaged: str, edit) -> bool | None:
+    """Whether the edit's mechanism turns its ``after`` back into its
+    ``before`` (benchmarks.damage.verify); None for a kind it does not know."""
+    if not VERIFY:
+        return None
+    try:
+        return verify.explains(edit.kind, edit.before, edit.after, damaged[:edit.start][-3:],
+                               damaged[edit.end:edit.end + 3])
+    except ValueError:
+        return None
 
 
 def labels(case: Case, span) -> set[str]:
@@ -611,12 +626,15 @@ def _span_row(label: str, ss: list[dict]) -> dict:
 
 
 def _kinds(results: list[dict]) -> dict:
+    """Per edit kind: [edits, exactly right, explained by the mechanism, kind unknown to the verifier]."""
     kinds: dict[str, list[int]] = {}
     for r in results:
         for e in r["edits"]:
-            k = kinds.setdefault(e["kind"], [0, 0])
+            k = kinds.setdefault(e["kind"], [0, 0, 0, 0])
             k[0] += 1
             k[1] += e["right"]
+            k[2] += e["explained"] is True
+            k[3] += e["explained"] is None
     return kinds
 
 
@@ -681,8 +699,12 @@ def markdown(report: dict) -> str:
     lines.append(f"\nConfidence ≥ 0.9: {_pct(cal['high'], cal['edits'])} of applied edits, "
                  f"{_pct(cal['high_right'], cal['high'])} of them exactly right (targets: ≥ 50%, ≥ 98%).")
     if agg["kinds"]:
-        lines.append("Edit kinds: " + ", ".join(f"{k} {v[0]} ({_pct(v[1], v[0])} right)"
-                                                for k, v in sorted(agg["kinds"].items())) + ".")
+        lines += ["", "Per edit kind (explained: benchmarks.damage.verify finds the claimed mechanism turns the "
+                  "edit's after into its before):", "", "| kind | edits | exactly right | explained |",
+                  "| --- | ---: | ---: | ---: |"]
+        for k, v in sorted(agg["kinds"].items(), key=lambda kv: -kv[1][0]):
+            verdict = "kind unknown" if v[3] == v[0] else _pct(v[2], v[0] - v[3])
+            lines.append(f"| {k} | {v[0]} | {_pct(v[1], v[0])} | {verdict} |")
     if agg["crashes"]:
         first = agg["crashes"][0]
         lines.append(f"\n**The repairer raised on {len(agg['crashes'])} items** (scored as left unrepaired); first: "
@@ -738,12 +760,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_N} items per case, no seed pages: < 1 minute")
     parser.add_argument("--no-seeds", action="store_true", help="skip the seed runs and pages")
     parser.add_argument("--show-failures", type=int, default=0, metavar="K", help="print K failures per case")
+    parser.add_argument("--no-verify", action="store_true", help="skip checking each edit with verify.explains")
     parser.add_argument("--out", type=Path, default=RESULTS / "mojibake_accuracy", help="output path without suffix")
     args = parser.parse_args(argv)
     if args.backend:
         os.environ["TEXTREPAIR_BACKEND"] = args.backend
     import textrepair
 
+    global VERIFY
+    VERIFY = not args.no_verify
     started = time.perf_counter()
     n = QUICK_N if args.quick else args.n
     names = select(args.cases)

@@ -17,7 +17,7 @@ from helpers import DATA, load_json, read_seed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ sits at the root
 
-from benchmarks.damage import build_sites, classic, cp936, farm, sites  # noqa: E402
+from benchmarks.damage import build_sites, cases, classic, cp936, farm, sites  # noqa: E402
 from benchmarks.damage.trace import folded, spans, text_of, traced  # noqa: E402
 
 pytestmark = pytest.mark.single_backend
@@ -170,3 +170,25 @@ def test_classic_spans_restore_the_clean_text(text, name):
         return
     found = spans(out, text)
     assert restore(text_of(out), found) == text
+
+
+def test_benchmark_scores_spans_and_edits():
+    from benchmarks import mojibake_accuracy as bench
+    from textrepair import Edit
+
+    case = cases.make("gbk-shift", "醫保基金的安全。從社保卡，覆蓋")
+    assert [s.target for s in case.spans] == ["保基金的安全", "保卡"]
+    first, second = case.spans
+    right = Edit("gbk-shift", first.start, first.end, first.damaged, first.target, 0.95)
+    wrong = Edit("gbk-shift", second.start, second.end, second.damaged, "海口", 0.99)
+    stray = Edit("gbk-shift", 0, 1, case.damaged[0], "x", 0.6)
+    out = "x" + case.damaged[1:first.start] + first.target + case.damaged[first.end:second.start] + "海口" + \
+        case.damaged[second.end:]
+    result = bench.score(case, out, [stray, right, wrong])
+    assert [(s["exact"], s["worse"], s["rewritten"]) for s in result["spans"]] == [(True, False, False),
+                                                                                     (False, False, True)]
+    assert [(e["right"], e["explained"]) for e in result["edits"]] == [(False, False), (True, True), (False, True)]
+    assert result["false_edit_chars"] == 1 and result["after"] == 1 + 2
+    worse = bench.score(case, case.damaged[:second.start] + "????" + case.damaged[second.end:],
+                        [Edit("gbk-shift", second.start, second.end, second.damaged, "????", 0.5)])
+    assert [s["worse"] for s in worse["spans"]] == [False, True]
