@@ -192,3 +192,17 @@ def test_benchmark_scores_spans_and_edits():
     worse = bench.score(case, case.damaged[:second.start] + "????" + case.damaged[second.end:],
                         [Edit("gbk-shift", second.start, second.end, second.damaged, "????", 0.5)])
     assert [s["worse"] for s in worse["spans"]] == [False, True]
+
+
+@pytest.mark.parametrize("mark, text, shown", [
+    ("、", "省Ⅱ區", "?、騾^"),  # trail A1 + an A2-row character
+    ("，", "模瑎好", "?,€好"),  # trail A3 + an AC-lead character
+    ("。", "省（區", "?。▍^"),
+    ("？", "模快", "???"),  # 模快 at the end of the text: both lost bytes show
+    ("；", "模化流", "?;\ue1f6?"),
+    ("！", "好。“十", "好?!笆?"),
+])
+def test_a_ghost_of_each_mark(mark, text, shown):
+    case = cases.make("gbk-shift", text)
+    assert case.damaged == shown
+    assert "ghost:" + mark in case.spans[0].tags

@@ -17,7 +17,9 @@ edit replaced):
   or not), an ASCII mark of ``after`` written fullwidth, pinyin annotations
   inserted into the bytes (after a character or across two), and up to
   ``max_lost`` characters the repair could not restore (a ``?`` or U+FFFD
-  of ``after``, or a character it left out) of any bytes;
+  of ``after``, or a character it left out), whose bytes may show only as
+  a lone ``?`` or nothing, as a byte of a cut's mark, or as the trail of a
+  known lead (else the repair would have seen them);
 * ``lost-byte``: ``before`` is only loss marks (``?``, U+FFFD, ``锟斤拷``)
   and ``after`` drops, keeps or marks them;
 * a joined kind (``gbk-shift+pinyin-annotation+hidden-span``, as
@@ -146,18 +148,15 @@ def lost_explains(before: str, after: str) -> bool:
 # byte shift
 # ---------------------------------------------------------------------------
 @lru_cache(maxsize=1)
-def _pair_chars() -> tuple[dict[int, frozenset[str]], dict[int, frozenset[str]], frozenset[str]]:
-    """Characters each trail byte (and each lead byte) can end (start)."""
-    by_trail: dict[int, set[str]] = {}
+def _lead_chars() -> dict[int, frozenset[str]]:
+    """The characters each lead byte can start."""
     by_lead: dict[int, set[str]] = {}
     for lead in _LEADS:
         for trail in cp936.TRAILS:
             ch = cp936.pair(lead, trail)
             if ch:
-                by_trail.setdefault(trail, set()).add(ch)
                 by_lead.setdefault(lead, set()).add(ch)
-    every = frozenset().union(*by_lead.values())
-    return ({k: frozenset(v) for k, v in by_trail.items()}, {k: frozenset(v) for k, v in by_lead.items()}, every)
+    return {k: frozenset(v) for k, v in by_lead.items()}
 
 
 def _pua(ch: str) -> bool:
@@ -333,7 +332,7 @@ class _Shift:
         if t in (WILD_TRAIL, WILD_LEAD):
             if lead != WILD_LEAD:
                 want = self.before[j] if j < len(self.before) else None
-                for text, bound in _wild_outcomes(_pair_chars()[1].get(lead, frozenset()), want, prof):
+                for text, bound in _wild_outcomes(_lead_chars().get(lead, frozenset()), want, prof):
                     yield nxt, j + len(text), None, bound, lost
         elif not (0x40 <= t <= 0xFE and t != 0x7F):
             yield from self.broken(here, nxt, j, prof, lost, t)
