@@ -11,15 +11,18 @@ one to traditional with 「」 quotes.
 Damage: ``benchmarks/damage`` (a byte-exact reproduction of the seed pages'
 mechanism, see its docstring) with every case of :mod:`benchmarks.damage.cases`:
 
-* byte shift (``gbk-shift*``): items that carry ghost marks, some joined as
-  quotations (``s1“s2。”``), paragraphs (``“s1。”⏎s2``) and ``【…】`` so that
-  every sub-case occurs; each span is labelled with what made it (the ghost
+* byte shift (``gbk-shift*``): half the items carry ghost marks in their own
+  bytes (模快, 保卡, 省（, 。可: about one pair in ten does), half are joined as
+  quotations (``s1“s2。”``), paragraphs (``“s1。”⏎s2``) and ``s1【s2。】`` so
+  that every sub-case occurs; the target is the clean text folded to ASCII
+  punctuation, as the pages are; each span is labelled with what made it (the ghost
   mark and the characters that spell it, paragraph-final, a lone lead shown
   as ``?`` or dropped, two bytes behind one ``?``, dropped PUA pairs,
   realignment on an ASCII-range trail byte, straddling annotation keys, an
   eaten ``<``, annotated text through the shift);
 * classic (``utf8-as-gbk`` …): one mechanism per case, on the whole item or
-  on its second sentence only (alternately);
+  on its second sentence only (alternately); the target keeps the fullwidth
+  punctuation its bytes spell (``£¬`` is ``，``);
 * clean: the classic items undamaged, and sentences ending in informal
   ``?``/``??``/``???``/``????``, which must come out unchanged.
 
@@ -28,10 +31,13 @@ with ``--pipeline mojibake`` (default) every stage but mojibake is off, except
 the annotation and markup stages where the case needs them; with
 ``--pipeline full`` the defaults.  Reported per case and sub-case: spans,
 spans restored exactly, spans made worse (the repaired stretch farther from
-the target by edit distance than the damaged one), CER before and after;
+the target by edit distance than the damaged one), spans rewritten into
+other wrong text, CER before and after, characters changed outside damage;
 the calibration of the applied mojibake edits (per confidence band: count
 and share exactly right, i.e. the damage the edit touched came out exactly
-as the target); the seeds: the 27 byte-shift runs of
+as the target); per edit kind, the share of edits whose claimed mechanism
+turns their ``after`` back into their ``before``
+(:func:`benchmarks.damage.verify.explains`); the seeds: the 27 byte-shift runs of
 ``tests/data/mojibake_seeds.json`` and whole pages 000/001/003/004 against
 ``tests/data/originals/*_clean.txt`` after the full pipeline.
 
@@ -749,6 +755,32 @@ def failures(results: list[dict], k: int) -> str:
     return "\n".join(lines)
 
 
+def run(n: int = 2000, cases: str | None = None, pipeline: str = "mojibake", jobs: int = 1,
+        seeds: bool = True, show_failures: int = 0) -> dict:
+    """Build ``n`` items per case, repair them, score them: the report that
+    :func:`table` renders (``benchmarks/run.py`` embeds it)."""
+    import textrepair
+
+    started = time.perf_counter()
+    names = select(cases)
+    built = build(names, n, n)
+    results = run_cases(built, pipeline, jobs)
+    report = {"pipeline": pipeline, "backend": textrepair.BACKEND, "n": n, "cases": names,
+              "aggregate": aggregate(results), "build_seconds": time.perf_counter() - started}
+    if seeds:
+        report["seed_runs"] = seed_runs()
+        report["seed_pages"] = [seed_page_diff(site) for site in ("000", "001", "003", "004")]
+    if show_failures:
+        report["failures"] = failures(results, show_failures)
+    report["seconds"] = time.perf_counter() - started
+    return report
+
+
+def table(report: dict) -> str:
+    """The report as markdown."""
+    return markdown(report)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="items per case (default 2000)")
@@ -765,26 +797,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.backend:
         os.environ["TEXTREPAIR_BACKEND"] = args.backend
-    import textrepair
-
     global VERIFY
     VERIFY = not args.no_verify
-    started = time.perf_counter()
-    n = QUICK_N if args.quick else args.n
-    names = select(args.cases)
-    cases = build(names, n, n)
-    built = time.perf_counter() - started
-    results = run_cases(cases, args.pipeline, args.jobs)
-    report = {"pipeline": args.pipeline, "backend": textrepair.BACKEND, "n": n, "cases": names,
-              "aggregate": aggregate(results), "build_seconds": built}
-    if not args.no_seeds:
-        report["seed_runs"] = seed_runs()
-        report["seed_pages"] = [seed_page_diff(site) for site in ("000", "001", "003", "004")]
-    report["seconds"] = time.perf_counter() - started
+    report = run(QUICK_N if args.quick else args.n, args.cases, args.pipeline, args.jobs, not args.no_seeds,
+                 args.show_failures)
     text = markdown(report)
     print(text)
     if args.show_failures:
-        print(failures(results, args.show_failures))
+        print(report["failures"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".md").write_text(text, encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
