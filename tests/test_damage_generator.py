@@ -122,6 +122,7 @@ def test_classic_mechanisms_read_as_python_does(name):
     plain = {"utf8-as-gbk": lambda: data.decode("gbk", "replace"),
              "utf8-as-gbk-lost": lambda: data.decode("gbk", "ignore"),
              "utf8-as-gb18030": lambda: data.decode("gb18030", "replace"),
+             "utf8-as-cp936": lambda: cp936.decode(data, classic.WINDOWS),
              "gbk-as-utf8": lambda: data.decode("utf-8", classic.LATIN1_FALLBACK),
              "gbk-as-latin1": lambda: data.decode("latin-1"),
              "gbk-as-cp1252": lambda: "".join(classic.code_page_tokens(bytes([b]), "cp1252")[0].text for b in data),

@@ -7,7 +7,8 @@ the clean characters they came from.
 * ``utf8-as-gbk``: UTF-8 read by ``gbk`` (a broken pair → U+FFFD);
   ``utf8-as-gbk-lost``: the same reader dropping what it cannot read (bytes
   lost with no U+FFFD); ``utf8-as-gb18030``: read by ``gb18030``, whose
-  user-defined areas give private-use characters;
+  user-defined areas give private-use characters; ``utf8-as-cp936``: read
+  by Microsoft cp936 (private use, ``€``, ``?`` for a broken lead);
 * ``gbk-as-utf8``: GBK read as UTF-8, each byte that is no UTF-8 read as
   Latin-1 (``液压系统`` → ``Һѹϵͳ``);
 * ``gbk-as-latin1`` / ``gbk-as-cp1252`` / ``gbk-as-cp1250``: GBK read by a
@@ -31,9 +32,12 @@ from . import cp936
 from .trace import Char, Stream, encode, text_of, traced
 
 __all__ = ["Mechanism", "MECHANISMS", "misread", "misread_text", "python_tokens", "code_page_tokens",
-           "LATIN1_FALLBACK"]
+           "LATIN1_FALLBACK", "WINDOWS"]
 
 LATIN1_FALLBACK = "damage-latin1-fallback"
+#: Windows reading cp936: user-defined areas and FE50–FEA0 as private use,
+#: 0x80 as €, a broken lead as ``?`` with the next byte read again.
+WINDOWS = cp936.Profile("?", "keep", "keep", "pua", True)
 codecs.register_error(LATIN1_FALLBACK, lambda e: (e.object[e.start:e.end].decode("latin-1"), e.end))
 
 
@@ -122,6 +126,7 @@ MECHANISMS: dict[str, Mechanism] = {
     "utf8-as-gbk": Mechanism(lambda t: t.encode("utf-8"), lambda d: python_tokens(d, "gbk", "replace")),
     "utf8-as-gbk-lost": Mechanism(lambda t: t.encode("utf-8"), lambda d: python_tokens(d, "gbk", "ignore")),
     "utf8-as-gb18030": Mechanism(lambda t: t.encode("utf-8"), lambda d: python_tokens(d, "gb18030", "replace")),
+    "utf8-as-cp936": Mechanism(lambda t: t.encode("utf-8"), lambda d: cp936.tokens(d, WINDOWS)),
     "gbk-as-utf8": Mechanism(_gbk_strict, lambda d: python_tokens(d, "utf-8", LATIN1_FALLBACK)),
     "gbk-as-latin1": Mechanism(_gbk_strict, lambda d: code_page_tokens(d, "latin-1")),
     "gbk-as-cp1252": Mechanism(_gbk_strict, lambda d: code_page_tokens(d, "cp1252")),

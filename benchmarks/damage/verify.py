@@ -80,6 +80,10 @@ def _cp936_reader(data: bytes) -> str:
     return cp936.decode(data, cp936.GATEWAY)
 
 
+def _windows_reader(data: bytes) -> str:
+    return cp936.decode(data, classic.WINDOWS)
+
+
 def _cp936_writer(text: str) -> bytes:
     out = bytearray()
     for ch in text:
@@ -99,7 +103,7 @@ def _encoder(codec: str) -> Callable[[str], bytes]:
 
 
 _GBK_READERS = (_python("gbk", "replace"), _python("gbk", "ignore"), _python("gb18030", "replace"),
-                _python("gb18030", "ignore"), _cp936_reader)
+                _python("gb18030", "ignore"), _cp936_reader, _windows_reader)
 _UTF8_READERS = (_python("utf-8", classic.LATIN1_FALLBACK), _python("utf-8", "replace"), _python("utf-8", "ignore"))
 _BIG5_READERS = (_python("cp950", "replace"), _python("big5", "replace"), _python("cp950", "ignore"))
 
@@ -108,6 +112,7 @@ CLASSIC = {
     "utf8-as-gbk": ((_utf8,), _GBK_READERS),
     "utf8-as-gbk-lost": ((_utf8,), _GBK_READERS),
     "utf8-as-gb18030": ((_utf8,), _GBK_READERS),
+    "utf8-as-cp936": ((_utf8,), _GBK_READERS),
     "gbk-as-utf8": ((_cp936_writer,), _UTF8_READERS),
     "gbk-as-latin1": ((_cp936_writer,), (_code_page("latin-1"),)),
     "gbk-as-cp1252": ((_cp936_writer,), (_code_page("cp1252"),)),
