@@ -29,7 +29,7 @@ import codecs
 from typing import Callable, NamedTuple, Sequence
 
 from . import cp936
-from .trace import Char, Stream, encode, text_of, traced
+from .trace import Char, encode, text_of, traced
 
 __all__ = ["Mechanism", "MECHANISMS", "misread", "misread_text", "python_tokens", "code_page_tokens",
            "LATIN1_FALLBACK", "WINDOWS"]
@@ -136,15 +136,11 @@ MECHANISMS: dict[str, Mechanism] = {
 }
 
 
-def _stream(chars: Sequence[Char], encoder: Callable[[str], bytes]) -> Stream:
-    return encode(chars, encoder)
-
-
 def misread(chars: Sequence[Char], name: str) -> list[Char]:
     """``chars`` written by the mechanism's encoder and read by its reader.
     Raises ``UnicodeEncodeError`` when the encoder cannot write them."""
     mechanism = MECHANISMS[name]
-    stream = _stream(chars, mechanism.encoder)
+    stream = encode(chars, mechanism.encoder)
     out = []
     for token in mechanism.reader(stream.data):
         origin = tuple(sorted({i for k in range(token.start, token.end) for i in stream.origin[k]}))

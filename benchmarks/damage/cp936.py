@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["Profile", "GATEWAY", "FARM_EAT", "FARM_STORE", "FARM_DROP", "PROFILES", "Token", "pair", "encode",
+__all__ = ["Profile", "GATEWAY", "FARM_EAT", "FARM_STORE", "FARM_DROP", "Token", "pair", "encode",
            "encode_char", "tokens", "decode", "unescape", "is_lead", "FE_PUA"]
 
 #: Valid trail bytes of a two-byte code.
@@ -144,7 +144,6 @@ FARM_EAT = Profile("?", "eat", "keep", "drop", False)
 FARM_STORE = Profile("?", "eat", "keep", "pua", True)
 #: Seed 004's final decode: a lone lead vanishes, a lead before ASCII too.
 FARM_DROP = Profile("", "drop", "bad", "pua", True)
-PROFILES = {"gateway": GATEWAY, "farm-eat": FARM_EAT, "farm-store": FARM_STORE, "farm-drop": FARM_DROP}
 
 
 class Token(NamedTuple):

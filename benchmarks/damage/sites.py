@@ -49,7 +49,11 @@ def table(site: str) -> dict[str, str]:
 
 
 def cross_keys(site: str) -> set[str]:
-    """Keys the site's pages show only matched across two characters."""
+    """Keys the site's pages show only matched across two characters.
+
+    >>> sorted(cross_keys("004")), cross_keys("003")
+    (['堅', '謹'], set())
+    """
     return {ch for ch, (_reading, cross) in _load()[site].items() if cross}
 
 
@@ -122,5 +126,10 @@ def all_readings() -> dict[str, tuple[list[str], bool]]:
 
 def readings_table() -> dict[str, str]:
     """Every traditional-only character with its first reading, tone-marked:
-    a wider farm table than the seeds show, for text the site lists miss."""
+    a wider farm table than the seeds show, for text the site lists miss.
+
+    >>> table = readings_table()
+    >>> table["數"], table["長"], "数" in table
+    ('shù', 'zhǎng', False)
+    """
     return {ch: marked(readings[0]) for ch, (readings, trad) in all_readings().items() if trad}

@@ -29,7 +29,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 from . import cp936
 
 __all__ = ["Char", "Stream", "Span", "traced", "inserted", "text_of", "encode", "decode", "unescape",
-           "extract_visible", "fold", "FOLD", "folded", "same", "spans", "tag", "aligned"]
+           "extract_visible", "fold", "FOLD", "folded", "same", "spans", "aligned"]
 
 #: Fullwidth forms FF01–FF5E to ASCII: the farms folded after decoding.
 FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -82,11 +82,6 @@ def inserted(text: str, *tags: str) -> list[Char]:
 
 def text_of(chars: Iterable[Char]) -> str:
     return "".join(c.text for c in chars)
-
-
-def tag(chars: Sequence[Char], *names: str) -> list[Char]:
-    """The same characters with more tags."""
-    return [c._replace(tags=c.tags | frozenset(names)) for c in chars]
 
 
 def encode(chars: Sequence[Char], encoder: Callable[[str], bytes] = cp936.encode) -> Stream:
