@@ -381,8 +381,9 @@ def explained(damaged: str, edit) -> bool | None:
 def labels(case: Case, span) -> set[str]:
     """The sub-cases a span counts in."""
     tags = set(span.tags)
-    out = {t for t in tags if t in SHIFT_LABELS}
+    out = set()
     if case.name.startswith("gbk-shift"):
+        out = {t for t in tags if t in SHIFT_LABELS}
         if tags <= {"annotation"}:
             return {"annotation (no shift)"}
         if "annotation" in tags:
