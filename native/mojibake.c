@@ -123,6 +123,8 @@ static size_t run_start(const uint32_t *t, size_t p)
     return p;
 }
 
+static uint16_t mj_class(uint32_t c);
+
 static int anchor(const uint32_t *t, size_t n, size_t p)
 {
     uint32_t c = t[p];
@@ -133,6 +135,9 @@ static int anchor(const uint32_t *t, size_t n, size_t p)
         while (k < n && k - p <= 3 && in_str(t[k], "!,;:?"))
             k++;
         if (k > p + 1 && k < n && wide(t[k]))
+            return 1;
+        /* "?,F在": the piece's first pair realigns at once on an ASCII-range trail. */
+        if (k > p + 1 && k + 1 < n && t[k] >= 0x40 && t[k] <= 0x7E && wide(t[k + 1]) && p > 0 && wide(t[p - 1]))
             return 1;
         if (k > p + 2 && p > 0 && wide(t[p - 1]) &&
             (k == n || is_space_ascii(t[k]) || is_space_wide(t[k]) || ascii_letter(t[k])))
@@ -147,6 +152,14 @@ static int anchor(const uint32_t *t, size_t n, size_t p)
             if (!wide(t[k]))
                 break;
         }
+    }
+    /* A piece whose lone lead the decoder dropped with no mark: a folded
+     * split pair between wide characters, salad right after it ("字!笆"). */
+    if (in_str(c, "!;?,") && p > 0 && wide(t[p - 1]) && p + 1 < n && wide(t[p + 1])) {
+        size_t k;
+        for (k = p + 1; k < n && k < p + 4 && wide(t[k]); k++)
+            if (mj_class(t[k]) & TR_MJ_RARE)
+                return 1;
     }
     return 0;
 }
@@ -168,7 +181,7 @@ static void shift_runs(const uint32_t *t, size_t len, tr_mojibake_run *out, size
     int pending = 0;
     /* The last run stays pending in (rs, re) while the next one may merge. */
     while (p < len) {
-        if ((t[p] == '?' || t[p] == '!' || t[p] == ';') && anchor(t, len, p)) {
+        if ((t[p] == '?' || t[p] == '!' || t[p] == ';' || t[p] == ',') && anchor(t, len, p)) {
             size_t start = run_start(t, p), end = run_end(t, len, p);
             if (start < last_end)
                 start = last_end;
@@ -193,7 +206,7 @@ static int has_anchor_byte(const uint8_t *s, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (s[i] == '?' || s[i] == '!' || s[i] == ';')
+        if (s[i] == '?' || s[i] == '!' || s[i] == ';' || s[i] == ',')
             return 1;
     return 0;
 }

@@ -112,6 +112,8 @@ def _anchor(text: str, p: int) -> bool:
             k += 1  # `??焖`, `???,覆`: lost bytes and folded split pairs
         if k > p + 1 and k < n and _wide(text[k]):
             return True
+        if k > p + 1 and k + 1 < n and "\x40" <= text[k] <= "\x7e" and _wide(text[k + 1]) and p > 0 and _wide(text[p - 1]):
+            return True  # `?,F在`: the piece's first pair realigns at once on an ASCII-range trail
         if k > p + 2 and p > 0 and _wide(text[p - 1]) and (k == n or text[k] in _ASCII_SPACES or text[k] in _SPACES or _ascii_letter(text[k])):
             return True  # `熱點?!?span`, `水平?!?\n`: the last lost byte was ASCII or the end
         return _tail_end(text, p + 1) > 0
@@ -122,6 +124,14 @@ def _anchor(text: str, p: int) -> bool:
                 return True
             if not _wide(text[k]):
                 break
+    if ch in "!;?," and p > 0 and _wide(text[p - 1]) and _wide(nxt):
+        # A piece whose lone lead the decoder dropped with no mark: a folded
+        # split pair between wide characters, salad right after it (`字!笆`).
+        k = p + 1
+        while k < n and k < p + 4 and _wide(text[k]):
+            if rare_char().match(text, k):
+                return True
+            k += 1
     return False
 
 
@@ -136,7 +146,7 @@ def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
     []
     """
     runs: list[tuple[int, int, int]] = []
-    if "?" not in text and "!" not in text and ";" not in text:
+    if "?" not in text and "!" not in text and ";" not in text and "," not in text:
         return runs
     n = len(text)
     last_end = 0
@@ -163,7 +173,7 @@ def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
     return runs
 
 
-_ANCHOR_CHAR = re.compile("[?!;]")
+_ANCHOR_CHAR = re.compile("[?!;,]")
 _QMARKS = re.compile(r"\?+")
 
 

@@ -46,6 +46,7 @@ GUESS_COST = 2.0
 PIECE = "piece"  # a piece starts here: the decoder was in step or a lone lead was lost
 U = "u"  # one unknown byte
 LOSTB = "lost"  # one lost ASCII byte (swallowed as an invalid trail)
+ALONE = "alone"  # the next byte is read in step, as a character of its own
 LOST = "\x00"  # a lost ASCII byte in a path, replaced after decoding
 
 _LEADS = _cjkcodec.LEADS
@@ -210,8 +211,12 @@ def _step(state, atom) -> list:
         return _step_byte(state, atom)
     if atom == U:
         return _step_unknown(state)
+    if atom == ALONE:
+        return [state] if state[1] is None and state[7] is None else []
     if atom == PIECE:
-        return [state] if state[1] is None or state[1] == U else []
+        # A cut: after a whole character, after a lone lead byte that was lost,
+        # or inside a character the out-of-step decoder had read as a trail.
+        return [state]
     if atom == LOSTB:
         if state[1] is not None or state[7] is not None:
             return []

@@ -107,3 +107,10 @@ def _logistic(x: float) -> float:
     return 1 / (1 + math.exp(-x)) if x > -700 else 0.0
 
 
+def call_memory(key: str) -> list:
+    """A list kept for the length of one pipeline call (empty outside one):
+    what a pass saw that a later pass needs, such as where the cut showed."""
+    memo = _VERDICTS.get()
+    if memo is None:
+        return []
+    return memo.setdefault(("call", key), [])

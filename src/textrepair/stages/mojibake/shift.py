@@ -18,9 +18,10 @@ from ..._fallback.shift import LOST as _LOST
 from ..._fallback.shift import LOSTB as _LOSTB
 from ..._fallback.shift import PIECE as _PIECE
 from ..._fallback.shift import U as _U
+from ..._fallback.shift import ALONE as _ALONE
 from ..._tables import reading_table
 from ...edits import report
-from .common import _remembered, _trim
+from .common import _remembered, _trim, call_memory
 
 KIND = "gbk-shift"
 
@@ -81,9 +82,12 @@ def _tail_end(text: str, i: int) -> int:
     return j + 1 if i < j <= i + 7 and j < len(text) and text[j] == ")" else -1
 
 
-def tokens(run: str) -> list[tuple[str, Sequence[tuple]]] | None:
+def tokens(run: str, dropped: bool = False, after: str = "") -> list[tuple[str, Sequence[tuple]]] | None:
     """The run as ``(observed, options)`` tokens; each option is a tuple of atoms:
     a byte (int), ``"u"``, ``"lost"``, ``("ann", chars, text)`` or ``("annchar", chars, text)``.
+    ``dropped``: the decoder may have dropped a lone lead byte before a piece
+    without a mark (a second kind of decoder the seeds show); ``after``: the
+    character after the run.
     Returns None when a character cannot have come out of cp936."""
     out: list[tuple[str, Sequence[tuple]]] = []
     i = 0
@@ -112,6 +116,8 @@ def tokens(run: str) -> list[tuple[str, Sequence[tuple]]] | None:
                 continue
             nxt = run[i + 1] if i + 1 < n else ""
             options: list[tuple] = [(0x3F,), (_PIECE, 0xA3, 0xBF)]
+            if dropped:
+                options.append((_U, _PIECE, 0xA3, 0xBF))
             if not nxt or nxt in _SPLIT_START:
                 options.append((_U,))
             if nxt.isascii() and nxt.isalpha():
@@ -119,7 +125,14 @@ def tokens(run: str) -> list[tuple[str, Sequence[tuple]]] | None:
             out.append((ch, options))
             i += 1
             continue
-        token = _plain_token(ch)
+        nxt = run[i + 1] if i + 1 < n else after
+        if ch.isascii() and ch.isalnum() and nxt.isascii() and nxt.isalnum():
+            # A letter or digit of a Latin word: the decoder read it alone
+            # (a realigning trail byte is one ASCII character between wide ones).
+            out.append((ch, ((_ALONE, ord(ch)),)))
+            i += 1
+            continue
+        token = _plain_token(ch, dropped)
         if token is None:
             return None
         out.append(token)
@@ -128,21 +141,31 @@ def tokens(run: str) -> list[tuple[str, Sequence[tuple]]] | None:
 
 
 @lru_cache(maxsize=1 << 14)
-def _plain_token(ch: str) -> tuple[str, tuple[tuple, ...]] | None:
+def _plain_token(ch: str, dropped: bool = False) -> tuple[str, tuple[tuple, ...]] | None:
     """The token of a character that is neither ``(`` nor ``?`` (its own
     bytes, or its fullwidth form's), or None when cp936 cannot write it.
     A run is mostly such characters and they repeat: each is worked out once.
 
     >>> _plain_token("笆")
     ('笆', ((176, 202),))
+    >>> _plain_token("!", True)[1][1:]
+    (('piece', 163, 161), ('u', 'piece', 163, 161))
     """
     raw = encode_char(ch)
     if raw is None:
         return None
-    options = [(_PIECE,) + tuple(raw) if raw in _SPLIT_PAIRS else tuple(raw)]
-    wide = fullwidth_bytes(ch)
-    if wide is not None:
-        options.append((_PIECE,) + tuple(wide) if wide in _SPLIT_PAIRS else tuple(wide))
+    options = []
+    for pair in (raw, fullwidth_bytes(ch)):
+        if pair is None:
+            continue
+        if pair in _SPLIT_PAIRS:
+            # A piece starts here, after a piece that ended in step (or, with
+            # ``dropped``, on a lone lead byte the decoder dropped unmarked).
+            options.append((_PIECE,) + tuple(pair))
+            if dropped:
+                options.append((_U, _PIECE) + tuple(pair))
+        else:
+            options.append(tuple(pair))
     return ch, tuple(options)
 
 
@@ -184,10 +207,11 @@ FILLERS = 64
 #: What a cut leaves that clean text does not write: a ``?`` before a folded
 #: ，/； or a 。/、 that starts a piece (a lone byte ended the piece before),
 #: or before the tail of an annotation whose ``(`` was eaten; ``?!?`` before
-#: ASCII or the run's end (。” whose ” lost the byte after it: ``?!?span``,
-#: ``?!?\n``); a lone byte 0x80 (``€``) or a trail byte in 0x40-0x7E (a
-#: letter) between two wide characters; a private-use character.
-_SHIFT_SIGNS = re.compile(r"\?[,;\u3002\u3001](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1,6}\)|\?!\?(?:[\x00-\x7f]|$)|"
+#: an ASCII character (。” whose ” ate the byte after it: ``?!?span``); a
+#: lone byte 0x80 (``€``) or a trail byte in 0x40-0x7E (a letter) between
+#: two wide characters; a private-use character.  A run showing one is damage:
+#: its best reading replaces it when it reads better than the run at all.
+_SHIFT_SIGNS = re.compile(r"\?[,;\u3002\u3001](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1,6}\)|\?!\?[\x21-\x7e]|"
                           r"[^\x00-\x7f]\u20ac|[^\x00-\x7f][\x40-\x7e][^\x00-\x7f(]|[\ue000-\uf8ff]")
 #: Punctuation the page folded to ASCII; informal text writes any cluster of it.
 _PUNCT_RUN = re.compile(r"[?!;,]+")
@@ -195,6 +219,11 @@ _PUNCT_RUN = re.compile(r"[?!;,]+")
 #: that only salad gives: shifted pairs decode to characters no text writes
 #: together (``笆濉睍``), which the word model scores tens of nats down.
 SALAD = 12.0
+#: Log-odds that a run is damage on a page where the cut shows near it
+#: (:data:`REACH`): there a reading may score a little below the run as it
+#: stands (``。】`` is rarer than ``?!?`` to the model, which never saw a
+#: cut page) and still be taken.
+PAGE_PRIOR = 10.0
 
 
 def signs(run: str) -> bool:
@@ -202,17 +231,36 @@ def signs(run: str) -> bool:
 
     >>> signs("社???,覆"), signs("辦???"), signs("高?,F"), signs("嗎?!"), signs("持?!笆\ue1a2")
     (True, False, True, False, True)
+    >>> signs("點?!?span"), signs("好吧?!?")
+    (True, False)
     """
     return bool(_SHIFT_SIGNS.search(run))
+
+
+#: ``?!?`` ending a paragraph after a Han character, read as 。 and a closing
+#: mark: the cut before the ghost ！ of 。” (or 。」, 。】), whose closing
+#: mark lost its trail byte at the paragraph's end.
+_FINAL_GHOST = re.compile(r"[\u3400-\u9fff]\?!\?$")
+_FINAL_READING = re.compile("\u3002[”’」』】》〉〕〗]$")
+
+
+def _closes_paragraph(observed: str, reading: str, right: str) -> bool:
+    """Whether a run ending its paragraph in ``?!?`` reads as 。 and a closing mark.
+
+    >>> _closes_paragraph("情?!?", "情。】", "\n"), _closes_paragraph("情?!?", "情。。", "")
+    (True, False)
+    """
+    return bool((not right or right[0] in "\r\n") and _FINAL_GHOST.search(observed)
+                and _FINAL_READING.search(reading))
 
 
 class Verdict:
     """What the stage makes of a run: ``out`` replaces it when ``apply``;
     otherwise ``reason`` says why it stays (None: nothing to report).
-    ``certain``: an applied reading of salad, which shows the text went
-    through the cutter; ``near_cut``: a reading that is only held back
-    because clean text could write the run, applied where certain damage
-    is near (see :data:`REACH`)."""
+    ``certain``: an applied reading of a run with a sign of the cut, or of
+    salad, which shows the text went through the cutter; ``near_cut``: a
+    reading that is only held back because clean text could write the run,
+    applied where certain damage is near (see :data:`REACH`)."""
 
     __slots__ = ("apply", "out", "confidence", "reason", "certain", "near_cut")
 
@@ -278,6 +326,53 @@ def _word_fillers(slots, before: str, after: str, ranked: list[str]) -> list[str
     return sorted(set(found))
 
 
+#: Paired punctuation: a closing mark ends the innermost one still open.
+_CLOSING = {"”": "“", "’": "‘", "」": "「", "』": "『", "】": "【", "》": "《", "〉": "〈", "〕": "〔", "〗": "〖",
+            ")": "(", "]": "["}
+_OPENING = {v: k for k, v in _CLOSING.items()}
+#: How far back (in characters, within the paragraph) open marks are looked for.
+OPEN_REACH = 400
+
+
+def open_marks(text: str) -> str:
+    """The paired marks ``text`` leaves open, innermost last.
+
+    >>> open_marks("他說:“我們【甲】和《乙"), open_marks("a)b")
+    ('“《', '')
+    """
+    stack: list[str] = []
+    for ch in text:
+        if ch in _OPENING:
+            stack.append(ch)
+        elif ch in _CLOSING and stack and stack[-1] == _CLOSING[ch]:
+            stack.pop()
+    return "".join(stack)
+
+
+def _pairs_ok(reading: str, opened: str) -> bool:
+    """Whether every closing mark of ``reading`` closes the innermost mark
+    open before it: a lost byte of 」 is not read as ” after 「."""
+    stack = list(opened)
+    for ch in reading:
+        if ch in _OPENING:
+            stack.append(ch)
+        elif ch in _CLOSING:
+            if not stack or stack[-1] != _CLOSING[ch]:
+                return False
+            stack.pop()
+    return True
+
+
+def _closing_variants(slots, readings: list[str], closer: str) -> list[str]:
+    """``readings`` with the mark that closes what is open put in each slot
+    that allows it, however rare the bigram model finds it there."""
+    variants = []
+    for k, slot in enumerate(slots):
+        if closer in {_shown(c) for c in slot.chars}:
+            variants += [r[:k] + closer + r[k + 1:] for r in readings]
+    return variants
+
+
 def _groups(items: list) -> list[tuple[int, int]]:
     """``(start, end)`` of each stretch of consecutive slots in ``items``."""
     groups = []
@@ -294,11 +389,13 @@ def _groups(items: list) -> list[tuple[int, int]]:
     return groups
 
 
-def fill(items: list, left: str, right: str) -> tuple[str, float, float]:
+def fill(items: list, left: str, right: str, opened: str = "") -> tuple[str, float, float]:
     """Fill the slots of a path with the word model: ``(text, score,
     confidence)``, where score is the window's log-probability (annotations
     left out, as :func:`observed_text` leaves them out of the run) and
-    confidence the product of each group's posterior among its readings."""
+    confidence the product of each group's posterior among its readings.
+    ``opened``: the paired marks open before the run (:func:`open_marks`);
+    a reading whose closing mark does not close them is not considered."""
     from .model import posterior, window_score, window_scores
 
     pieces = [it if isinstance(it, str) else "" for it in items]
@@ -315,7 +412,16 @@ def fill(items: list, left: str, right: str) -> tuple[str, float, float]:
         ranked = _group_fillers(items[start:end], before[-1:], after[:1])
         words = _word_fillers(items[start:end], before[-WORD_REACH:], after[:WORD_REACH], ranked)
         seen = set(ranked)
-        candidates[g] = ranked + [w for w in words if w not in seen]
+        found = ranked + [w for w in words if w not in seen]
+        marks = opened + open_marks(read(0, start))
+        if marks:
+            found += _closing_variants(items[start:end], found[:8], _OPENING[marks[-1]])
+        paired = [w for w in found if _pairs_ok(w, marks)]
+        if paired and (not after or after[0] == "\n"):
+            # A paragraph ends here: what opened in it closes if the bytes allow.
+            fewest = min(len(open_marks(marks + w)) for w in paired)
+            paired = [w for w in paired if len(open_marks(marks + w)) == fewest]
+        candidates[g] = paired or found
         for k, c in zip(range(start, end), candidates[g][0]):
             pieces[k] = c
     shares = {}
@@ -343,12 +449,24 @@ def _support(items, observed: str) -> bool:
     return any(isinstance(it, str) and len(it) == 1 and it not in seen and it != _LOST for it in items)
 
 
-def judge(run: str, left: str, right: str) -> Verdict | None:
+def judge(run: str, left: str, right: str, opened: str = "") -> Verdict | None:
     """The verdict on a candidate run between its contexts, or None when the
-    run cannot be damage at all (no cp936 reading)."""
+    run cannot be damage at all (no cp936 reading); ``opened``: the paired
+    marks open before the run.  A decoder that shows a lone lead byte as
+    ``?`` is tried first; one that drops it only when that explains nothing."""
+    verdict = _judge(run, left, right, opened, False)
+    if verdict is not None and verdict.apply:
+        return verdict
+    dropped = _judge(run, left, right, opened, True)
+    if dropped is not None and (dropped.apply or verdict is None or (dropped.near_cut and not verdict.near_cut)):
+        return dropped
+    return verdict
+
+
+def _judge(run: str, left: str, right: str, opened: str, dropped: bool) -> Verdict | None:
     from .model import posterior, window_score
 
-    toks = tokens(run)
+    toks = tokens(run, dropped, right[:1])
     if not toks:
         return None
     paths = _backend.impl.shift_paths(toks, left[-1:], right[:1], run[0] in "!;")
@@ -358,30 +476,32 @@ def judge(run: str, left: str, right: str) -> Verdict | None:
     as_is = window_score(left + observed + right)
     judged = []
     for _score, items, guesses in paths[:JUDGED_PATHS]:
-        text, score, share = fill(items, left, right)
+        text, score, share = fill(items, left, right, opened)
         judged.append((score - GUESS_COST * guesses, text, share, items, guesses))
-    judged.sort(key=lambda j: -j[0])
-    total, out, share, items, guesses = judged[0]
-    if out == observed or out.replace(_LOST, "") == observed:
+    # The run read as it stands is a path too (every ``?`` a literal): the
+    # verdict weighs the best other reading against it.
+    judged = sorted((j for j in judged if j[1].replace(_LOST, "") != observed), key=lambda j: -j[0])
+    if not judged:
         return Verdict(False)
+    total, out, share, items, guesses = judged[0]
     gain = total - as_is
     salad = total - window_score(_PUNCT_RUN.sub("\uff0c", left + observed + right)) >= SALAD
-    shown = signs(run)
-    if gain < MARGIN:
-        return Verdict(False)
+    shown = signs(run) or _closes_paragraph(observed, out, right)
     confidence = share * posterior([j[0] for j in judged], total)
-    if shown or (salad and _support(items, observed)):
-        return Verdict(True, out, confidence, certain=salad)
+    if shown and gain > 0:
+        return Verdict(True, out, confidence, certain=True)
+    if salad and gain >= MARGIN and _support(items, observed):
+        return Verdict(True, out, confidence, certain=True)
     reason = "reads better as a repair, but clean text writes this too" if not salad else \
         "no byte of the reading survives"
-    # Near a cut, a ``?`` may be a lone byte; but a reading that takes the
-    # bytes of a ``?`` (as ？) into other characters (``???`` -> 罚款) rests
-    # on nothing the page shows: the best reading that keeps them is tried.
+    # Near certain damage, a ``?`` may be a lone byte; but a reading that takes
+    # the bytes of a ``?`` (as ？) into other characters (``???`` -> 罚款)
+    # rests on nothing the page shows: the best reading that keeps them is tried.
     for total, out, share, items, guesses in judged:
-        if out.count("?") + guesses >= observed.count("?") and total - as_is >= MARGIN:
+        if out.count("?") + guesses >= observed.count("?") and total > as_is - PAGE_PRIOR:
             confidence = share * posterior([j[0] for j in judged], total)
             return Verdict(False, out, confidence, reason, near_cut=True)
-    return Verdict(False, judged[0][1], reason=reason)
+    return Verdict(False)
 
 
 def _restore_lost(out: str, rest: str, lost: str) -> tuple[str, bool]:
@@ -413,14 +533,22 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     """The repairs of the candidate ``runs`` (``(start, end)``) of ``text``,
     as ``(start, end, after, confidence)``; what stays is reported as a finding."""
     judged = []
+    applied: list[tuple[int, int, str]] = []  # runs read so far, for the marks they open
     for start, end in runs:
         run = text[start:end]
         left = text[max(0, start - CONTEXT):start]
         right = text[end:end + CONTEXT]
-        verdict = _remembered(("run", left, run, right), lambda: judge(run, left, right))
+        opened = open_marks(_paragraph_before(text, start, applied))
+        verdict = _remembered(("run", left, run, right, opened), lambda: judge(run, left, right, opened))
         if verdict is not None:
             judged.append((start, end, verdict))
-    cut = [start for start, _end, v in judged if v.certain]
+            if verdict.apply:
+                applied.append((start, end, verdict.out))
+    # Where the cut showed, in this pass or an earlier one of the same call
+    # (a repaired run is no candidate any more, but its page is still cut).
+    seen = call_memory("cut")
+    seen += [start for start, _end, v in judged if v.certain]
+    cut = sorted(seen)
     found = []
     for start, end, verdict in judged:
         if verdict.apply or (verdict.near_cut and _near(cut, start)):
@@ -430,6 +558,23 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
         elif verdict.reason:
             report(KIND, start, end, text[start:end], f"{verdict.reason}: {verdict.out.replace(_LOST, '?')!r}")
     return found
+
+
+def _paragraph_before(text: str, start: int, applied=()) -> str:
+    """The text of the paragraph before ``start``, at most ``OPEN_REACH``
+    characters, with the runs ``applied`` before it read as repaired."""
+    lo = max(0, start - OPEN_REACH)
+    line = text.rfind("\n", lo, start)
+    lo = line + 1 if line >= 0 else lo
+    pieces = []
+    for s, e, out in applied:
+        if e <= lo or s >= start:
+            continue
+        pieces.append(text[lo:max(lo, s)])
+        pieces.append(out)
+        lo = e
+    pieces.append(text[lo:start])
+    return "".join(pieces)
 
 
 def _near(cut: list[int], start: int) -> bool:
