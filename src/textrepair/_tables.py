@@ -12,11 +12,15 @@ DATA = Path(__file__).resolve().parent / "data" / "pinyin_readings.txt"
 class ReadingTable:
     """Readings of each Han character and the pinyin letters with their tones."""
 
-    __slots__ = ("letters", "readings", "toneless", "traditional")
+    __slots__ = ("letters", "ordered", "readings", "toneless", "traditional")
 
     def __init__(self, path: Path = DATA) -> None:
         self.letters: dict[str, tuple[str, int]] = {}
         self.readings: dict[str, frozenset[str]] = {}
+        #: The readings in the table's order (pypinyin's: the first is the one
+        #: a converter that ignores context writes); a scan reports an
+        #: annotation's reading as its index here.
+        self.ordered: dict[str, tuple[str, ...]] = {}
         self.toneless: dict[str, frozenset[str]] = {}
         self.traditional: frozenset[str]
         traditional = set()
@@ -33,6 +37,7 @@ class ReadingTable:
                 self.letters[ch] = ("" if value == "-" else value, int(flag))
             else:
                 spelled = value.split(",")
+                self.ordered[ch] = tuple(spelled)
                 self.readings[ch] = frozenset(spelled)
                 self.toneless[ch] = frozenset(s.rstrip("0123456789") for s in spelled)
                 if flag == "1":
