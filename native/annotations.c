@@ -488,7 +488,7 @@ static int verdict(const half_t *h, int *sigs_out)
     *sigs_out = 0;
     if (n < 1 || n + e < 2)
         return V_NONE;
-    if (share(h->v[F_TRAD], n, TR_ANN_TRAD_NUM, TR_ANN_TRAD_DEN))
+    if (n >= 2 && share(h->v[F_TRAD], n, TR_ANN_TRAD_NUM, TR_ANN_TRAD_DEN)) /* echoes are no evidence of this one */
         sigs |= SIG_T;
     if (share(h->v[F_UNCHAINED], h->v[F_UNCHAINED] + h->v[F_HAN], TR_ANN_DENSE_NUM, TR_ANN_DENSE_DEN)) {
         if (h->v[F_OMITTED] > 0 && share(h->v[F_OMITTED], styled, TR_ANN_STYLE_NUM, TR_ANN_STYLE_DEN))

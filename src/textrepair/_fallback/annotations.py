@@ -343,7 +343,7 @@ def _verdict(h: list[int]) -> tuple[int, int]:
         return _NONE, 0
     sigs = 0
     styled = h[_TONED] + h[_OMITTED]
-    if _share(h[_TRAD], n, TRAD):
+    if n >= 2 and _share(h[_TRAD], n, TRAD):  # echoes are no evidence of this one
         sigs |= _SIG_T
     if _share(h[_UNCHAINED], h[_UNCHAINED] + h[_HAN], DENSE):
         if h[_OMITTED] > 0 and _share(h[_OMITTED], styled, STYLE):
