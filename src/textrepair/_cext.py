@@ -67,10 +67,14 @@ class AnnotationScan:
         self._judged = False
         self.stats = (stats.found, stats.traditional, stats.toneless, stats.toneless_spaced)
 
-    def matches(self) -> list[tuple[int, int, int, int, int, int]]:
+    def matches(self, indices=None) -> list[tuple[int, int, int, int, int, int]]:
         b = self._buffer
         return [(b[i].start_char, b[i].end_char, b[i].han, b[i].flags, b[i].reading, b[i].letters)
-                for i in range(self._count)]
+                for i in (range(self._count) if indices is None else indices)]
+
+    def flags(self) -> list[int]:
+        b = self._buffer
+        return [b[i].flags for i in range(self._count)]
 
     def judge(self) -> None:
         if not self._judged:

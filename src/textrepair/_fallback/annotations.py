@@ -76,7 +76,7 @@ def _echoable(cp: int, readings) -> bool:
     return cp not in _INVISIBLE and cp != 0x28 and cp != 0x29 and chr(cp) not in readings
 
 
-def _judge(table, han: str, syllable: str) -> tuple[int, int, int] | None:
+def _reading_of(table, han: str, syllable: str) -> tuple[int, int, int] | None:
     """``(flags, reading, letters)`` of ``han(syllable)`` or None when the
     syllable is not a reading of ``han``.  ``reading`` is the index of the
     reading it spells in the table's list (for a syllable without tone mark
@@ -173,15 +173,20 @@ class AnnotationScan:
     @staticmethod
     def _candidate(table, readings, han: str, inside: str) -> tuple[int, int, int] | None:
         """The reading annotation ``han(inside)``, or the echo ``,(,)``, or None."""
-        judged = _judge(table, han, inside)
+        judged = _reading_of(table, han, inside)
         if judged is not None:
             return judged
         if inside == han and _echoable(ord(han), readings):
             return F.ANN_ECHO, 0, 0
         return None
 
-    def matches(self) -> list[tuple[int, int, int, int, int, int]]:
-        return [tuple(f[:6]) for f in self._found]
+    def matches(self, indices=None) -> list[tuple[int, int, int, int, int, int]]:
+        """Every annotation, or those at ``indices``."""
+        found = self._found
+        return [tuple(f[:6]) for f in (found if indices is None else (found[i] for i in indices))]
+
+    def flags(self) -> list[int]:
+        return [f[3] for f in self._found]
 
     def judge(self) -> None:
         """Flag each annotation by the local rule (``tr_judge_annotations``)."""

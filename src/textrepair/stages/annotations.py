@@ -67,7 +67,10 @@ def remembering() -> Iterator[None]:
     >>> first, later
     ('數字經濟', '數字經濟與數')
     """
-    token = _MEMORY.set({"removed": set(), "kept": set()})
+    # scans: those of earlier passes that removed something (their removed
+    # readings are worked out only when a later pass asks); kept: the
+    # context of each annotation a pass left.
+    token = _MEMORY.set({"scans": [], "removed": None, "kept": set()})
     try:
         yield
     finally:
@@ -79,34 +82,38 @@ def _reading_key(match: tuple) -> tuple[int, int, int, bool]:
     return han, reading, letters, bool(flags & (ANN_TONED | ANN_NEUTRAL))
 
 
-def _context(text: str, match: tuple, start: int) -> str:
-    return text[max(0, start - 1 - CONTEXT):match[1] + CONTEXT]
+def _context(text: str, match: tuple) -> str:
+    """The annotation with its character and CONTEXT code points either side."""
+    return text[max(0, match[0] - 1 - CONTEXT):match[1] + CONTEXT]
 
 
-def _recall(text: str, scan, matches: list[tuple]) -> list[int]:
-    """Indices of the annotations an earlier pass's verdicts remove; records
-    this pass's.  Only annotations left unjudged-for-removal and not glosses
-    are asked about, and only verdicts of earlier passes count, so the first
+def _removed_earlier(memory: dict) -> set:
+    """The readings (of characters) that earlier passes removed."""
+    if memory["removed"] is None:
+        memory["removed"] = {_reading_key(m) for scan in memory["scans"] for m in scan.matches()
+                             if m[3] & ANN_REMOVE}
+    return memory["removed"]
+
+
+def _recall(memory: dict, text: str, scan) -> list[int]:
+    """Indices of the annotations the verdicts of earlier passes remove, and
+    this pass recorded.  Only an annotation left unjudged-for-removal, no
+    gloss, and not where an earlier pass kept it is asked about, so the first
     pass is judged by local evidence alone."""
-    memory = _MEMORY.get()
-    if memory is None:
-        return []
-    earlier = set(memory["removed"])
+    flags = scan.flags()
+    open_ = [k for k, f in enumerate(flags) if not f & (ANN_REMOVE | ANN_GLOSS | ANN_CHAINED)]
     extra = []
-    for k, match in enumerate(matches):
-        flags = match[3]
-        if flags & ANN_REMOVE:
-            memory["removed"].add(_reading_key(match))
-            continue
-        if flags & (ANN_GLOSS | ANN_CHAINED):
-            continue
-        context = _context(text, match, match[0])
+    for k, match in zip(open_, scan.matches(open_)):
+        context = _context(text, match)
         if context in memory["kept"]:
             continue
-        if _reading_key(match) in earlier:
+        if memory["scans"] and _reading_key(match) in _removed_earlier(memory):
             extra.append(k)
         else:
             memory["kept"].add(context)
+    if extra or any(f & ANN_REMOVE for f in flags):
+        memory["scans"].append(scan)
+        memory["removed"] = None
     return extra
 
 
@@ -116,8 +123,9 @@ def _judged(text: str):
     if scan.stats[0] == 0:
         return None
     scan.judge()
-    if _MEMORY.get() is not None:
-        extra = _recall(text, scan, scan.matches())
+    memory = _MEMORY.get()
+    if memory is not None:
+        extra = _recall(memory, text, scan)
         if extra:
             scan.remove(extra)
     return scan
