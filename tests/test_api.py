@@ -69,7 +69,7 @@ def test_repairer_pickles_and_matches_functions():
 
 
 def test_switching_a_stage_off():
-    assert textrepair.repair("數(shù)字", annotations=False) == "數(shù)字"
+    assert textrepair.repair("數(shù)據(jù)", annotations=False) == "數(shù)據(jù)"
 
 
 def test_backend_follows_environment():

@@ -35,7 +35,7 @@ needs_spark = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
 
 def test_batch_function_without_spark():
     options = textrepair.Options(script="auto")
-    values = ["數(shù)字", None, "", "乾淨"]
+    values = ["數(shù)據(jù)", None, "", "乾淨"]
     assert repair_values(values, options) == [textrepair.repair(v, script="auto") if v is not None else None
                                               for v in values]
     # One Repairer per option set per process (per executor worker).
@@ -93,9 +93,9 @@ def test_column_equals_repair_row_by_row(spark):
 
 @needs_spark
 def test_in_place_and_checks(spark):
-    df = spark.createDataFrame([(1, "數(shù)字")], "id long, text string")
+    df = spark.createDataFrame([(1, "數(shù)據(jù)")], "id long, text string")
     assert repair_column(df, "text").columns == ["id", "text"]
-    assert repair_column(df, "text").collect()[0].text == "數字"
+    assert repair_column(df, "text").collect()[0].text == "數據"
     with pytest.raises(TypeError, match="column 'id' is bigint, not string"):
         repair_column(df, "id")
     with pytest.raises(TypeError, match="unknown option 'colour'"):
