@@ -25,6 +25,7 @@ DataFrames (a dict of columns here, for the example):
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import Repairer
@@ -91,7 +92,7 @@ def _kind(batch: Any) -> str:
         return "arrow"
     if module.startswith("pandas"):
         return "pandas"
-    if isinstance(batch, dict):
+    if isinstance(batch, Mapping):  # a dict of lists, or a datasets LazyBatch (data-juicer)
         return "dict"
     raise TypeError(f"RepairBatches takes pyarrow.Table, pandas.DataFrame or dict batches, not {type(batch).__name__}")
 
