@@ -47,3 +47,17 @@ def needs_extra(reason: Optional[str]) -> pytest.MarkDecorator:
     if reason is not None and os.environ.get("TEXTREPAIR_REQUIRE_EXTRAS") == "1":
         pytest.fail(f"TEXTREPAIR_REQUIRE_EXTRAS=1 but {reason}", pytrace=False)
     return pytest.mark.skipif(reason is not None, reason=str(reason))
+
+
+def readme_example(heading: str) -> str:
+    """The first ```python block after the README line ``heading``."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme[readme.index("\n" + heading + "\n"):]
+    return re.search(r"```python\n(.*?)```", after, re.S).group(1)
+
+
+def write_pages_jsonl(path: Path) -> None:
+    """The README's pages.jsonl: one record per seed page, ``id`` and ``text``."""
+    with path.open("w", encoding="utf-8") as out:
+        for seed in SEEDS:
+            out.write(json.dumps({"id": seed.stem, "text": seed.read_text(encoding="utf-8")}, ensure_ascii=False) + "\n")

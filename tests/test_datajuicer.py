@@ -20,7 +20,7 @@ import json
 import pytest
 
 import textrepair
-from helpers import SEEDS, missing_modules, needs_extra
+from helpers import SEEDS, missing_modules, needs_extra, readme_example, write_pages_jsonl
 
 pytestmark = [
     pytest.mark.single_backend,  # map workers are fresh processes (TEXTREPAIR_BACKEND reaches them)
@@ -88,3 +88,11 @@ def test_nulls_text_key_and_checks(offline):
     assert out == [{"body": "數字"}, {"body": None}, {"body": ""}]
     with pytest.raises(TypeError, match="unknown option 'colour'"):
         mapper(options={"colour": True})
+
+
+def test_readme_example(tmp_path, monkeypatch, offline):
+    monkeypatch.chdir(tmp_path)
+    write_pages_jsonl(tmp_path / "pages.jsonl")
+    example = {}
+    exec(readme_example("### data-juicer"), example)  # it asserts every sample against repair()
+    assert len(example["clean"]) == len(SEEDS)

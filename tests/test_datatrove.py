@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 
 import textrepair
-from helpers import SEEDS, missing_modules, needs_extra
+from helpers import SEEDS, missing_modules, needs_extra, readme_example, write_pages_jsonl
 
 pytestmark = [
     pytest.mark.single_backend,  # tasks run in fresh processes (TEXTREPAIR_BACKEND reaches them)
@@ -102,3 +102,11 @@ def test_without_metadata_and_checks(tmp_path):
     assert stats["edits_pinyin-annotation"] == 1 and stats["repaired"] == 1
     with pytest.raises(TypeError, match="unknown option 'colour'"):
         TextRepair(colour=True)
+
+
+def test_readme_example(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_pages_jsonl(tmp_path / "pages.jsonl")
+    exec(readme_example("### datatrove"), {})  # it asserts every document against repair()
+    written = [line for path in (tmp_path / "clean").glob("*.jsonl.gz") for line in gzip.open(path, "rt")]
+    assert len(written) == len(SEEDS)

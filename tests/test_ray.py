@@ -14,7 +14,7 @@ import textwrap
 import pytest
 
 import textrepair
-from helpers import SEEDS, missing_modules, needs_extra
+from helpers import SEEDS, missing_modules, needs_extra, readme_example, write_pages_jsonl
 from textrepair.ray import RepairBatches, repair_column
 
 pytestmark = pytest.mark.single_backend  # actors import textrepair afresh (TEXTREPAIR_BACKEND reaches them)
@@ -53,6 +53,22 @@ def texts():
 
 def edits_json(text):
     return [e.to_dict() for e in textrepair.explain(text, script="auto")]
+
+
+@needs_ray
+def test_readme_example(tmp_path, monkeypatch):
+    """The README's example (its own ray.init, before the module's instance starts)."""
+    import ray
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    write_pages_jsonl(tmp_path / "pages.jsonl")
+    example = {}
+    try:
+        exec(readme_example("### Ray Data"), example)  # it asserts every row against repair() and explain()
+        assert example["row"]["id"] == SEEDS[-1].stem  # the loop ran to the last page
+    finally:
+        ray.shutdown()
 
 
 @pytest.fixture(scope="module")
