@@ -14,13 +14,15 @@ start to exit (start-up, reading, repairing, writing):
   used: it installs torch from the network when missing, see the README)
 * ``spark``: ``local[2]``, ``read.json``, ``textrepair.spark.repair_column``, ``write.json``
 
-and prints a Markdown table: wall time, MB/s (input bytes / wall) and the
-ratio to the CLI. Engines whose extra is not installed are left out.
-Every engine's output records are checked against the CLI's (same ids, same
-texts) before its time is reported.
+``--rounds`` times (each round runs every engine once, the order turning
+from round to round, so a burst of load on the shared machine falls on
+different engines), and prints a Markdown table: the median wall time, MB/s
+(input bytes / median wall) and the ratio to the CLI's median. Engines whose
+extra is not installed are left out. Every run's output records are checked
+against the CLI's (same ids, same texts).
 
-    python benchmarks/engines.py                  # 64 MB, the README table
-    python benchmarks/engines.py --size 16M --engines cli ray
+    python benchmarks/engines.py                  # 64 MB, 3 rounds: the README table
+    python benchmarks/engines.py --size 16M --rounds 1 --engines cli ray
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import importlib.util
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,10 +98,14 @@ def run_datatrove(src: Path, out: Path) -> None:
     from textrepair.datatrove import TextRepair
 
     LocalPipelineExecutor([JsonlReader(str(src)), TextRepair(), JsonlWriter(str(out), compression=None)],
-                          tasks=WORKERS, workers=WORKERS, logging_dir=str(out.parent / "datatrove-logs")).run()
+                          tasks=WORKERS, workers=WORKERS, logging_dir=str(out.parent / "datatrove-logs"),
+                          skip_completed=False).run()
 
 
 def run_datajuicer(src: Path, out: Path) -> None:
+    # A fresh cache each run: HF datasets would otherwise hand a later run the first one's map.
+    os.environ["HF_DATASETS_CACHE"] = str(out) + "-hf-cache"
+    os.environ["HF_DATASETS_OFFLINE"] = "1"
     import textrepair.datajuicer  # noqa: F401  (registers textrepair_mapper)
     from data_juicer.format import JsonFormatter
     from data_juicer.ops import load_ops
@@ -157,6 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=size, default=size("64M"), help="input size in all (default 64M)")
     parser.add_argument("--parts", type=int, default=4, help="input files (default 4)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each engine (default 3)")
     parser.add_argument("--engines", nargs="+", default=list(RUNNERS), choices=list(RUNNERS))
     parser.add_argument("--run", nargs=3, metavar=("ENGINE", "IN", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -169,21 +177,26 @@ def main() -> None:
         written = build(src, args.size, args.parts)
         print(f"input: {written / 1e6:.1f} MB in {args.parts} JSONL files; {WORKERS} workers per engine; "
               f"cpus: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}", flush=True)
-        engines = [e for e in args.engines if all(importlib.util.find_spec(m) for m in NEEDS[e])]
-        rows: List[tuple] = []
+        engines = ["cli"] + [e for e in args.engines if e != "cli" and all(importlib.util.find_spec(m)
+                                                                          for m in NEEDS[e])]
+        walls: Dict[str, List[float]] = {engine: [] for engine in engines}
         reference = None
-        for engine in ["cli"] + [e for e in engines if e != "cli"]:
-            wall = measure(engine, src, work)
-            got = texts_by_id(work / f"out-{engine}")
-            reference = reference if reference is not None else got
-            if got != reference:
-                raise SystemExit(f"{engine}: output differs from the CLI's")
-            rows.append((engine, wall))
-            shutil.rmtree(work / f"out-{engine}")
-            print(f"{engine}: {wall:.1f} s", flush=True)
-        cli = rows[0][1]
-        print("\n| engine (2 workers) | wall | throughput | vs CLI |\n|---|---|---|---|")
-        for engine, wall in rows:
+        for round_ in range(args.rounds):
+            for engine in engines[round_ % len(engines):] + engines[:round_ % len(engines)]:
+                load = os.getloadavg()[0]
+                walls[engine].append(measure(engine, src, work))
+                got = texts_by_id(work / f"out-{engine}")
+                for left in work.glob(f"out-{engine}*"):  # the output, and data-juicer's cache
+                    shutil.rmtree(left)
+                reference = reference if reference is not None else got
+                if got != reference:
+                    raise SystemExit(f"{engine}: output differs from the first run's")
+                print(f"round {round_ + 1} {engine}: {walls[engine][-1]:.1f} s (load average before {load:.2f})",
+                      flush=True)
+        cli = statistics.median(walls["cli"])
+        print(f"\n| engine (2 workers) | median wall ({args.rounds} rounds) | throughput | vs CLI |\n|---|---|---|---|")
+        for engine in engines:
+            wall = statistics.median(walls[engine])
             print(f"| {engine} | {wall:.1f} s | {written / 1e6 / wall:.1f} MB/s | {cli / wall:.2f} x |")
         print(f"\nload average after: {os.getloadavg()[0]:.2f}")
     finally:
