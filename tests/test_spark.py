@@ -12,7 +12,7 @@ import sys
 import pytest
 
 import textrepair
-from helpers import SEEDS
+from helpers import SEEDS, missing_modules, needs_extra
 from textrepair.spark import _repairer, repair_column, repair_values
 
 pytestmark = pytest.mark.single_backend  # executors import textrepair afresh
@@ -20,17 +20,13 @@ pytestmark = pytest.mark.single_backend  # executors import textrepair afresh
 
 def _missing() -> str | None:
     """Why the Spark tests cannot run here, or None."""
-    import importlib.util
-
-    for module in ("pyspark", "pandas", "pyarrow"):
-        if importlib.util.find_spec(module) is None:
-            return f"{module} not installed: pip install '.[spark]'"
-    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+    missing = missing_modules("spark", ("pyspark", "pandas", "pyarrow"))
+    if missing is None and not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         return "no Java runtime for Spark (install a JDK 17 or set JAVA_HOME)"
-    return None
+    return missing
 
 
-needs_spark = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
+needs_spark = needs_extra(_missing())  # fails instead under TEXTREPAIR_REQUIRE_EXTRAS=1
 
 
 def test_batch_function_without_spark():
