@@ -71,6 +71,9 @@ static tr_annotation *find_all(const uint8_t *data, size_t size, size_t *count,
     return found;
 }
 
+#define ANN_FOUND_FLAGS 127u /* TR_ANN_TONED .. TR_ANN_CHAINED */
+#define ANN_VERDICTS (TR_ANN_REMOVE | TR_ANN_EAT_SPACE | TR_ANN_GLOSS)
+
 FUZZ_TARGET(tr_find_annotations)
 {
     size_t count;
@@ -79,55 +82,81 @@ FUZZ_TARGET(tr_find_annotations)
     int valid = fuzz_valid_utf8(data, size);
     FUZZ_CHECK(stats.traditional <= count && stats.toneless <= count);
     FUZZ_CHECK(stats.toneless_spaced <= stats.toneless);
-    size_t prev_end = 0;
+    size_t prev_end = 0, prev_han_char = 0;
     for (size_t k = 0; k < count; k++) {
         const tr_annotation *a = &found[k];
         FUZZ_CHECK(a->start_byte >= prev_end && a->start_byte > 0);
         FUZZ_CHECK(a->start_byte < a->end_byte && a->end_byte <= size);
         FUZZ_CHECK(data[a->start_byte] == '(' && data[a->end_byte - 1] == ')');
         FUZZ_CHECK(a->start_char < a->end_char);
-        FUZZ_CHECK((a->flags & ~7u) == 0);
+        FUZZ_CHECK((a->flags & ~ANN_FOUND_FLAGS) == 0);
+        FUZZ_CHECK(a->reading < 16 && a->letters < 16);
+        /* The annotated character comes before the "(", and no earlier than
+         * the one before (a chain shares it). */
+        FUZZ_CHECK(a->han_byte < a->start_byte && a->han_char < a->start_char);
+        FUZZ_CHECK(a->han_char >= prev_han_char);
+        if (a->flags & TR_ANN_CHAINED)
+            FUZZ_CHECK(k > 0 && a->han_char == found[k - 1].han_char && a->han == found[k - 1].han);
+        if (a->flags & TR_ANN_ECHO)
+            FUZZ_CHECK(a->end_char - a->start_char == 3 && !(a->flags & (TR_ANN_TONED | TR_ANN_TRAD)));
+        FUZZ_CHECK(!((a->flags & TR_ANN_TONED) && (a->flags & TR_ANN_NEUTRAL)));
         if (a->flags & TR_ANN_SPACE_AFTER)
             FUZZ_CHECK(a->end_byte < size && data[a->end_byte] == ' ');
         if (valid) {  /* offsets in code points hold for valid text only */
             FUZZ_CHECK(a->start_char == fuzz_count_chars(data, a->start_byte));
             FUZZ_CHECK(a->end_char - a->start_char ==
                        fuzz_count_chars(data + a->start_byte, a->end_byte - a->start_byte));
+            FUZZ_CHECK(a->han_char == fuzz_count_chars(data, a->han_byte));
         }
         prev_end = a->end_byte;
+        prev_han_char = a->han_char;
     }
     free(found);
 }
 
-FUZZ_TARGET(tr_count_annotated)
+FUZZ_TARGET(tr_judge_annotations)
 {
     size_t count;
     tr_annotation_stats stats;
     tr_annotation *found = find_all(data, size, &count, &stats);
-    size_t occurrences = tr_count_annotated(data, size, found, count);
-    FUZZ_CHECK(occurrences != (size_t)-1);
-    FUZZ_CHECK(occurrences <= size);
-    /* Each annotation follows an occurrence of its character, or the
-     * annotation before it (a converter run twice: 數(shù)(shù)). */
-    if (fuzz_valid_utf8(data, size)) {
-        size_t heads = 0;
-        for (size_t k = 0; k < count && k < size; k++) {
-            const tr_annotation *a = &found[k], *p = k ? &found[k - 1] : NULL;
-            int chained = p && (a->start_byte == p->end_byte ||
-                                (a->start_byte == p->end_byte + 1 && data[p->end_byte] == ' ' &&
-                                 !(p->flags & TR_ANN_TONED)));
-            heads += !chained;
-        }
-        FUZZ_CHECK(occurrences >= heads);
+    tr_annotation *before = fuzz_alloc(count * sizeof *before);
+    if (count) memcpy(before, found, count * sizeof *found);
+    FUZZ_CHECK(tr_judge_annotations(data, size, found, count) == 0);
+    for (size_t k = 0; k < count; k++) {
+        uint32_t flags = found[k].flags, verdict = flags & ANN_VERDICTS;
+        /* Only verdict bits are added; the rest of the entry is as found. */
+        FUZZ_CHECK((flags & ~ANN_VERDICTS) == before[k].flags);
+        found[k].flags = before[k].flags;
+        FUZZ_CHECK(memcmp(&found[k], &before[k], sizeof *found) == 0);
+        found[k].flags = flags;
+        FUZZ_CHECK(verdict == 0 || verdict == TR_ANN_REMOVE || verdict == TR_ANN_GLOSS ||
+                   verdict == (TR_ANN_REMOVE | TR_ANN_EAT_SPACE));
+        if (flags & TR_ANN_EAT_SPACE)
+            FUZZ_CHECK((flags & TR_ANN_SPACE_AFTER) && !(flags & (TR_ANN_TONED | TR_ANN_ECHO)));
+        /* One annotation alone in its window has no evidence either way. */
+        size_t pos = found[k].han_char;
+        int alone = (k == 0 || found[k - 1].han_char + TR_ANN_WINDOW < pos) &&
+                    (k + 1 == count || found[k + 1].han_char > pos + TR_ANN_WINDOW);
+        if (alone)
+            FUZZ_CHECK(!(flags & TR_ANN_REMOVE));
     }
+    /* Judging twice changes nothing: verdicts read only what the scan found. */
+    tr_annotation *again = fuzz_alloc(count * sizeof *again);
+    if (count) memcpy(again, before, count * sizeof *before);
+    FUZZ_CHECK(tr_judge_annotations(data, size, again, count) == 0);
+    FUZZ_CHECK(count == 0 || memcmp(again, found, count * sizeof *found) == 0);
+    free(again);
+    free(before);
     free(found);
 }
 
 /* Bytes tr_remove_annotations drops for the entry (as it decides). */
-static size_t dropped(const tr_annotation *a, int eat_space)
+static size_t dropped(const tr_annotation *a, const uint8_t *data, size_t size, int eat_space)
 {
+    if (!(a->flags & TR_ANN_REMOVE))
+        return 0;
     size_t end = a->end_byte;
-    if (eat_space && (a->flags & TR_ANN_SPACE_AFTER) && !(a->flags & TR_ANN_TONED))
+    if (eat_space && (a->flags & TR_ANN_EAT_SPACE) && end < size && data[end] == ' ')
         end++;
     return end - a->start_byte;
 }
@@ -137,14 +166,24 @@ FUZZ_TARGET(tr_remove_annotations)
     size_t count;
     tr_annotation_stats stats;
     tr_annotation *found = find_all(data, size, &count, &stats);
-    for (int eat_space = 0; eat_space < 2; eat_space++) {
-        uint8_t *out = fuzz_alloc(size);  /* "out must hold n bytes" */
-        size_t expect = size;
-        for (size_t k = 0; k < count; k++)
-            expect -= dropped(&found[k], eat_space);
-        size_t written = tr_remove_annotations(data, size, found, count, eat_space, out);
-        FUZZ_CHECK(written == expect);
-        free(out);
+    /* The judged verdicts, and every entry flagged (as if all were judged
+     * converter output, with their spaces). */
+    for (int all = 0; all < 2; all++) {
+        if (all) {
+            for (size_t k = 0; k < count; k++)
+                found[k].flags |= TR_ANN_REMOVE | ((found[k].flags & TR_ANN_SPACE_AFTER) ? TR_ANN_EAT_SPACE : 0);
+        } else {
+            FUZZ_CHECK(tr_judge_annotations(data, size, found, count) == 0);
+        }
+        for (int eat_space = 0; eat_space < 2; eat_space++) {
+            uint8_t *out = fuzz_alloc(size);  /* "out must hold n bytes" */
+            size_t expect = size;
+            for (size_t k = 0; k < count; k++)
+                expect -= dropped(&found[k], data, size, eat_space);
+            size_t written = tr_remove_annotations(data, size, found, count, eat_space, out);
+            FUZZ_CHECK(written == expect);
+            free(out);
+        }
     }
     free(found);
 
@@ -157,7 +196,7 @@ FUZZ_TARGET(tr_remove_annotations)
         memset(&made[k], 0, sizeof made[k]);
         made[k].start_byte = (size_t)b[0] * size / 255;
         made[k].end_byte = (size_t)b[1] * (size + 2) / 255;
-        made[k].flags = b[2] & 7;
+        made[k].flags = (uint32_t)b[2] << 1;
     }
     uint8_t *out = fuzz_alloc(size);
     FUZZ_CHECK(tr_remove_annotations(data, size, made, bogus, 1, out) <= size);

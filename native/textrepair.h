@@ -38,40 +38,70 @@ uint32_t tr_scan_flags(const uint8_t *s, size_t n);
 #define TR_ANN_TONED 1
 #define TR_ANN_SPACE_AFTER 2
 #define TR_ANN_TRAD 4
+#define TR_ANN_ECHO 8        /* a visible non-Han character glossed as itself */
+#define TR_ANN_QUOTED 16     /* the character and its annotation in quotation marks */
+#define TR_ANN_NEUTRAL 32    /* no tone mark, and a neutral-tone reading */
+#define TR_ANN_CHAINED 64    /* right after another annotation of the same character */
+#define TR_ANN_REMOVE 128    /* set by tr_judge_annotations: converter output */
+#define TR_ANN_EAT_SPACE 256 /* ... and the space after it goes too */
+#define TR_ANN_GLOSS 512     /* ... a teacher's gloss, kept */
+/* The judgement's window (code points) and thresholds (numerator,
+ * denominator); textrepair._fallback.annotations documents each. */
+#define TR_ANN_WINDOW 200
+#define TR_ANN_TRAD_NUM 2
+#define TR_ANN_TRAD_DEN 3
+#define TR_ANN_DENSE_NUM 4
+#define TR_ANN_DENSE_DEN 5
+#define TR_ANN_STYLE_NUM 9
+#define TR_ANN_STYLE_DEN 10
+#define TR_ANN_ECHO_NUM 9
+#define TR_ANN_ECHO_DEN 10
+#define TR_ANN_COVER_NUM 1
+#define TR_ANN_COVER_DEN 2
+#define TR_ANN_GLOSSY_NUM 1
+#define TR_ANN_GLOSSY_DEN 4
 
 typedef struct {
     size_t start_byte;   /* the '(' */
     size_t end_byte;     /* one past the ')' */
     size_t start_char;
     size_t end_char;
+    size_t han_byte;     /* the annotated character (of the first of a chain) */
+    size_t han_char;
     uint32_t han;        /* the annotated character */
     uint32_t flags;      /* TR_ANN_* */
+    uint32_t reading;    /* index in the character's reading list of the one
+                          * spelled (no tone mark, not neutral: the first
+                          * with its letters); 0 for an echo */
+    uint32_t letters;    /* index of the first reading with its letters */
 } tr_annotation;
 
 typedef struct {
     size_t found;             /* annotations found (may exceed the buffer) */
     size_t traditional;       /* of which follow a traditional-only form */
-    size_t toneless;          /* of which carry no tone mark */
+    size_t toneless;          /* of which carry no tone mark (echoes aside) */
     size_t toneless_spaced;   /* of which are toneless and followed by ' ' */
 } tr_annotation_stats;
 
 /* Find every "(reading)" that directly follows a Han character of which it
- * is a valid pinyin reading.  s must be well-formed (surrogatepass) UTF-8,
+ * is a valid pinyin reading, and every "(x)" that follows a visible non-Han
+ * character x (an echo).  s must be well-formed (surrogatepass) UTF-8,
  * as Python produces; other bytes are read safely but may count differently.
  * Fills at most cap entries of out and returns 0.  stats->found may exceed
  * cap: call again with a buffer of stats->found entries. */
 int tr_find_annotations(const uint8_t *s, size_t n, tr_annotation *out,
                         size_t cap, tr_annotation_stats *stats);
 
-/* Occurrences in s of the characters the count annotations in found (as
- * tr_find_annotations filled them) annotate, annotated or not (a pass over s, so callers ask only when the
- * answer matters).  Returns (size_t)-1 on allocation failure. */
-size_t tr_count_annotated(const uint8_t *s, size_t n, const tr_annotation *found,
-                          size_t count);
+/* Judge each of the count annotations tr_find_annotations found in s by
+ * the ones around it, adding TR_ANN_REMOVE, TR_ANN_EAT_SPACE or
+ * TR_ANN_GLOSS to their flags.  Returns 0, or -1 when it cannot allocate
+ * (the flags are then unchanged). */
+int tr_judge_annotations(const uint8_t *s, size_t n, tr_annotation *found,
+                         size_t count);
 
-/* Copy s to out without the annotations (and the space after each one that
- * has TR_ANN_SPACE_AFTER when eat_space is non-zero).  out must hold n
- * bytes; returns the number of bytes written. */
+/* Copy s to out without the annotations flagged TR_ANN_REMOVE (and, when
+ * eat_space is non-zero, the ' ' after each also flagged TR_ANN_EAT_SPACE).
+ * out must hold n bytes; returns the number of bytes written. */
 size_t tr_remove_annotations(const uint8_t *s, size_t n,
                              const tr_annotation *found, size_t count,
                              int eat_space, uint8_t *out);

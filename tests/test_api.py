@@ -44,8 +44,8 @@ def test_non_str_raises_type_error(bad):
 
 
 def test_repair_bytes():
-    assert textrepair.repair_bytes("數(shù)字".encode()) == "數字"
-    assert textrepair.repair_bytes(b"\xef\xbb\xbf" + "數(shù)字".encode()) == "數字"
+    assert textrepair.repair_bytes("數(shù)據(jù)".encode()) == "數據"
+    assert textrepair.repair_bytes(b"\xef\xbb\xbf" + "數(shù)據(jù)".encode()) == "數據"
     with pytest.raises(TypeError, match="expects bytes"):
         textrepair.repair_bytes("text")
 
@@ -69,7 +69,7 @@ def test_repairer_pickles_and_matches_functions():
 
 
 def test_switching_a_stage_off():
-    assert textrepair.repair("數(shù)字", annotations=False) == "數(shù)字"
+    assert textrepair.repair("數(shù)據(jù)", annotations=False) == "數(shù)據(jù)"
 
 
 def test_backend_follows_environment():

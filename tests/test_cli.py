@@ -40,13 +40,13 @@ def test_dash_reads_stdin_between_files(tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("數(shù)據(jù)\n", encoding="utf-8")
     b.write_text("干淨\n", encoding="utf-8")
-    assert run([str(a), "-", str(b)], "經(jīng)濟\n") == (0, "數據\n經濟\n干淨\n", "")
+    assert run([str(a), "-", str(b)], "經(jīng)濟(jì)\n") == (0, "數據\n經濟\n干淨\n", "")
 
 
 def test_bom_removed_at_file_start_only(tmp_path):
     path = tmp_path / "bom.txt"
-    path.write_bytes(b"\xef\xbb\xbf" + "數(shù)\n".encode())
-    assert run([str(path)]) == (0, "數\n", "")
+    path.write_bytes(b"\xef\xbb\xbf" + "數(shù)據(jù)\n".encode())
+    assert run([str(path)]) == (0, "數據\n", "")
 
 
 def test_seed_pages_match_the_library():
@@ -57,8 +57,8 @@ def test_seed_pages_match_the_library():
 
 def test_script_option_and_generated_flags():
     assert run(["--script", "simplified"], "數據\n")[1] == "数据\n"
-    assert run(["--no-annotations"], "數(shù)字\n")[1] == "數(shù)字\n"
-    assert run(["--annotations"], "數(shù)字\n")[1] == "數字\n"
+    assert run(["--no-annotations"], "數(shù)據(jù)\n")[1] == "數(shù)據(jù)\n"
+    assert run(["--annotations"], "數(shù)據(jù)\n")[1] == "數據\n"
 
 
 def test_help_lists_every_option_field_and_exit_codes():
@@ -151,9 +151,9 @@ def test_encoding_flag(tmp_path):
 
 def test_missing_file_reported_and_others_flow(tmp_path):
     good = tmp_path / "good.txt"
-    good.write_text("數(shù)\n", encoding="utf-8")
+    good.write_text("數(shù)據(jù)\n", encoding="utf-8")
     status, out, err = run([str(tmp_path / "missing.txt"), str(good)])
-    assert (status, out) == (3, "數\n")
+    assert (status, out) == (3, "數據\n")
     assert err == f"textrepair: {tmp_path / 'missing.txt'}: cannot read: No such file or directory\n"
 
 
@@ -166,16 +166,16 @@ def test_undecodable_bytes_become_replacement_and_the_rest_is_repaired(tmp_path)
     # Item 3 of issue 19: one bad byte no longer stops the repair of its unit,
     # and the output is UTF-8 whatever the input held.
     bad = tmp_path / "bad.txt"
-    data = "數(shù)\n".encode() + b"ok \xff done\n"
+    data = "數(shù)據(jù)\n".encode() + b"ok \xff done\n"
     bad.write_bytes(data)
     out, err = io.BytesIO(), io.StringIO()
     status = main([str(bad)], stdout=out, stderr=err)
-    assert status == 3 and out.getvalue().decode("utf-8") == "數\nok \ufffd done\n"
+    assert status == 3 and out.getvalue().decode("utf-8") == "數據\nok \ufffd done\n"
     assert out.getvalue().decode("utf-8") == textrepair.repair_bytes(data)
     assert err.getvalue() == (f"textrepair: {bad}:2: cannot decode 0xff (byte 4 of the line) as UTF-8: "
                               "invalid start byte; replaced by U+FFFD\n")
     # --drop-bad leaves out bad records; undecodable bytes are repaired, not dropped.
-    assert run(["--drop-bad", str(bad)])[:2] == (3, "數\nok \ufffd done\n")
+    assert run(["--drop-bad", str(bad)])[:2] == (3, "數據\nok \ufffd done\n")
 
 
 def test_undecodable_edit_keeps_the_original_bytes(tmp_path):
@@ -195,12 +195,12 @@ def test_undecodable_edit_keeps_the_original_bytes(tmp_path):
 
 def test_undecodable_line_unit_keeps_other_lines(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes("數(shù)\n".encode() + b"\xe6\x95 x \xe6\x95\n" + "據(jù)\n".encode())
+    bad.write_bytes("數(shù)據(jù)\n".encode() + b"\xe6\x95 x \xe6\x95\n" + "數(shù)據(jù)\n".encode())
     out, err = io.BytesIO(), io.StringIO()
     status = main(["--unit", "line", str(bad)], stdout=out, stderr=err)
     assert status == 3
     # The line's last U+FFFD go with the normalise stage's rule for a cut character.
-    assert out.getvalue().decode("utf-8") == "數\n\ufffd\ufffd x \n據\n"
+    assert out.getvalue().decode("utf-8") == "數據\n\ufffd\ufffd x \n數據\n"
     assert err.getvalue() == (f"textrepair: {bad}:2: cannot decode 0xe6 0x95 (byte 1 of the line) as UTF-8: "
                               "invalid continuation byte, and 2 more bytes on the line; replaced by U+FFFD\n")
 
@@ -210,7 +210,7 @@ def test_stray_bytes_in_mostly_ascii_text_stay_utf8(tmp_path):
     # U+FFFD, never as an exotic code page (charset-normalizer said cp1006,
     # cp775, cp1250... for such files).
     lines = [f"2024-01-{d:02d} INFO request id={d * 7} path=/api/v1/items?page={d} ok" for d in range(1, 29)]
-    data = bytearray("\n".join(lines).encode() + "\n數(shù)據 ok\n".encode())
+    data = bytearray("\n".join(lines).encode() + "\n數(shù)據(jù) ok\n".encode())
     for offset, byte in ((30, 0x81), (400, 0xE9), (900, 0xFF), (1500, 0xA0)):
         data[offset] = byte
     path = tmp_path / "log.txt"
@@ -276,17 +276,17 @@ def test_reads_lazily():
 
 def test_output_file_is_written_atomically(tmp_path):
     src, dest = tmp_path / "in.txt", tmp_path / "out.txt"
-    src.write_text("數(shù)\n", encoding="utf-8")
+    src.write_text("數(shù)據(jù)\n", encoding="utf-8")
     assert run(["-o", str(dest), str(src)]) == (0, "", "")
-    assert dest.read_text(encoding="utf-8") == "數\n"
+    assert dest.read_text(encoding="utf-8") == "數據\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt", "out.txt"]
 
 
 def test_output_may_be_the_input(tmp_path):
     path = tmp_path / "page.txt"
-    path.write_text("數(shù)\n", encoding="utf-8")
+    path.write_text("數(shù)據(jù)\n", encoding="utf-8")
     assert run(["-o", str(path), str(path)]) == (0, "", "")
-    assert path.read_text(encoding="utf-8") == "數\n"
+    assert path.read_text(encoding="utf-8") == "數據\n"
 
 
 def test_interrupted_run_leaves_nothing(tmp_path, monkeypatch):
@@ -342,11 +342,11 @@ def test_closed_pipe_is_quiet():
 
 def test_progress_only_on_a_terminal():
     tty = Tty()
-    assert run([], "數(shù)\n", stderr=tty)[:2] == (0, "數\n")
+    assert run([], "數(shù)據(jù)\n", stderr=tty)[:2] == (0, "數據\n")
     assert tty.getvalue().startswith("\rtextrepair: ") and ", 1 records, " in tty.getvalue()
     quiet = Tty()
-    assert run(["--quiet"], "數(shù)\n", stderr=quiet)[0] == 0 and quiet.getvalue() == ""
-    assert run([], "數(shù)\n")[2] == ""
+    assert run(["--quiet"], "數(shù)據(jù)\n", stderr=quiet)[0] == 0 and quiet.getvalue() == ""
+    assert run([], "數(shù)據(jù)\n")[2] == ""
 
 
 def test_progress_shows_share_of_known_total(tmp_path):
@@ -368,11 +368,11 @@ def test_real_process(tmp_path):
     import sys
 
     path = tmp_path / "a.txt"
-    path.write_text("數(shù)\n", encoding="utf-8")
+    path.write_text("數(shù)據(jù)\n", encoding="utf-8")
     src = os.path.dirname(os.path.dirname(textrepair.__file__))
     env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))
     done = subprocess.run([sys.executable, "-m", "textrepair", str(path)], capture_output=True, env=env)
-    assert (done.returncode, done.stdout.decode(), done.stderr) == (0, "數\n", b"")
+    assert (done.returncode, done.stdout.decode(), done.stderr) == (0, "數據\n", b"")
 
 
 def test_chunk_boundary_inside_a_line_is_judged_on_the_whole_line():
@@ -388,8 +388,8 @@ def test_internal_error_is_a_bad_record(monkeypatch):
 
     original = textrepair.Repairer.repair
     monkeypatch.setattr(textrepair.Repairer, "repair", broken)
-    status, out, err = run(["--unit", "line"], "數(shù)\n炸\n數(shù)\n")
-    assert (status, out) == (3, "數\n炸\n數\n")
+    status, out, err = run(["--unit", "line"], "數(shù)據(jù)\n炸\n數(shù)據(jù)\n")
+    assert (status, out) == (3, "數據\n炸\n數據\n")
     assert err == "textrepair: <stdin>:2: internal error, please report: RuntimeError: boom\n"
 
 
@@ -462,10 +462,10 @@ def test_read_error_midway_keeps_what_was_read(monkeypatch):
             return super().read(size)
 
     out, err = io.BytesIO(), io.StringIO()
-    data = "數(shù)\n".encode() * 4
+    data = "數(shù)據(jù)\n".encode() * 4
     status = main(["--unit", "line"], stdin=Failing(data), stdout=out, stderr=err)
     assert status == 3
-    assert out.getvalue().decode() == "數\n"
+    assert out.getvalue().decode() == "數據\n"
     assert err.getvalue() == "textrepair: <stdin>:2: cannot read: Input/output error\n"
 
 
@@ -493,20 +493,20 @@ def test_clean_file_with_bom_loses_only_the_bom(tmp_path):
 
 
 def test_workers_on_stdin():
-    data = "".join(f'{{"n": {i}, "text": "數(shù)字"}}\n' if i % 2 else f'{{"n": {i}, "text": "乾淨"}}\n'
+    data = "".join(f'{{"n": {i}, "text": "數(shù)據(jù)"}}\n' if i % 2 else f'{{"n": {i}, "text": "乾淨"}}\n'
                    for i in range(2000))
     assert run(["--jsonl", "-j", "2"], data) == run(["--jsonl"], data)
 
 
 def test_worker_reads_file_chunk_itself(tmp_path):
     path = tmp_path / "a.txt"
-    path.write_bytes("乾淨\n數(shù)\n".encode())
+    path.write_bytes("乾淨\n數(shù)據(jù)\n".encode())
     worker = streaming.Worker(streaming.Job(textrepair.Options(), unit="line"))
     task = streaming.Task("a.txt", 1, b"", True, path=str(path), offset=0, length=path.stat().st_size,
                           crc=zlib.crc32(path.read_bytes()))
     outcome = worker.process(task)
     assert (outcome.records, outcome.changed, outcome.messages) == (2, 1, [])
-    assert outcome.out == [(0, 7), "數\n".encode()]
+    assert outcome.out == [(0, 7), "數據\n".encode()]
     # Bytes that are no longer those the main process read: it must send its copy.
     grown = streaming.Task("a.txt", 1, b"", True, path=str(path), offset=0, length=100, crc=task.crc)
     assert worker.process(grown).reread
@@ -514,7 +514,7 @@ def test_worker_reads_file_chunk_itself(tmp_path):
     assert worker.process(changed).reread
     gone = streaming.Task("b.txt", 1, b"", True, path=str(tmp_path / "b.txt"), offset=0, length=3)
     assert worker.process(gone).reread
-    assert worker.process(task).out == [(0, 7), "數\n".encode()]  # and it recovers
+    assert worker.process(task).out == [(0, 7), "數據\n".encode()]  # and it recovers
 
 
 @dataclass(frozen=True)

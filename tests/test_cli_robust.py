@@ -116,7 +116,7 @@ def test_a_worker_whose_parent_is_already_gone_exits():
 def test_file_truncated_while_read_with_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(streaming, "CHUNK", 4096)
     path = tmp_path / "big.jsonl"
-    path.write_bytes(b"".join(json.dumps({"n": i, "text": "數(shù)字" if i % 3 else "乾淨"}).encode() + b"\n"
+    path.write_bytes(b"".join(json.dumps({"n": i, "text": "數(shù)據(jù)" if i % 3 else "乾淨"}).encode() + b"\n"
                               for i in range(2000)))
     original = streaming._chunks
     read: list[bytes] = []
@@ -145,7 +145,7 @@ def test_file_truncated_while_read_with_workers(tmp_path, monkeypatch):
 def test_file_shrunk_before_the_end_is_reported_without_workers(tmp_path, monkeypatch):
     monkeypatch.setattr(streaming, "CHUNK", 64)
     path = tmp_path / "a.txt"
-    path.write_bytes("數(shù)\n".encode() * 5000)  # more than the reader's buffer
+    path.write_bytes("數(shù)據(jù)\n".encode() * 5000)  # more than the reader's buffer
     original = streaming._chunks
 
     def shrinking(handle, size, boundary):
@@ -156,7 +156,7 @@ def test_file_shrunk_before_the_end_is_reported_without_workers(tmp_path, monkey
 
     monkeypatch.setattr(streaming, "_chunks", shrinking)
     status, out, err = run(["--unit", "line", str(path)])
-    assert status == 3 and out.decode().count("數\n") == out.decode().count("\n") > 0
+    assert status == 3 and out.decode().count("數據\n") == out.decode().count("\n") > 0
     assert f"{path}:" in err and "shrank while being read" in err
 
 
@@ -300,8 +300,8 @@ def test_progress_line_is_cleared_before_a_message(monkeypatch):
 
 def test_no_progress_when_the_text_goes_to_the_same_terminal():
     err = Tty()
-    status, out, _ = run([], "數(shù)\n".encode(), stdout=TtyBytes(), stderr=err)
-    assert (status, out.decode(), err.getvalue()) == (0, "數\n", "")
+    status, out, _ = run([], "數(shù)據(jù)\n".encode(), stdout=TtyBytes(), stderr=err)
+    assert (status, out.decode(), err.getvalue()) == (0, "數據\n", "")
     err = Tty()
-    status, _out, _ = run(["-o", "-"], "數(shù)\n".encode(), stdout=io.BytesIO(), stderr=err)
+    status, _out, _ = run(["-o", "-"], "數(shù)據(jù)\n".encode(), stdout=io.BytesIO(), stderr=err)
     assert err.getvalue().startswith("\rtextrepair: ")

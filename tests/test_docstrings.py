@@ -10,7 +10,8 @@ import pytest
 
 import textrepair
 
-MODULES = sorted(
+# The package's own docstrings too: walk_packages lists only what is inside it.
+MODULES = ["textrepair"] + sorted(
     name
     for _finder, name, _pkg in pkgutil.walk_packages(textrepair.__path__, "textrepair.")
     if not name.endswith(("__main__", "_speedups"))

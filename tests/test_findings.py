@@ -55,11 +55,11 @@ class _Reporter:
 def test_findings_come_back_in_offsets_of_the_input(monkeypatch):
     stages = (pipeline.STAGES[1], _Reporter)  # annotations first: offsets shift
     monkeypatch.setattr(pipeline, "STAGES", stages)
-    text = "數(shù)字?"
+    text = "數(shù)據(jù)?"
     found = textrepair.findings(text)
-    assert [(f.start, f.end, f.text) for f in found] == [(7, 8, "?")]
-    assert textrepair.repair(text) == "數字?"
-    assert [e.kind for e in textrepair.explain(text)] == ["pinyin-annotation"]
+    assert [(f.start, f.end, f.text) for f in found] == [(11, 12, "?")]
+    assert textrepair.repair(text) == "數據?"
+    assert [e.kind for e in textrepair.explain(text)] == ["pinyin-annotation", "pinyin-annotation"]
 
 
 def test_clean_text_has_no_findings():

@@ -24,7 +24,9 @@ def test_repair_examples_in_readme_hold():
 
 
 def test_explain_example_in_readme_holds():
+    # The loop over explain()'s edits, then one comment line per printed edit.
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    printed = re.search(r"^# (pinyin-annotation .*)$", readme, re.M).group(1)
-    edit = textrepair.explain("數(shù)字")[0]
-    assert printed == f"{edit.kind} {edit.start} {edit.end} {edit.before} {edit.after} {edit.confidence}"
+    example = re.search(r'^for edit in textrepair\.explain\(("[^"\n]*")\):\n(?:    .*\n)+((?:# .*\n)+)', readme, re.M)
+    printed = [line[2:] for line in example.group(2).splitlines()]
+    edits = textrepair.explain(ast.literal_eval(example.group(1)))
+    assert edits and printed == [f"{e.kind} {e.start} {e.end} {e.before} {e.after} {e.confidence}" for e in edits]

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 import textrepair
-from helpers import SEEDS
+from helpers import SEEDS, missing_modules, needs_extra
 from textrepair.spark import _repairer, repair_column, repair_values
 
 pytestmark = pytest.mark.single_backend  # executors import textrepair afresh
@@ -20,22 +20,18 @@ pytestmark = pytest.mark.single_backend  # executors import textrepair afresh
 
 def _missing() -> str | None:
     """Why the Spark tests cannot run here, or None."""
-    import importlib.util
-
-    for module in ("pyspark", "pandas", "pyarrow"):
-        if importlib.util.find_spec(module) is None:
-            return f"{module} not installed: pip install '.[spark]'"
-    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+    missing = missing_modules("spark", ("pyspark", "pandas", "pyarrow"))
+    if missing is None and not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         return "no Java runtime for Spark (install a JDK 17 or set JAVA_HOME)"
-    return None
+    return missing
 
 
-needs_spark = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
+needs_spark = needs_extra(_missing())  # fails instead under TEXTREPAIR_REQUIRE_EXTRAS=1
 
 
 def test_batch_function_without_spark():
     options = textrepair.Options(script="auto")
-    values = ["數(shù)字", None, "", "乾淨"]
+    values = ["數(shù)據(jù)", None, "", "乾淨"]
     assert repair_values(values, options) == [textrepair.repair(v, script="auto") if v is not None else None
                                               for v in values]
     # One Repairer per option set per process (per executor worker).
@@ -93,9 +89,9 @@ def test_column_equals_repair_row_by_row(spark):
 
 @needs_spark
 def test_in_place_and_checks(spark):
-    df = spark.createDataFrame([(1, "數(shù)字")], "id long, text string")
+    df = spark.createDataFrame([(1, "數(shù)據(jù)")], "id long, text string")
     assert repair_column(df, "text").columns == ["id", "text"]
-    assert repair_column(df, "text").collect()[0].text == "數字"
+    assert repair_column(df, "text").collect()[0].text == "數據"
     with pytest.raises(TypeError, match="column 'id' is bigint, not string"):
         repair_column(df, "id")
     with pytest.raises(TypeError, match="unknown option 'colour'"):

@@ -3,8 +3,8 @@
 >>> import textrepair
 >>> textrepair.repair("我國數(shù)字經(jīng)濟")
 '我國數字經濟'
->>> [e.kind for e in textrepair.explain("數(shù)字")]
-['pinyin-annotation']
+>>> [e.kind for e in textrepair.explain("數(shù)據(jù)")]
+['pinyin-annotation', 'pinyin-annotation']
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Repairer:
     """A reusable, picklable repairer: build it once, use it everywhere.
 
     >>> r = Repairer(script="auto")
-    >>> r.repair("全麵製度(zhì)")
+    >>> r.repair("全麵(miàn)製(zhì)度")
     '全面制度'
     >>> import pickle; pickle.loads(pickle.dumps(r)) == r
     True
@@ -119,8 +119,8 @@ def repair(text: str, **options: Any) -> str:
 def explain(text: str, **options: Any) -> list[Edit]:
     """Every edit :func:`repair` would make, with offsets in ``text``.
 
-    >>> explain("數(shù)字")[0].before
-    '(shù)'
+    >>> [e.before for e in explain("數(shù)據(jù)")]
+    ['(shù)', '(jù)']
     """
     return Repairer(**options).explain(text)
 
@@ -138,10 +138,10 @@ def findings(text: str, **options: Any) -> list[Finding]:
 def repair_bytes(data: bytes, encoding: str | None = None, errors: str = "replace", **options: Any) -> str:
     """Decode ``data`` (any encoding; see :func:`textrepair.decode`) and repair it.
 
-    >>> repair_bytes("數(shù)字".encode())
-    '數字'
-    >>> repair_bytes("數(shù)據".encode("big5"))
+    >>> repair_bytes("數(shù)據(jù)".encode())
     '數據'
+    >>> repair_bytes("關(guan) 於(yu) 數據要素".encode("big5"))
+    '關於數據要素'
     """
     return Repairer(**options).repair_bytes(data, encoding, errors)
 
@@ -151,7 +151,7 @@ def explain_bytes(data: bytes, encoding: str | None = None, errors: str = "repla
     (where each undecodable byte is one code point); the undecodable bytes
     replaced by U+FFFD are edits of kind ``"undecodable"``.
 
-    >>> [(e.kind, e.before) for e in explain_bytes("數據".encode() + b"\\xff")]
+    >>> [(e.kind, e.before) for e in explain_bytes("數".encode() + b"\\xff" + "據".encode())]
     [('undecodable', '\\udcff')]
     """
     return Repairer(**options).explain_bytes(data, encoding, errors)

@@ -45,7 +45,7 @@ class AnnotationScan:
     """C twin of ``_fallback.AnnotationScan``; the matches stay in C memory
     until someone asks for them."""
 
-    __slots__ = ("_data", "_buffer", "_count", "stats")
+    __slots__ = ("_data", "_buffer", "_count", "stats", "_judged")
 
     def __init__(self, text: str) -> None:
         data = _utf8(text)
@@ -64,19 +64,30 @@ class AnnotationScan:
         self._data = data
         self._buffer = buffer
         self._count = stats.found
+        self._judged = False
         self.stats = (stats.found, stats.traditional, stats.toneless, stats.toneless_spaced)
 
-    def occurrences(self) -> int:
-        count = lib.tr_count_annotated(self._data, len(self._data), self._buffer, self._count)
-        if count == _SIZE_MAX:
-            raise MemoryError("tr_count_annotated could not allocate its bitmap")
-        return count
-
-    def matches(self) -> list[tuple[int, int, int, int]]:
+    def matches(self, indices=None) -> list[tuple[int, int, int, int, int, int]]:
         b = self._buffer
-        return [(b[i].start_char, b[i].end_char, b[i].han, b[i].flags) for i in range(self._count)]
+        return [(b[i].start_char, b[i].end_char, b[i].han, b[i].flags, b[i].reading, b[i].letters)
+                for i in (range(self._count) if indices is None else indices)]
 
-    def removed(self, eat_space: bool) -> str:
+    def flags(self) -> list[int]:
+        b = self._buffer
+        return [b[i].flags for i in range(self._count)]
+
+    def judge(self) -> None:
+        if not self._judged:
+            if lib.tr_judge_annotations(self._data, len(self._data), self._buffer, self._count) != 0:
+                raise MemoryError("tr_judge_annotations could not allocate")
+            self._judged = True
+
+    def remove(self, indices) -> None:
+        b = self._buffer
+        for i in indices:
+            b[i].flags |= lib.TR_ANN_REMOVE
+
+    def removed(self, eat_space: bool = True) -> str:
         data = self._data
         out = _new_unzeroed("uint8_t[]", max(len(data), 1))
         size = lib.tr_remove_annotations(data, len(data), self._buffer, self._count, int(eat_space), out)

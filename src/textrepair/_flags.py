@@ -19,6 +19,14 @@ HAS_TAB = 2048
 ANN_TONED = 1
 ANN_SPACE_AFTER = 2
 ANN_TRAD = 4
+ANN_ECHO = 8  # a character glossed as itself: ",(,)"
+ANN_QUOTED = 16  # in quotation marks with its character: 「還(hái)」
+ANN_NEUTRAL = 32  # no tone mark, and a neutral-tone reading of the character
+ANN_CHAINED = 64  # right after another annotation of the same character
+# The judgement (tr_judge_annotations).
+ANN_REMOVE = 128  # converter output: remove
+ANN_EAT_SPACE = 256  # ... with the space after it
+ANN_GLOSS = 512  # a teacher's gloss: kept whatever its neighbours
 
 # Kinds of candidate mojibake run (tr_mojibake_run.kind).
 MOJIBAKE_SHIFT = 1

@@ -9,9 +9,9 @@ the main process's copy when the file changed under them), and records
 that come out unchanged are written from the main process's copy.
 
 >>> job = Job(Options(), unit="line")
->>> outcome = Worker(job).process(Task("<stdin>", 1, "乾淨\\n數(shù)\\n".encode(), True))
+>>> outcome = Worker(job).process(Task("<stdin>", 1, "乾淨\\n數(shù)據(jù)\\n".encode(), True))
 >>> outcome.out, outcome.records, outcome.changed
-([(0, 7), b'\\xe6\\x95\\xb8\\n'], 2, 1)
+([(0, 7), b'\\xe6\\x95\\xb8\\xe6\\x93\\x9a\\n'], 2, 1)
 """
 
 from __future__ import annotations

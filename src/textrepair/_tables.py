@@ -8,6 +8,11 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "pinyin_readings.txt"
 
+#: ordered readings, readings, toneless readings, traditional characters.
+_Parsed = tuple[
+    dict[str, tuple[str, ...]], dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]
+]
+
 
 class ReadingTable:
     """Readings of each Han character and the pinyin letters with their tones.
@@ -29,10 +34,11 @@ class ReadingTable:
                 continue
             code, value, flag = line.split("\t")
             self.letters[chr(int(code, 16))] = ("" if value == "-" else value, int(flag))
-        self._readings: tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]] | None = None
+        self._readings: _Parsed | None = None
 
-    def _parsed(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
+    def _parsed(self) -> _Parsed:
         if self._readings is None:
+            ordered: dict[str, tuple[str, ...]] = {}
             readings: dict[str, frozenset[str]] = {}
             toneless: dict[str, frozenset[str]] = {}
             traditional = set()
@@ -42,25 +48,33 @@ class ReadingTable:
                 code, value, flag = line.split("\t")
                 ch = chr(int(code, 16))
                 spelled = value.split(",")
+                ordered[ch] = tuple(spelled)
                 readings[ch] = frozenset(spelled)
                 toneless[ch] = frozenset(s.rstrip("0123456789") for s in spelled)
                 if flag == "1":
                     traditional.add(ch)
-            self._readings = (readings, toneless, frozenset(traditional))
+            self._readings = (ordered, readings, toneless, frozenset(traditional))
             self._rows = ""
         return self._readings
 
     @property
-    def readings(self) -> dict[str, frozenset[str]]:
+    def ordered(self) -> dict[str, tuple[str, ...]]:
+        """The readings in the table's order (pypinyin's: the first is the one
+        a converter that ignores context writes); a scan reports an
+        annotation's reading as its index here."""
         return self._parsed()[0]
 
     @property
-    def toneless(self) -> dict[str, frozenset[str]]:
+    def readings(self) -> dict[str, frozenset[str]]:
         return self._parsed()[1]
 
     @property
-    def traditional(self) -> frozenset[str]:
+    def toneless(self) -> dict[str, frozenset[str]]:
         return self._parsed()[2]
+
+    @property
+    def traditional(self) -> frozenset[str]:
+        return self._parsed()[3]
 
     def spell(self, syllable: str) -> tuple[str, int] | None:
         """Numbered spelling and tone of a syllable, or None if it is not pinyin.

@@ -32,10 +32,10 @@ Exit status: see :data:`EXIT_HELP` (and README's table).
 
 >>> import io
 >>> out = io.BytesIO()
->>> main([], stdin=io.BytesIO("數(shù)字\\n".encode()), stdout=out)
+>>> main([], stdin=io.BytesIO("數(shù)據(jù)\\n".encode()), stdout=out)
 0
 >>> out.getvalue().decode()
-'數字\\n'
+'數據\\n'
 """
 
 from __future__ import annotations

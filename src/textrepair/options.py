@@ -35,7 +35,7 @@ class Options:
     * ``mojibake_lost``: what becomes of a byte the damage lost for good and
       context cannot restore: ``"drop"`` (default), ``"keep"`` (leave the
       ``?``) or ``"mark"`` (U+FFFD).  Either way ``explain()`` reports it.
-    * ``annotations``: remove content-farm pinyin annotations (``數(shù)`` → ``數``).
+    * ``annotations``: remove content-farm pinyin annotations (``數(shù)據(jù)`` → ``數據``).
     * ``markup``: strip HTML debris: tags, comments, script and style bodies,
       entities (``&nbsp;``, ``&#12290;``, ``&amp;nbsp;``) and hidden spans with
       their content (``<span style="display:none">…``).

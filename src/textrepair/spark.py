@@ -14,8 +14,8 @@ Python workers by default).  Nulls stay null.
 
 Only the batch function is plain Python, so it is shown here without Spark:
 
->>> repair_values(["數(shù)字", None, "乾淨"], Options())
-['數字', None, '乾淨']
+>>> repair_values(["數(shù)據(jù)", None, "乾淨"], Options())
+['數據', None, '乾淨']
 """
 
 from functools import lru_cache
