@@ -47,6 +47,12 @@ PIECE = "piece"  # a piece starts here: the decoder was in step or a lone lead w
 U = "u"  # one unknown byte
 LOSTB = "lost"  # one lost ASCII byte (swallowed as an invalid trail)
 ALONE = "alone"  # the next byte is read in step, as a character of its own
+DROPPAIR = "droppair"  # two bytes the decoder read as a private-use character and dropped
+
+#: First bytes of the pairs cp936 reads as private-use characters (its
+#: user-defined areas AAA1-AFFE, F8A1-FEFE and A140-A7A0): a decoder that
+#: drops those characters drops such a pair.
+_UDA_FIRST = tuple(range(0xA1, 0xA8)) + tuple(range(0xAA, 0xB0)) + tuple(range(0xF8, 0xFF))
 LOST = "\x00"  # a lost ASCII byte in a path, replaced after decoding
 
 _LEADS = _cjkcodec.LEADS
@@ -60,7 +66,8 @@ class Slot:
     ``chars``.  ``kind`` is ``"lead"`` (the lead byte is lost, ``byte`` is
     the trail), ``"trail"`` (the trail is lost, ``byte`` is the lead) or
     ``"pair"`` (both were lone bytes of their own pieces; ``byte`` is the
-    trail the cut implies).  ``guesses`` counts the unknown bytes.
+    trail the cut implies) or ``"uda"`` (the trail went with the next lead
+    as a dropped private-use pair; ``byte`` is the lead).  ``guesses`` counts the unknown bytes.
 
     >>> s = Slot.of("lead", 0xA3)
     >>> "保" in s.chars and "模" in s.chars, s.guesses
@@ -83,9 +90,11 @@ class Slot:
             chars = tuple(ch for _lead, ch in _pairs_ending(byte))
         elif kind == "trail":
             chars = tuple(ch for _trail, ch in _pairs_starting(byte))
+        elif kind == "uda":
+            chars = tuple(ch for trail, ch in _pairs_starting(byte) if trail in _UDA_FIRST)
         else:
             chars = tuple(ch for _lead, ch in _pairs_ending(byte))
-        return Slot(kind, byte, chars, 2 if kind == "pair" else 1)
+        return Slot(kind, byte, chars, 2 if kind in ("pair", "uda") else 1)
 
     def narrowed(self, allowed) -> "Slot | None":
         """The slot with only the characters in ``allowed`` (an annotation
@@ -184,6 +193,20 @@ def _step_unknown(state) -> list:
     return [_emit(state, slot, None, None, slot, 1)] if slot.chars else []
 
 
+def _step_droppair(state) -> list:
+    # The out-of-step decoder read the trail of the pending character and the
+    # lead of the next as a private-use pair, and dropped it: the pending
+    # character's trail is one of the areas' first bytes, the next lead is lost.
+    _s, pending, prevbyte, _lp, _pc, _out, _g, need = state
+    if not isinstance(pending, int) or need is not None:
+        return []
+    slot = Slot.of("uda", pending)
+    if not slot.chars:
+        return []
+    emitted = _emit(state, slot, None, None, slot, 2)
+    return [emitted[:1] + (U,) + emitted[2:]]
+
+
 def _step_ann(state, chars: frozenset[str], text: str) -> list:
     score, pending, prevbyte, lastpair, prevchar, out, g, need = state
     if need is not None:
@@ -211,6 +234,8 @@ def _step(state, atom) -> list:
         return _step_byte(state, atom)
     if atom == U:
         return _step_unknown(state)
+    if atom == DROPPAIR:
+        return _step_droppair(state)
     if atom == ALONE:
         return [state] if state[1] is None and state[7] is None else []
     if atom == PIECE:

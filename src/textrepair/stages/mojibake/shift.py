@@ -19,6 +19,7 @@ from ..._fallback.shift import LOSTB as _LOSTB
 from ..._fallback.shift import PIECE as _PIECE
 from ..._fallback.shift import U as _U
 from ..._fallback.shift import ALONE as _ALONE
+from ..._fallback.shift import DROPPAIR as _DROPPAIR
 from ..._tables import reading_table
 from ...edits import report
 from .common import _remembered, _trim, call_memory
@@ -82,12 +83,13 @@ def _tail_end(text: str, i: int) -> int:
     return j + 1 if i < j <= i + 7 and j < len(text) and text[j] == ")" else -1
 
 
-def tokens(run: str, dropped: bool = False, after: str = "") -> list[tuple[str, Sequence[tuple]]] | None:
+def tokens(run: str, dropped: bool = False, after: str = "", pua: bool = False) -> list[tuple[str, Sequence[tuple]]] | None:
     """The run as ``(observed, options)`` tokens; each option is a tuple of atoms:
     a byte (int), ``"u"``, ``"lost"``, ``("ann", chars, text)`` or ``("annchar", chars, text)``.
     ``dropped``: the decoder may have dropped a lone lead byte before a piece
     without a mark (a second kind of decoder the seeds show); ``after``: the
-    character after the run.
+    character after the run; ``pua``: the decoder may have dropped the
+    private-use characters an out-of-step pair made (a farm's decoder does).
     Returns None when a character cannot have come out of cp936."""
     out: list[tuple[str, Sequence[tuple]]] = []
     i = 0
@@ -135,6 +137,8 @@ def tokens(run: str, dropped: bool = False, after: str = "") -> list[tuple[str, 
         token = _plain_token(ch, dropped)
         if token is None:
             return None
+        if pua and ch >= "\x80":
+            token = (token[0], token[1] + tuple((_DROPPAIR,) + o for o in token[1] if isinstance(o[0], int)))
         out.append(token)
         i += 1
     return out
@@ -215,6 +219,7 @@ _SHIFT_SIGNS = re.compile(r"\?[,;\u3002\u3001](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1
                           r"[^\x00-\x7f]\u20ac|[^\x00-\x7f][\x40-\x7e][^\x00-\x7f(]|[\ue000-\uf8ff]")
 #: Punctuation the page folded to ASCII; informal text writes any cluster of it.
 _PUNCT_RUN = re.compile(r"[?!;,]+")
+_PUA = re.compile("[\ue000-\uf8ff]")
 #: Gain over the run read most kindly (each punctuation cluster as one ，)
 #: that only salad gives: shifted pairs decode to characters no text writes
 #: together (``笆濉睍``), which the word model scores tens of nats down.
@@ -262,10 +267,11 @@ class Verdict:
     reading that is only held back because clean text could write the run,
     applied where certain damage is near (see :data:`REACH`)."""
 
-    __slots__ = ("apply", "out", "confidence", "reason", "certain", "near_cut")
+    __slots__ = ("apply", "out", "confidence", "reason", "certain", "near_cut", "score")
 
     def __init__(self, apply: bool, out: str = "", confidence: float = 0.0, reason: str | None = None,
-                 certain: bool = False, near_cut: bool = False) -> None:
+                 certain: bool = False, near_cut: bool = False, score: float = float("-inf")) -> None:
+        self.score = score
         self.apply = apply
         self.out = out
         self.confidence = confidence
@@ -449,24 +455,41 @@ def _support(items, observed: str) -> bool:
     return any(isinstance(it, str) and len(it) == 1 and it not in seen and it != _LOST for it in items)
 
 
-def judge(run: str, left: str, right: str, opened: str = "") -> Verdict | None:
+def judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bool = True) -> Verdict | None:
     """The verdict on a candidate run between its contexts, or None when the
     run cannot be damage at all (no cp936 reading); ``opened``: the paired
-    marks open before the run.  A decoder that shows a lone lead byte as
-    ``?`` is tried first; one that drops it only when that explains nothing."""
-    verdict = _judge(run, left, right, opened, False)
-    if verdict is not None and verdict.apply:
+    marks open before the run; ``keeps_pua``: the page holds private-use
+    characters, so its decoder kept them.  A decoder that shows a lone lead
+    byte as ``?`` is tried first; one that drops it only when that explains nothing."""
+    verdict = _judge(run, left, right, opened, (False, False))
+    if verdict is None or not verdict.apply:
+        dropped = _judge(run, left, right, opened, (True, False))
+        if dropped is not None and (dropped.apply or verdict is None or (dropped.near_cut and not verdict.near_cut)):
+            verdict = dropped
+    if keeps_pua:
         return verdict
-    dropped = _judge(run, left, right, opened, True)
-    if dropped is not None and (dropped.apply or verdict is None or (dropped.near_cut and not verdict.near_cut)):
-        return dropped
+    # A decoder that drops private-use characters (a farm's: its pages hold
+    # none) loses two bytes where an out-of-step pair fell in a user-defined
+    # area; its reading must beat the others by the cost of that gap.
+    found = _judge(run, left, right, opened, (False, True))
+    if found is not None and found.apply and (verdict is None or not verdict.apply
+                                               or found.score > verdict.score + PUA_GAP):
+        verdict = found
     return verdict
 
 
-def _judge(run: str, left: str, right: str, opened: str, dropped: bool) -> Verdict | None:
+#: Log-probability a reading with a dropped private-use pair must gain over
+#: the best reading without one (two more lost bytes could explain anything).
+PUA_GAP = 8.0
+
+
+def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]) -> Verdict | None:
     from .model import posterior, window_score
 
-    toks = tokens(run, dropped, right[:1])
+    dropped, pua = mode
+    if pua and _PUA.search(run):
+        return None  # this decoder keeps private-use characters
+    toks = tokens(run, dropped, right[:1], pua)
     if not toks:
         return None
     paths = _backend.impl.shift_paths(toks, left[-1:], right[:1], run[0] in "!;")
@@ -489,9 +512,9 @@ def _judge(run: str, left: str, right: str, opened: str, dropped: bool) -> Verdi
     shown = signs(run) or _closes_paragraph(observed, out, right)
     confidence = share * posterior([j[0] for j in judged], total)
     if shown and gain > 0:
-        return Verdict(True, out, confidence, certain=True)
+        return Verdict(True, out, confidence, certain=True, score=total)
     if salad and gain >= MARGIN and _support(items, observed):
-        return Verdict(True, out, confidence, certain=True)
+        return Verdict(True, out, confidence, certain=True, score=total)
     reason = "reads better as a repair, but clean text writes this too" if not salad else \
         "no byte of the reading survives"
     # Near certain damage, a ``?`` may be a lone byte; but a reading that takes
@@ -500,7 +523,7 @@ def _judge(run: str, left: str, right: str, opened: str, dropped: bool) -> Verdi
     for total, out, share, items, guesses in judged:
         if out.count("?") + guesses >= observed.count("?") and total > as_is - PAGE_PRIOR:
             confidence = share * posterior([j[0] for j in judged], total)
-            return Verdict(False, out, confidence, reason, near_cut=True)
+            return Verdict(False, out, confidence, reason, near_cut=True, score=total)
     return Verdict(False)
 
 
@@ -534,12 +557,14 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     as ``(start, end, after, confidence)``; what stays is reported as a finding."""
     judged = []
     applied: list[tuple[int, int, str]] = []  # runs read so far, for the marks they open
+    keeps_pua = bool(_PUA.search(text))
     for start, end in runs:
         run = text[start:end]
         left = text[max(0, start - CONTEXT):start]
         right = text[end:end + CONTEXT]
         opened = open_marks(_paragraph_before(text, start, applied))
-        verdict = _remembered(("run", left, run, right, opened), lambda: judge(run, left, right, opened))
+        verdict = _remembered(("run", left, run, right, opened, keeps_pua),
+                              lambda: judge(run, left, right, opened, keeps_pua))
         if verdict is not None:
             judged.append((start, end, verdict))
             if verdict.apply:
