@@ -136,8 +136,9 @@ static int anchor(const uint32_t *t, size_t n, size_t p)
             k++;
         if (k > p + 1 && k < n && wide(t[k]))
             return 1;
-        /* "?,F在": the piece's first pair realigns at once on an ASCII-range trail. */
-        if (k > p + 1 && k + 1 < n && t[k] >= 0x40 && t[k] <= 0x7E && wide(t[k + 1]) && p > 0 && wide(t[p - 1]))
+        /* "?,F在", "?,F(xiàn)": the piece's first pair realigns at once on an ASCII-range trail. */
+        if (k > p + 1 && k + 1 < n && t[k] >= 0x40 && t[k] <= 0x7E && (wide(t[k + 1]) || paren_end(t, n, k + 1)) &&
+            p > 0 && wide(t[p - 1]))
             return 1;
         if (k > p + 2 && p > 0 && wide(t[p - 1]) &&
             (k == n || is_space_ascii(t[k]) || is_space_wide(t[k]) || ascii_letter(t[k])))

@@ -104,7 +104,7 @@ def scan_annotations(text: str) -> AnnotationScan:
 def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
     data = _utf8(text)
     # Every run starts at one of these bytes, which bounds the buffer.
-    cap = data.count(b"?") + data.count(b"!") + data.count(b";")
+    cap = data.count(b"?") + data.count(b"!") + data.count(b";") + data.count(b",")
     if not cap:
         return []
     buffer = ffi.new("tr_mojibake_run[]", cap)

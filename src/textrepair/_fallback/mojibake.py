@@ -112,8 +112,9 @@ def _anchor(text: str, p: int) -> bool:
             k += 1  # `??焖`, `???,覆`: lost bytes and folded split pairs
         if k > p + 1 and k < n and _wide(text[k]):
             return True
-        if k > p + 1 and k + 1 < n and "\x40" <= text[k] <= "\x7e" and _wide(text[k + 1]) and p > 0 and _wide(text[p - 1]):
-            return True  # `?,F在`: the piece's first pair realigns at once on an ASCII-range trail
+        if (k > p + 1 and k + 1 < n and "\x40" <= text[k] <= "\x7e" and (_wide(text[k + 1]) or _paren_end(text, k + 1) > 0)
+                and p > 0 and _wide(text[p - 1])):
+            return True  # `?,F在`, `?,F(xiàn)`: the piece's first pair realigns at once on an ASCII-range trail
         if k > p + 2 and p > 0 and _wide(text[p - 1]) and (k == n or text[k] in _ASCII_SPACES or text[k] in _SPACES or _ascii_letter(text[k])):
             return True  # `熱點?!?span`, `水平?!?\n`: the last lost byte was ASCII or the end
         return _tail_end(text, p + 1) > 0

@@ -213,10 +213,12 @@ FILLERS = 64
 #: or before the tail of an annotation whose ``(`` was eaten; ``?!?`` before
 #: an ASCII character (。” whose ” ate the byte after it: ``?!?span``); a
 #: lone byte 0x80 (``€``) or a trail byte in 0x40-0x7E (a letter) between
-#: two wide characters; a private-use character.  A run showing one is damage:
+#: two wide characters (or a wide character and an annotation); a
+#: private-use character.  A run showing one is damage:
 #: its best reading replaces it when it reads better than the run at all.
 _SHIFT_SIGNS = re.compile(r"\?[,;\u3002\u3001](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1,6}\)|\?!\?[\x21-\x7e]|"
-                          r"[^\x00-\x7f]\u20ac|[^\x00-\x7f][\x40-\x7e][^\x00-\x7f(]|[\ue000-\uf8ff]")
+                          r"[^\x00-\x7f]\u20ac|[^\x00-\x7f][\x40-\x7e](?:[^\x00-\x7f(]|\([a-z\u00e0-\u01dc]{1,6}\))|"
+                          r"[\ue000-\uf8ff]")
 #: Punctuation the page folded to ASCII; informal text writes any cluster of it.
 _PUNCT_RUN = re.compile(r"[?!;,]+")
 _PUA = re.compile("[\ue000-\uf8ff]")
@@ -509,7 +511,9 @@ def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]
     total, out, share, items, guesses = judged[0]
     gain = total - as_is
     salad = total - window_score(_PUNCT_RUN.sub("\uff0c", left + observed + right)) >= SALAD
-    shown = signs(run) or _closes_paragraph(observed, out, right)
+    # An annotation right after the run belongs to its last character (`腑h(huán)`).
+    shown = signs(run + right[:right.find(")") + 1] if right[:1] == "(" else run) or \
+        _closes_paragraph(observed, out, right)
     confidence = share * posterior([j[0] for j in judged], total)
     if shown and gain > 0:
         return Verdict(True, out, confidence, certain=True, score=total)
