@@ -674,9 +674,9 @@ def markdown_docs(n: int = 40) -> list[Doc]:
 
 # --- compatibility ideographs --------------------------------------------------------
 
-#: Compatibility ideographs a Big5 decoder gives: Python's big5 maps C94A to
-#: U+FA0C (兀) and DDFC to U+FA0D (嗀).
-BIG5_COMPAT = (bytes((0xC9, 0x4A)).decode("big5"), bytes((0xDD, 0xFC)).decode("big5"))
+#: Compatibility ideographs a Big5 decoder gives, by their Big5 code: Python's
+#: big5 maps C94A to U+FA0C (兀) and DDFC to U+FA0D (嗀).
+BIG5_COMPAT = {code: bytes.fromhex(code).decode("big5") for code in ("C94A", "DDFC")}
 COMPAT = tuple(chr(c) for c in range(0xF900, 0xFB00) if "IDEOGRAPH" in unicodedata.name(chr(c), ""))
 #: Letters NFC must not change either: composition exclusions (Devanagari क़, Hebrew שׁ presentation forms).
 EXCLUSIONS = ("\u0958", "\u0959", "\u095a", "\u095b", "\ufb2a", "\ufb2b")
@@ -691,9 +691,12 @@ def compat_docs(n: int = 120) -> list[Doc]:
     docs = []
     for k in range(n):
         if k % 4 == 0:
-            ch = rng.choice(BIG5_COMPAT)
-            text = rng.choice([f"山勢突{ch}，{ch}自聳立。", f"這個「{ch}」字是 Big5 的 C94A。", f"{ch}鷹在高空盤旋。"])
-            docs.append(Doc("compat", "big5-decoder", "traditional", text))
+            code = rng.choice(sorted(BIG5_COMPAT))
+            ch = BIG5_COMPAT[code]
+            shapes = [f"這個「{ch}」字是 Big5 的 {code}。", f"Big5 碼 {code} 解碼為「{ch}」，不是別的字。"]
+            if code == "C94A":  # 兀 in words
+                shapes += [f"山勢突{ch}，{ch}自聳立。", f"{ch}鷹在高空盤旋。"]
+            docs.append(Doc("compat", "big5-decoder", "traditional", rng.choice(shapes)))
             continue
         chars = "".join(rng.sample(COMPAT, rng.randint(1, 3)))
         review = rng.choice(pool)

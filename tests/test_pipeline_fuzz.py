@@ -230,7 +230,7 @@ parts_st = st.lists(st.tuples(piece, separator), min_size=20, max_size=60).filte
 # Shrinking a document of thousands of characters through the whole pipeline
 # takes Hypothesis minutes; the test reduces a failure to its pieces instead.
 #: Examples per backend; ``TEXTREPAIR_FUZZ_EXAMPLES=2000`` for a long local run.
-EXAMPLES = int(os.environ.get("TEXTREPAIR_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("TEXTREPAIR_FUZZ_EXAMPLES", "50"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 phases=(Phase.explicit, Phase.reuse, Phase.generate),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
