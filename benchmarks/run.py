@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import corpora
+from . import corpora, hostile
 from .measure import Contestant, time_group
 
 HERE = Path(__file__).resolve().parent
@@ -356,6 +356,9 @@ def render(report: dict) -> str:
     lines += ["## Mojibake repair accuracy", "",
               acc.get("error") or f"{acc['sentences']} sentence pairs (`benchmarks/mojibake_accuracy.py`):", "",
               acc.get("table", ""), ""]
+    if "hostile" in report:
+        lines += ["## Hostile inputs (seconds per MB as the input doubles; `benchmarks/hostile.py`)", "",
+                  report["hostile"]["table"], ""]
     lines += ["## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t in report["targets"]:
         met = {True: "yes", False: "**no**", None: "not measured"}[t["met"]]
@@ -395,6 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     opencc = run_opencc(plan, log)
     memory = run_memory(plan, log)
     accuracy = run_accuracy(plan, log)
+    log("hostile inputs (benchmarks/hostile.py)")
+    hostile_sizes = hostile.SIZES if plan is FULL else hostile.SIZES[:2]
+    hostile_rows = hostile.run(hostile_sizes, hostile.DEFAULT_BUDGET if plan is FULL else 10.0, log=log)
     report = {
         "meta": {
             "command": COMMAND + (" --quick" if args.quick else ""),
@@ -411,7 +417,9 @@ def main(argv: list[str] | None = None) -> int:
         "opencc": opencc,
         "memory": memory,
         "mojibake_accuracy": accuracy,
-        "targets": targets(groups, patho, opencc),
+        "hostile": {"sizes": list(hostile_sizes), "rows": hostile_rows,
+                    "table": hostile.table(hostile_rows, hostile_sizes)},
+        "targets": targets(groups, patho, opencc) + hostile.targets(hostile_rows),
         "notes": NOTES,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
