@@ -251,14 +251,21 @@ _FINAL_GHOST = re.compile(r"[\u3400-\u9fff]\?!\?$")
 _FINAL_READING = re.compile("\u3002[”’」』】》〉〕〗]$")
 
 
-def _closes_paragraph(observed: str, reading: str, right: str) -> bool:
-    """Whether a run ending its paragraph in ``?!?`` reads as 。 and a closing mark.
+def _closes_paragraph(observed: str, reading: str, right: str, opened: str) -> bool:
+    """Whether a run ending its paragraph in ``?!?`` reads as 。 and the
+    closing mark of a quotation the paragraph opened (``opened``: the marks
+    open before the run): informal text writes ``?!?`` too, but does not
+    leave a quotation open at the end of its paragraph.
 
-    >>> _closes_paragraph("情?!?", "情。】", "\n"), _closes_paragraph("情?!?", "情。。", "")
+    >>> _closes_paragraph("情?!?", "情。】", "\n", "【"), _closes_paragraph("情?!?", "情。。", "", "【")
     (True, False)
+    >>> _closes_paragraph("情?!?", "情。”", "", "")
+    False
     """
-    return bool((not right or right[0] in "\r\n") and _FINAL_GHOST.search(observed)
-                and _FINAL_READING.search(reading))
+    if right and right[0] not in "\r\n" or not _FINAL_GHOST.search(observed) or not _FINAL_READING.search(reading):
+        return False
+    still_open = open_marks(opened + reading[:-1])
+    return bool(still_open) and _OPENING[still_open[-1]] == reading[-1]
 
 
 class Verdict:
@@ -513,7 +520,7 @@ def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]
     salad = total - window_score(_PUNCT_RUN.sub("\uff0c", left + observed + right)) >= SALAD
     # An annotation right after the run belongs to its last character (`腑h(huán)`).
     shown = signs(run + right[:right.find(")") + 1] if right[:1] == "(" else run) or \
-        _closes_paragraph(observed, out, right)
+        _closes_paragraph(observed, out, right, opened)
     confidence = share * posterior([j[0] for j in judged], total)
     if shown and gain > 0:
         return Verdict(True, out, confidence, certain=True, score=total)
@@ -521,11 +528,11 @@ def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]
         return Verdict(True, out, confidence, certain=True, score=total)
     reason = "reads better as a repair, but clean text writes this too" if not salad else \
         "no byte of the reading survives"
-    # Near certain damage, a ``?`` may be a lone byte; but a reading that takes
-    # the bytes of a ``?`` (as ？) into other characters (``???`` -> 罚款)
-    # rests on nothing the page shows: the best reading that keeps them is tried.
+    # Near certain damage, a run whose shifted characters are common ones
+    # (no salad to the model) is read too; never a run of bare ``?``/``!``:
+    # informal ``???`` or ``??!`` after Chinese is everyday text even there.
     for total, out, share, items, guesses in judged:
-        if out.count("?") + guesses >= observed.count("?") and total > as_is - PAGE_PRIOR:
+        if _support(items, observed) and total > as_is - PAGE_PRIOR:
             confidence = share * posterior([j[0] for j in judged], total)
             return Verdict(False, out, confidence, reason, near_cut=True, score=total)
     return Verdict(False)
