@@ -82,10 +82,10 @@ def test_samples_equal_repair_row_by_row(tmp_path, offline):
 def test_nulls_text_key_and_checks(offline):
     from data_juicer.core.data import NestedDataset
 
-    rows = [{"body": "數(shù)字"}, {"body": None}, {"body": ""}]
+    rows = [{"body": "數(shù)據(jù)"}, {"body": None}, {"body": ""}]
     op = mapper(text_key="body")
     out = NestedDataset.from_list(rows).map(op.process, batched=True, batch_size=2).to_list()
-    assert out == [{"body": "數字"}, {"body": None}, {"body": ""}]
+    assert out == [{"body": "數據"}, {"body": None}, {"body": ""}]
     with pytest.raises(TypeError, match="unknown option 'colour'"):
         mapper(options={"colour": True})
 

@@ -95,11 +95,11 @@ def test_documents_equal_repair_and_stats_count_edits(tmp_path):
 def test_without_metadata_and_checks(tmp_path):
     from textrepair.datatrove import TextRepair
 
-    write_inputs(tmp_path / "in", [{"id": "a", "text": "數(shù)字"}, {"id": "b", "text": "乾淨"}])
+    write_inputs(tmp_path / "in", [{"id": "a", "text": "數(shù)據(jù)"}, {"id": "b", "text": "乾淨"}])
     out, stats = run_pipeline(tmp_path)
     assert {k: (d["text"], "textrepair_edits" in d["metadata"]) for k, d in out.items()} == {
-        "a": ("數字", False), "b": ("乾淨", False)}
-    assert stats["edits_pinyin-annotation"] == 1 and stats["repaired"] == 1
+        "a": ("數據", False), "b": ("乾淨", False)}
+    assert stats["edits_pinyin-annotation"] == 2 and stats["repaired"] == 1
     with pytest.raises(TypeError, match="unknown option 'colour'"):
         TextRepair(colour=True)
 

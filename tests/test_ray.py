@@ -101,7 +101,7 @@ def constructions(log):
 
 
 def test_batch_function_without_ray():
-    rows = {"id": [1, 2, 3, 4], "text": ["數(shù)字", None, "", "乾淨"]}
+    rows = {"id": [1, 2, 3, 4], "text": ["數(shù)據(jù)", None, "", "乾淨"]}
     out = RepairBatches("text", "clean", "edits", textrepair.Options(script="auto"))(rows)
     assert out["text"] == rows["text"]
     assert out["clean"] == [None if t is None else textrepair.repair(t, script="auto") for t in rows["text"]]
@@ -137,9 +137,9 @@ def test_column_equals_repair_row_by_row(built, batch_format):
 def test_in_place_and_checks_on_the_driver(built):
     import ray
 
-    ds = ray.data.from_items([{"id": 1, "text": "數(shù)字"}])
+    ds = ray.data.from_items([{"id": 1, "text": "數(shù)據(jù)"}])
     result = repair_column(ds, "text", actors=1).take_all()
-    assert result == [{"id": 1, "text": "數字"}]
+    assert result == [{"id": 1, "text": "數據"}]
     with pytest.raises(TypeError, match="unknown option 'colour'"):
         repair_column(ds, "text", colour=True)
     with pytest.raises(ValueError, match="batch_format must be 'pyarrow' or 'pandas'"):

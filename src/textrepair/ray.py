@@ -18,8 +18,8 @@ Nulls stay null; options are checked on the driver, before anything runs.
 The batch function itself needs no Ray; it takes Arrow tables or pandas
 DataFrames (a dict of columns here, for the example):
 
->>> RepairBatches("text", options=Options())({"text": ["數(shù)字", None]})
-{'text': ['數字', None]}
+>>> RepairBatches("text", options=Options())({"text": ["數(shù)據(jù)", None]})
+{'text': ['數據', None]}
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ class RepairBatches:
     the same kind comes back, with the other columns untouched.
 
     >>> f = RepairBatches("text", "clean", "edits", Options())
-    >>> out = f({"text": ["乾淨", "數(shù)字"]})
+    >>> out = f({"text": ["乾淨", "數(shù)據(jù)"]})
     >>> out["clean"], json.loads(out["edits"][1])[0]["before"]
-    (['乾淨', '數字'], '(shù)')
+    (['乾淨', '數據'], '(shù)')
     """
 
     def __init__(self, column: str, output_column: Optional[str] = None, edits_column: Optional[str] = None,
