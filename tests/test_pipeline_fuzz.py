@@ -143,12 +143,13 @@ def _simple_explains(kind: str, before: str, after: str) -> bool | None:
     return None
 
 
-def mechanism_explains(kind: str, before: str, after: str) -> bool | None:
-    """Whether applying the mechanism ``kind`` to ``after`` gives ``before``;
-    None when no verifier knows ``kind`` yet."""
+def mechanism_explains(kind: str, before: str, after: str, prefix: str = "", suffix: str = "") -> bool | None:
+    """Whether applying the mechanism ``kind`` to ``after`` gives ``before``
+    (``prefix``/``suffix``: the repaired text around it, which the cut of a
+    byte-shift run depends on); None when no verifier knows ``kind`` yet."""
     project = _project_verifier()
     if project is not None:
-        return bool(project(kind, before, after))
+        return bool(project(kind, before, after, prefix, suffix))
     return _simple_explains(kind, before, after)
 
 
@@ -242,13 +243,19 @@ def _findings_outside(text: str) -> list:
             if not (0 <= f.start <= f.end <= len(text) and text[f.start : f.end] == f.text)]
 
 
-def _mojibake_edits_unverified(edits) -> list[tuple]:
-    """The mojibake edits whose mechanism, applied to ``after``, does not give ``before``."""
+def _mojibake_edits_unverified(edits, text: str) -> list[tuple]:
+    """The mojibake edits of ``text`` whose mechanism, applied to ``after``
+    (between the repaired text around it), does not give ``before``."""
+    fixed = textrepair.apply_edits(text, edits)
     wrong = []
-    for e in edits:
+    shift = 0
+    for e in sorted(edits, key=lambda e: e.start):
+        start = e.start + shift  # where the edit's after sits in the repaired text
+        shift += len(e.after) - (e.end - e.start)
         if "+" in e.kind or stage_of_kind(e.kind) != "mojibake":
             continue  # merged with another stage's edit: no single mechanism to check
-        if mechanism_explains(e.kind, e.before, e.after) is False:
+        prefix, suffix = fixed[max(0, start - 8):start], fixed[start + len(e.after):start + len(e.after) + 8]
+        if mechanism_explains(e.kind, e.before, e.after, prefix, suffix) is False:
             wrong.append((e.kind, e.before, e.after))
     return wrong
 
@@ -264,7 +271,7 @@ def problem(text: str) -> str | None:
             return f"not idempotent: repair(x) gives {_snippet(fixed)}, repair(repair(x)) {_snippet(again)}"
         if apply_edits(text, edits) != fixed:
             return "apply_edits(x, explain(x)) != repair(x)"
-        wrong = _mojibake_edits_unverified(edits)
+        wrong = _mojibake_edits_unverified(edits, text)
         if wrong:
             return f"mojibake edits the mechanism does not explain: {wrong[:3]!r}"
         outside = _findings_outside(text)
@@ -336,6 +343,6 @@ def test_the_stage_own_repairs_pass_the_verifier():
             if not damaged:
                 continue
             edits = textrepair.explain(damaged)
-            assert _mojibake_edits_unverified(edits) == [], damaged
+            assert _mojibake_edits_unverified(edits, damaged) == [], damaged
             checked += sum(mechanism_explains(e.kind, e.before, e.after) is True for e in edits)
     assert checked > 0
