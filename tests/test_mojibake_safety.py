@@ -43,3 +43,12 @@ def test_many_short_code_page_runs(n):
     # Quadratic before: each chosen repair was checked against every earlier one.
     assert textrepair.repair("ÖÐ¹ú " * n) == "中国 " * n
     assert textrepair.repair("鏂伴椈 " * n) == "新闻 " * n
+
+
+@pytest.mark.parametrize("lost", ["drop", "keep", "mark"])
+def test_a_paragraph_whose_every_character_became_a_question_mark_stays_and_is_reported(lost):
+    page = "新聞發布會\n" + "".join("?" * 4 + str(n) + "?" for n in range(2020, 2026)) + "\n正文第一段。"
+    assert textrepair.repair(page, mojibake_lost=lost) == page
+    assert textrepair.explain(page, mojibake_lost=lost) == []
+    found = textrepair.findings(page, mojibake_lost=lost)
+    assert [(f.kind, f.text) for f in found] == [("lost-text", page.splitlines()[1])]

@@ -39,6 +39,7 @@ from ...edits import Edit
 from ...options import Options
 from .codecs import _lost_marks, codec_repairs, latin_repairs
 from .common import _spans, remembering
+from .lost import report_lost
 from .shift import repairs as shift_repairs
 
 __all__ = ["KIND", "NAME", "NEEDS", "fix", "fix_text", "remembering"]
@@ -54,6 +55,7 @@ def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, st
     found += _lost_marks(text, options.mojibake_lost, _spans(found))
     found += codec_repairs(text, _spans(found), scan)
     found += latin_repairs(text, _spans(found), scan)
+    report_lost(text)
     return sorted(found)
 
 
