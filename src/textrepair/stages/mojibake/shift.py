@@ -257,7 +257,7 @@ def _closes_paragraph(observed: str, reading: str, right: str, opened: str) -> b
     open before the run): informal text writes ``?!?`` too, but does not
     leave a quotation open at the end of its paragraph.
 
-    >>> _closes_paragraph("情?!?", "情。】", "\n", "【"), _closes_paragraph("情?!?", "情。。", "", "【")
+    >>> _closes_paragraph("情?!?", "情。】", "\\n", "【"), _closes_paragraph("情?!?", "情。。", "", "【")
     (True, False)
     >>> _closes_paragraph("情?!?", "情。”", "", "")
     False
