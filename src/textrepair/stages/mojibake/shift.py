@@ -366,13 +366,18 @@ def open_marks(text: str) -> str:
 
 def _pairs_ok(reading: str, opened: str) -> bool:
     """Whether every closing mark of ``reading`` closes the innermost mark
-    open before it: a lost byte of 」 is not read as ” after 「."""
+    open before it: a lost byte of 」 is not read as ” after 「 (with no
+    mark open in sight, any closing mark may close one opened further back).
+
+    >>> _pairs_ok("。」", "「"), _pairs_ok("。”", "「"), _pairs_ok("。”", "")
+    (True, False, True)
+    """
     stack = list(opened)
     for ch in reading:
         if ch in _OPENING:
             stack.append(ch)
-        elif ch in _CLOSING:
-            if not stack or stack[-1] != _CLOSING[ch]:
+        elif ch in _CLOSING and stack:
+            if stack[-1] != _CLOSING[ch]:
                 return False
             stack.pop()
     return True
@@ -436,6 +441,9 @@ def fill(items: list, left: str, right: str, opened: str = "") -> tuple[str, flo
             # A paragraph ends here: what opened in it closes if the bytes allow.
             fewest = min(len(open_marks(marks + w)) for w in paired)
             paired = [w for w in paired if len(open_marks(marks + w)) == fewest]
+        if paired and (not after or after[0] < "\x80"):
+            # A quotation opens on text, not on markup, ASCII or a line's end.
+            paired = [w for w in paired if w[-1] not in _OPENING] or paired
         candidates[g] = paired or found
         for k, c in zip(range(start, end), candidates[g][0]):
             pieces[k] = c
