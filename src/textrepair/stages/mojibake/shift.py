@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ... import _backend
 from ..._cjkcodec import FOLD, encode_char, fullwidth_bytes
+from ..._fallback import rare_char
 from ..._fallback.shift import GUESS_COST
 from ..._fallback.shift import LOST as _LOST
 from ..._fallback.shift import LOSTB as _LOSTB
@@ -573,17 +574,20 @@ REACH = 2000
 
 def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, float]]:
     """The repairs of the candidate ``runs`` (``(start, end)``) of ``text``,
-    as ``(start, end, after, confidence)``; what stays is reported as a finding."""
+    as ``(start, end, after, confidence)``; what stays is reported as a finding.
+
+    A run with neither a sign of the cut nor a rare character could only be
+    read near certain damage: it is judged only there, so a clean page's
+    question marks cost a regular expression, not a search."""
     judged = []
     applied: list[tuple[int, int, str]] = []  # runs read so far, for the marks they open
     keeps_pua = bool(_PUA.search(text))
+    weak = []
     for start, end in runs:
-        run = text[start:end]
-        left = text[max(0, start - CONTEXT):start]
-        right = text[end:end + CONTEXT]
-        opened = open_marks(_paragraph_before(text, start, applied))
-        verdict = _remembered(("run", left, run, right, opened, keeps_pua),
-                              lambda: judge(run, left, right, opened, keeps_pua))
+        if _weak(text, start, end):
+            weak.append((start, end))
+            continue
+        verdict = _verdict(text, start, end, applied, keeps_pua)
         if verdict is not None:
             judged.append((start, end, verdict))
             if verdict.apply:
@@ -593,8 +597,13 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     seen = call_memory("cut")
     seen += [start for start, _end, v in judged if v.certain]
     cut = sorted(seen)
+    for start, end in weak:
+        if _near(cut, start):
+            verdict = _verdict(text, start, end, applied, keeps_pua)
+            if verdict is not None:
+                judged.append((start, end, verdict))
     found = []
-    for start, end, verdict in judged:
+    for start, end, verdict in sorted(judged, key=lambda j: j[0]):
         if verdict.apply or (verdict.near_cut and _near(cut, start)):
             fixed = _repair(text, start, end, verdict, lost)
             if fixed is not None:
@@ -602,6 +611,37 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
         elif verdict.reason:
             report(KIND, start, end, text[start:end], f"{verdict.reason}: {verdict.out.replace(_LOST, '?')!r}")
     return found
+
+
+def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdict | None:
+    run = text[start:end]
+    left = text[max(0, start - CONTEXT):start]
+    right = text[end:end + CONTEXT]
+    opened = open_marks(_paragraph_before(text, start, applied))
+    return _remembered(("run", left, run, right, opened, keeps_pua),
+                       lambda: judge(run, left, right, opened, keeps_pua))
+
+
+#: Mean bigram log-probability per character below which common characters
+#: are salad (clean sentences average about -6).
+SALAD_PER_CHAR = -8.0
+_NOT_WIDE = re.compile(r"[\x00-\x7f]+")
+
+
+def _weak(text: str, start: int, end: int) -> bool:
+    """A run with no sign of the cut (``?!?`` ending a paragraph counts as
+    one here), no rare character and no salad of common ones: clean text
+    writes such runs too."""
+    run = text[start:end]
+    if rare_char().search(run):
+        return False
+    wide = _NOT_WIDE.sub("", run)
+    if len(wide) >= 2 and _backend.impl.char_score(wide) < SALAD_PER_CHAR * len(wide):
+        return False  # common characters in an order no text writes
+    right = text[end:end + CONTEXT]
+    if signs(run + right[:right.find(")") + 1] if right[:1] == "(" else run):
+        return False
+    return not (_FINAL_GHOST.search(run) and (not right or right[0] in "\r\n"))
 
 
 def _paragraph_before(text: str, start: int, applied=()) -> str:
