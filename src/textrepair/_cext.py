@@ -402,8 +402,24 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
                              ord(after) if after else -1)
 
 
+_folded_chars: dict[str, str] = {}
+
+
 def fold_text(text: str) -> str:
-    """C twin of ``_fallback.fold_text``."""
+    """C twin of ``_fallback.fold_text``.  The stage folds the characters of
+    each slot one at a time: C's answer for a single character is kept (a
+    call across the FFI costs more than the fold)."""
+    if len(text) == 1:
+        found = _folded_chars.get(text)
+        if found is None:
+            found = _fold(text)
+            if len(_folded_chars) < 1 << 16:
+                _folded_chars[text] = found
+        return found
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     out = _new_unzeroed("uint32_t[]", max(len(text), 1))
     lib.tr_lm_fold(_model().words, _u32(text), len(text), out)
     return ffi.buffer(out, 4 * len(text))[:].decode(_UTF32, "surrogatepass")

@@ -1,4 +1,6 @@
-"""Pure-Python twin of native/shift.c: the structure search of a byte-shift run.
+"""Pure-Python twin of native/shift.c: the structure search of a byte-shift run
+(:func:`shift_paths`, ``tr_shift_paths``) and the bigram beam that reads a
+group of its slots (:func:`slot_fillers`, ``tr_slot_fillers``).
 
 The specification: the C core returns exactly what this module returns.
 
