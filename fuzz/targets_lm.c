@@ -1,5 +1,5 @@
 /* targets_lm.c -- fuzz targets of lm.c (tr_char_logp, tr_char_score,
- * tr_lm_fold, tr_word_score, tr_word_scores, tr_word_segment).
+ * tr_lm_fold, tr_word_score, tr_word_scores, tr_word_segment, tr_word_fits).
  *
  * They read the synthetic model of synth_lm.h.  The input is read as code
  * points (any value, in range or not), every other one folded onto a
@@ -203,5 +203,77 @@ FUZZ_TARGET(tr_word_scores)
     free(scores);
     free(ends);
     free(text);
+    synth_free(&s);
+}
+
+/* Slots between known text: each distinct filling shows, in a block of
+ * consecutive slots, characters their options allow; asking again with the
+ * room the first call asked for gives them all. */
+FUZZ_TARGET(tr_word_fits)
+{
+    size_t at = 0, nbefore, nafter, slots, reach, total = 0, k, i, j, found = 99, again = 0;
+    uint32_t before[4], after[4], *options;
+    size_t *ends;
+    int32_t *out;
+    int rc;
+    synth_model s;
+#define NEXT() (at < size ? data[at++] : 0)
+    synth_build(&s, NEXT());
+    nbefore = NEXT() % 5;
+    nafter = NEXT() % 5;
+    slots = NEXT() % 5;
+    reach = NEXT() % 9;
+    for (i = 0; i < nbefore; i++)
+        before[i] = 0x4E00u + NEXT() % N_HAN;
+    for (i = 0; i < nafter; i++)
+        after[i] = 0x4E00u + NEXT() % N_HAN;
+    ends = fuzz_alloc(slots * sizeof *ends);
+    for (k = 0; k < slots; k++) {
+        total += NEXT() % 6;
+        ends[k] = total;
+    }
+    options = fuzz_alloc(2 * total * sizeof *options);
+    for (i = 0; i < total; i++) {
+        uint8_t c = NEXT();
+        options[2 * i] = c < 230 ? 0x4E00u + c % N_HAN : synth_cp(c % N_CHARS);
+        options[2 * i + 1] = 0x9000u + NEXT();
+    }
+#undef NEXT
+    out = fuzz_alloc(0);
+    rc = tr_word_fits(&s.w, before, nbefore, options, ends, slots, after, nafter, reach, out, 0, &found);
+    free(out);
+    FUZZ_CHECK(rc == 0 || rc == 2);
+    FUZZ_CHECK(rc == 2 ? found > 0 : found == 0);
+    out = fuzz_alloc(found * slots * sizeof *out);
+    FUZZ_CHECK(tr_word_fits(&s.w, before, nbefore, options, ends, slots, after, nafter, reach, out, found,
+                            &again) == 0);
+    FUZZ_CHECK(again == found);
+    for (j = 0; j < found; j++) {
+        const int32_t *f = &out[j * slots];
+        size_t first = slots, last = 0, from;
+        for (k = 0, from = 0; k < slots; from = ends[k], k++) {
+            int ok = f[k] == -1;
+            for (i = from; i < ends[k] && !ok; i++)
+                ok = (uint32_t)f[k] == options[2 * i + 1];
+            FUZZ_CHECK(ok);
+            if (f[k] != -1) {
+                if (first == slots)
+                    first = k;
+                last = k;
+            }
+        }
+        FUZZ_CHECK(first < slots);  /* the word reaches a slot */
+        for (k = first; k <= last; k++)
+            FUZZ_CHECK(f[k] != -1);  /* a word is one block */
+        for (i = 0; i < j; i++)
+            FUZZ_CHECK(memcmp(&out[i * slots], f, slots * sizeof *f) != 0);
+    }
+    if (slots > 1 && ends[0] > 0) {  /* decreasing ends are refused */
+        size_t bad[2] = {ends[0], ends[0] - 1};
+        FUZZ_CHECK(tr_word_fits(&s.w, before, nbefore, options, bad, 2, after, nafter, reach, out, 0, &found) == -2);
+    }
+    free(out);
+    free(options);
+    free(ends);
     synth_free(&s);
 }

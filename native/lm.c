@@ -1,5 +1,6 @@
 /* lm.c -- the language model of the mojibake stage: the character bigram
- * model's scores and the word model's best segmentation.
+ * model's scores, the word model's best segmentation, and the walk of the
+ * word table that proposes the fillings of lost characters (tr_word_fits).
  *
  * Twin: textrepair._fallback.lm (the specification).  Both read the same
  * bytes (the data files, mapped by the caller) and add the same doubles in
@@ -300,5 +301,213 @@ done:
     free(tr.start);
     free(tr.token);
     free(tr.in_table);
+    return rc;
+}
+
+/* ---- word_fits: the fillings of a group of slots that spell a word ------------ */
+
+/* The distinct fillings found, in order, with a hash table of their indices. */
+typedef struct {
+    int32_t *v;        /* g entries per filling */
+    size_t n, cap;     /* fillings */
+    size_t *table;     /* index + 1 of a filling, or 0: empty */
+    size_t table_cap;  /* a power of two */
+    size_t g;
+} fill_set;
+
+static size_t fill_hash(const int32_t *f, size_t g)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    size_t i;
+    for (i = 0; i < g; i++) {
+        h ^= (uint32_t)f[i];
+        h *= 0x100000001B3ull;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+static int fill_rehash(fill_set *s, size_t cap)
+{
+    size_t *table = calloc(cap, sizeof *table), i;
+    if (!table)
+        return -1;
+    for (i = 0; i < s->n; i++) {
+        size_t h = fill_hash(&s->v[i * s->g], s->g) & (cap - 1);
+        while (table[h])
+            h = (h + 1) & (cap - 1);
+        table[h] = i + 1;
+    }
+    free(s->table);
+    s->table = table;
+    s->table_cap = cap;
+    return 0;
+}
+
+/* Adds f unless it is there; -1 on allocation failure. */
+static int fill_add(fill_set *s, const int32_t *f)
+{
+    size_t h;
+    if (2 * (s->n + 1) > s->table_cap) {
+        if (s->table_cap > SIZE_MAX / 4 / sizeof *s->table || fill_rehash(s, s->table_cap ? 2 * s->table_cap : 64))
+            return -1;
+    }
+    h = fill_hash(f, s->g) & (s->table_cap - 1);
+    while (s->table[h]) {
+        if (!memcmp(&s->v[(s->table[h] - 1) * s->g], f, s->g * sizeof *f))
+            return 0;
+        h = (h + 1) & (s->table_cap - 1);
+    }
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        int32_t *nv;
+        if (cap > SIZE_MAX / 4 / s->g / sizeof *nv)
+            return -1;
+        nv = realloc(s->v, cap * s->g * sizeof *nv);
+        if (!nv)
+            return -1;
+        s->v = nv;
+        s->cap = cap;
+    }
+    memcpy(&s->v[s->n * s->g], f, s->g * sizeof *f);
+    s->table[h] = ++s->n;
+    return 0;
+}
+
+/* What the walk may read at pos (word_fits' allowed): the number of pairs,
+ * which start at *pairs (folded character, shown one; the shown one is
+ * TR_SLOT_EMPTY outside the slots). */
+typedef struct {
+    const uint32_t *before, *options, *after;
+    const size_t *ends;
+    size_t before_len, slots, after_len;
+    uint32_t one[2];
+} fit_text;
+
+static size_t allowed(fit_text *t, ptrdiff_t pos, const uint32_t **pairs)
+{
+    if (pos < 0) {
+        t->one[0] = t->before[(ptrdiff_t)t->before_len + pos];
+        t->one[1] = TR_SLOT_EMPTY;
+        *pairs = t->one;
+        return 1;
+    }
+    if ((size_t)pos < t->slots) {
+        size_t from = pos ? t->ends[pos - 1] : 0;
+        *pairs = t->options + 2 * from;
+        return t->ends[pos] - from;
+    }
+    if ((size_t)pos - t->slots < t->after_len) {
+        t->one[0] = t->after[(size_t)pos - t->slots];
+        t->one[1] = TR_SLOT_EMPTY;
+        *pairs = t->one;
+        return 1;
+    }
+    return 0;
+}
+
+int tr_word_fits(const tr_word_model *w, const uint32_t *before, size_t before_len, const uint32_t *options,
+                 const size_t *ends, size_t slots, const uint32_t *after, size_t after_len, size_t reach,
+                 int32_t *out, size_t cap, size_t *found)
+{
+    fit_text t;
+    fill_set set = {NULL, 0, 0, NULL, 0, 0};
+    size_t k, prev = 0, back, depth;
+    uint32_t *nodes = NULL;
+    size_t *next = NULL;
+    int32_t *pick = NULL, *filling = NULL;
+    ptrdiff_t start;
+    int rc = 0;
+
+    *found = 0;
+    for (k = 0; k < slots; k++) {
+        if (ends[k] < prev)
+            return -2;
+        prev = ends[k];
+    }
+    if (!reach || !slots)
+        return 0;  /* no word of one character or more reaches a slot */
+    if (before_len > PTRDIFF_MAX / 4 || slots > PTRDIFF_MAX / 4 || after_len > PTRDIFF_MAX / 4)
+        return -1;
+    back = before_len < reach - 1 ? before_len : reach - 1;
+    depth = back + slots + after_len;
+    depth = (depth < reach ? depth : reach) + 1;  /* the walk's deepest frame */
+    if (depth > SIZE_MAX / 8 / sizeof *next)
+        return -1;
+    t.before = before;
+    t.options = options;
+    t.after = after;
+    t.ends = ends;
+    t.before_len = before_len;
+    t.slots = slots;
+    t.after_len = after_len;
+    set.g = slots;
+    nodes = malloc(depth * sizeof *nodes);
+    next = malloc(depth * sizeof *next);
+    pick = malloc(depth * sizeof *pick);
+    filling = malloc(slots * sizeof *filling);
+    if (!nodes || !next || !pick || !filling) {
+        rc = -1;
+        goto done;
+    }
+    /* walk(ROOT, start, start, ()) for every start, depth first, as the twin recurses. */
+    for (start = -(ptrdiff_t)back; start < (ptrdiff_t)slots && rc == 0; start++) {
+        size_t d = 0;
+        nodes[0] = TR_WORD_ROOT;
+        next[0] = 0;
+        for (;;) {
+            ptrdiff_t pos = start + (ptrdiff_t)d;
+            const uint32_t *pairs;
+            size_t n = d < reach ? allowed(&t, pos, &pairs) : 0, i;
+            long child;
+            uint32_t flags;
+            if (next[d] >= n) {
+                if (!d)
+                    break;
+                d--;
+                continue;
+            }
+            i = next[d]++;
+            child = word_child(w, nodes[d], pairs[2 * i]);
+            if (child < 0)
+                continue;
+            pick[d] = pairs[2 * i + 1] == TR_SLOT_EMPTY ? -1 : (int32_t)pairs[2 * i + 1];
+            flags = w->slot[3 * (size_t)child + 1];
+            if ((flags & TR_WORD_IS_WORD) && pos > start && pos >= 0) {
+                size_t e;
+                for (k = 0; k < slots; k++)
+                    filling[k] = -1;
+                for (e = 0; e <= d; e++) {
+                    ptrdiff_t p = start + (ptrdiff_t)e;
+                    if (p >= 0 && (size_t)p < slots)
+                        filling[p] = pick[e];
+                }
+                if (fill_add(&set, filling)) {
+                    rc = -1;
+                    break;
+                }
+            }
+            if ((flags & TR_WORD_HAS_CHILDREN) && d + 1 < depth) {
+                d++;
+                nodes[d] = (uint32_t)child;
+                next[d] = 0;
+            }
+        }
+    }
+    if (rc)
+        goto done;
+    *found = set.n;
+    if (set.n > cap) {
+        rc = 2;
+        goto done;
+    }
+    if (set.n)
+        memcpy(out, set.v, set.n * slots * sizeof *out);
+done:
+    free(nodes);
+    free(next);
+    free(pick);
+    free(filling);
+    free(set.v);
+    free(set.table);
     return rc;
 }

@@ -254,6 +254,20 @@ int tr_word_scores(const tr_word_model *w, const uint32_t *left, size_t left_len
 int tr_word_segment(const tr_word_model *w, const uint32_t *text, size_t len, tr_word_token *out, size_t cap,
                     size_t *count, double *score);
 
+/* The fillings of a group of slots that spell a word of the table with the
+ * known text around them (twin: _fallback.lm.word_fits).  before[0..before_len)
+ * and after[0..after_len) are the known text (folded); slot k allows the
+ * pairs options[2 * i], options[2 * i + 1] (a folded character, the character
+ * a filling shows for it) for i in [ends[k - 1], ends[k]) (ends[-1] = 0);
+ * reach is the longest word tried.  A filling is one int32 per slot: the
+ * character shown, or -1 where the word does not reach the slot.  Writes at
+ * most cap distinct fillings (slots entries each) to out, their number to
+ * *found.  Returns 0, 2 when out is too small (*found says how many it
+ * needs), -1 on allocation failure, -2 when ends decrease. */
+int tr_word_fits(const tr_word_model *w, const uint32_t *before, size_t before_len, const uint32_t *options,
+                 const size_t *ends, size_t slots, const uint32_t *after, size_t after_len, size_t reach,
+                 int32_t *out, size_t cap, size_t *found);
+
 /* ---- mojibake_beam.c: the beam search of the byte-shift repair ---------- */
 /* Twin: _fallback.mojibake_beam.mojibake_best (stages/mojibake.py best_hypothesis).  A run's
  * tokens arrive as a program of int32: [ntok, then per token: nopt, then per
@@ -284,6 +298,63 @@ int tr_word_segment(const tr_word_model *w, const uint32_t *text, size_t len, tr
 int tr_mojibake_best(const tr_char_model *m, const int32_t *prog, size_t prog_len, const uint32_t *ann,
                      size_t ann_len, int32_t before, int32_t after, int lost_lead, int32_t *out, size_t cap,
                      size_t *out_len, double *score, int64_t *guesses);
+
+/* ---- shift.c: the structure search of a byte-shift run ------------------- */
+/* Twin: _fallback.shift (shift_paths, slot_fillers; its docstring explains
+ * states, atoms and slots).  The tokens arrive as mojibake_beam.c's program,
+ * with two more atoms, TR_ATOM_ALONE and TR_ATOM_DROPPAIR, and annotation
+ * records of their own: the table ann is a sequence of records [n, item,
+ * then per character, in increasing code point order: code point, bytes],
+ * bytes being 1 << 16 | byte or 2 << 16 | lead << 8 | trail (its cp936
+ * bytes); item is what a path shows for the annotation: a code point, or
+ * TR_SHIFT_TEXT + k for the k-th text of the caller's own list.  An atom's
+ * offset must be the start of a record.
+ * A path's items (int32): a code point (a lost ASCII byte is 0, as the twin's
+ * LOST is "\0"), TR_ITEM_TEXT - k (the text k) or TR_ITEM_SLOT - k (slot
+ * record k).  The slot records follow the items of the last path, in order:
+ * [kind (TR_SLOT_*), byte, n, then n code points], n = 0 meaning every
+ * character the twin's Slot.of(kind, byte) allows (no annotation narrowed it). */
+#define TR_SHIFT_BEAM 16
+#define TR_SHIFT_PATHS 8
+#define TR_SHIFT_GUESS_COST 2
+#define TR_ATOM_ALONE 259
+#define TR_ATOM_DROPPAIR 260
+#define TR_SHIFT_TEXT 1114112
+#define TR_ITEM_TEXT -1
+#define TR_ITEM_SLOT -33554432
+#define TR_SLOT_LEAD 0
+#define TR_SLOT_TRAIL 1
+#define TR_SLOT_PAIR 2
+#define TR_SLOT_UDA 3
+
+typedef struct {
+    double score;        /* the path's total */
+    int64_t guesses;
+    size_t items;        /* its items, after those of the path before */
+} tr_shift_path;
+
+/* The best in-step readings of a run, at most TR_SHIFT_PATHS distinct ones,
+ * best first (twin: _fallback.shift.shift_paths): m must have its pair table;
+ * before/after are the neighbouring code points or -1, lost_lead non-zero
+ * when the run may start after a lost lead byte.  paths must hold
+ * TR_SHIFT_PATHS entries; *npaths receives how many were found (0: none).
+ * Writes the items and slot records to out (at most cap int32), their number
+ * to *out_len.  Returns 0, 2 when out is too small (*out_len says how many it
+ * needs), -1 on allocation failure, -2 on a malformed program or table. */
+int tr_shift_paths(const tr_char_model *m, const int32_t *prog, size_t prog_len, const uint32_t *ann,
+                   size_t ann_len, int32_t before, int32_t after, int lost_lead, tr_shift_path *paths,
+                   size_t *npaths, int32_t *out, size_t cap, size_t *out_len);
+
+/* Readings of a group of consecutive slots, likeliest first by the bigram
+ * model with their neighbours, at most width of them (twin:
+ * _fallback.shift.slot_fillers): slot k allows chars[ends[k - 1]..ends[k])
+ * (ends[-1] = 0; fullwidth forms are read folded); prev/next are the code
+ * points around the group or -1.  Writes *count readings of slots code
+ * points each to out, which must hold width * slots (a group of no slot has
+ * one empty reading).  Returns 0, -1 on allocation failure, -2 when ends
+ * decrease. */
+int tr_slot_fillers(const tr_char_model *m, const uint32_t *chars, const size_t *ends, size_t slots, int32_t prev,
+                    int32_t next, size_t width, uint32_t *out, size_t *count);
 
 /* CDEF END */
 

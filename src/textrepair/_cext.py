@@ -402,8 +402,24 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
                              ord(after) if after else -1)
 
 
+_folded_chars: dict[str, str] = {}
+
+
 def fold_text(text: str) -> str:
-    """C twin of ``_fallback.fold_text``."""
+    """C twin of ``_fallback.fold_text``.  The stage folds the characters of
+    each slot one at a time: C's answer for a single character is kept (a
+    call across the FFI costs more than the fold)."""
+    if len(text) == 1:
+        found = _folded_chars.get(text)
+        if found is None:
+            found = _fold(text)
+            if len(_folded_chars) < 1 << 16:
+                _folded_chars[text] = found
+        return found
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     out = _new_unzeroed("uint32_t[]", max(len(text), 1))
     lib.tr_lm_fold(_model().words, _u32(text), len(text), out)
     return ffi.buffer(out, 4 * len(text))[:].decode(_UTF32, "surrogatepass")
@@ -442,6 +458,190 @@ def word_segments(text: str) -> list[tuple[int, int, float, bool]]:
     return [(t.start_char, t.end_char, t.logp, bool(t.in_table)) for t in (out[i] for i in range(count[0]))]
 
 
-# --- shift.c: tr_shift_paths -------------------------------------------------------
-# Not yet in C: the C backend declines and hands the structure search to its twin.
-from ._fallback.shift import shift_paths  # noqa: E402,F401
+def word_fits(before: str, options, after: str, reach: int) -> set[tuple[str, ...]]:
+    """C twin of ``_fallback.word_fits``."""
+    if reach <= 0:
+        return set()  # no word reaches a slot
+    pairs: list[int] = []
+    ends = []
+    for allowed in options:
+        for c, shown in allowed.items():
+            pairs += (ord(c), ord(shown[0]))
+        ends.append(len(pairs) // 2)
+    g = len(options)
+    found = ffi.new("size_t *")
+    args = (_model().words, _u32(before), len(before), ffi.new("uint32_t[]", pairs or [0]), ffi.new("size_t[]", ends or [0]),
+            g, _u32(after), len(after), reach)
+    cap = 64
+    while True:
+        out = _new_unzeroed("int32_t[]", max(cap * g, 1))
+        status = lib.tr_word_fits(*args, out, cap, found)
+        if status != 2:
+            break
+        cap = found[0]  # more fillings than room: ask again with room for all
+    if status:
+        raise MemoryError("tr_word_fits could not allocate")
+    values = ffi.unpack(out, found[0] * g)
+    return {tuple(chr(v) if v >= 0 else "" for v in values[i:i + g]) for i in range(0, len(values), g)}
+
+
+# --- shift.c: tr_shift_paths, tr_slot_fillers -------------------------------------------
+
+_SHIFT_ATOMS = {"piece": lib.TR_ATOM_PIECE, "u": lib.TR_ATOM_U, "lost": lib.TR_ATOM_LOST,
+                "alone": lib.TR_ATOM_ALONE, "droppair": lib.TR_ATOM_DROPPAIR}
+_SLOT_KINDS = ("lead", "trail", "pair", "uda")  # TR_SLOT_LEAD .. TR_SLOT_UDA
+
+
+def _shift_atom(atom) -> int:
+    """The program entry of a byte or a named atom."""
+    if isinstance(atom, int):
+        if not 0 <= atom <= 255:
+            raise ValueError(f"byte atom {atom} out of range")
+        return atom
+    return _SHIFT_ATOMS[atom]
+
+
+@lru_cache(maxsize=1 << 14)
+def _shift_fragment(options: tuple[tuple, ...]) -> tuple[int, ...] | None:
+    """The program of one token whose atoms are bytes and named atoms only
+    (None when it holds an annotation: those go through the records)."""
+    fragment = [len(options)]
+    for option in options:
+        fragment.append(len(option))
+        for atom in option:
+            if not isinstance(atom, (int, str)):
+                return None
+            fragment.append(_shift_atom(atom))
+    return tuple(fragment)
+
+
+@lru_cache(maxsize=1 << 12)
+def _shift_chars(chars: frozenset, spelled: bool) -> tuple[int, ...]:
+    """The characters of an annotation record (see textrepair.h), each with
+    its cp936 bytes, in code point order.  Only single characters can be a
+    pair's character, so only they are kept; ``spelled``: an ``annchar``
+    atom reads the record, so every character needs its bytes.  (The stage's
+    sets come from one table, so each is worked out once.)"""
+    record: list[int] = []
+    for ch in sorted(chars):
+        if not isinstance(ch, str) or len(ch) != 1:
+            if spelled:
+                raise ValueError(f"annotated character {ch!r} is not one character")
+            continue
+        raw = _encode_char(ch)
+        if raw is None:
+            if spelled:
+                raise ValueError(f"annotated character {ch!r} has no cp936 bytes")
+            raw = b"\0"  # never read: an "ann" atom only asks membership
+        record += (ord(ch), len(raw) << 16 | int.from_bytes(raw, "big"))
+    return tuple(record)
+
+
+def _shift_program(toks) -> tuple[list[int], list[int], list[str]]:
+    """(program, annotation records, text of each annotation item) of the tokens."""
+    prog = [len(toks)]
+    ann: list[int] = []
+    texts: list[str] = []
+    text_ids: dict[str, int] = {}
+    records: dict[tuple[int, str, bool], int] = {}  # (id of the chars, text, spelled) -> offset
+    for _text, options in toks:
+        if type(options) is tuple:  # a plain character's options (hashable): worked out once
+            fragment = _shift_fragment(options)
+            if fragment is not None:
+                prog += fragment
+                continue
+        prog.append(len(options))
+        for option in options:
+            prog.append(len(option))
+            for atom in option:
+                if isinstance(atom, (int, str)):
+                    prog.append(_shift_atom(atom))
+                    continue
+                kind, chars, text = atom
+                spelled = kind != "ann"
+                key = (id(chars), text, spelled)
+                off = records.get(key)
+                if off is None:
+                    if len(text) == 1:  # a path shows it as the character it is
+                        item = ord(text)
+                    else:
+                        if text not in text_ids:
+                            text_ids[text] = len(texts)
+                            texts.append(text)
+                        item = lib.TR_SHIFT_TEXT + text_ids[text]
+                    off = records[key] = len(ann)
+                    body = _shift_chars(frozenset(chars), spelled)
+                    ann += (len(body) // 2, item) + body
+                prog.append((lib.TR_ATOM_ANNCHAR if spelled else lib.TR_ATOM_ANN) + off)
+    return prog, ann, texts
+
+
+def shift_paths(toks, before: str, after: str, lost_lead: bool) -> list[tuple[float, list, int]]:
+    """C twin of ``_fallback.shift_paths``."""
+    prog, ann, texts = _shift_program(toks)
+    paths = ffi.new("tr_shift_path[]", lib.TR_SHIFT_PATHS)
+    npaths = ffi.new("size_t *")
+    out_len = ffi.new("size_t *")
+    args = (_beam_model().struct, ffi.new("int32_t[]", prog), len(prog), ffi.new("uint32_t[]", ann or [0]), len(ann),
+            ord(before) if before else -1, ord(after) if after else -1, int(bool(lost_lead)), paths, npaths)
+    cap = 4 * len(prog) + 256
+    while True:
+        out = _new_unzeroed("int32_t[]", cap)
+        status = lib.tr_shift_paths(*args, out, cap, out_len)
+        if status != 2:
+            break
+        cap = out_len[0]  # more items than room: ask again with room for all
+    if status == -1:
+        raise MemoryError("tr_shift_paths could not allocate")
+    if status != 0:
+        raise ValueError("tr_shift_paths: malformed tokens")
+    return _shift_result([paths[k] for k in range(npaths[0])], ffi.unpack(out, out_len[0]), texts)
+
+
+_ITEM_TEXT = lib.TR_ITEM_TEXT
+_ITEM_SLOT = lib.TR_ITEM_SLOT
+
+
+def _shift_result(paths, values: list[int], texts: list[str]) -> list[tuple[float, list, int]]:
+    """The twin's paths from the C output: items, then the slot records."""
+    from ._fallback.shift import Slot
+
+    at = sum(p.items for p in paths)
+    slots = []
+    while at < len(values):
+        kind, byte, n = _SLOT_KINDS[values[at]], values[at + 1], values[at + 2]
+        if n:
+            slots.append(Slot(kind, byte, tuple(map(chr, values[at + 3:at + 3 + n])), 2 if kind in ("pair", "uda") else 1))
+        else:
+            slots.append(Slot.of(kind, byte))
+        at += 3 + n
+    found = []
+    at = 0
+    for p in paths:
+        items = [chr(v) if v >= 0 else texts[_ITEM_TEXT - v] if v > _ITEM_SLOT else slots[_ITEM_SLOT - v]
+                 for v in values[at:at + p.items]]
+        at += p.items
+        found.append((p.score, items, p.guesses))
+    return found
+
+
+def slot_fillers(slots, prev: str, nxt: str, width: int) -> list[str]:
+    """C twin of ``_fallback.slot_fillers``."""
+    if width < 0:
+        raise ValueError("slot_fillers: width must not be negative")
+    n = len(slots)
+    chars = "".join("".join(slot.chars) for slot in slots)
+    ends = list(accumulate(len(slot.chars) for slot in slots))
+    out = _new_unzeroed("uint32_t[]", max(width * n, 1))
+    count = ffi.new("size_t *")
+    status = lib.tr_slot_fillers(_model().chars, _u32(chars), ffi.new("size_t[]", ends or [0]), n,
+                                 ord(prev) if prev else -1, ord(nxt) if nxt else -1, width, out, count)
+    if status:
+        raise MemoryError("tr_slot_fillers could not allocate")
+    if not n:
+        return [""] * count[0]
+    text = ffi.buffer(out, 4 * n * count[0])[:].decode(_UTF32, "surrogatepass")
+    return [text[i:i + n] for i in range(0, len(text), n)]
+
+
+from ._cjkcodec import encode_char as _encode_char  # noqa: E402

@@ -1,6 +1,7 @@
 """Pure-Python twin of native/lm.c: the language model of the mojibake stage
 (``tr_char_logp``, ``tr_char_score``, ``tr_word_score``, ``tr_word_scores``,
-``tr_word_segment``, ``tr_lm_fold``), and the reader of its binary tables.
+``tr_word_segment``, ``tr_lm_fold``, ``tr_word_fits``), and the reader of its
+binary tables.
 
 The specification: the C core returns exactly what this module returns, to
 the bit.  Both read the same bytes: ``data/char_model.bin`` (character bigram
@@ -525,3 +526,51 @@ def word_segments(text: str) -> list[tuple[int, int, float, bool]]:
     [(0, 2, True), (2, 4, True), (4, 5, False)]
     """
     return word_model().segments(text)
+
+
+def word_fits(before: str, options: list[dict[str, list[str]]], after: str, reach: int) -> set[tuple[str, ...]]:
+    """The fillings of a group of slots that spell a word of the word list
+    with the known text around them (``tr_word_fits``).  ``options[k]`` maps
+    each folded character slot ``k`` allows to the characters that fold to
+    it; ``before``/``after`` are the known text before and after the group
+    (folded), ``reach`` the longest word tried.  A filling holds, for each
+    slot, the first character of its folded one, or "" where the word does
+    not reach it.
+
+    >>> sorted(word_fits("社", [{"保": ["保"], "海": ["海"]}, {"卡": ["卡"], "口": ["口"]}], ",", 6))
+    [('保', ''), ('保', '卡'), ('海', '口')]
+    """
+    words = word_model()
+    child = words.child
+    flags = words.slot
+    g = len(options)
+    found: set[tuple[str, ...]] = set()
+
+    def allowed(pos: int):
+        if pos < 0:
+            return ((before[pos], None),)
+        if pos < g:
+            return [(c, shown) for c, shown in options[pos].items()]
+        if pos - g < len(after):
+            return ((after[pos - g], None),)
+        return ()
+
+    def walk(node: int, pos: int, start: int, picks: tuple) -> None:
+        if pos - start >= reach:
+            return
+        for c, shown in allowed(pos):
+            nxt = child(node, ord(c))
+            if nxt < 0:
+                continue
+            chosen = picks + (shown,) if shown is not None else picks
+            info = flags[3 * nxt + 1]
+            if info & IS_WORD and pos > start and pos >= 0 and start < g and chosen:
+                covered = max(0, start)
+                filling = ("",) * covered + tuple(s[0] for s in chosen) + ("",) * (g - covered - len(chosen))
+                found.add(filling)
+            if info & HAS_CHILDREN:
+                walk(nxt, pos + 1, start, chosen)
+
+    for start in range(-min(len(before), reach - 1), g):
+        walk(ROOT, start, start, ())
+    return found

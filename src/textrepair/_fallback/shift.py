@@ -1,4 +1,6 @@
-"""Pure-Python twin of native/shift.c: the structure search of a byte-shift run.
+"""Pure-Python twin of native/shift.c: the structure search of a byte-shift run
+(:func:`shift_paths`, ``tr_shift_paths``) and the bigram beam that reads a
+group of its slots (:func:`slot_fillers`, ``tr_slot_fillers``).
 
 The specification: the C core returns exactly what this module returns.
 
@@ -329,3 +331,25 @@ def shift_paths(toks, before: str, after: str, lost_lead: bool) -> list[tuple[fl
         if len(paths) == PATHS:
             break
     return paths
+
+
+def slot_fillers(slots, prev: str, nxt: str, width: int) -> list[str]:
+    """Readings of a group of consecutive slots, likeliest first by the
+    bigram model with their neighbours, at most ``width`` (``tr_slot_fillers``):
+    a beam over the group, so two slots that make one word (保卡, 保护) are
+    chosen together.  ``prev``/``nxt``: the characters around the group ("" at an end).
+
+    >>> fillers = slot_fillers([Slot.of("lead", 0xA3)], "社", "卡", 64)
+    >>> len(fillers), "保" in fillers
+    (64, True)
+    """
+    model = _cjkcodec.char_model()
+    beams = [(0.0, "", prev)]
+    for slot in slots:
+        shown = sorted({_shown(c) for c in slot.chars})
+        grown = [(score + model.logp(last, c), seq + c, c) for score, seq, last in beams for c in shown]
+        grown.sort(key=lambda b: -b[0])
+        beams = grown[:width]
+    if nxt:
+        beams = sorted(((score + model.logp(last, nxt), seq, last) for score, seq, last in beams), key=lambda b: -b[0])
+    return [seq for _score, seq, _last in beams]

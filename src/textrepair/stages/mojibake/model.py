@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 
 from ... import _backend
-from ..._fallback.lm import HAS_CHILDREN, IS_WORD, ROOT, word_model
 
 __all__ = ["BIGRAM_WEIGHT", "fold", "posterior", "window_score", "window_scores", "word_fits"]
 
@@ -56,46 +55,14 @@ def word_fits(before: str, options: list[dict[str, list[str]]], after: str, reac
     character slot ``k`` allows to the characters that fold to it;
     ``before``/``after`` are the known text before and after the group
     (folded), ``reach`` the longest word tried.  A filling holds, for each
-    slot, a character, or "" where the word does not reach it.
+    slot, a character, or "" where the word does not reach it (the walk is
+    ``_backend.impl.word_fits``: ``tr_word_fits``, twin ``_fallback.lm``).
 
     >>> fits = word_fits("社", [{"保": ["保"], "海": ["海"]}, {"卡": ["卡"], "口": ["口"]}], ",", 6)
     >>> ("保", "卡") in fits
     True
     """
-    words = word_model()
-    child = words.child
-    flags = words.slot
-    g = len(options)
-    found: set[tuple[str, ...]] = set()
-
-    def allowed(pos: int):
-        if pos < 0:
-            return ((before[pos], None),)
-        if pos < g:
-            return [(c, shown) for c, shown in options[pos].items()]
-        if pos - g < len(after):
-            return ((after[pos - g], None),)
-        return ()
-
-    def walk(node: int, pos: int, start: int, picks: tuple) -> None:
-        if pos - start >= reach:
-            return
-        for c, shown in allowed(pos):
-            nxt = child(node, ord(c))
-            if nxt < 0:
-                continue
-            chosen = picks + (shown,) if shown is not None else picks
-            info = flags[3 * nxt + 1]
-            if info & IS_WORD and pos > start and pos >= 0 and start < g and chosen:
-                covered = max(0, start)
-                filling = ("",) * covered + tuple(s[0] for s in chosen) + ("",) * (g - covered - len(chosen))
-                found.add(filling)
-            if info & HAS_CHILDREN:
-                walk(nxt, pos + 1, start, chosen)
-
-    for start in range(-min(len(before), reach - 1), g):
-        walk(ROOT, start, start, ())
-    return found
+    return _backend.impl.word_fits(before, options, after, reach)
 
 
 def posterior(scores: list[float], chosen: float) -> float:

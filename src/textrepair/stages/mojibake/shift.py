@@ -298,16 +298,7 @@ def _group_fillers(slots, prev: str, nxt: str) -> list[str]:
     """Readings of consecutive slots, likeliest first by the bigram model
     with their neighbours, at most ``FILLERS``: a beam over the group, so
     two slots that make one word (保卡, 保护) are chosen together."""
-    logp = _backend.impl.char_logp
-    beams = [(0.0, "", prev)]
-    for slot in slots:
-        shown = sorted({_shown(c) for c in slot.chars})
-        grown = [(score + logp(last, c), seq + c, c) for score, seq, last in beams for c in shown]
-        grown.sort(key=lambda b: -b[0])
-        beams = grown[:FILLERS]
-    if nxt:
-        beams = sorted(((score + logp(last, nxt), seq, last) for score, seq, last in beams), key=lambda b: -b[0])
-    return [seq for _score, seq, _last in beams]
+    return _backend.impl.slot_fillers(slots, prev, nxt, FILLERS)
 
 
 def _shown(ch: str) -> str:

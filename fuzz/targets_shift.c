@@ -1,0 +1,298 @@
+/* targets_shift.c -- fuzz targets of shift.c (tr_shift_paths, tr_slot_fillers).
+ *
+ * They read the synthetic model of synth_lm.h (its authored pairs all land
+ * on modelled characters).  tr_shift_paths: the input drives well-formed
+ * annotation records and a well-formed program (so the search runs deep),
+ * and is also read raw as a program and a table (so validation meets
+ * garbage); each call is made twice, first with no room to learn the size,
+ * and the target checks what the header promises of the paths and records.
+ * tr_slot_fillers: readings are checked against the slots and their order
+ * against scores recomputed term by term, to the bit. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "synth_lm.h"
+#include "textrepair.h"
+
+typedef struct {
+    const uint8_t *data;
+    size_t size, at;
+} reader;
+
+static uint8_t next_byte(reader *r)
+{
+    return r->at < r->size ? r->data[r->at++] : 0;
+}
+
+static void append(uint32_t **a, size_t *len, size_t *cap, uint32_t v)
+{
+    if (*len == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        uint32_t *na = realloc(*a, ncap * sizeof *na);
+        FUZZ_CHECK(na != NULL);
+        *a = na;
+        *cap = ncap;
+    }
+    (*a)[(*len)++] = v;
+}
+
+/* Checks the output of a successful call: items in range, records
+ * well-formed and exactly filling the rest, paths distinct and ordered. */
+static void check_paths(const tr_shift_path *paths, size_t npaths, const int32_t *out, size_t len, uint32_t texts)
+{
+    size_t k, i, at = 0, nrec = 0, maxslot = 0, start[TR_SHIFT_PATHS + 1];
+    int any_slot = 0;
+    FUZZ_CHECK(npaths <= TR_SHIFT_PATHS);
+    start[0] = 0;
+    for (k = 0; k < npaths; k++) {
+        double adj = paths[k].score - (double)TR_SHIFT_GUESS_COST * (double)paths[k].guesses;
+        FUZZ_CHECK(paths[k].guesses >= 0 && !isnan(paths[k].score));
+        if (k) {
+            double prev = paths[k - 1].score - (double)TR_SHIFT_GUESS_COST * (double)paths[k - 1].guesses;
+            FUZZ_CHECK(!(adj > prev));  /* best first */
+        }
+        FUZZ_CHECK(paths[k].items <= len - at);
+        for (i = at; i < at + paths[k].items; i++) {
+            int32_t v = out[i];
+            if (v <= TR_ITEM_SLOT) {
+                size_t id = (size_t)(TR_ITEM_SLOT - v);
+                FUZZ_CHECK(id <= maxslot + (any_slot ? 1 : 0));  /* numbered in order of first use */
+                if (!any_slot || id > maxslot)
+                    maxslot = id;
+                any_slot = 1;
+            } else if (v < 0) {
+                FUZZ_CHECK((uint32_t)(TR_ITEM_TEXT - v) < texts);
+            } else {
+                FUZZ_CHECK(v <= 0x10FFFF);
+            }
+        }
+        at += paths[k].items;
+        start[k + 1] = at;
+    }
+    for (k = 0; k < npaths; k++)  /* distinct */
+        for (i = 0; i < k; i++)
+            FUZZ_CHECK(start[k + 1] - start[k] != start[i + 1] - start[i] ||
+                       memcmp(out + start[k], out + start[i], (start[k + 1] - start[k]) * sizeof *out) != 0);
+    while (at < len) {  /* the slot records fill the rest exactly */
+        size_t n;
+        FUZZ_CHECK(len - at >= 3);
+        FUZZ_CHECK(out[at] >= TR_SLOT_LEAD && out[at] <= TR_SLOT_UDA && out[at + 1] >= 0 && out[at + 1] <= 255);
+        n = (size_t)out[at + 2];
+        FUZZ_CHECK(out[at + 2] >= 0 && n <= 190 && n <= len - at - 3);
+        for (i = 0; i < n; i++)
+            FUZZ_CHECK(out[at + 3 + i] > 0);
+        at += 3 + n;
+        nrec++;
+    }
+    FUZZ_CHECK(at == len && nrec == (any_slot ? maxslot + 1 : 0));
+}
+
+/* Runs the search with no room, then with exactly the room it asked for;
+ * returns the status. */
+static int search(const tr_char_model *m, const int32_t *prog, size_t prog_len, const uint32_t *ann,
+                  size_t ann_len, int32_t before, int32_t after, int lost, uint32_t texts)
+{
+    tr_shift_path paths[TR_SHIFT_PATHS];
+    size_t npaths = 99, need = 0, len = 0;
+    int32_t *out = fuzz_alloc(0);
+    int status = tr_shift_paths(m, prog, prog_len, ann, ann_len, before, after, lost, paths, &npaths, out, 0, &need);
+    free(out);
+    FUZZ_CHECK(status >= -2 && status <= 2 && status != 1);
+    if (status == -2 || status == -1)
+        return status;
+    FUZZ_CHECK(status == 2 ? need > 0 : need == 0);
+    out = fuzz_alloc(need * sizeof *out);
+    status = tr_shift_paths(m, prog, prog_len, ann, ann_len, before, after, lost, paths, &npaths, out, need, &len);
+    FUZZ_CHECK(status == 0 || status == -1);
+    if (status == 0) {
+        FUZZ_CHECK(len == need);
+        check_paths(paths, npaths, out, len, texts);
+    }
+    free(out);
+    return status;
+}
+
+/* A character for a record or a slot: a modelled Han character mostly (the
+ * synthetic pairs decode to them), sometimes another modelled one or any. */
+static uint32_t some_char(reader *r)
+{
+    uint8_t c = next_byte(r);
+    if (c < 200)
+        return 0x4E00u + (uint32_t)(c % N_HAN);
+    if (c < 240)
+        return synth_cp(c % N_CHARS);
+    return 0xFF01u + (uint32_t)(c % 0x5E);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+FUZZ_TARGET(tr_shift_paths)
+{
+    reader r = {data, size, 0};
+    synth_model s;
+    uint32_t *prog = NULL, *ann = NULL, offs[4], chars[8];
+    size_t prog_len = 0, prog_cap = 0, ann_len = 0, ann_cap = 0, nrec, k, i;
+    uint8_t head = next_byte(&r);
+    int32_t before = head & 1 ? -1 : (int32_t)synth_cp(next_byte(&r) % N_CHARS);
+    int32_t after = head & 2 ? -1 : (int32_t)synth_cp(next_byte(&r) % N_CHARS);
+    int lost = (head >> 2) & 1;
+    uint32_t texts = 3;
+    synth_build(&s, head);
+
+    /* Records: sorted distinct characters with their bytes, an item each. */
+    nrec = next_byte(&r) % 4;
+    for (k = 0; k < nrec; k++) {
+        size_t n = next_byte(&r) % 7, m = 0;
+        uint8_t it = next_byte(&r);
+        for (i = 0; i < n; i++)
+            chars[i] = some_char(&r);
+        qsort(chars, n, sizeof *chars, cmp_u32);
+        for (i = 0; i < n; i++)
+            if (!m || chars[i] != chars[m - 1])
+                chars[m++] = chars[i];
+        offs[k] = (uint32_t)ann_len;
+        append(&ann, &ann_len, &ann_cap, (uint32_t)m);
+        append(&ann, &ann_len, &ann_cap, it & 1 ? TR_SHIFT_TEXT + it % texts : synth_cp(it % N_CHARS));
+        for (i = 0; i < m; i++) {
+            uint8_t b = next_byte(&r);
+            append(&ann, &ann_len, &ann_cap, chars[i]);
+            append(&ann, &ann_len, &ann_cap, b < 16 ? 1u << 16 | next_byte(&r)
+                                                     : 2u << 16 | (uint32_t)(0x81 + b % 0x7E) << 8 | next_byte(&r));
+        }
+    }
+    /* A well-formed program. */
+    {
+        size_t ntok = next_byte(&r) % 24, t, o, a;
+        append(&prog, &prog_len, &prog_cap, (uint32_t)ntok);
+        for (t = 0; t < ntok; t++) {
+            size_t nopt = 1 + next_byte(&r) % 3;
+            append(&prog, &prog_len, &prog_cap, (uint32_t)nopt);
+            for (o = 0; o < nopt; o++) {
+                size_t natom = next_byte(&r) % 5;
+                append(&prog, &prog_len, &prog_cap, (uint32_t)natom);
+                for (a = 0; a < natom; a++) {
+                    uint8_t kind = next_byte(&r);
+                    uint32_t atom;
+                    if (kind < 140)
+                        atom = next_byte(&r);
+                    else if (kind < 165)
+                        atom = TR_ATOM_U;
+                    else if (kind < 185)
+                        atom = TR_ATOM_PIECE;
+                    else if (kind < 195)
+                        atom = TR_ATOM_LOST;
+                    else if (kind < 205)
+                        atom = TR_ATOM_ALONE;
+                    else if (kind < 220)
+                        atom = TR_ATOM_DROPPAIR;
+                    else if (nrec)
+                        atom = (kind & 1 ? TR_ATOM_ANN : TR_ATOM_ANNCHAR) + offs[kind % nrec];
+                    else
+                        atom = TR_ATOM_U;
+                    append(&prog, &prog_len, &prog_cap, atom);
+                }
+            }
+        }
+    }
+    FUZZ_CHECK(search(&s.m, (const int32_t *)prog, prog_len, ann, ann_len, before, after, lost, texts) != -2);
+    /* A truncated program, one with an entry too many, and a record offset
+     * that is no record's start are malformed. */
+    if (prog_len > 1)
+        FUZZ_CHECK(search(&s.m, (const int32_t *)prog, prog_len - 1, ann, ann_len, before, after, lost, texts) == -2);
+    if (ann_len > 1) {
+        uint32_t bad[4] = {1, 1, 1, TR_ATOM_ANN + 1};
+        FUZZ_CHECK(search(&s.m, (const int32_t *)bad, 4, ann, ann_len, before, after, lost, texts) == -2);
+    }
+    append(&prog, &prog_len, &prog_cap, 0);
+    FUZZ_CHECK(search(&s.m, (const int32_t *)prog, prog_len, ann, ann_len, before, after, lost, texts) == -2);
+    free(prog);
+    free(ann);
+
+    /* The raw input as a program and as a table: garbage in, no crash. */
+    {
+        size_t words = size / 4, half = words / 2;
+        uint32_t *raw = fuzz_alloc(words * sizeof *raw);
+        if (words)
+            memcpy(raw, data, words * sizeof *raw);
+        (void)search(&s.m, (const int32_t *)raw, half, raw + half, words - half, before, after, lost, texts);
+        free(raw);
+    }
+    synth_free(&s);
+}
+
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static uint32_t fold_cp(uint32_t c)
+{
+    return c >= 0xFF01 && c <= 0xFF5E ? c - 0xFEE0 : c;
+}
+
+FUZZ_TARGET(tr_slot_fillers)
+{
+    reader r = {data, size, 0};
+    synth_model s;
+    uint8_t head = next_byte(&r);
+    size_t slots = next_byte(&r) % 5, width = next_byte(&r) % 80, k, i, j, count = 99, total = 0, from;
+    size_t *ends = fuzz_alloc(slots * sizeof *ends);
+    uint32_t *chars, *out;
+    int32_t prev = head & 1 ? -1 : (int32_t)synth_cp(next_byte(&r) % N_CHARS);
+    int32_t next = head & 2 ? -1 : (int32_t)some_char(&r);
+    double last_score = 0.0;
+    synth_build(&s, head);
+    for (k = 0; k < slots; k++) {
+        total += next_byte(&r) % 9;
+        ends[k] = total;
+    }
+    chars = fuzz_alloc(total * sizeof *chars);
+    for (i = 0; i < total; i++)
+        chars[i] = some_char(&r);
+    out = fuzz_alloc(width * slots * sizeof *out);
+    FUZZ_CHECK(tr_slot_fillers(&s.m, chars, ends, slots, prev, next, width, out, &count) == 0);
+    if (!slots) {
+        FUZZ_CHECK(count == 1);
+    } else {
+        FUZZ_CHECK(count <= width);
+    }
+    for (j = 0; j < (slots ? count : 0); j++) {
+        /* Each character is a folded character of its slot; the score of each
+         * reading, recomputed term by term, does not rise down the list. */
+        double score = 0.0, lp;
+        int32_t last = prev;
+        for (k = 0, from = 0; k < slots; from = ends[k], k++) {
+            uint32_t c = out[j * slots + k];
+            int found = 0;
+            for (i = from; i < ends[k] && !found; i++)
+                found = fold_cp(chars[i]) == c;
+            FUZZ_CHECK(found);
+            lp = tr_char_logp(&s.m, last, c);
+            score = score + lp;
+            last = (int32_t)c;
+        }
+        if (next >= 0) {
+            lp = tr_char_logp(&s.m, last, (uint32_t)next);
+            score = score + lp;
+        }
+        FUZZ_CHECK(!isnan(score));
+        FUZZ_CHECK(j == 0 || !(score > last_score) || same_bits(score, last_score));
+        last_score = score;
+        for (i = 0; i < j; i++)  /* distinct */
+            FUZZ_CHECK(memcmp(&out[i * slots], &out[j * slots], slots * sizeof *out) != 0);
+    }
+    if (slots > 1 && ends[0] > 0) {  /* decreasing ends are refused */
+        size_t bad[2] = {ends[0], ends[0] - 1};
+        FUZZ_CHECK(tr_slot_fillers(&s.m, chars, bad, 2, prev, next, width, out, &count) == -2);
+    }
+    free(out);
+    free(chars);
+    free(ends);
+    synth_free(&s);
+}
