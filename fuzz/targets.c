@@ -208,16 +208,16 @@ FUZZ_TARGET(tr_mojibake_runs)
 {
     size_t anchor_bytes = 0, anchors = 0, chars, found = 0, again = 0;
     for (size_t i = 0; i < size; i++)
-        anchor_bytes += data[i] == '?' || data[i] == '!' || data[i] == ';';
+        anchor_bytes += data[i] == '?' || data[i] == '!' || data[i] == ';' || data[i] == ',';
     uint32_t *cps = fuzz_decode(data, size, &chars);
     for (size_t i = 0; i < chars; i++)
-        anchors += cps[i] == '?' || cps[i] == '!' || cps[i] == ';';
+        anchors += cps[i] == '?' || cps[i] == '!' || cps[i] == ';' || cps[i] == ',';
     free(cps);
 
     tr_mojibake_run *none = fuzz_alloc(0);
     FUZZ_CHECK(tr_mojibake_runs(data, size, none, 0, &found) == 0);
     free(none);
-    /* Every run starts at a decoded '?', '!' or ';'.  The header promises
+    /* Every run starts at a decoded '?', '!', ';' or ','.  The header promises
      * no more runs than such bytes, which _cext sizes its buffer by; that
      * holds for the valid UTF-8 Python passes, not for overlong forms the
      * decoder accepts ("\xe0\x80\xbf" decodes as '?'). */

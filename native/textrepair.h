@@ -118,7 +118,7 @@ typedef struct {
 /* Find candidate byte-shift runs (see native/mojibake.c), in order and not
  * overlapping.  Fills at most cap entries of out and sets *found to the
  * number of runs (which may exceed cap); returns -1 on allocation failure,
- * 0 otherwise.  There are never more runs than '?', '!' and ';' bytes. */
+ * 0 otherwise.  There are never more runs than '?', '!', ';' and ',' bytes. */
 int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found);
 
 /* ---- markup.c: where HTML markup may start ---------------------------- */

@@ -327,10 +327,15 @@ def _word_fillers(slots, before: str, after: str, ranked: list[str]) -> list[str
             by_fold.setdefault(fold(shown), []).append(shown)
         options.append(by_fold)
     fallback = ranked[0] if ranked else "".join(s.chars[0] for s in slots)
-    found = []
+    found = set()
     for filling in word_fits(fold(before), options, fold(after), WORD_REACH):
-        found.append("".join(c or fallback[k] for k, c in enumerate(filling)))
-    return sorted(set(found))
+        # Every character that spells the word (後 and 后 both fold to 后).
+        readings = [""]
+        for k, c in enumerate(filling):
+            variants = options[k][fold(c)] if c else [fallback[k]]
+            readings = [r + v for r in readings for v in variants]
+        found.update(readings)
+    return sorted(found)
 
 
 #: Paired punctuation: a closing mark ends the innermost one still open.
