@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ s
 pytestmark = pytest.mark.single_backend
 
 
-@pytest.mark.parametrize("name", ["benchmarks.corpora", "benchmarks.measure", "benchmarks.opencc_cpp"])
+@pytest.mark.parametrize("name", ["benchmarks.corpora", "benchmarks.measure", "benchmarks.opencc_cpp", "benchmarks.compare",
+                                  "benchmarks.hostile"])
 def test_benchmark_docstrings(name):
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0

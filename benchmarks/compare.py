@@ -1,0 +1,125 @@
+"""Two installs of textrepair side by side in one run: the speed of this
+checkout against another (say, the previous commit installed in a second
+virtual environment), in interleaved rounds, so the machine's load hits
+both alike.
+
+    git worktree add /tmp/prev HEAD~1
+    python3 -m venv /tmp/prev-venv && /tmp/prev-venv/bin/pip install /tmp/prev
+    python -m benchmarks.compare --other /tmp/prev-venv/bin/python
+
+Each interpreter runs a worker process that imports its own textrepair and
+times ``repair()`` over each corpus once per round when asked; the corpora
+are built here, from this checkout, and sent to both workers, so both
+measure the same documents.  Reported: MB/s (medians) of each side and their
+ratio, which is what issue 18's "speed does not fall" compares (≥ 0.9).
+
+>>> rows = _ratios({"a": [1.0, 3.0, 2.0]}, {"a": [2.0, 2.0, 4.0]}, {"a": 10**6})
+>>> rows[0][:3]
+('a', 0.5, 0.5)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.corpora import DAMAGED, clean_article, clean_sentences, repeat_pages, seed_pages, utf8_size
+
+_WORKER = r'''
+import json, sys, time
+import textrepair
+corpora = json.load(open(sys.argv[1], encoding="utf-8"))
+print(json.dumps({"backend": textrepair.BACKEND, "file": textrepair.__file__}), flush=True)
+for line in sys.stdin:
+    name = line.strip()
+    docs = corpora[name]
+    start = time.perf_counter()
+    for doc in docs:
+        textrepair.repair(doc)
+    print(json.dumps(time.perf_counter() - start), flush=True)
+'''
+
+
+def corpora(quick: bool) -> dict[str, list[str]]:
+    """The corpora both sides time, by name."""
+    pages = seed_pages()
+    size = 200_000 if quick else 1_000_000
+    sentences = clean_sentences()
+    document = ""
+    while len(document.encode("utf-8")) < size:
+        document += "".join(sentences)
+    return {
+        "seeds damaged (000 001 003 004), one page per call": repeat_pages([pages[p] for p in DAMAGED], size),
+        "seed 002 article (clean), one page per call": repeat_pages([clean_article()], size),
+        f"clean sentences, {size // 1000}KB document": [document],
+    }
+
+
+class Worker:
+    """A long-lived process of one interpreter, timing on request."""
+
+    def __init__(self, python: str, corpus_file: str) -> None:
+        self.proc = subprocess.Popen([python, "-c", _WORKER, corpus_file], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir())
+        self.about = json.loads(self.proc.stdout.readline())
+
+    def time(self, name: str) -> float:
+        self.proc.stdin.write(name + "\n")
+        self.proc.stdin.flush()
+        return json.loads(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def _ratios(this: dict[str, list[float]], other: dict[str, list[float]], sizes: dict[str, int]):
+    """Rows of (corpus, this MB/s, other MB/s, this ÷ other) from round times."""
+    rows = []
+    for name in this:
+        a = sizes[name] / statistics.median(this[name]) / 1e6
+        b = sizes[name] / statistics.median(other[name]) / 1e6
+        rows.append((name, round(a, 3), round(b, 3), round(a / b, 3)))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--other", required=True, help="the other install's python")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="200 KB corpora")
+    args = parser.parse_args(argv)
+    docs = corpora(args.quick)
+    sizes = {name: utf8_size(d) for name, d in docs.items()}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as f:
+        json.dump(docs, f, ensure_ascii=False)
+    this, other = Worker(sys.executable, f.name), Worker(args.other, f.name)
+    print(f"this:  {this.about}\nother: {other.about}")
+    times_this: dict[str, list[float]] = {name: [] for name in docs}
+    times_other: dict[str, list[float]] = {name: [] for name in docs}
+    for name in docs:  # one warm-up round each: models load, caches fill
+        this.time(name), other.time(name)
+    for k in range(args.rounds):
+        for name in docs:
+            first, second = (this, other) if k % 2 == 0 else (other, this)
+            t1, t2 = first.time(name), second.time(name)
+            (times_this if first is this else times_other)[name].append(t1)
+            (times_other if first is this else times_this)[name].append(t2)
+    this.close(), other.close()
+    Path(f.name).unlink()
+    print("| corpus | this MB/s | other MB/s | this ÷ other |\n|---|---:|---:|---:|")
+    for name, a, b, ratio in _ratios(times_this, times_other, sizes):
+        print(f"| {name} | {a} | {b} | {ratio} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
