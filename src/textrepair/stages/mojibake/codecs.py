@@ -15,6 +15,7 @@ from functools import lru_cache
 from ... import _backend
 from ..._cjkcodec import FOLD, char_model, code_page_char, encode_char, fold
 from ..._fallback import NO_CJK, code_page_run, ftfy_suspect, rare_char
+from .codecs_utf8 import utf8_repairs
 from .common import _logistic, _outside, _overlaps, _remembered, _trim
 
 _REPLACED = "锟斤拷"  # two U+FFFD in UTF-8 read as GBK: the bytes were lost before
@@ -307,7 +308,6 @@ def _han_only(fixed: str) -> bool:
 @lru_cache(maxsize=None)
 def _mechanisms():
     return (
-        ("utf8-as-gbk", _WIDE_RUN, _utf8_as_gbk),
         ("big5-as-gbk", _BIG5_RUN, lambda run, before: _big5_fill(run, before) if _big5_sign(run) else None),
         ("gbk-as-big5", _WIDE_RUN, lambda run, _b: _recode(run, "big5", "gbk")),
         ("gbk-as-latin1", _latin_run("latin-1"), lambda run, _b: _single_byte_to_gbk(run, "latin-1")),
@@ -403,13 +403,16 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
             gain, fixed = judged
             if gain >= CODEC_MARGIN and gain > found.get((start, end), (0.0,))[0]:
                 found[(start, end)] = (gain, fixed, kind)
+    for start, end, after, conf, kind in utf8_repairs(text, scan.rare, taken):
+        if conf > found.get((start, end), (0.0,))[0]:
+            found[(start, end)] = (1000.0 + conf, after, kind, conf)
     chosen: list[tuple[int, int, str, float, str]] = []
     covered = bytearray(len(text))  # one mark per code point a chosen repair covers
-    for (start, end), (gain, fixed, kind) in sorted(found.items(), key=lambda kv: -kv[1][0]):
+    for (start, end), (gain, fixed, kind, *conf) in sorted(found.items(), key=lambda kv: -kv[1][0]):
         if any(covered[start:end]):
             continue
         covered[start:end] = b"\x01" * (end - start)
-        confidence = round(max(0.5, min(0.99, _logistic((gain - CODEC_MARGIN) / 4))), 3)
+        confidence = conf[0] if conf else round(max(0.5, min(0.99, _logistic((gain - CODEC_MARGIN) / 4))), 3)
         chosen.append((start, end, fixed, confidence, kind))
     return sorted(chosen)
 
