@@ -282,8 +282,8 @@ def judge(text: str, start: int, end: int, after: str) -> float | None:
         return None
     left, right = context(text, start, end)
     fixed = folded(after)
-    alone = window_score(fixed)
-    if alone / len(fixed) < FLOOR:
+    core = "".join(c for c in after if c >= "\x80")  # ASCII kept as it was (``taxi``) does not count
+    if not core or window_score(folded(core)) / len(core) < FLOOR:
         return None
     new, old = window_scores([fixed, folded(text[start:end])], left, right)
     gain = new - old

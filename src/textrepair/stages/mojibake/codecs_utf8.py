@@ -350,7 +350,7 @@ def utf8_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, floa
     as ``(start, end, after, confidence, kind)``."""
     found = []
     for w_start, w_end in windows:
-        found += [tuple(r[:5]) for r in _window(text, w_start, w_end, taken)]
+        found += _window(text, w_start, w_end, taken)
     return found
 
 
