@@ -20,6 +20,7 @@ from ... import _backend
 from ..._fallback import ftfy_suspect
 from .codecs_big5 import big5_repairs, gbk_as_big5_repairs
 from .codecs_single import code_page_repairs, utf8_fallback_repairs
+from .codecs_judge import CONTEXT, paragraph_before
 from .codecs_utf8 import utf8_repairs
 from .common import _outside, _overlaps, _trim
 
@@ -47,6 +48,24 @@ def _lost_marks(text: str, lost: str, taken) -> list[tuple[int, int, str, float,
 _CODE_PAGES = (("latin-1", "latin1"), ("cp1252", "cp1252"), ("cp1250", "cp1250"))
 
 
+def _per_window(mechanism, text: str, windows, taken) -> list:
+    """``mechanism`` on each window; a window met again in the same
+    surroundings (its text, its neighbours, the paragraph before it) reads
+    the same, so it is read once (``鏂伴椈 ``×n costs one reading)."""
+    found = []
+    memo: dict = {}
+    for w_start, w_end in windows:
+        key = (text[w_start:w_end], text[max(0, w_start - CONTEXT):w_start], text[w_end:w_end + CONTEXT],
+               w_end == len(text), paragraph_before(text, w_start))
+        if key in memo and not _overlaps(taken, w_start, w_end):
+            found += [r._replace(start=r.start + w_start, end=r.end + w_start) for r in memo[key]]
+            continue
+        here = mechanism(text, [(w_start, w_end)], taken)
+        memo[key] = [r._replace(start=r.start - w_start, end=r.end - w_start) for r in here]
+        found += here
+    return found
+
+
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
     """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``;
     ``scan`` is the text's ``mojibake_scan`` when the caller has it.  Where
@@ -65,10 +84,8 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         return []  # no rare character and no code-page run: nothing to try
     found = []
     if scan.rare:
-        found += utf8_repairs(text, scan.rare, taken)
-        found += utf8_fallback_repairs(text, scan.rare, taken)
-        found += big5_repairs(text, scan.rare, taken)
-        found += gbk_as_big5_repairs(text, scan.rare, taken)
+        for mechanism in (utf8_repairs, utf8_fallback_repairs, big5_repairs, gbk_as_big5_repairs):
+            found += _per_window(mechanism, text, scan.rare, taken)
     for codec, field in _CODE_PAGES:
         chains = getattr(scan, field)
         if chains:

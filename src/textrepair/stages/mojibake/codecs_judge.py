@@ -195,8 +195,7 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
     """
     texts: list[str | None] = [s if isinstance(s, str) else None for s in slots]
     pending = [k for k, s in enumerate(slots) if not isinstance(s, str)]
-    counts: dict[str, int] = {}
-    _count(counts, para)
+    counts: dict[str, int] | None = None  # brackets opened so far, counted when a closer is a candidate
     counted = 0
     product = 1.0
     g = 0
@@ -207,9 +206,13 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
             group.append(pending[g + len(group)])
         g += len(group)
         first, last = group[0], group[-1]
-        for t in texts[counted:first]:
-            _count(counts, t)
-        counted = first
+        if counts is None and any(c[0] in _OPENER for k in group for c in slots[k]):
+            counts = {}
+            _count(counts, para)
+        if counts is not None:
+            for t in texts[counted:first]:
+                _count(counts, t)
+            counted = first
         left = _left(texts, first, outside[0])
         right, to_end = _right(texts, last)
         if to_end:
@@ -218,7 +221,9 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
         pruned = []
         prev = None
         for k in group:
-            cands = [c for c in slots[k] if _opened(counts, c[0])] or slots[k]
+            cands = slots[k]
+            if counts is not None:
+                cands = [c for c in cands if _opened(counts, c[0])] or cands
             if len(cands) > _KEEP:
                 own_left = left if prev is None else folded("".join(texts[prev + 1:k]))
                 own_right, reaches = _right(texts, k)

@@ -20,8 +20,8 @@ between them (three bytes of UTF-8 from two GBK characters); the choice
 per character is the one that keeps GBK's pairs whole, and the reading
 must decode to the damaged text again.
 
->>> [r[:3] for r in code_page_repairs("价格：2023Äê12ÔÂ,ºÜºÃ", [(3, 17)], "latin-1")]
-[(7, 17, '年12月,很好')]
+>>> [r[:3] for r in code_page_repairs("价格：2023Äê12ÔÂ,ºÜºÃ", [(3, 18)], "latin-1")]
+[(7, 18, '年12月,很好')]
 >>> [r[2] for r in utf8_fallback_repairs("Һѹϵͳ", [(0, 4)])]
 ['液压系统']
 """
@@ -162,6 +162,7 @@ def _latin1_fallback(exc: UnicodeDecodeError):
 
 codecs.register_error("textrepair-latin1-fallback", _latin1_fallback)
 
+_TWO_BYTE = re.compile("[\u0100-\U0010ffff]")
 #: Two GBK bytes read as UTF-8 make a character below U+0800 (or a Latin-1 one).
 _CORE = re.compile("[\x80-\u07ff]")
 _ISLAND = re.compile("(?:[\x80-\u07ff][\x21-\x7e]*)+(?:[^\x00-\u07ff\\s\u3000]{1,2}(?:[\x80-\u07ff][\x21-\x7e]*)+)*")
@@ -258,6 +259,8 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
             if _overlaps(taken, start, end):
                 continue
             damaged = m.group()
+            if not _TWO_BYTE.search(damaged):
+                continue  # Latin-1 alone: the code pages read these bytes the same
             raw = _to_gbk(damaged)
             if raw is None:
                 continue

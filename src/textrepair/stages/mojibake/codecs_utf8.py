@@ -345,9 +345,8 @@ def _verify(reading: str, damaged: str, island: Island) -> str | None:
     return None
 
 
-def utf8_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
-    """UTF-8 read by a GBK-family decoder, in ``windows`` (spans of ``text``),
-    as ``(start, end, after, confidence, kind)``."""
+def utf8_repairs(text: str, windows, taken=()) -> list[Reading]:
+    """UTF-8 read by a GBK-family decoder, in ``windows`` (spans of ``text``)."""
     found = []
     for w_start, w_end in windows:
         found += _window(text, w_start, w_end, taken)
