@@ -23,6 +23,7 @@ import re
 from ... import _backend
 from ..._cjkcodec import encode_char
 from .codecs_judge import Reading, confidence, context, fill, folded, judge, paragraph_before, usable
+from .codecs_utf8 import END, _rejects
 from .common import _overlaps
 
 __all__ = ["big5_repairs", "gbk_as_big5_repairs"]
@@ -51,45 +52,57 @@ def _bytes_cp950(ch: str) -> tuple[int, ...] | None:
         return None
 
 
-def _decode_pairs(data: list[int], codec: str) -> list | None:
+def _decode_pairs(data: list[int], codec: str, reader: str) -> list:
     """Read ``data`` (HOLE for an unknown byte) pair by pair with ``codec``:
-    ``(first byte, end byte, piece)`` per character, the piece a str or,
-    where a byte is unknown, the list of characters it may be; None when
-    the bytes do not pair."""
+    ``(first byte, end byte, piece)`` per character, the piece a str, or,
+    where a byte is unknown, the list of characters it may be (each unknown
+    byte one ``reader`` rejects before the byte after it); a pair that is
+    no character gives ``(first, end, None)``."""
     out: list = []
     i, n = 0, len(data)
     while i < n:
         b = data[i]
+        if b == -2:
+            out.append((i, i + 1, None))
+            i += 1
+            continue
         if b != HOLE and b < 0x80:
             out.append((i, i + 1, chr(b)))
             i += 1
             continue
-        if i + 1 >= n:
-            return None
+        if i + 1 >= n or data[i + 1] == -2:
+            out.append((i, i + 1, None))
+            i += 1
+            continue
         t = data[i + 1]
         if b != HOLE and t != HOLE:
             try:
                 ch = bytes((b, t)).decode(codec)
             except UnicodeDecodeError:
-                return None
-            if not usable(ch):
-                return None
-            out.append((i, i + 2, ch))
+                ch = None
+            out.append((i, i + 2, ch if ch is not None and usable(ch) else None))
         else:
-            found = _fillings(b, t, codec)
-            if not found:
-                return None
-            out.append((i, i + 2, found))
+            after = data[i + 2] if i + 2 < n and data[i + 2] >= 0 else END
+            out.append((i, i + 2, _fillings(b, t, after, codec, reader) or None))
         i += 2
     return out
 
 
-def _fillings(b: int, t: int, codec: str) -> list[str]:
+def _fillings(b: int, t: int, after: int, codec: str, reader: str) -> list[str]:
+    """The characters ``codec`` reads from the pair ``b t`` with its unknown
+    bytes filled, each unknown byte one ``reader`` rejected there."""
+    rejects = _rejects(reader)
     leads = range(0x81, 0xFF) if b == HOLE else (b,)
     trails = range(0x40, 0xFF) if t == HOLE else (t,)
     found = []
     for x in leads:
+        if b == HOLE and t != HOLE and not rejects[x * 257 + t]:
+            continue
         for y in trails:
+            if b == HOLE and t == HOLE and not rejects[x * 257 + y]:
+                continue
+            if t == HOLE and after != HOLE and not rejects[y * 257 + after]:
+                continue
             try:
                 ch = bytes((x, y)).decode(codec)
             except UnicodeDecodeError:
@@ -99,31 +112,39 @@ def _fillings(b: int, t: int, codec: str) -> list[str]:
     return found
 
 
-def _blocks(run: str, to_bytes, codec: str) -> list[tuple[int, int, list]] | None:
-    """The run read again with ``codec``, in blocks ``(first char, end char,
-    slots)`` whose edges fall between characters both in the run and in the
-    reading (a U+FFFD byte pairs with the next character's byte)."""
+def _segments(run: str, to_bytes, codec: str, reader: str) -> list[list[tuple[int, int, list]]]:
+    """The run read again with ``codec``, in segments between what cannot be
+    read (a character with no bytes, a pair that is no character); each a
+    list of blocks ``(first char, end char, slots)`` whose edges fall between
+    characters both in the run and in the reading (a U+FFFD byte pairs with
+    the next character's byte)."""
     data: list[int] = []
     owner: list[int] = []
     for k, ch in enumerate(run):
         raw = to_bytes(ch)
         if raw is None:
-            return None
+            raw = (-2,)
         data.extend(raw)
         owner.extend([k] * len(raw))
-    pieces = _decode_pairs(data, codec)
-    if pieces is None:
-        return None
-    blocks = []
+    segments: list[list] = []
+    blocks: list = []
     first = 0
     slots: list = []
-    for _s, e, piece in pieces:
+    for s, e, piece in _decode_pairs(data, codec, reader):
+        if piece is None:
+            if blocks:
+                segments.append(blocks)
+            blocks, slots = [], []
+            first = owner[e - 1] + 1
+            continue
         slots.append(piece)
         if e == len(data) or owner[e] != owner[e - 1]:
             end = owner[e - 1] + 1
             blocks.append((first, end, slots))
             first, slots = end, []
-    return blocks
+    if blocks:
+        segments.append(blocks)
+    return segments
 
 
 def _best_part(run: str, blocks) -> tuple[int, int] | None:
@@ -150,37 +171,43 @@ def _best_part(run: str, blocks) -> tuple[int, int] | None:
     return best[1:] if best[0] > 0 else None
 
 
-def _repairs(text: str, windows, taken, to_bytes, codec: str, kind: str) -> list[tuple[int, int, str, float, str]]:
+def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind: str) -> list[tuple[int, int, str, float, str]]:
     out = []
     for w_start, w_end in windows:
         for m in _RUN.finditer(text, w_start, w_end):
             run = m.group()
             if len(run) < _MIN_CHARS:
                 continue
-            blocks = _blocks(run, to_bytes, codec)
-            if not blocks:
-                continue
-            part = _best_part(run, blocks)
-            if part is None:
-                continue
-            chosen = blocks[part[0]:part[1]]
-            start, end = m.start() + chosen[0][0], m.start() + chosen[-1][1]
-            if end - start < _MIN_CHARS or _overlaps(taken, start, end):
-                continue
-            slots = [slot for _f, _e, piece in chosen for slot in piece]
-            final = end == len(text) or text[end] == "\n"
-            after, choices = fill(slots, context(text, start, end), final, paragraph_before(text, start))
-            gain = judge(text, start, end, after)
-            if gain is not None:
-                out.append(Reading(start, end, after, confidence(gain, choices), kind, gain))
+            for blocks in _segments(run, to_bytes, codec, reader):
+                found = _read_part(text, m.start(), run, blocks, taken, kind)
+                if found is not None:
+                    out.append(found)
     return out
+
+
+def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Reading | None:
+    """The best-gaining part of a segment, read and judged."""
+    part = _best_part(run, blocks)
+    if part is None:
+        return None
+    chosen = blocks[part[0]:part[1]]
+    start, end = offset + chosen[0][0], offset + chosen[-1][1]
+    if end - start < _MIN_CHARS or _overlaps(taken, start, end):
+        return None
+    slots = [slot for _f, _e, piece in chosen for slot in piece]
+    final = end == len(text) or text[end] == "\n"
+    after, choices = fill(slots, context(text, start, end), final, paragraph_before(text, start))
+    gain = judge(text, start, end, after)
+    if gain is None:
+        return None
+    return Reading(start, end, after, confidence(gain, choices), kind, gain)
 
 
 def big5_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
     """Big5 read by cp936, in ``windows``."""
-    return _repairs(text, windows, taken, _bytes_cp936, "cp950", "big5-as-gbk")
+    return _repairs(text, windows, taken, _bytes_cp936, "cp950", "cp936", "big5-as-gbk")
 
 
 def gbk_as_big5_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
     """GBK read by cp950, in ``windows``."""
-    return _repairs(text, windows, taken, _bytes_cp950, "gbk", "gbk-as-big5")
+    return _repairs(text, windows, taken, _bytes_cp950, "gbk", "cp950", "gbk-as-big5")
