@@ -133,6 +133,8 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
 
     found = []
     for seg_start, seg_end in scan.ftfy:
+        if _overlaps(taken, seg_start, seg_end):
+            continue  # a wrong-codec reading took part of it: the rest is that damage, not ftfy's
         for start, end in _outside(seg_start, seg_end, taken):
             segment = text[start:end]
             if segment.isascii() or not suspect.search(segment):

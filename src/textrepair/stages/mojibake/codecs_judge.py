@@ -37,7 +37,7 @@ MARGIN = 10.0
 #: ... and score at least this much per character (natural log).
 FLOOR = -11.0
 #: Scores are divided by this before they become a posterior (calibration).
-TEMPERATURE = 1.6
+TEMPERATURE = 2.2
 #: Weight of the paragraph-end evidence beside the model's score of a final
 #: character: the news corpus under both models rarely writes ``!``, so its
 #: bigrams undersell a final ``！`` (set on the benchmark).

@@ -34,7 +34,8 @@ from functools import lru_cache
 
 from ... import _backend
 from ..._cjkcodec import code_page_char, original_pair
-from .codecs_judge import Reading, confidence, judge
+from .codecs_judge import TEMPERATURE, Reading, confidence, folded, judge
+from .model import posterior
 from .common import _overlaps, _trim
 
 __all__ = ["code_page_repairs", "utf8_fallback_repairs", "KINDS"]
@@ -127,6 +128,12 @@ def _utf8(raw: bytes) -> bool:
     return not raw.isascii()
 
 
+def _foreign(text: str, i: int, codec: str) -> bool:
+    """Whether ``text[i]`` is what two GBK bytes read as UTF-8 make and the
+    code page never shows."""
+    return 0 <= i < len(text) and bool(_TWO_BYTE_NEAR.match(text, i)) and ord(text[i]) not in _byte_of(codec)
+
+
 def code_page_repairs(text: str, chains, codec: str, taken=()) -> list[tuple[int, int, str, float, str]]:
     """GBK read as ``codec`` in the stretches holding ``chains`` (the scan's
     spans for that code page), as ``(start, end, after, confidence, kind)``."""
@@ -148,6 +155,8 @@ def code_page_repairs(text: str, chains, codec: str, taken=()) -> list[tuple[int
             start, end, reading = start + lo, end - hi, reading[lo:len(reading) - hi]
             if _overlaps(taken, start, end) or _utf8(raw[first + lo:last - hi]):
                 continue  # taken, or UTF-8 read as a code page (ftfy's case)
+            if _foreign(text, start - 1, codec) or _foreign(text, end, codec):
+                continue  # beside a character no code page shows: GBK read as UTF-8, not this
             gain = judge(text, start, end, reading)
             if gain is not None:
                 out.append(Reading(start, end, reading, confidence(gain, 1.0), KINDS[codec], gain))
@@ -163,9 +172,12 @@ def _latin1_fallback(exc: UnicodeDecodeError):
 codecs.register_error("textrepair-latin1-fallback", _latin1_fallback)
 
 _TWO_BYTE = re.compile("[\u0100-\U0010ffff]")
+#: What two GBK bytes read as UTF-8 make and no code page shows (Һ ѹ ϵ).
+_TWO_BYTE_NEAR = re.compile("[\u0250-\u07ff]")
 #: Two GBK bytes read as UTF-8 make a character below U+0800 (or a Latin-1 one).
 _CORE = re.compile("[\x80-\u07ff]")
-_ISLAND = re.compile("(?:[\x80-\u07ff][\x21-\x7e]*)+(?:[^\x00-\u07ff\\s\u3000]{1,2}(?:[\x80-\u07ff][\x21-\x7e]*)+)*")
+_ISLAND = re.compile("(?:[\x80-\u07ff][\x21-\x7e]*)+(?:[^\x00-\u07ff\\s\u3000]{1,2}(?:[\x80-\u07ff][\x21-\x7e]*)+)*"
+                     "[^\x00-\u07ff\\s\u3000]?")
 
 
 def _options(ch: str) -> list[bytes]:
@@ -178,17 +190,17 @@ def _options(ch: str) -> list[bytes]:
     return [ch.encode("utf-8")]
 
 
-def _to_gbk(run: str) -> bytes | None:
+def _to_gbk(run: str) -> tuple[bytes, float] | None:
     """Bytes for ``run`` whose GBK pairs stay whole and read best: each
     character below U+0100 is a Latin-1 byte or two UTF-8 bytes, and both
     may keep the pairs whole, so a Viterbi search over the characters
     (state: a lead byte waiting for its trail, and the last character read)
     scores the GBK characters with the bigram model."""
     if not any("\x80" <= c < "\u0100" for c in run):
-        return run.encode("utf-8")
+        return run.encode("utf-8"), 1.0
     fast = _fast(run)
     if fast is not None:
-        return fast
+        return fast, 1.0
     logp = _backend.impl.char_logp
     # state (pending lead or -1, last character) -> (score, chosen options)
     best: dict[tuple[int, str], tuple[float, list[bytes]]] = {(-1, ""): (0.0, [])}
@@ -200,9 +212,10 @@ def _to_gbk(run: str) -> bytes | None:
                 if step is None:
                     continue
                 lead2, last2, emitted = step
+                last2 = folded(last2)
                 total = score
                 prev = last
-                for c in emitted:
+                for c in folded(emitted):
                     total += logp(prev, c) if prev else logp("\x00", c)
                     prev = c
                 key = (lead2, last2)
@@ -214,7 +227,9 @@ def _to_gbk(run: str) -> bytes | None:
     ends = [v for (lead, _l), v in best.items() if lead < 0]
     if not ends:
         return None
-    return b"".join(max(ends, key=lambda v: v[0])[1])
+    top = max(ends, key=lambda v: v[0])
+    share = posterior([v[0] / TEMPERATURE for v in ends], top[0] / TEMPERATURE)
+    return b"".join(top[1]), share
 
 
 def _fast(run: str) -> bytes | None:
@@ -261,9 +276,10 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
             damaged = m.group()
             if not _TWO_BYTE.search(damaged):
                 continue  # Latin-1 alone: the code pages read these bytes the same
-            raw = _to_gbk(damaged)
-            if raw is None:
+            found = _to_gbk(damaged)
+            if found is None:
                 continue
+            raw, share = found
             try:
                 reading = raw.decode("gbk")
             except UnicodeDecodeError:
@@ -276,5 +292,5 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
             s, e, after = start + lo, end - hi, reading[lo:len(reading) - hi]
             gain = judge(text, s, e, after)
             if gain is not None:
-                out.append(Reading(s, e, after, confidence(gain, 1.0), "gbk-as-utf8", gain))
+                out.append(Reading(s, e, after, confidence(gain, share), "gbk-as-utf8", gain))
     return out
