@@ -194,6 +194,11 @@ def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Re
     start, end = offset + chosen[0][0], offset + chosen[-1][1]
     if end - start < _MIN_CHARS or _overlaps(taken, start, end):
         return None
+    damaged = text[start:end]
+    lost = damaged.count("\ufffd")
+    known = sum(1 for c in damaged if c >= "\x80") - lost
+    if known < _MIN_CHARS or lost > known:
+        return None  # more guessed than read: where no bytes survive, nothing is invented
     slots = [slot for _f, _e, piece in chosen for slot in piece]
     final = end == len(text) or text[end] == "\n"
     after, choices = fill(slots, context(text, start, end), final, paragraph_before(text, start))

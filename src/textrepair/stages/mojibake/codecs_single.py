@@ -176,8 +176,8 @@ _TWO_BYTE = re.compile("[\u0100-\U0010ffff]")
 _TWO_BYTE_NEAR = re.compile("[\u0250-\u07ff]")
 #: Two GBK bytes read as UTF-8 make a character below U+0800 (or a Latin-1 one).
 _CORE = re.compile("[\x80-\u07ff]")
-_ISLAND = re.compile("(?:[\x80-\u07ff][\x21-\x7e]*)+(?:[^\x00-\u07ff\\s\u3000]{1,2}(?:[\x80-\u07ff][\x21-\x7e]*)+)*"
-                     "[^\x00-\u07ff\\s\u3000]?")
+_ISLAND = re.compile("(?:[\x80-\u07ff][\x21-\x7e]*)+(?:[^\x00-\u07ff\\s\u3000\ud800-\udfff]{1,2}"
+                     "(?:[\x80-\u07ff][\x21-\x7e]*)+)*[^\x00-\u07ff\\s\u3000\ud800-\udfff]?")
 
 
 def _options(ch: str) -> list[bytes]:
