@@ -24,6 +24,8 @@ from .codecs_judge import CONTEXT, paragraph_before
 from .codecs_utf8 import utf8_repairs
 from .common import _outside, _overlaps, _trim
 
+__all__ = ["codec_repairs", "latin_repairs"]
+
 _REPLACED = "锟斤拷"  # two U+FFFD in UTF-8 read as GBK: the bytes were lost before
 
 
