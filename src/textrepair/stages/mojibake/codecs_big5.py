@@ -23,6 +23,7 @@ import re
 from ... import _backend
 from ..._cjkcodec import encode_char
 from .codecs_judge import Reading, confidence, context, fill, folded, judge, paragraph_before, usable
+from ..._fallback import rare_char
 from .codecs_utf8 import END, _rejects
 from .common import _overlaps
 
@@ -32,6 +33,16 @@ HOLE = -1
 #: A run needs this many characters read again.
 _MIN_CHARS = 2
 _WIDE = re.compile("[^\\x00-\\x7f\\s\u3000]")
+
+
+class _Salad:
+    """Rare characters or private use: what a wrong decoder leaves."""
+
+    def search(self, text: str):
+        return rare_char().search(text) or re.search("[\ue000-\uf8ff]", text)
+
+
+_SALAD = _Salad()
 #: Runs of two-byte characters (and what a broken pair leaves: U+FFFD, ``?``).
 _RUN = re.compile("[^\\x00-\\x7f\\s\u3000][^\\s\u3000]*")
 
@@ -186,19 +197,26 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
 
 
 def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Reading | None:
-    """The best-gaining part of a segment, read and judged."""
+    """The best-gaining part of a segment (or the whole segment, when the
+    judge finds it better still), read and judged."""
     part = _best_part(run, blocks)
     if part is None:
         return None
-    chosen = blocks[part[0]:part[1]]
+    best = None
+    for i, j in {part, (0, len(blocks))}:
+        found = _judged(text, offset, blocks[i:j], taken, kind)
+        if found is not None and (best is None or found.gain > best.gain):
+            best = found
+    return best
+
+
+def _judged(text: str, offset: int, chosen, taken, kind: str) -> Reading | None:
     start, end = offset + chosen[0][0], offset + chosen[-1][1]
     if end - start < _MIN_CHARS or _overlaps(taken, start, end):
         return None
     damaged = text[start:end]
-    lost = damaged.count("\ufffd")
-    known = sum(1 for c in damaged if c >= "\x80") - lost
-    if known < _MIN_CHARS or lost > known:
-        return None  # more guessed than read: where no bytes survive, nothing is invented
+    if not _shows_mechanism(damaged):
+        return None
     slots = [slot for _f, _e, piece in chosen for slot in piece]
     final = end == len(text) or text[end] == "\n"
     after, choices = fill(slots, context(text, start, end), final, paragraph_before(text, start))
@@ -206,6 +224,23 @@ def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Re
     if gain is None:
         return None
     return Reading(start, end, after, confidence(gain, choices), kind, gain)
+
+
+def _shows_mechanism(damaged: str) -> bool:
+    """Two-byte codes confused leave East Asian characters (CJK, kana,
+    private use), at least one of them salad (a rare one, private use, or a
+    U+FFFD), and some bytes read: where no bytes survive nothing is invented,
+    and Latin letters (GBK's pinyin row, ``é`` is A8 A6) are no sign.
+
+    >>> _shows_mechanism("皊┍狝叭"), _shows_mechanism("été"), _shows_mechanism("\ufffd\ufffd")
+    (True, False, False)
+    """
+    lost = damaged.count("\ufffd")
+    wide = [c for c in damaged if c >= "\x80" and c != "\ufffd"]
+    east = sum(c >= "\u2e80" for c in wide)
+    if len(wide) < _MIN_CHARS or lost > len(wide) or east * 2 < len(wide) + lost:
+        return False
+    return bool(lost) or bool(_SALAD.search(damaged))
 
 
 def big5_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
