@@ -68,6 +68,25 @@ def _per_window(mechanism, text: str, windows, taken) -> list:
     return found
 
 
+_LATIN1_SPACES = frozenset("\x85\xa0")
+
+
+def _across_latin1_spaces(text: str, windows) -> list[tuple[int, int]]:
+    """The windows joined where only U+00A0 or U+0085 parts them: GBK read
+    as UTF-8 shows a lone byte A0 or 85 (爲 is A0 AA) as those spaces.
+
+    >>> _across_latin1_spaces("ab\xa0cd ef", [(0, 2), (3, 5), (6, 8)])
+    [(0, 5), (6, 8)]
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in windows:
+        if out and start > out[-1][1] and all(c in _LATIN1_SPACES for c in text[out[-1][1]:start]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
     """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``;
     ``scan`` is the text's ``mojibake_scan`` when the caller has it.  Where
@@ -86,8 +105,9 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         return []  # no rare character and no code-page run: nothing to try
     found = []
     if scan.rare:
-        for mechanism in (utf8_repairs, utf8_fallback_repairs, big5_repairs, gbk_as_big5_repairs):
+        for mechanism in (utf8_repairs, big5_repairs, gbk_as_big5_repairs):
             found += _per_window(mechanism, text, scan.rare, taken)
+        found += _per_window(utf8_fallback_repairs, text, _across_latin1_spaces(text, scan.rare), taken)
     for codec, field in _CODE_PAGES:
         chains = getattr(scan, field)
         if chains:
@@ -115,6 +135,7 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
 # to ftfy: that keeps curly quotes, dashes and dots in Chinese text cheap.  The
 # scan reports the CJK-free stretches that hold such a pair.
 _ftfy_suspect = ftfy_suspect
+_CJK_NEXT = re.compile("[\u3000-\u9fff\uf900-\uffef]")
 
 
 def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, float, str]]:
@@ -145,7 +166,10 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
             if fixed == segment:
                 continue
             lo, hi = _trim(segment, fixed)
-            found.append((start + lo, end - hi, fixed[lo : len(fixed) - hi], 0.9, "latin-mojibake"))
+            # Inside Chinese text a CJK-free stretch is as often GBK damage no codec reading took: less sure.
+            inside = _CJK_NEXT.match(text, max(0, seg_start - 1)) or _CJK_NEXT.match(text, seg_end)
+            found.append((start + lo, end - hi, fixed[lo : len(fixed) - hi], 0.6 if inside else 0.9,
+                          "latin-mojibake"))
     return found
 
 

@@ -199,8 +199,22 @@ def _to_gbk(run: str) -> tuple[bytes, float] | None:
     if not any("\x80" <= c < "\u0100" for c in run):
         return run.encode("utf-8"), 1.0
     fast = _fast(run)
-    if fast is not None:
-        return fast, 1.0
+    best = _viterbi(run)
+    if best is None or (fast is not None and best[0] != fast
+                        and best[0].decode("utf-8", "textrepair-latin1-fallback") != run):
+        return (fast, 0.9) if fast is not None else None
+    if fast is not None and best[0] != fast:
+        # Both give the run back: the model's choice, as sure as its lead over the other.
+        old, new = (_bigram(raw.decode("gbk")) for raw in (fast, best[0]))
+        return best[0], min(best[1], posterior([old / TEMPERATURE, new / TEMPERATURE], new / TEMPERATURE))
+    return best
+
+
+def _bigram(text: str) -> float:
+    return _backend.impl.char_score(folded(text))
+
+
+def _viterbi(run: str) -> tuple[bytes, float] | None:
     logp = _backend.impl.char_logp
     # state (pending lead or -1, last character) -> (score, chosen options)
     best: dict[tuple[int, str], tuple[float, list[bytes]]] = {(-1, ""): (0.0, [])}
