@@ -30,8 +30,9 @@ from .common import _overlaps
 __all__ = ["big5_repairs", "gbk_as_big5_repairs"]
 
 HOLE = -1
-#: A run needs this many characters read again.
+#: A run needs this many characters read again, this many of them East Asian.
 _MIN_CHARS = 2
+_MIN_EAST = 3
 _WIDE = re.compile("[^\\x00-\\x7f\\s\u3000]")
 
 
@@ -43,6 +44,7 @@ class _Salad:
 
 
 _SALAD = _Salad()
+_HAN_OR_PUA = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff]")
 #: Runs of two-byte characters (and what a broken pair leaves: U+FFFD, ``?``).
 _RUN = re.compile("[^\\x00-\\x7f\\s\u3000][^\\s\u3000]*")
 
@@ -238,8 +240,10 @@ def _shows_mechanism(damaged: str) -> bool:
     lost = damaged.count("\ufffd")
     wide = [c for c in damaged if c >= "\x80" and c != "\ufffd"]
     east = sum(c >= "\u2e80" for c in wide)
-    if len(wide) < _MIN_CHARS or lost > len(wide) or east * 2 < len(wide) + lost:
+    if east < _MIN_EAST or lost > len(wide) or east * 4 < (len(wide) + lost) * 3:
         return False
+    if not _HAN_OR_PUA.search(damaged):
+        return False  # kana or bopomofo alone (ㄅㄆㄇㄈ) is a text about them
     return bool(lost) or bool(_SALAD.search(damaged))
 
 
