@@ -240,7 +240,7 @@ def _shows_mechanism(damaged: str) -> bool:
     lost = damaged.count("\ufffd")
     wide = [c for c in damaged if c >= "\x80" and c != "\ufffd"]
     east = sum(c >= "\u2e80" for c in wide)
-    if east < _MIN_EAST or lost > len(wide) or east * 4 < (len(wide) + lost) * 3:
+    if east < _MIN_EAST or lost > len(wide) or east * 4 < len(wide) * 3:
         return False
     if not _HAN_OR_PUA.search(damaged):
         return False  # kana or bopomofo alone (ㄅㄆㄇㄈ) is a text about them
