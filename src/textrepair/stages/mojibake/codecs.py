@@ -68,6 +68,7 @@ def _per_window(mechanism, text: str, windows, taken) -> list:
     return found
 
 
+_HAN_OR_PUA = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff]")
 _LATIN1_SPACES = frozenset("\x85\xa0")
 
 
@@ -105,8 +106,11 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         return []  # no rare character and no code-page run: nothing to try
     found = []
     if scan.rare:
+        # Two-byte codes read wrongly leave Han or private-use characters; a
+        # window without any (Һѹϵͳ×n) is no work for them.
+        han = [(s, e) for s, e in scan.rare if _HAN_OR_PUA.search(text, s, e)]
         for mechanism in (utf8_repairs, big5_repairs, gbk_as_big5_repairs):
-            found += _per_window(mechanism, text, scan.rare, taken)
+            found += _per_window(mechanism, text, han, taken)
         found += _per_window(utf8_fallback_repairs, text, _across_latin1_spaces(text, scan.rare), taken)
     for codec, field in _CODE_PAGES:
         chains = getattr(scan, field)
