@@ -157,27 +157,3 @@ def test_plain_tokens_are_the_characters_own_bytes():
     assert mj_shift._plain_token("\U0001F600") is None  # cp936 cannot write it
 
 
-_SALAD = st.lists(st.one_of(st.sampled_from(list("鏂伴椈鍙戝竷笆奈濉睍新闻发布会中国，。、“”《》（） \u3000\ufffd\ue1a2,:ab")),
-                            st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)), max_size=60).map("".join)
-
-
-@given(_SALAD, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=4),
-       st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=3))
-def test_untaken_wide_runs_are_the_plain_definition(text, taken_raw, windows_raw):
-    # _untaken_runs starts only from rare characters outside the taken spans:
-    # the same runs as every _WIDE_RUN match that meets no taken span and
-    # holds a rare character.
-    def disjoint(raw):
-        spans, pos = [], 0
-        for start, length in sorted(raw):
-            start = max(start, pos)
-            if start + length <= len(text) and length:
-                spans.append((start, start + length))
-                pos = start + length
-        return spans
-    taken, windows = disjoint(taken_raw), disjoint(windows_raw) or [(0, len(text))]
-    rare = mj_codecs._rare_char()
-    expected = [(m.start(), m.end()) for ws, we in windows for m in mj_codecs._WIDE_RUN.finditer(text, ws, we)
-                if not mj_common._overlaps(taken, m.start(), m.end()) and rare.search(text, m.start(), m.end())]
-    found = mj_codecs._untaken_runs(text, mj_codecs._WIDE_RUN, windows, taken, True)
-    assert [(m.start(), m.end()) for m in found] == expected

@@ -69,7 +69,7 @@ def test_invisible(text, expected):
     ("国家数据局表示\ufffd", "国家数据局表示"),
     ("国家数据局表示\ufffd\ufffd\n下一段", "国家数据局表示\n下一段"),
     ("表示\ufffd  \r\n", "表示  \r\n"),
-    ("鏁版嵁瑕佺礌\ufffd鏀归潻", "鏁版嵁瑕佺礌\ufffd鏀归潻"),  # inside text it stays
+    ("数据要素\ufffd改革", "数据要素\ufffd改革"),  # inside text it stays
     ("壞\ufffd\ufffd\ufffd\ufffd\n", "壞\ufffd\ufffd\ufffd\ufffd\n"),  # four: not one cut character
 ])
 def test_truncated(text, expected):

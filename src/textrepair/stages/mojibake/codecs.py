@@ -1,377 +1,102 @@
-"""Text decoded with the wrong codec: UTF-8 read as GBK, GBK read as
-Latin-1/cp1252/cp1250, Big5 and GBK confused, ``锟斤拷``; and Latin-script
-mojibake, which goes to ftfy.  Each mechanism turns a suspicious stretch back
-into bytes under the decoder that damaged it and decodes them with the codec
-they were written in; a stretch changes only when the model finds the result
-far more plausible."""
+"""Text decoded with the wrong codec: UTF-8 read as GBK/GB18030/cp936
+(:mod:`.codecs_utf8`), GBK read as Latin-1/cp1252/cp1250 or as UTF-8 with a
+Latin-1 fallback (:mod:`.codecs_single`), Big5 and GBK confused
+(:mod:`.codecs_big5`), ``锟斤拷`` (bytes lost before); and Latin-script
+mojibake, which goes to ftfy.
+
+Each mechanism turns a stretch that shows its signature back into bytes
+under the decoder that damaged it and reads them with the codec they were
+written in; :mod:`.codecs_judge` lets a reading replace the stretch only
+when the model finds it clearly better, and gives its confidence.  Readings
+emit the characters their bytes spell (``£¬`` is ``，``): the fold of
+fullwidth punctuation to ASCII belongs to the byte-shift pages alone.
+"""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterator
-from functools import lru_cache
 
 from ... import _backend
-from ..._cjkcodec import FOLD, char_model, code_page_char, encode_char, fold
-from ..._fallback import NO_CJK, code_page_run, ftfy_suspect, rare_char
-from .common import _logistic, _outside, _overlaps, _remembered, _trim
+from ..._fallback import ftfy_suspect
+from .codecs_big5 import big5_repairs, gbk_as_big5_repairs
+from .codecs_single import code_page_repairs, utf8_fallback_repairs
+from .codecs_judge import CONTEXT, paragraph_before
+from .codecs_utf8 import utf8_repairs
+from .common import _outside, _overlaps, _trim
+
+__all__ = ["codec_repairs", "latin_repairs"]
 
 _REPLACED = "锟斤拷"  # two U+FFFD in UTF-8 read as GBK: the bytes were lost before
 
 
 def _lost_marks(text: str, lost: str, taken) -> list[tuple[int, int, str, float, str]]:
-    """``锟斤拷`` (and ``锟�``): report it; drop or mark it as ``lost`` says."""
+    """``锟斤拷`` (and ``锟�``): UTF-8 of U+FFFD read as GBK, bytes lost before
+    this text was made; reported as a lost-byte edit that drops or marks it
+    as ``lost`` says (``keep``: left as it is, nothing reported).
+
+    >>> _lost_marks("好锟斤拷的", "mark", [])
+    [(1, 4, '\\ufffd', 0.9, 'lost-byte')]
+    """
     if lost == "keep" or "锟" not in text:
         return []
     found = []
-    for m in re.finditer("锟斤拷|锟\ufffd", text):
+    for m in re.finditer("锟斤拷|锟\\ufffd", text):
         if not _overlaps(taken, m.start(), m.end()):
             found.append((m.start(), m.end(), "" if lost == "drop" else "\ufffd", 0.9, "lost-byte"))
     return found
 
 
-
-# --- text decoded with the wrong codec --------------------------------------------
-# Each mechanism turns a suspicious stretch back into bytes under the decoder
-# that damaged it and decodes them with the codec they were written in.  A
-# stretch changes only when the model finds the result far more plausible.
-
-CODEC_MARGIN = 10.0
-#: A repair must read at least as much like Chinese (mean log-probability per
-#: character) as the least Chinese-looking of the benchmark's 2,000 clean
-#: sentences (-12.3): rare-character salad (`MÄ£ÄM` → 模腗) is not a repair.
-CODEC_FLOOR = -12.5
-_SINGLE_BYTE = {"gbk-as-latin1": "latin-1", "gbk-as-cp1252": "cp1252", "gbk-as-cp1250": "cp1250"}
+#: Where each code page's chains are in the scan.
+_CODE_PAGES = (("latin-1", "latin1"), ("cp1252", "cp1252"), ("cp1250", "cp1250"))
 
 
-class _Utf8Segments:
-    """Which CJK-free stretches of a text, read back as a code page's bytes, are
-    UTF-8 with some non-ASCII (ftfy's case).  Stretches are found once per text,
-    on the first question (most texts never ask), and each verdict is kept, so
-    many runs in one long stretch cost one pass."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.spans: list[tuple[int, int]] | None = None
-        self.starts: list[int] = []
-        self.verdicts: dict[tuple[int, str], bool] = {}
-
-    def holds(self, start: int, codec: str) -> bool:
-        """True when the stretch holding ``start`` is UTF-8 read as ``codec``."""
-        if self.spans is None:
-            self.spans = [m.span() for m in _NO_CJK.finditer(self.text)]
-            self.starts = [s for s, _e in self.spans]
-        i = bisect_right(self.starts, start) - 1
-        if i < 0 or self.spans[i][1] <= start:
-            return False
-        key = (i, codec)
-        if key not in self.verdicts:
-            self.verdicts[key] = _is_utf8_as(self.text[slice(*self.spans[i])], codec)
-        return self.verdicts[key]
+def _per_window(mechanism, text: str, windows, taken) -> list:
+    """``mechanism`` on each window; a window met again in the same
+    surroundings (its text, its neighbours, the paragraph before it) reads
+    the same, so it is read once (``鏂伴椈 ``×n costs one reading)."""
+    found = []
+    memo: dict = {}
+    for w_start, w_end in windows:
+        key = (text[w_start:w_end], text[max(0, w_start - CONTEXT):w_start], text[w_end:w_end + CONTEXT],
+               w_end == len(text), paragraph_before(text, w_start))
+        if key in memo and not _overlaps(taken, w_start, w_end):
+            found += [r._replace(start=r.start + w_start, end=r.end + w_start) for r in memo[key]]
+            continue
+        here = mechanism(text, [(w_start, w_end)], taken)
+        memo[key] = [r._replace(start=r.start - w_start, end=r.end - w_start) for r in here]
+        found += here
+    return found
 
 
-def _is_utf8_as(segment: str, codec: str) -> bool:
-    table = _byte_table(codec)
-    try:
-        raw = bytes(table[c] for c in segment)
-        raw.decode("utf-8")
-    except (KeyError, UnicodeDecodeError):
-        return False
-    return not raw.isascii()
+_HAN_OR_PUA = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff]")
+_LATIN1_SPACES = frozenset("\x85\xa0")
 
 
-_WIDE_RUN = re.compile(r"[^\x00-\x7f\s\u3000\u3001\u3002\uff0c\u201c\u201d\u300a\u300b\uff08\uff09\ufffd]"
-                       r"[^\x00-\x7f\s\u3000]+")
-#: The class of _WIDE_RUN's tail, which holds its first character's class too.
-_WIDE_CHAR = re.compile(r"[^\x00-\x7f\s\u3000]")
+def _across_latin1_spaces(text: str, windows) -> list[tuple[int, int]]:
+    """The windows joined where only U+00A0 or U+0085 parts them: GBK read
+    as UTF-8 shows a lone byte A0 or 85 (爲 is A0 AA) as those spaces.
 
-
-def _wide_runs_with_rare(text: str, windows, rare: re.Pattern, taken=()) -> Iterator[re.Match]:
-    """The matches of ``_WIDE_RUN`` in ``windows`` that may hold a ``rare``
-    character outside ``taken`` (sorted spans), in order: a subset of
-    ``finditer``'s that keeps every match holding one.
-
-    A match lies inside one maximal run of ``_WIDE_CHAR`` (greedy, to its
-    end) and ``finditer`` finds at most one per run: the one ``search`` finds
-    from the run's start.  Clean Chinese has a run per clause and almost no
-    rare character, so starting from the rare characters' runs skips the rest.
-    A rare character inside ``taken`` (a repaired shift run is full of them)
-    starts nothing: its run's match meets ``taken``, and any match it would
-    find beyond its run is found again from that match's own rare character.
-
-    >>> [m.group() for m in _wide_runs_with_rare("新闻,发布会:鏂伴椈,好", [(0, 12)], _rare_char())]
-    ['鏂伴椈']
+    >>> _across_latin1_spaces("ab\xa0cd ef", [(0, 2), (3, 5), (6, 8)])
+    [(0, 5), (6, 8)]
     """
-    wide = _WIDE_CHAR.match
-    for window_start, window_end in windows:
-        done = window_start
-        exhausted = False
-        for piece_start, piece_end in _outside(window_start, window_end, taken):
-            if piece_end <= done:
-                continue
-            for hit in rare.finditer(text, max(piece_start, done), piece_end):
-                p = hit.start()
-                if p < done:
-                    continue
-                run_start = p
-                while run_start > done and wide(text, run_start - 1):
-                    run_start -= 1
-                m = _WIDE_RUN.search(text, run_start, window_end)
-                if m is None:
-                    exhausted = True
-                    break
-                done = m.end()
-                yield m
-            if exhausted:
-                break
-
-
-_byte_char = code_page_char
-
-
-@lru_cache(maxsize=None)
-def _byte_table(codec: str) -> dict[str, int]:
-    table = {_byte_char(b, codec): b for b in range(0x80, 0x100)}
-    table.update({chr(b): b for b in range(0x80)})
-    return table
-
-
-def _single_byte_to_gbk(run: str, codec: str) -> str | None:
-    table = _byte_table(codec)
-    try:
-        raw = bytes(table[c] for c in run)
-    except KeyError:
-        return None
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return None  # UTF-8 read as a code page: ftfy's case (`â€™` is ’)
-    try:
-        return raw.decode("gbk")
-    except UnicodeDecodeError:
-        return None
-
-
-_latin_run = code_page_run
-
-
-def _has_letter(run: str) -> bool:
-    """At least one letter: a pair of NBSPs or a lone sign (©, °) is far likelier real."""
-    return any(c.isalpha() for c in run)
-
-
-def _lookahead(data: list[int | None], i: int, codec: str) -> str:
-    """The character the known bytes at ``i`` start, or "" (context for a guess)."""
-    for size in (1, 2, 3, 4):
-        chunk = data[i : i + size]
-        if None in chunk or len(chunk) < size:
-            return ""
-        try:
-            return bytes(chunk).decode(codec)
-        except UnicodeDecodeError:
-            continue
-    return ""
-
-
-def _utf8_fill(data: list[int | None], before: str) -> str | None:
-    """Decode UTF-8 whose unknown bytes (None) are guessed with the model."""
-    model = char_model()
-    out = []
-    prev = before
-    i = 0
-    n = len(data)
-    while i < n:
-        b = data[i]
-        if b is not None and b < 0x80:
-            out.append(chr(b))
-            prev = chr(b)
-            i += 1
-            continue
-        if b is not None and 0xC2 <= b < 0xE0:
-            size = 2
-        elif b is None or 0xE0 <= b < 0xF0:
-            size = 3
-        elif 0xF0 <= b < 0xF5:
-            size = 4
+    out: list[tuple[int, int]] = []
+    for start, end in windows:
+        if out and start > out[-1][1] and all(c in _LATIN1_SPACES for c in text[out[-1][1]:start]):
+            out[-1] = (out[-1][0], end)
         else:
-            return None
-        chunk = data[i : i + size]
-        if len(chunk) < size or chunk.count(None) > 1:
-            return None
-        best = None
-        for fill in range(0x80, 0xC0) if None in chunk[1:] else (0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9) if None in chunk else (0,):
-            raw = bytes(fill if x is None else x for x in chunk)
-            try:
-                ch = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            score = model.logp(prev, ch)
-            if None in chunk:
-                nxt = _lookahead(data, i + size, "utf-8")
-                if nxt:
-                    score += model.logp(ch, nxt)
-            if best is None or score > best[0]:
-                best = (score, ch)
-        if best is None:
-            return None
-        out.append(best[1])
-        prev = best[1]
-        i += size
-    return "".join(out)
-
-
-def _big5_fill(run: str, before: str) -> str | None:
-    """Big5 bytes read by cp936, back to Big5; a byte cp936 could not pair
-    (shown as U+FFFD, mostly the A1 lead of Big5 punctuation) is guessed."""
-    data: list[int | None] = []
-    for ch in run:
-        if ch == "\ufffd":
-            data.append(None)
-            continue
-        raw = encode_char(ch)
-        if raw is None:
-            return None
-        data.extend(raw)
-    model = char_model()
-    out = []
-    prev = before
-    i = 0
-    while i < len(data):
-        b = data[i]
-        if b is not None and b < 0x80:
-            out.append(chr(b))
-            prev = chr(b)
-            i += 1
-            continue
-        pair = data[i : i + 2]
-        if len(pair) < 2 or pair[1] is None:
-            return None
-        best = None
-        nxt = _lookahead(data, i + 2, "big5")
-        for lead in range(0x81, 0xFF) if b is None else (b,):
-            try:
-                ch = bytes((lead, pair[1])).decode("big5")
-            except UnicodeDecodeError:
-                continue
-            score = model.logp(prev, fold(ch)) + (model.logp(fold(ch), nxt) if nxt and b is None else 0.0)
-            if best is None or score > best[0]:
-                best = (score, fold(ch))
-        if best is None:
-            return None
-        out.append(best[1])
-        prev = best[1]
-        i += 2
-    return "".join(out)
-
-
-def _utf8_as_gbk(run: str, before: str) -> str | None:
-    data: list[int | None] = []
-    for ch in run:
-        if ch == "\ufffd":
-            data.append(None)
-            continue
-        raw = encode_char(ch)
-        if raw is None:
-            return None
-        data.extend(raw)
-    if not any(b is not None and b >= 0xE0 for b in data):
-        return None
-    return _utf8_fill(data, before)
-
-
-def _recode(run: str, wrong: str, right: str) -> str | None:
-    try:
-        raw = b"".join(_cp936_bytes(ch) for ch in run) if wrong == "cp936" else run.encode(wrong)
-        return raw.decode(right)
-    except (UnicodeEncodeError, UnicodeDecodeError, TypeError):
-        return None
-
-
-def _cp936_bytes(ch: str) -> bytes:
-    raw = encode_char(ch)
-    if raw is None:
-        raise TypeError(ch)
-    return raw
-
-
-def _han_only(fixed: str) -> bool:
-    """At least two Han characters, and no other non-ASCII letter left over."""
-    han = len(_CJK.findall(fixed))
-    return han >= 2 and all(c < "\x80" or _CJK.match(c) or not c.isalpha() for c in fixed)
-
-
-#: (edit kind, pattern finder, transform) of each mechanism.
-@lru_cache(maxsize=None)
-def _mechanisms():
-    return (
-        ("utf8-as-gbk", _WIDE_RUN, _utf8_as_gbk),
-        ("big5-as-gbk", _BIG5_RUN, lambda run, before: _big5_fill(run, before) if _big5_sign(run) else None),
-        ("gbk-as-big5", _WIDE_RUN, lambda run, _b: _recode(run, "big5", "gbk")),
-        ("gbk-as-latin1", _latin_run("latin-1"), lambda run, _b: _single_byte_to_gbk(run, "latin-1")),
-        ("gbk-as-cp1252", _latin_run("cp1252"), lambda run, _b: _single_byte_to_gbk(run, "cp1252")),
-        ("gbk-as-cp1250", _latin_run("cp1250"), lambda run, _b: _single_byte_to_gbk(run, "cp1250")),
-    )
-
-
-_CJK = re.compile("[\u4e00-\u9fff]")
-# Big5 read by cp936 leaves ASCII where a trail byte came out alone (`�C` is 。).
-# Big5's commonest lead bytes A4-A5 are kana in GBK, A3 bopomofo; unpaired
-# bytes show as U+FFFD.  Japanese has kana too, but in runs.
-_KANA = re.compile("[\u3040-\u30ff\u3100-\u312f]")
-_KANA_PAIR = re.compile("[\u3040-\u30ff\u3100-\u312f]{2}")
-
-
-def _big5_sign(run: str) -> bool:
-    if "\ufffd" in run or re.search("[\ue000-\uf8ff]", run):
-        return True
-    return bool(_KANA.search(run)) and not _KANA_PAIR.search(run)
-_BIG5_RUN = re.compile(r"[^\x00-\x7f\s\u3000][^\s\u3000]+")
-
-
-#: Where each single-byte mechanism's runs may be (MojibakeScan fields).
-_SCAN_FIELD = {"gbk-as-latin1": "latin1", "gbk-as-cp1252": "cp1252", "gbk-as-cp1250": "cp1250"}
-
-
-def _rare_char():
-    """A non-ASCII, non-space character the model has (almost) never seen
-    (count below ``RARE_BELOW``; see ``_fallback.rare_char``).
-
-    The wide mechanisms (UTF-8, Big5 or GBK read by the wrong double-byte
-    codec) turn text into salad of rare characters, private-use characters and
-    U+FFFD; a run with none of them is not tried, which keeps clean Chinese
-    cheap.  The scan reports the space-delimited stretches that hold one
-    (the wide mechanisms' runs never cross a space).
-
-    >>> bool(_rare_char().search("鏂伴椈")), bool(_rare_char().search("新闻发布"))
-    (True, False)
-    """
-    return rare_char()
-
-
-def _judge_recoding(transform, run: str, before: str, after: str) -> tuple[float, str] | None:
-    """(gain over the run as it stands, the recoded text) or None when the
-    recoding is no Chinese or reads too badly."""
-    fixed = transform(run, before)
-    if not fixed or fixed == run or not _han_only(fixed):
-        return None
-    fixed = fixed.translate(FOLD)
-    score = _backend.impl.char_score
-    if score(fixed, before) / len(fixed) < CODEC_FLOOR:
-        return None
-    return score(fixed, before, after) - score(run, before, after), fixed
+            out.append((start, end))
+    return out
 
 
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
     """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``;
-    ``scan`` is the text's ``mojibake_scan`` when the caller has it.
+    ``scan`` is the text's ``mojibake_scan`` when the caller has it.  Where
+    readings of several mechanisms overlap, the one that gains most wins.
 
     >>> codec_repairs("发布会:鏂伴椈鍙戝竷")[0][2]
     '新闻发布'
-    >>> codec_repairs("ÖÐ¹ú")[0][2:]
-    ('中国', 0.99, 'gbk-as-latin1')
+    >>> codec_repairs("ÖÐ¹ú£¬ºÃ")[0][2:]
+    ('中国，好', 0.99, 'gbk-as-latin1')
     """
     if text.isascii():
         return []  # every mechanism needs a non-ASCII character
@@ -379,53 +104,25 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         scan = _backend.impl.mojibake_scan(text)
     if not (scan.rare or scan.latin1 or scan.cp1252 or scan.cp1250):
         return []  # no rare character and no code-page run: nothing to try
-    utf8 = _Utf8Segments(text)
-    found: dict[tuple[int, int], tuple[float, str, str]] = {}
-    runs_of: dict[tuple[re.Pattern, str], list[re.Match]] = {}  # the wide mechanisms share their runs
-    for kind, pattern, transform in _mechanisms():
-        # The scan's spans of each kind hold every match of its pattern whole.
-        field = _SCAN_FIELD.get(kind, "rare")
-        runs = runs_of.get((pattern, field))
-        if runs is None:
-            runs = runs_of[pattern, field] = _untaken_runs(text, pattern, getattr(scan, field), taken,
-                                                           kind not in _SINGLE_BYTE)
-        for m in runs:
-            start, end = m.span()
-            before = text[start - 1] if start else ""
-            after = text[end] if end < len(text) else ""
-            if kind in _SINGLE_BYTE and (not _has_letter(m.group())
-                                         or utf8.holds(start, _SINGLE_BYTE[kind])):
-                continue  # no letter, or UTF-8 read as a code page (ftfy's case)
-            judged = _remembered((kind, before, m.group(), after),
-                                 lambda: _judge_recoding(transform, m.group(), before, after))
-            if judged is None:
-                continue
-            gain, fixed = judged
-            if gain >= CODEC_MARGIN and gain > found.get((start, end), (0.0,))[0]:
-                found[(start, end)] = (gain, fixed, kind)
-    chosen: list[tuple[int, int, str, float, str]] = []
-    covered = bytearray(len(text))  # one mark per code point a chosen repair covers
-    for (start, end), (gain, fixed, kind) in sorted(found.items(), key=lambda kv: -kv[1][0]):
-        if any(covered[start:end]):
-            continue
-        covered[start:end] = b"\x01" * (end - start)
-        confidence = round(max(0.5, min(0.99, _logistic((gain - CODEC_MARGIN) / 4))), 3)
-        chosen.append((start, end, fixed, confidence, kind))
+    found = []
+    if scan.rare:
+        # Two-byte codes read wrongly leave Han or private-use characters; a
+        # window without any (Һѹϵͳ×n) is no work for them.
+        han = [(s, e) for s, e in scan.rare if _HAN_OR_PUA.search(text, s, e)]
+        for mechanism in (utf8_repairs, big5_repairs, gbk_as_big5_repairs):
+            found += _per_window(mechanism, text, han, taken)
+        found += _per_window(utf8_fallback_repairs, text, _across_latin1_spaces(text, scan.rare), taken)
+    for codec, field in _CODE_PAGES:
+        chains = getattr(scan, field)
+        if chains:
+            found += code_page_repairs(text, chains, codec, taken)
+    chosen = []
+    covered = bytearray(len(text))  # one mark per code point a chosen reading covers
+    for r in sorted(found, key=lambda r: (-r.gain, r.start)):
+        if not any(covered[r.start:r.end]):
+            covered[r.start:r.end] = b"\x01" * (r.end - r.start)
+            chosen.append(tuple(r[:5]))
     return sorted(chosen)
-
-
-def _untaken_runs(text: str, pattern: re.Pattern, windows, taken, need_rare: bool) -> list[re.Match]:
-    """The matches of ``pattern`` in ``windows`` that meet no ``taken`` span;
-    with ``need_rare``, only those holding a rare character (a run of common
-    characters is clean text, not salad)."""
-    rare = _rare_char()
-    if pattern is _WIDE_RUN:
-        assert need_rare, "_wide_runs_with_rare skips runs without a rare character"
-        matches = _wide_runs_with_rare(text, windows, rare, taken)
-    else:
-        matches = (m for ws, we in windows for m in pattern.finditer(text, ws, we))
-    return [m for m in matches if not _overlaps(taken, m.start(), m.end())
-            and (not need_rare or rare.search(text, m.start(), m.end()))]
 
 
 # --- Latin-script mojibake: delegated to ftfy ------------------------------------
@@ -433,7 +130,6 @@ def _untaken_runs(text: str, pattern: re.Pattern, windows, taken, need_rare: boo
 # Chinese punctuation and width), and only on stretches that hold no CJK
 # character at all, so it cannot touch Han text that is already right.
 
-_NO_CJK = NO_CJK
 
 
 # ftfy changes a text only when it can read it back, in one of its single-byte
@@ -443,6 +139,7 @@ _NO_CJK = NO_CJK
 # to ftfy: that keeps curly quotes, dashes and dots in Chinese text cheap.  The
 # scan reports the CJK-free stretches that hold such a pair.
 _ftfy_suspect = ftfy_suspect
+_CJK_NEXT = re.compile("[\u3000-\u9fff\uf900-\uffef]")
 
 
 def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, float, str]]:
@@ -463,6 +160,8 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
 
     found = []
     for seg_start, seg_end in scan.ftfy:
+        if _overlaps(taken, seg_start, seg_end):
+            continue  # a wrong-codec reading took part of it: the rest is that damage, not ftfy's
         for start, end in _outside(seg_start, seg_end, taken):
             segment = text[start:end]
             if segment.isascii() or not suspect.search(segment):
@@ -471,7 +170,10 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
             if fixed == segment:
                 continue
             lo, hi = _trim(segment, fixed)
-            found.append((start + lo, end - hi, fixed[lo : len(fixed) - hi], 0.9, "latin-mojibake"))
+            # Inside Chinese text a CJK-free stretch is as often GBK damage no codec reading took: less sure.
+            inside = _CJK_NEXT.match(text, max(0, seg_start - 1)) or _CJK_NEXT.match(text, seg_end)
+            found.append((start + lo, end - hi, fixed[lo : len(fixed) - hi], 0.6 if inside else 0.9,
+                          "latin-mojibake"))
     return found
 
 

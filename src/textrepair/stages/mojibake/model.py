@@ -74,3 +74,37 @@ def posterior(scores: list[float], chosen: float) -> float:
     """
     top = max(scores)
     return math.exp(chosen - top) / sum(math.exp(s - top) for s in scores)
+
+
+# --- appended by the wrong-codec readings (codecs_*.py) ---------------------
+
+#: Smoothing mass of :func:`paragraph_end_logp` (pseudo-occurrences at the corpus rate).
+_END_K = 20.0
+
+
+def _paragraph_end_table() -> tuple[float, dict[str, tuple[int, int]]]:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent.parent / "data" / "paragraph_end.txt"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    lines, chars = map(int, rows[0])
+    return lines / chars, {chr(int(c, 16)): (int(e), int(n)) for c, e, n in rows[1:]}
+
+
+_END_TABLE: list = []
+
+
+def paragraph_end_logp(ch: str) -> float:
+    """ln P(a paragraph ends here | its last character is ``ch``), from the
+    corpus of the character model (``data/paragraph_end.txt``), folded as
+    the models fold; smoothed towards the corpus rate.
+
+    >>> paragraph_end_logp("。") > paragraph_end_logp("，") > paragraph_end_logp("、")
+    True
+    """
+    if not _END_TABLE:
+        _END_TABLE.append(_paragraph_end_table())
+    rate, table = _END_TABLE[0]
+    ends, count = table.get(fold(ch), (0, 0))
+    return math.log((ends + _END_K * rate) / (count + _END_K))

@@ -1,0 +1,257 @@
+"""Big5 and GBK confused: Big5 bytes read by Microsoft cp936 (``Big5-as-GBK``)
+and GBK bytes read as Big5 (cp950).
+
+Both codes write a Chinese character in two bytes, so each damaged
+character goes back to the two bytes the wrong decoder read (a private-use
+character is a user-defined area of cp936: Big5's punctuation row A1 falls
+there, ``，`` is A1 41); a U+FFFD or a ``?`` is a byte the decoder could not
+pair, unknown, and the model chooses it among every byte the right codec
+allows there.  A stretch of characters from two-byte codes is read again
+with the right codec; the reading replaces the longest part of it where the
+model gains (each character's gain in the bigram model, the best sum over a
+run: clean text beside the damage stays), and the judge must find that part
+clearly better.
+
+>>> [r[2] for r in big5_repairs("网路", [(0, 2)])]
+[]
+"""
+
+from __future__ import annotations
+
+import re
+
+from ... import _backend
+from ..._cjkcodec import encode_char
+from .codecs_judge import Reading, confidence, context, fill, folded, judge, paragraph_before, usable
+from ..._fallback import rare_char
+from .codecs_utf8 import END, _rejects
+from .common import _overlaps
+
+__all__ = ["big5_repairs", "gbk_as_big5_repairs"]
+
+HOLE = -1
+#: A run needs this many characters read again, this many of them East Asian.
+_MIN_CHARS = 2
+_MIN_EAST = 3
+_WIDE = re.compile("[^\\x00-\\x7f\\s\u3000]")
+
+
+class _Salad:
+    """Rare characters or private use: what a wrong decoder leaves."""
+
+    def search(self, text: str):
+        return rare_char().search(text) or re.search("[\ue000-\uf8ff]", text)
+
+
+_SALAD = _Salad()
+_HAN_OR_PUA = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff]")
+#: Runs of two-byte characters (and what a broken pair leaves: U+FFFD, ``?``).
+_RUN = re.compile("[^\\x00-\\x7f\\s\u3000][^\\s\u3000]*")
+
+
+def _bytes_cp936(ch: str) -> tuple[int, ...] | None:
+    if ch == "\ufffd":
+        return (HOLE,)
+    raw = encode_char(ch)
+    return tuple(raw) if raw is not None else None
+
+
+def _bytes_cp950(ch: str) -> tuple[int, ...] | None:
+    if ch == "\ufffd":
+        return (HOLE,)
+    try:
+        return tuple(ch.encode("cp950"))
+    except UnicodeEncodeError:
+        return None
+
+
+def _decode_pairs(data: list[int], codec: str, reader: str) -> list:
+    """Read ``data`` (HOLE for an unknown byte) pair by pair with ``codec``:
+    ``(first byte, end byte, piece)`` per character, the piece a str, or,
+    where a byte is unknown, the list of characters it may be (each unknown
+    byte one ``reader`` rejects before the byte after it); a pair that is
+    no character gives ``(first, end, None)``."""
+    out: list = []
+    i, n = 0, len(data)
+    while i < n:
+        b = data[i]
+        if b == -2:
+            out.append((i, i + 1, None))
+            i += 1
+            continue
+        if b != HOLE and b < 0x80:
+            out.append((i, i + 1, chr(b)))
+            i += 1
+            continue
+        if i + 1 >= n or data[i + 1] == -2:
+            out.append((i, i + 1, None))
+            i += 1
+            continue
+        t = data[i + 1]
+        if b != HOLE and t != HOLE:
+            try:
+                ch = bytes((b, t)).decode(codec)
+            except UnicodeDecodeError:
+                ch = None
+            out.append((i, i + 2, ch if ch is not None and usable(ch) else None))
+        else:
+            after = data[i + 2] if i + 2 < n and data[i + 2] >= 0 else END
+            out.append((i, i + 2, _fillings(b, t, after, codec, reader) or None))
+        i += 2
+    return out
+
+
+def _fillings(b: int, t: int, after: int, codec: str, reader: str) -> list[str]:
+    """The characters ``codec`` reads from the pair ``b t`` with its unknown
+    bytes filled, each unknown byte one ``reader`` rejected there."""
+    rejects = _rejects(reader)
+    leads = range(0x81, 0xFF) if b == HOLE else (b,)
+    trails = range(0x40, 0xFF) if t == HOLE else (t,)
+    found = []
+    for x in leads:
+        if b == HOLE and t != HOLE and not rejects[x * 257 + t]:
+            continue
+        for y in trails:
+            if b == HOLE and t == HOLE and not rejects[x * 257 + y]:
+                continue
+            if t == HOLE and after != HOLE and not rejects[y * 257 + after]:
+                continue
+            try:
+                ch = bytes((x, y)).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1 and usable(ch) and not ch.isascii():
+                found.append(ch)
+    return found
+
+
+def _segments(run: str, to_bytes, codec: str, reader: str) -> list[list[tuple[int, int, list]]]:
+    """The run read again with ``codec``, in segments between what cannot be
+    read (a character with no bytes, a pair that is no character); each a
+    list of blocks ``(first char, end char, slots)`` whose edges fall between
+    characters both in the run and in the reading (a U+FFFD byte pairs with
+    the next character's byte)."""
+    data: list[int] = []
+    owner: list[int] = []
+    for k, ch in enumerate(run):
+        raw = to_bytes(ch)
+        if raw is None:
+            raw = (-2,)
+        data.extend(raw)
+        owner.extend([k] * len(raw))
+    segments: list[list] = []
+    blocks: list = []
+    first = 0
+    slots: list = []
+    for s, e, piece in _decode_pairs(data, codec, reader):
+        if piece is None:
+            if blocks:
+                segments.append(blocks)
+            blocks, slots = [], []
+            first = owner[e - 1] + 1
+            continue
+        slots.append(piece)
+        if e == len(data) or owner[e] != owner[e - 1]:
+            end = owner[e - 1] + 1
+            blocks.append((first, end, slots))
+            first, slots = end, []
+    if blocks:
+        segments.append(blocks)
+    return segments
+
+
+def _best_part(run: str, blocks) -> tuple[int, int] | None:
+    """The blocks ``[i, j)`` where the bigram model gains most over the run
+    as it stands (the best sum of per-block gains), or None."""
+    logp = _backend.impl.char_logp
+    best = (0.0, 0, 0)
+    run_sum, run_start = 0.0, 0
+    prev_old = prev_new = "\x00"
+    for k, (first, end, slots) in enumerate(blocks):
+        gain = 0.0
+        for a in folded(run[first:end]):
+            gain -= logp(prev_old, a)
+            prev_old = a
+        for slot in slots:
+            b = folded(slot if isinstance(slot, str) else slot[0])
+            gain += logp(prev_new, b) if isinstance(slot, str) else 0.0
+            prev_new = b
+        if run_sum <= 0:
+            run_sum, run_start = 0.0, k
+        run_sum += gain
+        if run_sum > best[0]:
+            best = (run_sum, run_start, k + 1)
+    return best[1:] if best[0] > 0 else None
+
+
+def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind: str) -> list[tuple[int, int, str, float, str]]:
+    out = []
+    for w_start, w_end in windows:
+        for m in _RUN.finditer(text, w_start, w_end):
+            run = m.group()
+            if len(run) < _MIN_CHARS:
+                continue
+            for blocks in _segments(run, to_bytes, codec, reader):
+                found = _read_part(text, m.start(), run, blocks, taken, kind)
+                if found is not None:
+                    out.append(found)
+    return out
+
+
+def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Reading | None:
+    """The best-gaining part of a segment (or the whole segment, when the
+    judge finds it better still), read and judged."""
+    part = _best_part(run, blocks)
+    if part is None:
+        return None
+    best = None
+    for i, j in {part, (0, len(blocks))}:
+        found = _judged(text, offset, blocks[i:j], taken, kind)
+        if found is not None and (best is None or found.gain > best.gain):
+            best = found
+    return best
+
+
+def _judged(text: str, offset: int, chosen, taken, kind: str) -> Reading | None:
+    start, end = offset + chosen[0][0], offset + chosen[-1][1]
+    if end - start < _MIN_CHARS or _overlaps(taken, start, end):
+        return None
+    damaged = text[start:end]
+    if not _shows_mechanism(damaged):
+        return None
+    slots = [slot for _f, _e, piece in chosen for slot in piece]
+    final = end == len(text) or text[end] == "\n"
+    after, choices = fill(slots, context(text, start, end), final, paragraph_before(text, start))
+    gain = judge(text, start, end, after)
+    if gain is None:
+        return None
+    return Reading(start, end, after, confidence(gain, choices), kind, gain)
+
+
+def _shows_mechanism(damaged: str) -> bool:
+    """Two-byte codes confused leave East Asian characters (CJK, kana,
+    private use), at least one of them salad (a rare one, private use, or a
+    U+FFFD), and some bytes read: where no bytes survive nothing is invented,
+    and Latin letters (GBK's pinyin row, ``é`` is A8 A6) are no sign.
+
+    >>> _shows_mechanism("皊┍狝叭"), _shows_mechanism("été"), _shows_mechanism("\ufffd\ufffd")
+    (True, False, False)
+    """
+    lost = damaged.count("\ufffd")
+    wide = [c for c in damaged if c >= "\x80" and c != "\ufffd"]
+    east = sum(c >= "\u2e80" for c in wide)
+    if east < _MIN_EAST or lost > len(wide) or east * 4 < len(wide) * 3:
+        return False
+    if not _HAN_OR_PUA.search(damaged):
+        return False  # kana or bopomofo alone (ㄅㄆㄇㄈ) is a text about them
+    return bool(lost) or bool(_SALAD.search(damaged))
+
+
+def big5_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
+    """Big5 read by cp936, in ``windows``."""
+    return _repairs(text, windows, taken, _bytes_cp936, "cp950", "cp936", "big5-as-gbk")
+
+
+def gbk_as_big5_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
+    """GBK read by cp950, in ``windows``."""
+    return _repairs(text, windows, taken, _bytes_cp950, "gbk", "cp950", "gbk-as-big5")

