@@ -45,6 +45,10 @@ class _Salad:
 
 _SALAD = _Salad()
 _HAN_OR_PUA = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff]")
+#: Three kana in a row: a Japanese word.  Big5 read as GBK makes a kana of
+#: each common character whose trail byte is A1 or more (中 A4A4 is ぃ), so
+#: its kana stand alone or in pairs.
+_KANA_RUN = re.compile("[\u3041-\u3096]{3}|[\u30a1-\u30fa]{3}")
 #: Runs of two-byte characters (and what a broken pair leaves: U+FFFD, ``?``).
 _RUN = re.compile("[^\\x00-\\x7f\\s\u3000][^\\s\u3000]*")
 
@@ -189,8 +193,8 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
     for w_start, w_end in windows:
         for m in _RUN.finditer(text, w_start, w_end):
             run = m.group()
-            if len(run) < _MIN_CHARS:
-                continue
+            if len(run) < _MIN_CHARS or _KANA_RUN.search(run):
+                continue  # too short, or Japanese (see _KANA_RUN), whatever part of it a reading takes
             for blocks in _segments(run, to_bytes, codec, reader):
                 found = _read_part(text, m.start(), run, blocks, taken, kind)
                 if found is not None:
@@ -236,6 +240,8 @@ def _shows_mechanism(damaged: str) -> bool:
 
     >>> _shows_mechanism("皊┍狝叭"), _shows_mechanism("été"), _shows_mechanism("\ufffd\ufffd")
     (True, False, False)
+    >>> _shows_mechanism("開始されています")
+    False
     """
     lost = damaged.count("\ufffd")
     wide = [c for c in damaged if c >= "\x80" and c != "\ufffd"]
@@ -244,6 +250,8 @@ def _shows_mechanism(damaged: str) -> bool:
         return False
     if not _HAN_OR_PUA.search(damaged):
         return False  # kana or bopomofo alone (ㄅㄆㄇㄈ) is a text about them
+    if _KANA_RUN.search(damaged):
+        return False  # Japanese: its kana come in words (ていました), Big5's read as GBK one by one
     return bool(lost) or bool(_SALAD.search(damaged))
 
 
