@@ -116,6 +116,7 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         chains = getattr(scan, field)
         if chains:
             found += code_page_repairs(text, chains, codec, taken)
+    found = _not_ftfys(text, found, scan.ftfy)
     chosen = []
     covered = bytearray(len(text))  # one mark per code point a chosen reading covers
     for r in sorted(found, key=lambda r: (-r.gain, r.start)):
@@ -123,6 +124,65 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
             covered[r.start:r.end] = b"\x01" * (r.end - r.start)
             chosen.append(tuple(r[:5]))
     return sorted(chosen)
+
+
+#: Readings of Latin-1 characters as GBK bytes.
+_SINGLE_BYTE_KINDS = frozenset({"gbk-as-utf8", "gbk-as-latin1", "gbk-as-cp1252", "gbk-as-cp1250"})
+
+
+def _not_ftfys(text: str, found: list, segments) -> list:
+    """``found`` without the GBK readings of a CJK-free stretch that ftfy's
+    ``fix_encoding`` reads as UTF-8 (``CÃ™IS`` is ``CÙIS``, not C免劉IS):
+    Latin-script mojibake is ftfy's case, and it knows that text best.
+
+    >>> [r.kind for r in _not_ftfys("CÃ™IS", codec_repairs_raw("CÃ™IS"), [(0, 5)])]
+    []
+    """
+    if not segments or not any(r.kind in _SINGLE_BYTE_KINDS for r in found):
+        return found
+    import ftfy  # runtime dependency; imported late, it is slow to import
+
+    claimed: dict[tuple[int, int], tuple[int, int] | None] = {}
+    kept = []
+    for r in found:
+        if r.kind in _SINGLE_BYTE_KINDS:
+            segment = next(((s, e) for s, e in segments if s <= r.start and r.end <= e), None)
+            if segment is not None:
+                if segment not in claimed:
+                    claimed[segment] = _ftfy_change(text, *segment, ftfy)
+                change = claimed[segment]
+                # ftfy's fix must hold the reading, but for one character (trimming
+                # a common end is ambiguous: ``Ä�`` → ``�``): a fix of part of a GBK
+                # stretch is chance (cp1250's ``Ň˛`` is UTF-8 for Ҳ, ``ÖÐ¹ú``'s ``Ð¹`` for й).
+                if change is not None and _outside_count(r, change) <= 1:
+                    continue
+        kept.append(r)
+    return kept
+
+
+def _outside_count(r, span: tuple[int, int]) -> int:
+    """How many characters of reading ``r`` lie outside ``span``."""
+    return max(0, span[0] - r.start) + max(0, r.end - span[1])
+
+
+def _ftfy_change(text: str, start: int, end: int, ftfy) -> tuple[int, int] | None:
+    """The span of ``text[start:end]`` that ftfy's ``fix_encoding`` changes."""
+    segment = text[start:end]
+    fixed = ftfy.fix_encoding(segment)
+    if fixed == segment:
+        return None
+    lo, hi = _trim(segment, fixed)
+    return start + lo, end - hi
+
+
+def codec_repairs_raw(text: str) -> list:
+    """Every mechanism's readings of ``text`` before any is chosen (for tests)."""
+    scan = _backend.impl.mojibake_scan(text)
+    found = _per_window(utf8_fallback_repairs, text, _across_latin1_spaces(text, scan.rare), ())
+    for codec, field in _CODE_PAGES:
+        if getattr(scan, field):
+            found += code_page_repairs(text, getattr(scan, field), codec, ())
+    return found
 
 
 # --- Latin-script mojibake: delegated to ftfy ------------------------------------

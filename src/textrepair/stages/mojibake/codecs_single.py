@@ -180,6 +180,49 @@ _ISLAND = re.compile("(?:[\x80-\u07ff][\x21-\x7e]*)+(?:[^\x00-\u07ff\\s\u3000\ud
                      "(?:[\x80-\u07ff][\x21-\x7e]*)+)*[^\x00-\u07ff\\s\u3000\ud800-\udfff]?")
 
 
+#: The letters of the modern alphabets that share UTF-8's two-byte range with
+#: GBK read as UTF-8 (Unicode's blocks, their letters as written today):
+#: Latin-1 and Latin Extended-A (Turkish ı, Latvian ā, Czech ř), basic Greek,
+#: basic Cyrillic, Armenian, Hebrew and Arabic letters.
+_ALPHABETS = (
+    ("latin", "[A-Za-z\xc0-\xd6\xd8-\xf6\xf8-\u017f]"),
+    ("greek", "[\u0386\u0388-\u03ce]"),
+    ("cyrillic", "[\u0400-\u045f]"),
+    ("armenian", "[\u0531-\u0556\u0561-\u0587]"),
+    ("hebrew", "[\u05d0-\u05ea]"),
+    ("arabic", "[\u0621-\u064a]"),
+)
+_LETTER_OF = [(name, re.compile(cls)) for name, cls in _ALPHABETS]
+#: Marks and symbols any alphabet's text holds (combining marks, ™, ·, °).
+_NEUTRAL = re.compile("[\x00-\x40\x5b-\x60\x7b-\x7f\xa0-\xbf\xd7\xf7\u0300-\u036f\u2000-\u2bff]")
+
+
+def _one_alphabet(run: str) -> bool:
+    """Whether every letter of ``run`` is a letter of one modern alphabet:
+    then it is that language's text (``Ελληνικά``, ``Hırsızı``), not GBK
+    bytes, whose characters fall in the two-byte range by their lead byte and
+    so mix scripts and rare letters (``Һѹϵͳ``: Cyrillic Һ, Greek ϵ).
+
+    >>> _one_alphabet("Ελληνικά"), _one_alphabet("līdzvadītāja"), _one_alphabet("AHÅ™")
+    (True, True, True)
+    >>> _one_alphabet("Һѹϵͳ"), _one_alphabet("ÖÐÈËÃñ¹²ºÍ¹úÏÖ")
+    (False, True)
+
+    (The second is Latin-1 alone: the code pages' case, read there.)
+    """
+    letters = [c for c in run if not _NEUTRAL.match(c)]
+    return any(all(pattern.match(c) for c in letters) for _name, pattern in _LETTER_OF)
+
+
+def _word(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` grown to the whitespace around it."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
+
+
 def _options(ch: str) -> list[bytes]:
     """The bytes the UTF-8-with-Latin-1 reader may have shown as ``ch``,
     likeliest first."""
@@ -290,6 +333,8 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
             damaged = m.group()
             if not _TWO_BYTE.search(damaged):
                 continue  # Latin-1 alone: the code pages read these bytes the same
+            if _one_alphabet(_word(text, start, end)):
+                continue  # a word of one alphabet: that language, not GBK
             found = _to_gbk(damaged)
             if found is None:
                 continue
