@@ -27,7 +27,6 @@ from textrepair import _backend, _fallback
 from textrepair._cjkcodec import LEADS, TRAILS, char_model, encode_char, original_pair
 from textrepair._fallback import shift as twin
 from textrepair._fallback.shift import Slot
-from textrepair.stages.mojibake import shift as mj_shift
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -67,20 +66,20 @@ def assert_same_fillings(items: list, left: str, right: str) -> int:
     def read(lo: int, hi: int) -> str:
         return "".join(p for p in pieces[lo:hi] if len(p) == 1 and p != twin.LOST)
 
-    groups = mj_shift._groups(items)
+    groups = twin._groups(items)
     for start, end in groups:
         group = items[start:end]
         before, after = left + read(0, start), read(end, len(pieces)) + right
-        args = (group, before[-1:], after[:1], mj_shift.FILLERS)
+        args = (group, before[-1:], after[:1], twin.FILLERS)
         assert _cext.slot_fillers(*args) == twin.slot_fillers(*args), args
         options = []
         for slot in group:
             by_fold: dict[str, list[str]] = {}
             for ch in slot.chars:
-                shown = mj_shift._shown(ch)
+                shown = twin._shown(ch)
                 by_fold.setdefault(fold(shown), []).append(shown)
             options.append(by_fold)
-        fits = (fold(before[-mj_shift.WORD_REACH:]), options, fold(after[:mj_shift.WORD_REACH]), mj_shift.WORD_REACH)
+        fits = (fold(before[-twin.WORD_REACH:]), options, fold(after[:twin.WORD_REACH]), twin.WORD_REACH)
         assert _cext.word_fits(*fits) == _fallback.word_fits(*fits), group
     return len(groups)
 
@@ -91,9 +90,9 @@ def searches(text: str) -> list[tuple[tuple, str, str]]:
     calls = []
     for start, end in _fallback.mojibake_scan(text).shift:
         run = text[start:end]
-        left, right = text[max(0, start - mj_shift.CONTEXT):start], text[end:end + mj_shift.CONTEXT]
+        left, right = text[max(0, start - twin.CONTEXT):start], text[end:end + twin.CONTEXT]
         for dropped, pua in ((False, False), (True, False), (False, True)):
-            toks = mj_shift.tokens(run, dropped, right[:1], pua)
+            toks = twin.tokens(run, dropped, right[:1], pua)
             if toks:
                 calls.append(((toks, left[-1:], right[:1], run[0] in "!;"), left, right))
     return calls
@@ -107,7 +106,7 @@ def assert_same_searches(text: str) -> tuple[int, int]:
     for args, left, right in calls:
         c, py = _cext.shift_paths(*args), _fallback.shift_paths(*args)
         assert same_paths(c, py), (args, c, py)
-        for _score, items, _guesses in py[:mj_shift.JUDGED_PATHS]:
+        for _score, items, _guesses in py[:twin.JUDGED_PATHS]:
             groups += assert_same_fillings(items, left, right)
     return len(calls), groups
 
@@ -167,7 +166,7 @@ def test_shift_on_mixtures(text):
        st.sampled_from(["", "a", "中", "，", "\ue1a2", "\U00020000"]))
 def test_shift_on_whole_mixtures(text, dropped, pua, before, after):
     # The whole text as one run, whatever the scanner would make of it.
-    toks = mj_shift.tokens(text, dropped, after, pua)
+    toks = twin.tokens(text, dropped, after, pua)
     if toks is not None:
         args = (toks, before, after, text[:1] in ("!", ";"))
         c, py = _cext.shift_paths(*args), _fallback.shift_paths(*args)
@@ -178,7 +177,7 @@ def test_shift_on_whole_mixtures(text, dropped, pua, before, after):
 
 # --- hostile token sequences: every atom in every state -------------------------------------
 
-_CHARS = [mj_shift.chars_for(s) for s in ("shù", "jīng", "guan", "wù", "bào", "zhǎng", "de", "le")]
+_CHARS = [twin.chars_for(s) for s in ("shù", "jīng", "guan", "wù", "bào", "zhǎng", "de", "le")]
 annotation_atom = st.builds(lambda kind, k, text: (kind, _CHARS[k], text), st.sampled_from(["ann", "annchar"]),
                             st.integers(0, len(_CHARS) - 1), st.sampled_from(["(shu)", "(jing)", "x", "\x00", ""]))
 atom = st.one_of(st.integers(0, 255), st.sampled_from([0x3F, 0xA1, 0xA3, 0xB0, 0xD6, 0xC9, 0x41, 0x80, 0xFF, 0xAE]),
@@ -295,7 +294,7 @@ def _call(prog, ann, cap, model=None):
 
 
 def test_small_output_buffer():
-    toks = mj_shift.tokens("辦???", True)
+    toks = twin.tokens("辦???", True)
     prog, ann, _texts = _cext._shift_program(toks)
     status, npaths, needed = _call(prog, ann, 1 << 16)
     assert status == 0 and npaths == 3 and needed > 8
@@ -327,7 +326,7 @@ def test_well_formed_records():
 
 
 def test_no_pair_table():
-    prog, ann, _texts = _cext._shift_program(mj_shift.tokens("社?"))
+    prog, ann, _texts = _cext._shift_program(twin.tokens("社?"))
     plain = ffi.new("tr_char_model *", _cext._model().chars[0])
     assert _call(prog, ann, 64, plain)[0] == -2
 

@@ -645,3 +645,10 @@ def slot_fillers(slots, prev: str, nxt: str, width: int) -> list[str]:
 
 
 from ._cjkcodec import encode_char as _encode_char  # noqa: E402
+
+
+def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bool = True):
+    """C twin of ``_fallback.shift_judge`` (for now the twin itself)."""
+    from ._fallback.shift import shift_judge as twin
+
+    return twin(run, left, right, opened, keeps_pua)

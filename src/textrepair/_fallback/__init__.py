@@ -17,10 +17,10 @@ from .mojibake import NO_CJK, MojibakeScan, code_page_run, ftfy_suspect, mojibak
 from .mojibake_beam import BEAM, BEAM_LOST, BEAM_LOSTB, BEAM_PIECE, BEAM_U, GUESS_COST, mojibake_best
 from .normalise import normalise_runs
 from .scan import forget, scan_flags
-from .shift import shift_paths, slot_fillers
+from .shift import shift_judge, shift_paths, slot_fillers
 
 __all__ = ["AnnotationScan", "BEAM", "BEAM_LOST", "BEAM_LOSTB", "BEAM_PIECE", "BEAM_U", "GUESS_COST", "MojibakeScan",
            "NO_CJK", "boilerplate_lines", "char_logp", "char_score", "code_page_run", "fold_text", "forget",
            "ftfy_suspect", "markup_candidates", "mojibake_best", "mojibake_runs", "mojibake_scan", "normalise_runs", "rare_char",
-           "scan_annotations", "scan_flags", "shift_paths", "slot_fillers", "word_fits", "word_score", "word_scores",
+           "scan_annotations", "scan_flags", "shift_judge", "shift_paths", "slot_fillers", "word_fits", "word_score", "word_scores",
            "word_segments"]
