@@ -647,8 +647,70 @@ def slot_fillers(slots, prev: str, nxt: str, width: int) -> list[str]:
 from ._cjkcodec import encode_char as _encode_char  # noqa: E402
 
 
-def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bool = True):
-    """C twin of ``_fallback.shift_judge`` (for now the twin itself)."""
-    from ._fallback.shift import shift_judge as twin
 
-    return twin(run, left, right, opened, keeps_pua)
+class _ShiftModel:
+    """``tr_shift_model``: the character model with the authored GBK pairs,
+    the word model, the cp936 encoder (both tables made from ``_cjkcodec``'s
+    codec, as the twin reads it), and the twin's constants."""
+
+    __slots__ = ("struct", "_keep")
+
+    def __init__(self) -> None:
+        from ._cjkcodec import _tables
+        from ._fallback import shift
+
+        model = _model()
+        _decoder, authored, encoder = _tables()
+        pairs = ffi.new("uint32_t[]", 65536)
+        for code, ch in authored.items():  # original_pair of every authored code
+            pairs[code] = ord(ch)
+        chars = ffi.new("tr_char_model *", model.chars[0])
+        chars.pair = pairs
+        encode = ffi.new("uint16_t[]", 65536)
+        for ch, raw in encoder.items():  # encode_char of every character cp936 writes
+            encode[ord(ch)] = int.from_bytes(raw, "big")
+        s = ffi.new("tr_shift_model *")
+        s.chars, s.words, s.encode = chars, model.words, encode
+        p = s.params
+        p.margin, p.salad, p.page_prior, p.pua_gap = shift.MARGIN, shift.SALAD, shift.PAGE_PRIOR, shift.PUA_GAP
+        p.bigram_weight = shift.BIGRAM_WEIGHT
+        p.context, p.judged_paths, p.fillers, p.word_reach = (shift.CONTEXT, shift.JUDGED_PATHS, shift.FILLERS,
+                                                              shift.WORD_REACH)
+        self.struct = s
+        self._keep = (model, pairs, chars, encode)
+
+
+_shift_models: list[_ShiftModel] = []
+
+
+def _shift_model() -> _ShiftModel:
+    """The one shift model of this process, built on first use."""
+    if not _shift_models:
+        _shift_models.append(_ShiftModel())
+    return _shift_models[0]
+
+
+def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bool = True):
+    """C twin of ``_fallback.shift_judge``."""
+    from ._fallback.shift import REASONS, Verdict
+
+    verdict = ffi.new("tr_shift_verdict *")
+    out_len = ffi.new("size_t *")
+    args = (_shift_model().struct, _u32(run), len(run), _u32(left), len(left), _u32(right), len(right), _u32(opened),
+            len(opened), int(bool(keeps_pua)), verdict)
+    cap = 3 * len(run) + 16  # always enough (textrepair.h)
+    while True:
+        out = _new_unzeroed("uint32_t[]", cap)
+        status = lib.tr_shift_judge(*args, out, cap, out_len)
+        if status != 2:
+            break
+        cap = out_len[0]
+    if status == 1:
+        return None
+    if status == -1:
+        raise MemoryError("tr_shift_judge could not allocate")
+    if status != 0:
+        raise ValueError("tr_shift_judge: opened holds a character that opens no paired mark")
+    v = verdict[0]
+    text = ffi.buffer(out, 4 * out_len[0])[:].decode(_UTF32, "surrogatepass")
+    return Verdict(bool(v.apply), text, v.confidence, REASONS[v.reason], bool(v.certain), bool(v.near_cut), v.score)

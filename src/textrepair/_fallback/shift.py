@@ -855,6 +855,8 @@ def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bo
     >>> shift_judge("持?!笆\ue1a2奈濉睍r", "關心和支", "期").out
     '持。“十四五”時'
     """
+    if any(ch not in _OPENING for ch in opened):
+        raise ValueError(f"opened holds a character that opens no paired mark: {opened!r}")
     verdict = _judge(run, left, right, opened, (False, False))
     if verdict is None or not verdict.apply:
         dropped = _judge(run, left, right, opened, (True, False))
