@@ -1,5 +1,7 @@
-/* shift.c -- the structure search of a GBK byte-shift run (tr_shift_paths)
- * and the bigram beam over a group of slots (tr_slot_fillers).
+/* shift.c -- the judgement of a GBK byte-shift run (tr_shift_judge), and its
+ * two parts that are entry points of their own: the structure search of a
+ * run (tr_shift_paths) and the bigram beam over a group of slots
+ * (tr_slot_fillers).
  *
  * Twin: textrepair._fallback.shift (the specification; its docstring explains
  * states, atoms and slots).  This file adds the same doubles of the model

@@ -199,7 +199,7 @@ typedef struct {
     double ln_uni_unknown;       /* ln P_uni of a character the model never saw */
     double ln_cont_unknown;      /* ln P_cont of one */
     const uint32_t *pair;        /* 65536: authored character of GBK lead << 8 | trail, or 0;
-                                    read by the beam search only (NULL elsewhere) */
+                                    read by shift.c only (NULL elsewhere) */
 } tr_char_model;
 
 /* The word model: a trie of the word table in one hash table (a node is its
@@ -268,57 +268,34 @@ int tr_word_fits(const tr_word_model *w, const uint32_t *before, size_t before_l
                  const size_t *ends, size_t slots, const uint32_t *after, size_t after_len, size_t reach,
                  int32_t *out, size_t cap, size_t *found);
 
-/* ---- mojibake_beam.c: the beam search of the byte-shift repair ---------- */
-/* Twin: _fallback.mojibake_beam.mojibake_best (stages/mojibake.py best_hypothesis).  A run's
- * tokens arrive as a program of int32: [ntok, then per token: nopt, then per
- * option: natom, atoms...].  An atom is a byte (0-255), TR_ATOM_PIECE,
- * TR_ATOM_U, TR_ATOM_LOST, or TR_ATOM_ANN + off / TR_ATOM_ANNCHAR + off for
- * the annotation whose record starts at ann[off]: [n, then per character (in
- * the twin's iteration order): code point, GBK code lead << 8 | trail].
- * Output pieces: a code point (>= 0), TR_PIECE_LOST (a lost ASCII byte,
- * "\0" in the twin) or TR_PIECE_ANN - off (the text of annotation off). */
-#define TR_BEAM_WIDTH 16
-#define TR_BEAM_GUESS_COST 2
-#define TR_ATOM_PIECE 256
-#define TR_ATOM_U 257
-#define TR_ATOM_LOST 258
-#define TR_ATOM_ANN 16777216
-#define TR_ATOM_ANNCHAR 33554432
-#define TR_ATOM_ANN_MAX 16777216
-#define TR_PIECE_LOST -1
-#define TR_PIECE_ANN -2
-
-/* The best in-step reading of a run (twin: _fallback.mojibake_beam.mojibake_best):
- * before/after are the neighbouring code points or -1, lost_lead non-zero
- * when the run may start after a lost lead byte.  Writes at most cap pieces
- * to out, their number to *out_len, the score and the guesses.  Returns 0
- * when found, 1 when no reading exists, 2 when out is too small (*out_len
- * says how many pieces it needs), -1 on allocation failure, -2 on a
- * malformed program or annotation table. */
-int tr_mojibake_best(const tr_char_model *m, const int32_t *prog, size_t prog_len, const uint32_t *ann,
-                     size_t ann_len, int32_t before, int32_t after, int lost_lead, int32_t *out, size_t cap,
-                     size_t *out_len, double *score, int64_t *guesses);
-
 /* ---- shift.c: the structure search of a byte-shift run ------------------- */
 /* Twin: _fallback.shift (shift_paths, slot_fillers; its docstring explains
- * states, atoms and slots).  The tokens arrive as mojibake_beam.c's program,
- * with two more atoms, TR_ATOM_ALONE and TR_ATOM_DROPPAIR, and annotation
- * records of their own: the table ann is a sequence of records [n, item,
- * then per character, in increasing code point order: code point, bytes],
- * bytes being 1 << 16 | byte or 2 << 16 | lead << 8 | trail (its cp936
- * bytes); item is what a path shows for the annotation: a code point, or
- * TR_SHIFT_TEXT + k for the k-th text of the caller's own list.  An atom's
- * offset must be the start of a record.
+ * states, atoms and slots).  A run's tokens arrive as a program of int32:
+ * [ntok, then per token: nopt, then per option: natom, atoms...].  An atom
+ * is a byte (0-255), TR_ATOM_PIECE, TR_ATOM_U, TR_ATOM_LOST, TR_ATOM_ALONE,
+ * TR_ATOM_DROPPAIR, or TR_ATOM_ANN + off / TR_ATOM_ANNCHAR + off for the
+ * annotation whose record starts at ann[off].  The table ann is a sequence
+ * of records [n, item, then per character, in increasing code point order:
+ * code point, bytes], bytes being 1 << 16 | byte or 2 << 16 | lead << 8 |
+ * trail (its cp936 bytes); item is what a path shows for the annotation: a
+ * code point, or TR_SHIFT_TEXT + k for the k-th text of the caller's own
+ * list.  An atom's offset must be the start of a record.
  * A path's items (int32): a code point (a lost ASCII byte is 0, as the twin's
  * LOST is "\0"), TR_ITEM_TEXT - k (the text k) or TR_ITEM_SLOT - k (slot
  * record k).  The slot records follow the items of the last path, in order:
  * [kind (TR_SLOT_*), byte, n, then n code points], n = 0 meaning every
  * character the twin's Slot.of(kind, byte) allows (no annotation narrowed it). */
+#define TR_ATOM_PIECE 256
+#define TR_ATOM_U 257
+#define TR_ATOM_LOST 258
+#define TR_ATOM_ALONE 259
+#define TR_ATOM_DROPPAIR 260
+#define TR_ATOM_ANN 16777216
+#define TR_ATOM_ANNCHAR 33554432
+#define TR_ATOM_ANN_MAX 16777216
 #define TR_SHIFT_BEAM 16
 #define TR_SHIFT_PATHS 8
 #define TR_SHIFT_GUESS_COST 2
-#define TR_ATOM_ALONE 259
-#define TR_ATOM_DROPPAIR 260
 #define TR_SHIFT_TEXT 1114112
 #define TR_ITEM_TEXT -1
 #define TR_ITEM_SLOT -33554432
@@ -412,8 +389,8 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
 
 /* CDEF END */
 
-/* ---- the character model's look-ups, shared by lm.c and mojibake_beam.c
- * (the beam search's hottest steps); twin: _fallback.lm.CharModel ------- */
+/* ---- the character model's look-ups, shared by lm.c and shift.c (the
+ * search's hottest steps); twin: _fallback.lm.CharModel ------------------ */
 
 /* Index of c among the model's characters, or -1: one look-up in the BMP,
  * a binary search above (CharModel.index). */

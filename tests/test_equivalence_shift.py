@@ -391,7 +391,7 @@ def _call(prog, ann, cap, model=None):
     paths = ffi.new("tr_shift_path[]", lib.TR_SHIFT_PATHS)
     npaths, out_len = ffi.new("size_t *"), ffi.new("size_t *")
     out = ffi.new("int32_t[]", max(cap, 1))
-    status = lib.tr_shift_paths(model or _cext._beam_model().struct, ffi.new("int32_t[]", prog or [0]), len(prog),
+    status = lib.tr_shift_paths(model or _cext._shift_model().struct.chars, ffi.new("int32_t[]", prog or [0]), len(prog),
                                 ffi.new("uint32_t[]", ann or [0]), len(ann), -1, -1, 0, paths, npaths, out, cap,
                                 out_len)
     return status, npaths[0], out_len[0]
