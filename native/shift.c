@@ -1338,8 +1338,9 @@ typedef struct {
     /* fill's scratch */
     int32_t *pieces;
     size_t pieces_cap;
-    zvec gstart, gend, gcand_at, gcand_count;
-    uvec cands, before, after, head, tail, marks, stack, window, found, words, ranked, tmp, fold_before,
+    zvec gstart, gend, gcand_at, gcand_count, reads, chars;
+    uvec opens;
+    uvec cands, before, after, head, tail, stack, window, found, words, ranked, tmp, fold_before,
         fold_after, group_chars, options, filled, texts_out;
     zvec ends, keep;
     dvec scores, shares;
@@ -1583,36 +1584,58 @@ static void open_marks(jctx *j, uvec *stack, const uint32_t *s, size_t n)
     }
 }
 
-/* _pairs_ok(w[0..n), marks). */
-static int pairs_ok(jctx *j, const uint32_t *w, size_t n, const uvec *marks)
+/* The marks open before a group (fill's marks): the run's opened marks, then
+ * those read(0, start) leaves open; openers only, innermost last. */
+static uint32_t mark_at(const jctx *j, size_t i)
 {
-    size_t i, depth = marks->len;
+    return i < j->opened_len ? j->opened[i] : j->opens.v[i - j->opened_len];
+}
+
+static size_t marks_len(const jctx *j)
+{
+    return j->opened_len + j->opens.len;
+}
+
+/* _pairs_ok(w[0..n), marks): w's own opened marks stack in j->stack; the
+ * marks below it are only read (they are openers, so none closes another). */
+static int pairs_ok(jctx *j, const uint32_t *w, size_t n)
+{
+    size_t i, below = marks_len(j);
     j->stack.len = 0;
-    uadd(j, &j->stack, marks->v, marks->len);
-    if (j->failed)
-        return 0;
     for (i = 0; i < n; i++) {
         uint32_t o;
         if (closer_of(w[i])) {
             uput(j, &j->stack, w[i]);
-            depth++;
-        } else if ((o = opener_of(w[i])) && depth) {
-            if (j->stack.v[depth - 1] != o)
-                return 0;
-            depth--;
-            j->stack.len--;
+        } else if ((o = opener_of(w[i])) != 0) {
+            if (j->stack.len) {
+                if (j->stack.v[j->stack.len - 1] != o)
+                    return 0;
+                j->stack.len--;
+            } else if (below) {
+                if (mark_at(j, below - 1) != o)
+                    return 0;
+                below--;
+            }
         }
     }
-    return 1;
+    return !j->failed;
 }
 
-/* len(open_marks(marks + w[0..n))). */
-static size_t still_open(jctx *j, const uvec *marks, const uint32_t *w, size_t n)
+/* len(open_marks(marks + w[0..n))), marks being openers only. */
+static size_t still_open(jctx *j, const uint32_t *w, size_t n)
 {
+    size_t i, below = marks_len(j);
     j->stack.len = 0;
-    open_marks(j, &j->stack, marks->v, marks->len);
-    open_marks(j, &j->stack, w, n);
-    return j->stack.len;
+    for (i = 0; i < n; i++) {
+        uint32_t o;
+        if (closer_of(w[i]))
+            uput(j, &j->stack, w[i]);
+        else if ((o = opener_of(w[i])) != 0 && j->stack.len && j->stack.v[j->stack.len - 1] == o)
+            j->stack.len--;
+        else if (o && !j->stack.len && below && mark_at(j, below - 1) == o)
+            below--;
+    }
+    return below + j->stack.len;
 }
 
 /* ---- signs of the cut (the twin's regular expressions) ------------------------------- */
@@ -2135,8 +2158,10 @@ static void word_fillers(jctx *j, const sctx *x, const int32_t *ids, size_t g, c
     if (jgrow(j, (void **)&j->fold_before.v, &j->fold_before.cap, blen + 1, sizeof(uint32_t)) ||
         jgrow(j, (void **)&j->fold_after.v, &j->fold_after.cap, alen + 1, sizeof(uint32_t)))
         return;
-    tr_lm_fold(j->sm->words, before->v + before->len - blen, blen, j->fold_before.v);
-    tr_lm_fold(j->sm->words, after->v, alen, j->fold_after.v);
+    if (blen)
+        tr_lm_fold(j->sm->words, before->v + before->len - blen, blen, j->fold_before.v);
+    if (alen)
+        tr_lm_fold(j->sm->words, after->v, alen, j->fold_after.v);
     for (;;) {
         int rc;
         if (cap > SIZE_MAX / 8 / g || jgrow(j, (void **)&j->fills, &j->fills_cap, cap * g, sizeof *j->fills))
@@ -2206,14 +2231,55 @@ static void read_pieces(jctx *j, uvec *u, size_t lo, size_t hi)
             uput(j, u, (uint32_t)j->pieces[k]);
 }
 
-/* left + read(0, start) into before; read(end, n) + right into after. */
-static void around(jctx *j, size_t start, size_t end, size_t n)
+#define ALL SIZE_MAX  /* a context slice that keeps everything (s[-0:]) */
+
+/* The first position in idx (sorted item indices) at or after k. */
+static size_t first_at(const zvec *idx, size_t k)
 {
-    j->before.len = j->after.len = 0;
-    uadd(j, &j->before, j->left, j->left_len);
-    read_pieces(j, &j->before, 0, start);
-    read_pieces(j, &j->after, end, n);
-    uadd(j, &j->after, j->right, j->right_len);
+    size_t lo = 0, hi = idx->len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (idx->v[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* (left + read(0, start))[-k:] into u (k ALL: all of it): the characters
+ * before start, read back along j->reads (the items that are characters or
+ * slots; those before start are filled), so a group costs its context, not
+ * the run. */
+static void known_before(jctx *j, size_t start, size_t k, uvec *u)
+{
+    size_t at = first_at(&j->reads, start), got = 0, from;
+    u->len = 0;
+    while (at > 0 && got < k) {
+        int32_t p = j->pieces[j->reads.v[--at]];
+        if (p > 0)
+            got++;
+    }
+    /* reads[at..) up to start hold the got characters; the rest from left. */
+    from = got < k ? (k == ALL || k - got >= j->left_len ? 0 : j->left_len - (k - got)) : j->left_len;
+    uadd(j, u, j->left + from, j->left_len - from);
+    for (; at < j->reads.len && j->reads.v[at] < start; at++)
+        if (j->pieces[j->reads.v[at]] > 0)
+            uput(j, u, (uint32_t)j->pieces[j->reads.v[at]]);
+}
+
+/* (read(end, n) + right)[:k] into u, reading along idx: j->chars (the items
+ * that are characters: later slots are still empty in fill's first loop) or
+ * j->reads (every slot filled). */
+static void known_after(jctx *j, const zvec *idx, size_t end, size_t k, uvec *u)
+{
+    size_t at = first_at(idx, end);
+    u->len = 0;
+    for (; at < idx->len && u->len < k; at++)
+        if (j->pieces[idx->v[at]] > 0)
+            uput(j, u, (uint32_t)j->pieces[idx->v[at]]);
+    if (u->len < k)
+        uadd(j, u, j->right, first_k(j->right_len, k - u->len));
 }
 
 /* Does a slot allow the mark closer (as it shows its characters)? */
@@ -2234,7 +2300,9 @@ static size_t group_candidates(jctx *j, const sctx *x, const int32_t *items, siz
     const tr_shift_params *pp = &j->sm->params;
     size_t g = end - start, k, r, nranked = 0, nfound, top, nkeep, at = j->cands.len;
     int32_t prev, next;
-    around(j, start, end, n);
+    (void)n;
+    known_before(j, start, pp->word_reach ? (pp->word_reach > 1 ? pp->word_reach : 1) : ALL, &j->before);
+    known_after(j, &j->chars, end, pp->word_reach > 1 ? pp->word_reach : 1, &j->after);
     prev = j->before.len ? (int32_t)j->before.v[j->before.len - 1] : NO_CHAR;
     next = j->after.len ? (int32_t)j->after.v[0] : NO_CHAR;
     /* The likeliest readings by the bigram model with their neighbours. */
@@ -2268,20 +2336,13 @@ static size_t group_candidates(jctx *j, const sctx *x, const int32_t *items, siz
         if (r == nranked)
             uadd(j, &j->found, w, g);
     }
-    /* marks = opened + open_marks(read(0, start)) */
-    j->marks.len = 0;
-    uadd(j, &j->marks, j->opened, j->opened_len);
-    j->tmp.len = 0;
-    read_pieces(j, &j->tmp, 0, start);
-    j->stack.len = 0;
-    open_marks(j, &j->stack, j->tmp.v, j->tmp.len);
-    uadd(j, &j->marks, j->stack.v, j->stack.len);
+    /* marks = opened + open_marks(read(0, start)): the latter kept as the groups go (fill) */
     if (j->failed)
         return 0;
     nfound = j->found.len / g;
-    if (j->marks.len) {
+    if (marks_len(j)) {
         /* The mark that closes what is open, in each slot that allows it. */
-        uint32_t closer = closer_of(j->marks.v[j->marks.len - 1]);
+        uint32_t closer = closer_of(mark_at(j, marks_len(j) - 1));
         top = nfound < 8 ? nfound : 8;
         for (k = 0; k < g; k++) {
             if (!slot_allows(x, items[start + k], closer))
@@ -2300,19 +2361,19 @@ static size_t group_candidates(jctx *j, const sctx *x, const int32_t *items, siz
     /* paired: the readings whose closing marks close what is open */
     j->keep.len = 0;
     for (r = 0; r < nfound && !j->failed; r++)
-        if (pairs_ok(j, &j->found.v[r * g], g, &j->marks))
+        if (pairs_ok(j, &j->found.v[r * g], g))
             zput(j, &j->keep, r);
     nkeep = j->keep.len;
     if (nkeep && (!j->after.len || j->after.v[0] == '\n')) {
         /* A paragraph ends here: what opened in it closes if the bytes allow. */
         size_t fewest = SIZE_MAX, m = 0;
         for (r = 0; r < nkeep; r++) {
-            size_t o = still_open(j, &j->marks, &j->found.v[j->keep.v[r] * g], g);
+            size_t o = still_open(j, &j->found.v[j->keep.v[r] * g], g);
             if (o < fewest)
                 fewest = o;
         }
         for (r = 0; r < nkeep; r++)
-            if (still_open(j, &j->marks, &j->found.v[j->keep.v[r] * g], g) == fewest)
+            if (still_open(j, &j->found.v[j->keep.v[r] * g], g) == fewest)
                 j->keep.v[m++] = j->keep.v[r];
         nkeep = j->keep.len = m;
     }
@@ -2345,24 +2406,36 @@ static size_t group_candidates(jctx *j, const sctx *x, const int32_t *items, siz
 static void fill(jctx *j, const sctx *x, const int32_t *items, size_t n, double *score, double *confidence)
 {
     const tr_shift_params *pp = &j->sm->params;
-    size_t k, gi, ng, round;
+    size_t k, gi, ng, round, scanned;
     *score = 0.0;
     *confidence = 1.0;
     if (jgrow(j, (void **)&j->pieces, &j->pieces_cap, n ? n : 1, sizeof *j->pieces))
         return;
     j->gstart.len = j->gend.len = j->gcand_at.len = j->gcand_count.len = 0;
+    j->reads.len = j->chars.len = 0;
     for (k = 0; k < n; k++) {
         j->pieces[k] = IS_SLOT(items[k]) ? EMPTY : items[k];
         if (IS_SLOT(items[k]) && (k == 0 || !IS_SLOT(items[k - 1])))
             zput(j, &j->gstart, k);
         if (IS_SLOT(items[k]) && (k + 1 == n || !IS_SLOT(items[k + 1])))
             zput(j, &j->gend, k + 1);
+        if (IS_SLOT(items[k]) || items[k] > 0)
+            zput(j, &j->reads, k);  /* what the model reads once the slots are filled */
+        if (items[k] > 0)
+            zput(j, &j->chars, k);
     }
     ng = j->gstart.len;
     j->cands.len = 0;
+    j->opens.len = 0;  /* open_marks(read(0, start)), kept as the groups go */
+    scanned = 0;
     for (gi = 0; gi < ng && !j->failed; gi++) {
-        size_t start = j->gstart.v[gi], end = j->gend.v[gi], at = j->cands.len;
-        size_t count = group_candidates(j, x, items, start, end, n);
+        size_t start = j->gstart.v[gi], end = j->gend.v[gi], at = j->cands.len, count;
+        for (; scanned < start; scanned++) {
+            uint32_t c = (uint32_t)j->pieces[scanned];
+            if (j->pieces[scanned] > 0)
+                open_marks(j, &j->opens, &c, 1);
+        }
+        count = group_candidates(j, x, items, start, end, n);
         if (j->failed)
             return;
         zput(j, &j->gcand_at, at);
@@ -2377,11 +2450,8 @@ static void fill(jctx *j, const sctx *x, const int32_t *items, size_t n, double 
         for (gi = 0; gi < ng && !j->failed; gi++) {
             size_t start = j->gstart.v[gi], end = j->gend.v[gi], g = end - start, best = 0;
             size_t at = j->gcand_at.v[gi], count = j->gcand_count.v[gi];
-            around(j, start, end, n);
-            j->head.len = j->tail.len = 0;
-            k = last_k(j->before.len, pp->context);
-            uadd(j, &j->head, j->before.v + j->before.len - k, k);
-            uadd(j, &j->tail, j->after.v, first_k(j->after.len, pp->context));
+            known_before(j, start, pp->context ? pp->context : ALL, &j->head);
+            known_after(j, &j->reads, end, pp->context, &j->tail);
             window_scores(j, &j->cands.v[at], count, g, &j->head, &j->tail);
             if (j->failed || !count)
                 return;
@@ -2618,12 +2688,14 @@ static void jctx_free(jctx *j)
     free(j->gend.v);
     free(j->gcand_at.v);
     free(j->gcand_count.v);
+    free(j->reads.v);
+    free(j->chars.v);
+    free(j->opens.v);
     free(j->cands.v);
     free(j->before.v);
     free(j->after.v);
     free(j->head.v);
     free(j->tail.v);
-    free(j->marks.v);
     free(j->stack.v);
     free(j->window.v);
     free(j->found.v);
