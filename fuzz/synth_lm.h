@@ -1,5 +1,5 @@
 /* synth_lm.h -- a small synthetic language model for the fuzz targets of
- * lm.c and mojibake_beam.c (included by targets_lm.c and targets_beam.c).
+ * lm.c and shift.c (included by targets_lm.c and targets_shift.c).
  *
  * The real tables are the data files Python maps (data/char_model.bin,
  * word_model.bin, fold_table.bin); here a model of a few hundred characters

@@ -1,7 +1,16 @@
-/* targets_shift.c -- fuzz targets of shift.c (tr_shift_paths, tr_slot_fillers).
+/* targets_shift.c -- fuzz targets of shift.c (tr_shift_judge, tr_shift_paths,
+ * tr_slot_fillers).
  *
  * They read the synthetic model of synth_lm.h (its authored pairs all land
- * on modelled characters).  tr_shift_paths: the input drives well-formed
+ * on modelled characters; tr_shift_judge's encoder is their inverse, with
+ * the marks and fullwidth forms on codes of their own).  tr_shift_judge:
+ * the input picks a run, its contexts and the constants from a palette of
+ * what damaged runs hold (modelled characters, ?!;, annotations with real
+ * syllables, private-use characters, paired marks, any code point), and is
+ * also read raw as text; each call is made twice, first with no room to
+ * learn the size, and the target checks what the header promises of the
+ * verdict (its fields agree, its reading fits the promised room, a second
+ * call gives the same bits).  tr_shift_paths: the input drives well-formed
  * annotation records and a well-formed program (so the search runs deep),
  * and is also read raw as a program and a table (so validation meets
  * garbage); each call is made twice, first with no room to learn the size,
@@ -294,5 +303,214 @@ FUZZ_TARGET(tr_slot_fillers)
     free(out);
     free(chars);
     free(ends);
+    synth_free(&s);
+}
+
+
+/* ---- tr_shift_judge ------------------------------------------------------------ */
+
+typedef struct {
+    uint32_t *v;
+    size_t len, cap;
+} cps;
+
+static void put_cp(cps *c, uint32_t v)
+{
+    append(&c->v, &c->len, &c->cap, v);
+}
+
+static void put_text(cps *c, const char *utf8)
+{
+    size_t n = strlen(utf8), i = 0, len;
+    while (i < n) {
+        put_cp(c, tr_utf8_decode((const uint8_t *)utf8, n, i, &len));
+        i += len;
+    }
+}
+
+/* Up to max characters of what damaged runs hold, picked by the input. */
+static void palette(reader *r, cps *c, size_t max)
+{
+    static const char *snippets[] = {"(shù)", "?shu)", "(jīng)", "?!?", "(wù)", "(Shu)", "?jing)", "(\xcc\x81)",
+                                     "(bào)", "?!", "\xe3\x80\x82\xe2\x80\x9d", "(zh\xc7\x8eng)"};
+    static const char letters[] = "shujingwbaoZ";
+    static const uint32_t marks[] = {0x3002, 0x3001, 0x201C, 0x201D, 0x300C, 0x300D, 0x3010, 0x3011, 0x300A,
+                                     0x300B, 0xFF0C, 0xFF01, 0xE0, 0x16B, 0x1D0, 0xF9};
+    size_t n = next_byte(r) % (max + 1), k;
+    for (k = 0; k < n && r->at < r->size; k++) {
+        uint8_t b = next_byte(r);
+        if (b < 64)
+            put_cp(c, 0x4E00u + (uint32_t)(b % N_HAN));
+        else if (b < 80)
+            put_cp(c, '?');
+        else if (b < 88)
+            put_cp(c, '!');
+        else if (b < 92)
+            put_cp(c, ';');
+        else if (b < 96)
+            put_cp(c, ',');
+        else if (b < 102)
+            put_cp(c, '(');
+        else if (b < 106)
+            put_cp(c, ')');
+        else if (b < 122)
+            put_cp(c, (uint32_t)letters[b % (sizeof letters - 1)]);
+        else if (b < 126)
+            put_cp(c, b & 1 ? '\n' : '\r');
+        else if (b < 140)
+            put_cp(c, (uint32_t)"aZ09Xb<>/ "[b % 10]);
+        else if (b < 148)
+            put_cp(c, 0xE000u + b);
+        else if (b < 152)
+            put_cp(c, 0x20AC);
+        else if (b < 160)
+            put_cp(c, 0xFF01u + (uint32_t)(b * 7 % 0x5E));
+        else if (b < 176)
+            put_cp(c, marks[b % 16]);
+        else if (b < 200)
+            put_text(c, snippets[b % 12]);
+        else if (b < 250)
+            put_cp(c, 0x4E00u + (uint32_t)next_byte(r) * 37u);  /* a character the model's codec cannot write */
+        else
+            put_cp(c, ((uint32_t)next_byte(r) << 16 | (uint32_t)next_byte(r) << 8 | next_byte(r)) % 0x110000u);
+    }
+}
+
+/* synth_build's pairs inverted, with codes for €, the marks, fullwidth and private-use forms. */
+static uint16_t *synth_encoder(const synth_model *s)
+{
+    uint16_t *enc = fuzz_alloc(65536 * sizeof *enc);
+    uint32_t code, k;
+    memset(enc, 0, 65536 * sizeof *enc);
+    for (code = 0x8140; code <= 0xFEFE; code++)
+        if (s->pair[code] >= 0x80 && s->pair[code] < 0x10000)
+            enc[s->pair[code]] = (uint16_t)code;
+    enc[0x20AC] = 0x80;
+    enc[0x3001] = 0xA1A2;
+    enc[0x3002] = 0xA1A3;
+    enc[0x201C] = 0xA1B0;
+    enc[0x201D] = 0xA1B1;
+    for (k = 0; k < 0x5E; k++)
+        enc[0xFF01 + k] = (uint16_t)(0xA3A1 + k);
+    for (k = 0; k < 0x5E; k++)
+        enc[0xE000 + k] = (uint16_t)(0xAAA1 + k);
+    return enc;
+}
+
+static int is_opener(uint32_t c)
+{
+    static const uint32_t open[] = {0x201C, 0x2018, 0x300C, 0x300E, 0x3010, 0x300A, 0x3008, 0x3014, 0x3016, '(', '['};
+    size_t k;
+    for (k = 0; k < sizeof open / sizeof open[0]; k++)
+        if (open[k] == c)
+            return 1;
+    return 0;
+}
+
+static int in_range(const cps *c)
+{
+    size_t k;
+    for (k = 0; k < c->len; k++)
+        if (c->v[k] > 0x10FFFF)
+            return 0;
+    return 1;
+}
+
+/* Judges the run twice (no room, then the room it asked for) and checks the verdict. */
+static void judge(const tr_shift_model *sm, const cps *run, const cps *left, const cps *right, const cps *opened,
+                  int keeps_pua)
+{
+    tr_shift_verdict v, w;
+    size_t need = 99, len = 0, k;
+    uint32_t *out = fuzz_alloc(0), *again;
+    int valid = sm->params.fillers > 0 && in_range(run) && in_range(left) && in_range(right);
+    int status = tr_shift_judge(sm, run->v, run->len, left->v, left->len, right->v, right->len, opened->v,
+                                opened->len, keeps_pua, &v, out, 0, &need);
+    free(out);
+    for (k = 0; k < opened->len; k++)
+        valid = valid && is_opener(opened->v[k]);
+    FUZZ_CHECK(status >= -2 && status <= 2);
+    FUZZ_CHECK(valid ? status != -2 : status == -2);
+    if (status < 0 || status == 1) {
+        FUZZ_CHECK(need == 0 && !v.apply && !v.near_cut && v.reason == 0);
+        return;
+    }
+    FUZZ_CHECK(status == 2 ? need > 0 : need == 0);
+    FUZZ_CHECK(need <= 3 * run->len + 16);
+    out = fuzz_alloc(need * sizeof *out);
+    status = tr_shift_judge(sm, run->v, run->len, left->v, left->len, right->v, right->len, opened->v, opened->len,
+                            keeps_pua, &v, out, need, &len);
+    FUZZ_CHECK(status == 0 || status == -1);
+    if (status == 0) {
+        FUZZ_CHECK(len == need);
+        FUZZ_CHECK(v.apply == 0 || v.apply == 1);
+        FUZZ_CHECK(v.certain == v.apply && (v.near_cut == 0 || v.near_cut == 1) && !(v.apply && v.near_cut));
+        FUZZ_CHECK(v.reason >= TR_SHIFT_REASON_NONE && v.reason <= TR_SHIFT_REASON_NO_BYTE);
+        FUZZ_CHECK((v.reason != TR_SHIFT_REASON_NONE) == (v.near_cut != 0));
+        FUZZ_CHECK(v.apply || v.near_cut || (len == 0 && v.score == -INFINITY && v.confidence == 0.0));
+        FUZZ_CHECK(!(v.confidence < 0.0) && !(v.confidence > 1.0 + 1e-9));
+        for (k = 0; k < len; k++)
+            FUZZ_CHECK(out[k] <= 0x10FFFF);
+        /* The same bits again. */
+        again = fuzz_alloc(need * sizeof *again);
+        if (tr_shift_judge(sm, run->v, run->len, left->v, left->len, right->v, right->len, opened->v, opened->len,
+                           keeps_pua, &w, again, need, &len) == 0) {
+            FUZZ_CHECK(len == need && !memcmp(out, again, need * sizeof *out));
+            FUZZ_CHECK(w.apply == v.apply && w.certain == v.certain && w.near_cut == v.near_cut &&
+                       w.reason == v.reason && same_bits(w.confidence, v.confidence) && same_bits(w.score, v.score));
+        }
+        free(again);
+    }
+    free(out);
+}
+
+FUZZ_TARGET(tr_shift_judge)
+{
+    reader r = {data, size, 0};
+    synth_model s;
+    tr_shift_model sm;
+    cps run = {NULL, 0, 0}, left = {NULL, 0, 0}, right = {NULL, 0, 0}, opened = {NULL, 0, 0}, raw = {NULL, 0, 0};
+    uint8_t head = next_byte(&r), knobs = next_byte(&r);
+    size_t k, n;
+    synth_build(&s, head);
+    sm.chars = &s.m;
+    sm.words = &s.w;
+    sm.encode = synth_encoder(&s);
+    sm.params.margin = 10.0;
+    sm.params.salad = head & 2 ? 12.0 : -3.0;
+    sm.params.page_prior = head & 4 ? 10.0 : 0.5;
+    sm.params.pua_gap = 8.0;
+    sm.params.bigram_weight = head & 8 ? 0.25 : 1.5;
+    sm.params.context = knobs & 16 ? knobs % 11 : 8;
+    sm.params.judged_paths = knobs & 32 ? knobs % 9 : 4;
+    sm.params.fillers = knobs == 255 ? 0 : knobs & 64 ? 1 + knobs % 80 : 64;
+    sm.params.word_reach = knobs & 128 ? knobs % 8 : 6;
+    palette(&r, &run, 40);
+    palette(&r, &left, 8);
+    palette(&r, &right, 8);
+    n = next_byte(&r) % 4;
+    for (k = 0; k < n; k++) {
+        uint8_t b = next_byte(&r);
+        put_cp(&opened, b == 255 ? 'a' : (uint32_t[]){0x201C, 0x2018, 0x300C, 0x300E, 0x3010, 0x300A, 0x3008,
+                                                      0x3014, 0x3016, '(', '['}[b % 11]);
+    }
+    if (!opened.v)
+        opened.v = fuzz_alloc(0);
+    if (!run.v)
+        run.v = fuzz_alloc(0);
+    if (!left.v)
+        left.v = fuzz_alloc(0);
+    if (!right.v)
+        right.v = fuzz_alloc(0);
+    judge(&sm, &run, &left, &right, &opened, head & 16);
+    /* The raw input as the run: garbage in, no crash. */
+    raw.v = fuzz_decode(data, size < 2048 ? size : 2048, &raw.len);
+    judge(&sm, &raw, &left, &right, &opened, head & 32);
+    free(raw.v);
+    free(run.v);
+    free(left.v);
+    free(right.v);
+    free(opened.v);
+    free((void *)sm.encode);
     synth_free(&s);
 }

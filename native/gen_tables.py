@@ -169,9 +169,81 @@ def render_mojibake() -> str:
     )
 
 
+# --- shift: the readings an annotation names, and the classes of the cut's signs ----
+# The twin (``textrepair._fallback.shift``) builds the same maps from the same
+# file and codec: ``_chars_by_reading`` and the ``\\s``/``\\d`` of ``re``.
+
+
+def chars_by_reading(path: Path = DATA) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Code points of each numbered reading and of each toneless one, of the
+    traditional characters cp936 writes in two bytes (the characters a
+    converter annotates), sorted.
+
+    >>> toned, toneless = chars_by_reading()
+    >>> ord("數") in toned["shu4"] and ord("數") in toneless["shu"], "shu4" in toneless
+    (True, False)
+    """
+    codec = _cjkcodec()
+    _letters, readings = parse(path)
+    toned: dict[str, set[int]] = {}
+    toneless: dict[str, set[int]] = {}
+    for cp, spelled, trad in readings:
+        raw = codec.encode_char(chr(cp))
+        if not trad or raw is None or len(raw) != 2:
+            continue
+        for r in spelled:
+            toned.setdefault(r, set()).add(cp)
+            toneless.setdefault(r.rstrip("0123456789"), set()).add(cp)
+    return ({k: sorted(v) for k, v in toned.items()}, {k: sorted(v) for k, v in toneless.items()})
+
+
+def _ranges(test) -> list[int]:
+    """[lo, hi] pairs of the code points for which ``test(chr(cp))`` holds.
+
+    >>> _ranges(str.isdecimal)[:4]
+    [48, 57, 1632, 1641]
+    """
+    out: list[int] = []
+    for cp in range(0x110000):
+        if test(chr(cp)):
+            if out and out[-1] == cp - 1:
+                out[-1] = cp
+            else:
+                out += [cp, cp]
+    return out
+
+
+def render_shift(path: Path = DATA) -> str:
+    """The syllable table of ``tr_shift_judge`` (toned keys, then toneless
+    ones, each part sorted) and the ``str.isspace``/``str.isdecimal`` ranges."""
+    toned, toneless = chars_by_reading(path)
+    keys = [(k, toned[k]) for k in sorted(toned)] + [(k, toneless[k]) for k in sorted(toneless)]
+    offsets, first, chars = [], [], []
+    at = 0
+    for key, cps in keys:
+        offsets.append(str(at))
+        at += len(key) + 1
+        first.append(str(len(chars)))
+        chars += [str(cp) for cp in cps]
+    first.append(str(len(chars)))
+    space, decimal = _ranges(str.isspace), _ranges(str.isdecimal)
+    return (
+        f"const size_t tr_syllable_count = {len(keys)};\n"
+        f"const size_t tr_syllable_toned = {len(toned)};\n"
+        + _array("uint32_t", "tr_syllable_key", offsets)
+        + 'const char tr_syllable_text[] = "' + "\\0".join(k for k, _ in keys) + '";\n'
+        + _array("uint32_t", "tr_syllable_first", first)
+        + _array("uint32_t", "tr_syllable_chars", chars)
+        + f"const size_t tr_space_count = {len(space) // 2};\n"
+        + _array("uint32_t", "tr_space_ranges", [str(c) for c in space])
+        + f"const size_t tr_decimal_count = {len(decimal) // 2};\n"
+        + _array("uint32_t", "tr_decimal_ranges", [str(c) for c in decimal])
+    )
+
+
 def write(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = render() + render_mojibake()
+    text = render() + render_mojibake() + render_shift()
     if not target.exists() or target.read_text() != text:
         target.write_text(text)
     return target

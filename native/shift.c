@@ -1,5 +1,7 @@
-/* shift.c -- the structure search of a GBK byte-shift run (tr_shift_paths)
- * and the bigram beam over a group of slots (tr_slot_fillers).
+/* shift.c -- the judgement of a GBK byte-shift run (tr_shift_judge), and its
+ * two parts that are entry points of their own: the structure search of a
+ * run (tr_shift_paths) and the bigram beam over a group of slots
+ * (tr_slot_fillers).
  *
  * Twin: textrepair._fallback.shift (the specification; its docstring explains
  * states, atoms and slots).  This file adds the same doubles of the model
@@ -79,6 +81,7 @@ typedef struct {
     double *memo_values;
     size_t memo_len, memo_cap;
     svec merged, byte1, byte2;  /* scratch */
+    svec states, best, branch, next;  /* the beam, and the scratch of a token */
     int failed;                 /* an allocation failed: the result is void */
 } sctx;
 
@@ -926,31 +929,48 @@ static size_t finals_of(sctx *x, const svec *states, int32_t after, final_state 
     return n;
 }
 
+/* The distinct paths of the finals, at most TR_SHIFT_PATHS of them: their
+ * items back to back in items (path k from starts[k] to starts[k + 1]), with
+ * their totals and guesses.  Returns their number (0 on failure: x->failed). */
+static size_t distinct_paths(sctx *x, const final_state *f, size_t nf, ivec *items, size_t *starts, double *totals,
+                             int64_t *guesses)
+{
+    size_t k, p, n = 0;
+    starts[0] = items->len;
+    for (k = 0; k < nf && n < TR_SHIFT_PATHS; k++) {
+        size_t len = chain_items(x, f[k].s->out, items), at = items->len - len;
+        int seen = 0;
+        if (x->failed)
+            return 0;
+        for (p = 0; p < n && !seen; p++)
+            seen = starts[p + 1] - starts[p] == len &&
+                   !memcmp(&items->v[starts[p]], &items->v[at], len * sizeof *items->v);
+        if (seen) {
+            items->len = at;
+            continue;
+        }
+        totals[n] = f[k].total;
+        guesses[n] = f[k].s->guesses;
+        starts[++n] = items->len;
+    }
+    return n;
+}
+
 /* The distinct paths of the finals, at most TR_SHIFT_PATHS, written out. */
 static int write_paths(sctx *x, const final_state *f, size_t nf, tr_shift_path *paths, size_t *npaths,
                        int32_t *out, size_t cap, size_t *out_len)
 {
     ivec items = {NULL, 0, 0};
-    size_t starts[TR_SHIFT_PATHS + 1], k, p, n = 0, total, i;
+    size_t starts[TR_SHIFT_PATHS + 1], k, n, total, i;
+    double totals[TR_SHIFT_PATHS];
+    int64_t guesses[TR_SHIFT_PATHS];
     int32_t *renumber = NULL, *order = NULL, nref = 0;
     int rc = 0;
-    starts[0] = 0;
-    for (k = 0; k < nf && n < TR_SHIFT_PATHS; k++) {
-        size_t len = chain_items(x, f[k].s->out, &items), at = items.len - len;
-        int seen = 0;
-        if (x->failed)
-            break;
-        for (p = 0; p < n && !seen; p++)
-            seen = starts[p + 1] - starts[p] == len &&
-                   !memcmp(&items.v[starts[p]], &items.v[at], len * sizeof *items.v);
-        if (seen) {
-            items.len = at;
-            continue;
-        }
-        paths[n].score = f[k].total;
-        paths[n].guesses = f[k].s->guesses;
-        paths[n].items = len;
-        starts[++n] = items.len;
+    n = distinct_paths(x, f, nf, &items, starts, totals, guesses);
+    for (k = 0; k < n; k++) {
+        paths[k].score = totals[k];
+        paths[k].guesses = guesses[k];
+        paths[k].items = starts[k + 1] - starts[k];
     }
     *npaths = n;
     if (x->failed) {
@@ -1009,17 +1029,76 @@ done:
     return rc;
 }
 
+static void sctx_start(sctx *x, const tr_char_model *m, const uint32_t *ann)
+{
+    memset(x, 0, sizeof *x);
+    memset(x->full, 0xFF, sizeof x->full);  /* -1: not yet made */
+    memset(x->head, 0xFF, sizeof x->head);
+    x->m = m;
+    x->ann = ann;
+}
+
+static void sctx_free(sctx *x)
+{
+    free(x->states.v);
+    free(x->best.v);
+    free(x->branch.v);
+    free(x->next.v);
+    free(x->merged.v);
+    free(x->byte1.v);
+    free(x->byte2.v);
+    free(x->slot_stamp);
+    free(x->slot_index);
+    free(x->parent);
+    free(x->item);
+    free(x->slots);
+    free(x->pool.v);
+    free(x->memo_keys);
+    free(x->memo_values);
+}
+
+/* The search over a well-formed program: the finals (their number in *nf,
+ * 0 when no reading exists) point into x->states.  Returns 0, -1 on failure. */
+static int search(sctx *x, const int32_t *prog, int32_t before, int32_t after, int lost_lead, final_state *finals,
+                  size_t *nf)
+{
+    sstate start;
+    size_t pc = 1;
+    int32_t t, ntok;
+    int rc = 0;
+    *nf = 0;
+    start.score = 0.0;
+    start.guesses = 0;
+    start.pending = P_NONE;
+    start.prevbyte = NONE;
+    start.lastpair = NONE;
+    start.prevchar = before;
+    start.need = NONE;
+    start.out = -1;
+    x->states.len = 0;
+    push(x, &x->states, &start);
+    if (lost_lead) {
+        start.pending = P_U;
+        push(x, &x->states, &start);
+    }
+    ntok = prog[0];
+    for (t = 0; t < ntok && !x->failed && rc == 0; t++)
+        rc = run_token(x, prog, &pc, &x->states, &x->best, &x->branch, &x->next);
+    if (x->failed || rc < 0)
+        return -1;
+    if (rc == 0)  /* rc 1: no reading, no path */
+        *nf = finals_of(x, &x->states, after, finals);
+    return 0;
+}
+
 int tr_shift_paths(const tr_char_model *m, const int32_t *prog, size_t prog_len, const uint32_t *ann,
                    size_t ann_len, int32_t before, int32_t after, int lost_lead, tr_shift_path *paths,
                    size_t *npaths, int32_t *out, size_t cap, size_t *out_len)
 {
     sctx x;
-    svec states = {NULL, 0, 0}, best = {NULL, 0, 0}, branch = {NULL, 0, 0}, next = {NULL, 0, 0};
-    sstate start;
     final_state finals[TR_SHIFT_BEAM];
-    size_t pc = 1, nf;
-    int32_t t, ntok;
-    int rc = 0, ok;
+    size_t nf;
+    int rc, ok;
 
     *npaths = 0;
     *out_len = 0;
@@ -1030,54 +1109,11 @@ int tr_shift_paths(const tr_char_model *m, const int32_t *prog, size_t prog_len,
     ok = prog_ok(prog, prog_len, ann, ann_len);
     if (ok <= 0)
         return ok < 0 ? -1 : -2;
-    memset(&x, 0, sizeof x);
-    memset(x.full, 0xFF, sizeof x.full);  /* -1: not yet made */
-    memset(x.head, 0xFF, sizeof x.head);
-    x.m = m;
-    x.ann = ann;
-
-    start.score = 0.0;
-    start.guesses = 0;
-    start.pending = P_NONE;
-    start.prevbyte = NONE;
-    start.lastpair = NONE;
-    start.prevchar = before;
-    start.need = NONE;
-    start.out = -1;
-    push(&x, &states, &start);
-    if (lost_lead) {
-        start.pending = P_U;
-        push(&x, &states, &start);
-    }
-    ntok = prog[0];
-    for (t = 0; t < ntok && !x.failed && rc == 0; t++)
-        rc = run_token(&x, prog, &pc, &states, &best, &branch, &next);
-    if (x.failed || rc < 0) {
-        rc = -1;
-        goto done;
-    }
-    if (rc == 1) {
-        rc = 0;  /* no reading: no path */
-        goto done;
-    }
-    nf = finals_of(&x, &states, after, finals);
-    rc = write_paths(&x, finals, nf, paths, npaths, out, cap, out_len);
-done:
-    free(states.v);
-    free(best.v);
-    free(branch.v);
-    free(next.v);
-    free(x.merged.v);
-    free(x.byte1.v);
-    free(x.byte2.v);
-    free(x.slot_stamp);
-    free(x.slot_index);
-    free(x.parent);
-    free(x.item);
-    free(x.slots);
-    free(x.pool.v);
-    free(x.memo_keys);
-    free(x.memo_values);
+    sctx_start(&x, m, ann);
+    rc = search(&x, prog, before, after, lost_lead, finals, &nf);
+    if (rc == 0 && nf)
+        rc = write_paths(&x, finals, nf, paths, npaths, out, cap, out_len);
+    sctx_free(&x);
     return rc;
 }
 
@@ -1221,5 +1257,1525 @@ done:
     free(score);
     free(last);
     free(top);
+    return rc;
+}
+
+/* ==== tr_shift_judge: the judgement of a run ======================================
+ *
+ * Twin: _fallback.shift.shift_judge and what it calls (tokens, fill, _judge),
+ * step by step: the same doubles in the same order, ties kept as Python keeps
+ * them (max() the first of equals, sorted() stable).  Text is code points; a
+ * path's pieces are int32: a character (0 is a lost ASCII byte, as the twin's
+ * LOST is "\0"), a text (TR_ITEM_TEXT - k: an annotation the path keeps), or
+ * EMPTY (a slot not filled yet, the twin's ""). */
+
+#define EMPTY INT32_MIN
+#define NO_CHAR (-1)  /* a neighbour that is not there ("" in the twin) */
+
+typedef struct {
+    uint32_t *v;
+    size_t len, cap;
+} uvec;
+
+typedef struct {
+    size_t *v;
+    size_t len, cap;
+} zvec;
+
+typedef struct {
+    double *v;
+    size_t len, cap;
+} dvec;
+
+/* The characters of one slot grouped by their fold (the twin's by_fold in
+ * _word_fillers): classes in order of first appearance, each a list of the
+ * characters shown. */
+typedef struct {
+    int ready;
+    size_t first, count;  /* its classes in jctx.classes */
+} slot_classes;
+
+typedef struct {
+    uint32_t key;         /* the folded character */
+    size_t first, count;  /* its characters shown, in jctx.members */
+} fold_class;
+
+typedef struct {
+    int found;  /* 0: the twin's None */
+    tr_shift_verdict v;
+    uvec out;
+} mode_verdict;
+
+/* One path judged (the twin's judged tuples). */
+typedef struct {
+    double total, share;
+    size_t path;          /* index of the path */
+    size_t text_at, text_len;  /* its filled text in jctx.texts_out */
+} judged_path;
+
+typedef struct {
+    const tr_shift_model *sm;
+    const uint32_t *run, *left, *right, *opened;
+    size_t run_len, left_len, right_len, opened_len;
+    int failed;
+    /* one decoder mode's tokens */
+    ivec prog;
+    uvec ann;
+    uvec texts;           /* the annotation texts a path may keep, back to back */
+    zvec text_at, text_len, text_rec;  /* where each text is, its length, its record (SIZE_MAX: none yet) */
+    uvec observed;
+    /* its paths */
+    ivec items;
+    size_t starts[TR_SHIFT_PATHS + 1];
+    double totals[TR_SHIFT_PATHS];
+    int64_t guesses[TR_SHIFT_PATHS];
+    /* the slots' fold classes (per search: slot ids are its own) */
+    slot_classes *sc;
+    size_t sc_cap;
+    fold_class *classes;
+    size_t nclasses, classes_cap;
+    uvec members;
+    /* fill's scratch */
+    int32_t *pieces;
+    size_t pieces_cap;
+    zvec gstart, gend, gcand_at, gcand_count, reads, chars;
+    uvec opens;
+    uvec cands, before, after, head, tail, stack, window, found, words, ranked, tmp, fold_before,
+        fold_after, group_chars, options, filled, texts_out;
+    zvec ends, keep;
+    dvec scores, shares;
+    int32_t *fills;
+    size_t fills_cap;
+} jctx;
+
+static int jgrow(jctx *j, void **v, size_t *cap, size_t need, size_t size)
+{
+    size_t ncap;
+    void *nv;
+    if (j->failed)
+        return -1;
+    if (need <= *cap)
+        return 0;
+    ncap = *cap ? *cap : 64;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 4 / size) {
+            j->failed = 1;
+            return -1;
+        }
+        ncap *= 2;
+    }
+    nv = realloc(*v, ncap * size);
+    if (!nv) {
+        j->failed = 1;
+        return -1;
+    }
+    *v = nv;
+    *cap = ncap;
+    return 0;
+}
+
+static void uput(jctx *j, uvec *u, uint32_t c)
+{
+    if (jgrow(j, (void **)&u->v, &u->cap, u->len + 1, sizeof *u->v) == 0)
+        u->v[u->len++] = c;
+}
+
+static void uadd(jctx *j, uvec *u, const uint32_t *s, size_t n)
+{
+    if (n && jgrow(j, (void **)&u->v, &u->cap, u->len + n, sizeof *u->v) == 0) {
+        memcpy(u->v + u->len, s, n * sizeof *s);
+        u->len += n;
+    }
+}
+
+static void zput(jctx *j, zvec *z, size_t value)
+{
+    if (jgrow(j, (void **)&z->v, &z->cap, z->len + 1, sizeof *z->v) == 0)
+        z->v[z->len++] = value;
+}
+
+static void dput(jctx *j, dvec *d, double value)
+{
+    if (jgrow(j, (void **)&d->v, &d->cap, d->len + 1, sizeof *d->v) == 0)
+        d->v[d->len++] = value;
+}
+
+static void jput(jctx *j, ivec *v, int32_t value)
+{
+    if (jgrow(j, (void **)&v->v, &v->cap, v->len + 1, sizeof *v->v) == 0)
+        v->v[v->len++] = value;
+}
+
+/* s[-k:] and s[:k] as Python slices them (s[-0:] is all of s). */
+static size_t last_k(size_t len, size_t k)
+{
+    return k == 0 || k > len ? len : k;
+}
+
+static size_t first_k(size_t len, size_t k)
+{
+    return k > len ? len : k;
+}
+
+/* ---- characters ------------------------------------------------------------------ */
+
+static int ascii_alpha(int64_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int ascii_alnum(int64_t c)
+{
+    return ascii_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static int in_ranges(const uint32_t *r, size_t count, uint32_t c)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r[2 * mid + 1] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < count && r[2 * lo] <= c;
+}
+
+/* The index of c among the pinyin letters (tr_letter_cp), or -1. */
+static long letter_index(uint32_t c)
+{
+    size_t lo = 0, hi = tr_letter_count;
+    if (c < tr_letter_low_count)
+        return (long)tr_letter_low[c] - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr_letter_cp[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < tr_letter_count && tr_letter_cp[lo] == c ? (long)lo : -1;
+}
+
+/* _tail_end: one past the ')' closing 1-7 pinyin letters at s[i..n), or 0. */
+static size_t tail_end(const uint32_t *s, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && j - i < 8 && (ascii_alpha(s[j]) || letter_index(s[j]) >= 0))
+        j++;
+    return i < j && j <= i + 7 && j < n && s[j] == ')' ? j + 1 : 0;
+}
+
+/* chars_for: the characters of the syllable s[0..n) (ReadingTable.spell, then
+ * the toned or toneless map), as a pointer into tr_syllable_chars; their number. */
+static size_t chars_for(const uint32_t *s, size_t n, const uint32_t **chars)
+{
+    char word[40];
+    size_t len = 0, i, lo, hi;
+    int tone = 0;
+    *chars = NULL;
+    if (n > 30)
+        return 0;
+    for (i = 0; i < n; i++) {
+        long k;
+        if (ascii_alpha(s[i])) {
+            word[len++] = (char)(s[i] >= 'a' ? s[i] : s[i] - 'A' + 'a');
+            continue;
+        }
+        k = letter_index(s[i]);
+        if (k < 0)
+            return 0;
+        if (tr_letter_base[k])
+            word[len++] = tr_letter_base[k];
+        if (tr_letter_tone[k]) {
+            if (tone)
+                return 0;
+            tone = tr_letter_tone[k];
+        }
+    }
+    if (!len)
+        return 0;
+    if (tone)
+        word[len++] = (char)('0' + tone);
+    word[len] = 0;
+    lo = tone ? 0 : tr_syllable_toned;
+    hi = tone ? tr_syllable_toned : tr_syllable_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(&tr_syllable_text[tr_syllable_key[mid]], word);
+        if (c == 0) {
+            *chars = &tr_syllable_chars[tr_syllable_first[mid]];
+            return tr_syllable_first[mid + 1] - tr_syllable_first[mid];
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static int among(const uint32_t *sorted, size_t n, uint32_t c)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] == c)
+            return 1;
+        if (sorted[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* encode_char: the cp936 bytes of c (ASCII as itself): 0 when none, else
+ * their number, the bytes in *code (lead << 8 | trail, or one byte). */
+static int encode(const tr_shift_model *sm, uint32_t c, uint32_t *code)
+{
+    uint16_t v;
+    if (c < 0x80) {
+        *code = c;
+        return 1;
+    }
+    if (c > 0xFFFF || !(v = sm->encode[c]))
+        return 0;
+    *code = v;
+    return v < 0x100 ? 1 : 2;
+}
+
+/* ---- paired marks ------------------------------------------------------------------ */
+
+static const uint32_t MARKS[][2] = {  /* _OPENING: opening mark, its closing mark */
+    {0x201C, 0x201D}, {0x2018, 0x2019}, {0x300C, 0x300D}, {0x300E, 0x300F}, {0x3010, 0x3011}, {0x300A, 0x300B},
+    {0x3008, 0x3009}, {0x3014, 0x3015}, {0x3016, 0x3017}, {'(', ')'}, {'[', ']'}};
+#define N_MARKS (sizeof MARKS / sizeof MARKS[0])
+
+static uint32_t closer_of(uint32_t c)  /* _OPENING.get(c), or 0 */
+{
+    size_t k;
+    for (k = 0; k < N_MARKS; k++)
+        if (MARKS[k][0] == c)
+            return MARKS[k][1];
+    return 0;
+}
+
+static uint32_t opener_of(uint32_t c)  /* _CLOSING.get(c), or 0 */
+{
+    size_t k;
+    for (k = 0; k < N_MARKS; k++)
+        if (MARKS[k][1] == c)
+            return MARKS[k][0];
+    return 0;
+}
+
+/* open_marks over s[0..n), continuing the stack. */
+static void open_marks(jctx *j, uvec *stack, const uint32_t *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint32_t o;
+        if (closer_of(s[i]))
+            uput(j, stack, s[i]);
+        else if ((o = opener_of(s[i])) && stack->len && stack->v[stack->len - 1] == o)
+            stack->len--;
+    }
+}
+
+/* The marks open before a group (fill's marks): the run's opened marks, then
+ * those read(0, start) leaves open; openers only, innermost last. */
+static uint32_t mark_at(const jctx *j, size_t i)
+{
+    return i < j->opened_len ? j->opened[i] : j->opens.v[i - j->opened_len];
+}
+
+static size_t marks_len(const jctx *j)
+{
+    return j->opened_len + j->opens.len;
+}
+
+/* _pairs_ok(w[0..n), marks): w's own opened marks stack in j->stack; the
+ * marks below it are only read (they are openers, so none closes another). */
+static int pairs_ok(jctx *j, const uint32_t *w, size_t n)
+{
+    size_t i, below = marks_len(j);
+    j->stack.len = 0;
+    for (i = 0; i < n; i++) {
+        uint32_t o;
+        if (closer_of(w[i])) {
+            uput(j, &j->stack, w[i]);
+        } else if ((o = opener_of(w[i])) != 0) {
+            if (j->stack.len) {
+                if (j->stack.v[j->stack.len - 1] != o)
+                    return 0;
+                j->stack.len--;
+            } else if (below) {
+                if (mark_at(j, below - 1) != o)
+                    return 0;
+                below--;
+            }
+        }
+    }
+    return !j->failed;
+}
+
+/* len(open_marks(marks + w[0..n))), marks being openers only. */
+static size_t still_open(jctx *j, const uint32_t *w, size_t n)
+{
+    size_t i, below = marks_len(j);
+    j->stack.len = 0;
+    for (i = 0; i < n; i++) {
+        uint32_t o;
+        if (closer_of(w[i]))
+            uput(j, &j->stack, w[i]);
+        else if ((o = opener_of(w[i])) != 0 && j->stack.len && j->stack.v[j->stack.len - 1] == o)
+            j->stack.len--;
+        else if (o && !j->stack.len && below && mark_at(j, below - 1) == o)
+            below--;
+    }
+    return below + j->stack.len;
+}
+
+/* ---- signs of the cut (the twin's regular expressions) ------------------------------- */
+
+static int sign_letter(uint32_t c)  /* [a-z\u00e0-\u01dc] */
+{
+    return (c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0x1DC);
+}
+
+/* Does s[i..n) start with 1-6 sign letters and ')'? */
+static int letters_closed(const uint32_t *s, size_t n, size_t i)
+{
+    size_t r = 0;
+    while (i + r < n && r < 7 && sign_letter(s[i + r]))
+        r++;
+    return r >= 1 && r <= 6 && i + r < n && s[i + r] == ')';
+}
+
+/* _SHIFT_SIGNS.search(s[0..n)). */
+static int signs(const uint32_t *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint32_t c = s[i];
+        if (c >= 0xE000 && c <= 0xF8FF)
+            return 1;
+        if (c == '?') {
+            if (i + 2 < n && (s[i + 1] == ',' || s[i + 1] == ';' || s[i + 1] == 0x3002 || s[i + 1] == 0x3001) &&
+                !in_ranges(tr_space_ranges, tr_space_count, s[i + 2]) &&
+                !in_ranges(tr_decimal_ranges, tr_decimal_count, s[i + 2]))
+                return 1;
+            if (letters_closed(s, n, i + 1))
+                return 1;
+            if (i + 3 < n && s[i + 1] == '!' && s[i + 2] == '?' && s[i + 3] >= 0x21 && s[i + 3] <= 0x7E)
+                return 1;
+        } else if (c >= 0x80 && i + 1 < n) {
+            if (s[i + 1] == 0x20AC)
+                return 1;
+            if (s[i + 1] >= 0x40 && s[i + 1] <= 0x7E && i + 2 < n &&
+                (s[i + 2] >= 0x80 || (s[i + 2] == '(' && letters_closed(s, n, i + 3))))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Where a pattern ending in Python's '$' may end: n, and n - 1 before a final '\n'. */
+static int ends_with(const uint32_t *s, size_t n, int (*at)(const uint32_t *, size_t))
+{
+    return at(s, n) || (n && s[n - 1] == '\n' && at(s, n - 1));
+}
+
+static int final_ghost_at(const uint32_t *s, size_t e)  /* [\u3400-\u9fff]\?!\?, ending at e */
+{
+    return e >= 4 && s[e - 4] >= 0x3400 && s[e - 4] <= 0x9FFF && s[e - 3] == '?' && s[e - 2] == '!' &&
+           s[e - 1] == '?';
+}
+
+static int final_reading_at(const uint32_t *s, size_t e)  /* \u3002[”’」』】》〉〕〗], ending at e */
+{
+    return e >= 2 && s[e - 2] == 0x3002 && opener_of(s[e - 1]) && s[e - 1] != ')' && s[e - 1] != ']';
+}
+
+/* _closes_paragraph(observed, reading[0..rn), right, opened). */
+static int closes_paragraph(jctx *j, const uint32_t *reading, size_t rn)
+{
+    if (j->right_len && j->right[0] != '\r' && j->right[0] != '\n')
+        return 0;
+    if (!ends_with(j->observed.v, j->observed.len, final_ghost_at) || !ends_with(reading, rn, final_reading_at))
+        return 0;
+    j->stack.len = 0;
+    open_marks(j, &j->stack, j->opened, j->opened_len);
+    open_marks(j, &j->stack, reading, rn - 1);
+    return j->stack.len && closer_of(j->stack.v[j->stack.len - 1]) == reading[rn - 1];
+}
+
+/* ---- the model's scores of a window ------------------------------------------------ */
+
+static double window_score(jctx *j, const uint32_t *t, size_t n)
+{
+    double w = 0.0, c, b;
+    if (tr_word_score(j->sm->words, t, n, &w)) {
+        j->failed = 1;
+        return 0.0;
+    }
+    c = tr_char_score(j->sm->chars, t, n, -1, -1);
+    b = j->sm->params.bigram_weight * c;
+    return w + b;
+}
+
+/* window_scores of count candidates of g characters each, into j->scores. */
+static void window_scores(jctx *j, const uint32_t *cands, size_t count, size_t g, const uvec *head,
+                          const uvec *tail)
+{
+    size_t k;
+    j->scores.len = 0;
+    j->ends.len = 0;
+    for (k = 0; k < count; k++)
+        zput(j, &j->ends, (k + 1) * g);
+    if (j->failed || jgrow(j, (void **)&j->scores.v, &j->scores.cap, count, sizeof *j->scores.v))
+        return;
+    if (tr_word_scores(j->sm->words, head->v, head->len, cands, j->ends.v, count, tail->v, tail->len,
+                       j->scores.v)) {
+        j->failed = 1;
+        return;
+    }
+    j->scores.len = count;
+    for (k = 0; k < count && !j->failed; k++) {
+        double c, b;
+        j->window.len = 0;
+        uadd(j, &j->window, head->v, head->len);
+        uadd(j, &j->window, cands + k * g, g);
+        uadd(j, &j->window, tail->v, tail->len);
+        c = tr_char_score(j->sm->chars, j->window.v, j->window.len, -1, -1);
+        b = j->sm->params.bigram_weight * c;
+        j->scores.v[k] = j->scores.v[k] + b;
+    }
+}
+
+/* posterior: the share of chosen among scores[0..n), n > 0, summed in order. */
+static double posterior(const double *scores, size_t n, double chosen)
+{
+    double top = scores[0], total = 0.0, e;
+    size_t i;
+    for (i = 1; i < n; i++)
+        if (scores[i] > top)
+            top = scores[i];
+    for (i = 0; i < n; i++) {
+        e = exp(scores[i] - top);
+        total = total + e;
+    }
+    e = exp(chosen - top);
+    return e / total;
+}
+
+/* ---- tokens: the program of the run in one decoder mode ------------------------------- */
+
+/* FNV-1a over the text (paren, when not 0, then t[0..n)). */
+static uint64_t text_hash(uint32_t paren, const uint32_t *t, size_t n)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    size_t i;
+    if (paren) {
+        h ^= paren;
+        h *= 0x100000001B3ull;
+    }
+    for (i = 0; i < n; i++) {
+        h ^= t[i];
+        h *= 0x100000001B3ull;
+    }
+    return h ^ (h >> 31);
+}
+
+/* The texts of one mode's tokens, found by content. */
+typedef struct {
+    size_t *slot;  /* text id + 1, or 0: empty */
+    size_t cap;
+} text_table;
+
+/* The id of the text (paren, when not 0, then t[0..n)), added when new; -1 on failure. */
+static int32_t text_id(jctx *j, text_table *tt, uint32_t paren, const uint32_t *t, size_t n)
+{
+    size_t len = n + (paren ? 1 : 0), h, k;
+    if (2 * (j->text_at.len + 1) > tt->cap) {
+        size_t cap = tt->cap ? 2 * tt->cap : 64, *slot;
+        if (cap > SIZE_MAX / 4 / sizeof *slot || !(slot = calloc(cap, sizeof *slot))) {
+            j->failed = 1;
+            return -1;
+        }
+        for (k = 0; k < j->text_at.len; k++) {
+            h = text_hash(0, j->texts.v + j->text_at.v[k], j->text_len.v[k]) & (cap - 1);
+            while (slot[h])
+                h = (h + 1) & (cap - 1);
+            slot[h] = k + 1;
+        }
+        free(tt->slot);
+        tt->slot = slot;
+        tt->cap = cap;
+    }
+    h = text_hash(paren, t, n) & (tt->cap - 1);
+    for (; tt->slot[h]; h = (h + 1) & (tt->cap - 1)) {
+        size_t id = tt->slot[h] - 1;
+        const uint32_t *o = j->texts.v + j->text_at.v[id];
+        if (j->text_len.v[id] == len && (!paren || o[0] == paren) &&
+            !memcmp(o + (paren ? 1 : 0), t, n * sizeof *t))
+            return (int32_t)id;
+    }
+    k = j->text_at.len;
+    if (k >= MAX_TEXTS) {
+        j->failed = 1;
+        return -1;
+    }
+    tt->slot[h] = k + 1;
+    zput(j, &j->text_at, j->texts.len);
+    zput(j, &j->text_len, len);
+    zput(j, &j->text_rec, SIZE_MAX);
+    if (paren)
+        uput(j, &j->texts, paren);
+    uadd(j, &j->texts, t, n);
+    return j->failed ? -1 : (int32_t)k;
+}
+
+/* The offset of the annotation record of text id (its characters chars[0..n)),
+ * made when new: [n, item, then per character: code point, bytes]. */
+static int32_t record(jctx *j, int32_t id, const uint32_t *chars, size_t n)
+{
+    size_t off = j->text_rec.v[id], i;
+    if (off != SIZE_MAX)
+        return (int32_t)off;
+    off = j->ann.len;
+    if (off + 2 + 2 * n > TR_ATOM_ANN_MAX) {
+        j->failed = 1;  /* a run of millions of distinct annotations: beyond the program's reach */
+        return -1;
+    }
+    uput(j, &j->ann, (uint32_t)n);
+    uput(j, &j->ann, TR_SHIFT_TEXT + (uint32_t)id);
+    for (i = 0; i < n; i++) {
+        uint32_t code = 0;
+        int nbytes = encode(j->sm, chars[i], &code);
+        uput(j, &j->ann, chars[i]);
+        uput(j, &j->ann, (uint32_t)nbytes << 16 | code);
+    }
+    j->text_rec.v[id] = off;
+    return (int32_t)off;
+}
+
+static void option(jctx *j, int natom, const int32_t *atoms)
+{
+    int a;
+    jput(j, &j->prog, natom);
+    for (a = 0; a < natom; a++)
+        jput(j, &j->prog, atoms[a]);
+}
+
+/* _SPLIT_START: a '?' before one of these may be a lone lead byte. */
+static int split_start(int64_t c)
+{
+    return c == '!' || c == ',' || c == ';' || c == '?' || c == 0x3002 || c == 0x3001;
+}
+
+/* _SPLIT_PAIRS: the pairs of 、，。？；！, before which the cutter cut. */
+static int split_pair(const tr_shift_model *sm, uint32_t code)
+{
+    static const uint32_t split[6] = {0x3001, 0xFF0C, 0x3002, 0xFF1F, 0xFF1B, 0xFF01};
+    int k;
+    for (k = 0; k < 6; k++) {
+        uint32_t c;
+        if (encode(sm, split[k], &c) == 2 && c == code)
+            return 1;
+    }
+    return 0;
+}
+
+/* _plain_token (and the dropped private-use pairs of tokens): 1 when cp936
+ * cannot write ch. */
+static int plain_token(jctx *j, uint32_t ch, int dropped, int pua)
+{
+    uint32_t code[2];
+    int nbytes[2], n = 0, k, nopt = 0, plain = 0;
+    int32_t atoms[5];
+    nbytes[0] = encode(j->sm, ch, &code[0]);
+    if (!nbytes[0])
+        return 1;
+    n = 1;
+    if (ch >= 0x21 && ch <= 0x7E && (nbytes[1] = encode(j->sm, ch + 0xFEE0, &code[1])) != 0)
+        n = 2;
+    for (k = 0; k < n; k++) {
+        int split = nbytes[k] == 2 && split_pair(j->sm, code[k]);
+        nopt += split ? 1 + dropped : 1;
+        plain += !split;
+    }
+    jput(j, &j->prog, nopt + (pua && ch >= 0x80 ? plain : 0));
+    for (k = 0; k < n; k++) {
+        int32_t lead = (int32_t)(code[k] >> 8), trail = (int32_t)(code[k] & 0xFF);
+        if (nbytes[k] == 2 && split_pair(j->sm, code[k])) {
+            atoms[0] = TR_ATOM_PIECE, atoms[1] = lead, atoms[2] = trail;
+            option(j, 3, atoms);
+            if (dropped) {
+                atoms[0] = TR_ATOM_U, atoms[1] = TR_ATOM_PIECE, atoms[2] = lead, atoms[3] = trail;
+                option(j, 4, atoms);
+            }
+        } else if (nbytes[k] == 2) {
+            atoms[0] = lead, atoms[1] = trail;
+            option(j, 2, atoms);
+        } else {
+            atoms[0] = (int32_t)code[k];
+            option(j, 1, atoms);
+        }
+    }
+    if (pua && ch >= 0x80) {
+        /* The decoder may have dropped the private-use character a pair made. */
+        for (k = 0; k < n; k++) {
+            if (nbytes[k] == 2 && split_pair(j->sm, code[k]))
+                continue;
+            atoms[0] = TR_ATOM_DROPPAIR;
+            if (nbytes[k] == 2) {
+                atoms[1] = (int32_t)(code[k] >> 8), atoms[2] = (int32_t)(code[k] & 0xFF);
+                option(j, 3, atoms);
+            } else {
+                atoms[1] = (int32_t)code[k];
+                option(j, 2, atoms);
+            }
+        }
+    }
+    return 0;
+}
+
+/* tokens: the program of the run in one decoder mode, its annotation records
+ * and texts, and the observed text (observed_text).  Returns 0, or 1 when
+ * the twin's tokens are falsy: a character cp936 cannot write, or no run. */
+static int tokens(jctx *j, int dropped, int pua)
+{
+    const uint32_t *run = j->run;
+    size_t n = j->run_len, i = 0, ntok = 0, k;
+    int64_t after = j->right_len ? (int64_t)j->right[0] : NO_CHAR;
+    text_table tt = {NULL, 0};
+    int32_t atoms[5];
+    j->prog.len = j->ann.len = j->texts.len = j->text_at.len = j->text_len.len = j->text_rec.len = 0;
+    j->observed.len = 0;
+    jput(j, &j->prog, 0);  /* the number of tokens, set at the end */
+    while (i < n && !j->failed) {
+        uint32_t ch = run[i];
+        int64_t nxt;
+        if (ch == '(' || ch == '?') {
+            size_t end = tail_end(run, n, i + 1), nc = 0;
+            const uint32_t *chars = NULL;
+            if (end)
+                nc = chars_for(run + i + 1, end - 1 - (i + 1), &chars);
+            if (nc) {
+                int32_t id = ch == '(' ? text_id(j, &tt, 0, run + i, end - i) : text_id(j, &tt, '(', run + i + 1, end - i - 1);
+                int32_t off = id < 0 ? -1 : record(j, id, chars, nc);
+                if (off < 0)
+                    break;
+                if (ch == '(' && i && among(chars, nc, run[i - 1])) {
+                    jput(j, &j->prog, 1);  /* [(ann,)]: the reading of the character before, no evidence */
+                    atoms[0] = TR_ATOM_ANN + off;
+                    option(j, 1, atoms);
+                } else {
+                    jput(j, &j->prog, 2);
+                    if (ch == '(') {  /* [(ann,), (U, ann)]: not that character's: a byte went missing */
+                        atoms[0] = TR_ATOM_ANN + off;
+                        option(j, 1, atoms);
+                        atoms[0] = TR_ATOM_U, atoms[1] = TR_ATOM_ANN + off;
+                        option(j, 2, atoms);
+                    } else {  /* [(U, ann), (U, annchar)]: the '(' was eaten */
+                        atoms[0] = TR_ATOM_U, atoms[1] = TR_ATOM_ANN + off;
+                        option(j, 2, atoms);
+                        atoms[1] = TR_ATOM_ANNCHAR + off;
+                        option(j, 2, atoms);
+                    }
+                    uadd(j, &j->observed, run + i, end - i);
+                }
+                ntok++;
+                i = end;
+                continue;
+            }
+        }
+        if (ch == '?') {
+            int blank;
+            nxt = i + 1 < n ? (int64_t)run[i + 1] : NO_CHAR;
+            blank = nxt == NO_CHAR || split_start(nxt);
+            jput(j, &j->prog, 2 + dropped + blank + ascii_alpha(nxt));
+            atoms[0] = 0x3F;
+            option(j, 1, atoms);
+            atoms[0] = TR_ATOM_PIECE, atoms[1] = 0xA3, atoms[2] = 0xBF;
+            option(j, 3, atoms);
+            if (dropped) {
+                atoms[0] = TR_ATOM_U, atoms[1] = TR_ATOM_PIECE, atoms[2] = 0xA3, atoms[3] = 0xBF;
+                option(j, 4, atoms);
+            }
+            atoms[0] = TR_ATOM_U, atoms[1] = TR_ATOM_LOST;
+            if (blank)
+                option(j, 1, atoms);
+            if (ascii_alpha(nxt))
+                option(j, 2, atoms);
+            uput(j, &j->observed, ch);
+            ntok++;
+            i++;
+            continue;
+        }
+        nxt = i + 1 < n ? (int64_t)run[i + 1] : after;
+        if (ascii_alnum(ch) && ascii_alnum(nxt)) {
+            /* A letter or digit of a Latin word: the decoder read it alone. */
+            jput(j, &j->prog, 1);
+            atoms[0] = TR_ATOM_ALONE, atoms[1] = (int32_t)ch;
+            option(j, 2, atoms);
+        } else if (plain_token(j, ch, dropped, pua)) {
+            free(tt.slot);
+            return 1;
+        }
+        uput(j, &j->observed, ch);
+        ntok++;
+        i++;
+    }
+    free(tt.slot);
+    if (j->failed)
+        return 0;
+    j->prog.v[0] = (int32_t)ntok;
+    for (k = 0; k < j->observed.len; k++)  /* fullwidth forms folded (FOLD) */
+        j->observed.v[k] = fold_cp(j->observed.v[k]);
+    return ntok ? 0 : 1;
+}
+
+/* ---- filling the slots of a path ------------------------------------------------------ */
+
+/* The fold classes of slot id (the twin's by_fold of _word_fillers), made once per search. */
+static const slot_classes *classes_of(jctx *j, const sctx *x, size_t id)
+{
+    const slot_info *s = &x->slots[id];
+    slot_classes *sc;
+    size_t i, k, first;
+    if (id >= j->sc_cap) {
+        size_t old = j->sc_cap;
+        if (jgrow(j, (void **)&j->sc, &j->sc_cap, x->nslots, sizeof *j->sc))
+            return NULL;
+        memset(j->sc + old, 0, (j->sc_cap - old) * sizeof *j->sc);
+    }
+    sc = &j->sc[id];
+    if (sc->ready)
+        return sc;
+    first = j->nclasses;
+    j->tmp.len = 0;  /* the class of each character */
+    for (i = 0; i < s->len && !j->failed; i++) {
+        uint32_t shown = fold_cp((uint32_t)x->pool.v[s->start + i]), key;
+        tr_lm_fold(j->sm->words, &shown, 1, &key);
+        for (k = first; k < j->nclasses && j->classes[k].key != key; k++)
+            ;
+        if (k == j->nclasses) {
+            if (jgrow(j, (void **)&j->classes, &j->classes_cap, k + 1, sizeof *j->classes))
+                return NULL;
+            j->classes[k].key = key;
+            j->classes[k].count = 0;
+            j->nclasses++;
+        }
+        j->classes[k].count++;
+        uput(j, &j->tmp, (uint32_t)k);
+    }
+    if (j->failed || jgrow(j, (void **)&j->members.v, &j->members.cap, j->members.len + s->len, sizeof *j->members.v))
+        return NULL;
+    for (k = first; k < j->nclasses; k++) {  /* each class's characters together, in order */
+        j->classes[k].first = j->members.len;
+        j->members.len += j->classes[k].count;
+        j->classes[k].count = 0;
+    }
+    for (i = 0; i < s->len; i++) {
+        fold_class *c = &j->classes[j->tmp.v[i]];
+        j->members.v[c->first + c->count++] = fold_cp((uint32_t)x->pool.v[s->start + i]);
+    }
+    sc->first = first;
+    sc->count = j->nclasses - first;
+    sc->ready = 1;
+    return sc;
+}
+
+static int rows_cmp(const uint32_t *a, const uint32_t *b, size_t g)
+{
+    size_t k;
+    for (k = 0; k < g; k++)
+        if (a[k] != b[k])
+            return a[k] < b[k] ? -1 : 1;
+    return 0;
+}
+
+/* Sorts the rows (g code points each) of u and drops repeats: sorted(set(rows)). */
+static void sort_rows(jctx *j, uvec *u, size_t g)
+{
+    size_t n = u->len / g, width, i, kept = 0;
+    uint32_t *a, *b, *t;
+    if (n < 2)
+        return;
+    if (jgrow(j, (void **)&j->window.v, &j->window.cap, u->len, sizeof *j->window.v))
+        return;
+    a = u->v;
+    b = j->window.v;
+    for (width = 1; width < n; width *= 2) {  /* bottom-up merge sort */
+        for (i = 0; i < n; i += 2 * width) {
+            size_t lo = i, mid = i + width < n ? i + width : n, hi = i + 2 * width < n ? i + 2 * width : n;
+            size_t p = lo, q = mid, o = lo;
+            while (p < mid && q < hi)
+                memcpy(&b[g * o++], rows_cmp(&a[g * q], &a[g * p], g) < 0 ? &a[g * q++] : &a[g * p++], g * sizeof *a);
+            while (p < mid)
+                memcpy(&b[g * o++], &a[g * p++], g * sizeof *a);
+            while (q < hi)
+                memcpy(&b[g * o++], &a[g * q++], g * sizeof *a);
+        }
+        t = a;
+        a = b;
+        b = t;
+    }
+    if (a != u->v)
+        memcpy(u->v, a, u->len * sizeof *a);
+    for (i = 0; i < n; i++)
+        if (!kept || rows_cmp(&u->v[g * i], &u->v[g * (kept - 1)], g))
+            memmove(&u->v[g * kept++], &u->v[g * i], g * sizeof *u->v);
+    u->len = kept * g;
+}
+
+/* _word_fillers of the group of slots ids[0..g) into j->words (rows of g),
+ * with before/after the known text around it and ranked the bigram
+ * readings (count rows). */
+static void word_fillers(jctx *j, const sctx *x, const int32_t *ids, size_t g, const uvec *before, size_t blen,
+                         const uvec *after, size_t alen, const uint32_t *ranked, size_t count)
+{
+    size_t k, f, found = 0, cap = 64, r, nread;
+    const slot_classes *sc;
+    j->words.len = 0;
+    j->options.len = 0;
+    j->ends.len = 0;
+    for (k = 0; k < g; k++) {
+        size_t c;
+        if (!(sc = classes_of(j, x, SLOT_ID(ids[k]))))
+            return;
+        for (c = sc->first; c < sc->first + sc->count; c++) {
+            uput(j, &j->options, j->classes[c].key);
+            uput(j, &j->options, j->members.v[j->classes[c].first]);
+        }
+        zput(j, &j->ends, j->options.len / 2);
+    }
+    /* The known text, folded. */
+    if (jgrow(j, (void **)&j->fold_before.v, &j->fold_before.cap, blen + 1, sizeof(uint32_t)) ||
+        jgrow(j, (void **)&j->fold_after.v, &j->fold_after.cap, alen + 1, sizeof(uint32_t)))
+        return;
+    if (blen)
+        tr_lm_fold(j->sm->words, before->v + before->len - blen, blen, j->fold_before.v);
+    if (alen)
+        tr_lm_fold(j->sm->words, after->v, alen, j->fold_after.v);
+    for (;;) {
+        int rc;
+        if (cap > SIZE_MAX / 8 / g || jgrow(j, (void **)&j->fills, &j->fills_cap, cap * g, sizeof *j->fills))
+            return;
+        rc = tr_word_fits(j->sm->words, j->fold_before.v, blen, j->options.v, j->ends.v, g, j->fold_after.v, alen,
+                          j->sm->params.word_reach, j->fills, cap, &found);
+        if (rc == 2) {
+            cap = found;
+            continue;
+        }
+        if (rc) {
+            j->failed = 1;
+            return;
+        }
+        break;
+    }
+    for (f = 0; f < found && !j->failed; f++) {
+        /* Every character that spells the word (後 and 后 both fold to 后). */
+        const int32_t *fill = &j->fills[f * g];
+        j->filled.len = 0;  /* one reading to grow, the fallback: ranked[0], or each slot's first character */
+        if (count)
+            uadd(j, &j->filled, ranked, g);
+        else
+            for (k = 0; k < g; k++)
+                uput(j, &j->filled, (uint32_t)x->pool.v[x->slots[SLOT_ID(ids[k])].start]);
+        nread = 1;
+        for (k = 0; k < g && !j->failed; k++) {
+            size_t first = 0, nv = 1, v, m;
+            const uint32_t *variants = NULL;
+            uint32_t fallback = j->filled.v[k];  /* ranked[0][k], as every reading still holds it */
+            if (fill[k] >= 0) {
+                size_t c;
+                sc = &j->sc[SLOT_ID(ids[k])];
+                for (c = sc->first; c < sc->first + sc->count; c++)
+                    if (j->members.v[j->classes[c].first] == (uint32_t)fill[k])
+                        break;
+                first = j->classes[c].first;
+                nv = j->classes[c].count;
+                variants = j->members.v;
+            }
+            /* readings = [r + v for r in readings for v in variants] */
+            j->tmp.len = 0;
+            for (r = 0; r < nread; r++)
+                for (v = 0; v < nv; v++) {
+                    uadd(j, &j->tmp, &j->filled.v[r * g], g);
+                    if (j->failed)
+                        return;
+                    m = j->tmp.len - g;
+                    j->tmp.v[m + k] = variants ? variants[first + v] : fallback;
+                }
+            j->filled.len = 0;
+            uadd(j, &j->filled, j->tmp.v, j->tmp.len);
+            nread *= nv;
+        }
+        uadd(j, &j->words, j->filled.v, j->filled.len);
+    }
+    sort_rows(j, &j->words, g);
+}
+
+/* Appends read(lo, hi) of the pieces: the characters the model reads (no
+ * annotation text, no lost byte, no empty slot). */
+static void read_pieces(jctx *j, uvec *u, size_t lo, size_t hi)
+{
+    size_t k;
+    for (k = lo; k < hi; k++)
+        if (j->pieces[k] > 0)
+            uput(j, u, (uint32_t)j->pieces[k]);
+}
+
+#define ALL SIZE_MAX  /* a context slice that keeps everything (s[-0:]) */
+
+/* The first position in idx (sorted item indices) at or after k. */
+static size_t first_at(const zvec *idx, size_t k)
+{
+    size_t lo = 0, hi = idx->len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (idx->v[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* (left + read(0, start))[-k:] into u (k ALL: all of it): the characters
+ * before start, read back along j->reads (the items that are characters or
+ * slots; those before start are filled), so a group costs its context, not
+ * the run. */
+static void known_before(jctx *j, size_t start, size_t k, uvec *u)
+{
+    size_t at = first_at(&j->reads, start), got = 0, from;
+    u->len = 0;
+    while (at > 0 && got < k) {
+        int32_t p = j->pieces[j->reads.v[--at]];
+        if (p > 0)
+            got++;
+    }
+    /* reads[at..) up to start hold the got characters; the rest from left. */
+    from = got < k ? (k == ALL || k - got >= j->left_len ? 0 : j->left_len - (k - got)) : j->left_len;
+    uadd(j, u, j->left + from, j->left_len - from);
+    for (; at < j->reads.len && j->reads.v[at] < start; at++)
+        if (j->pieces[j->reads.v[at]] > 0)
+            uput(j, u, (uint32_t)j->pieces[j->reads.v[at]]);
+}
+
+/* (read(end, n) + right)[:k] into u, reading along idx: j->chars (the items
+ * that are characters: later slots are still empty in fill's first loop) or
+ * j->reads (every slot filled). */
+static void known_after(jctx *j, const zvec *idx, size_t end, size_t k, uvec *u)
+{
+    size_t at = first_at(idx, end);
+    u->len = 0;
+    for (; at < idx->len && u->len < k; at++)
+        if (j->pieces[idx->v[at]] > 0)
+            uput(j, u, (uint32_t)j->pieces[idx->v[at]]);
+    if (u->len < k)
+        uadd(j, u, j->right, first_k(j->right_len, k - u->len));
+}
+
+/* Does a slot allow the mark closer (as it shows its characters)? */
+static int slot_allows(const sctx *x, int32_t ref, uint32_t closer)
+{
+    const slot_info *s = &x->slots[SLOT_ID(ref)];
+    size_t i;
+    for (i = 0; i < s->len; i++)
+        if (fold_cp((uint32_t)x->pool.v[s->start + i]) == closer)
+            return 1;
+    return 0;
+}
+
+/* The candidates of the group items[start..end) (fill's first loop) appended
+ * to j->cands; their number. */
+static size_t group_candidates(jctx *j, const sctx *x, const int32_t *items, size_t start, size_t end, size_t n)
+{
+    const tr_shift_params *pp = &j->sm->params;
+    size_t g = end - start, k, r, nranked = 0, nfound, top, nkeep, at = j->cands.len;
+    int32_t prev, next;
+    (void)n;
+    known_before(j, start, pp->word_reach ? (pp->word_reach > 1 ? pp->word_reach : 1) : ALL, &j->before);
+    known_after(j, &j->chars, end, pp->word_reach > 1 ? pp->word_reach : 1, &j->after);
+    prev = j->before.len ? (int32_t)j->before.v[j->before.len - 1] : NO_CHAR;
+    next = j->after.len ? (int32_t)j->after.v[0] : NO_CHAR;
+    /* The likeliest readings by the bigram model with their neighbours. */
+    j->group_chars.len = 0;
+    j->ends.len = 0;
+    for (k = start; k < end; k++) {
+        const slot_info *s = &x->slots[SLOT_ID(items[k])];
+        size_t i;
+        for (i = 0; i < s->len; i++)
+            uput(j, &j->group_chars, (uint32_t)x->pool.v[s->start + i]);
+        zput(j, &j->ends, j->group_chars.len);
+    }
+    if (j->failed || pp->fillers > SIZE_MAX / 8 / g ||
+        jgrow(j, (void **)&j->ranked.v, &j->ranked.cap, pp->fillers * g, sizeof *j->ranked.v))
+        return 0;
+    if (tr_slot_fillers(j->sm->chars, j->group_chars.v, j->ends.v, g, prev, next, pp->fillers, j->ranked.v,
+                        &nranked)) {
+        j->failed = 1;
+        return 0;
+    }
+    j->ranked.len = nranked * g;
+    /* The words of the word list, then the found readings: ranked, then the words not among them. */
+    word_fillers(j, x, items + start, g, &j->before, last_k(j->before.len, pp->word_reach), &j->after,
+                 first_k(j->after.len, pp->word_reach), j->ranked.v, nranked);
+    j->found.len = 0;
+    uadd(j, &j->found, j->ranked.v, j->ranked.len);
+    for (k = 0; k < j->words.len / g && !j->failed; k++) {
+        const uint32_t *w = &j->words.v[k * g];
+        for (r = 0; r < nranked && rows_cmp(w, &j->ranked.v[r * g], g); r++)
+            ;
+        if (r == nranked)
+            uadd(j, &j->found, w, g);
+    }
+    /* marks = opened + open_marks(read(0, start)): the latter kept as the groups go (fill) */
+    if (j->failed)
+        return 0;
+    nfound = j->found.len / g;
+    if (marks_len(j)) {
+        /* The mark that closes what is open, in each slot that allows it. */
+        uint32_t closer = closer_of(mark_at(j, marks_len(j) - 1));
+        top = nfound < 8 ? nfound : 8;
+        for (k = 0; k < g; k++) {
+            if (!slot_allows(x, items[start + k], closer))
+                continue;
+            for (r = 0; r < top; r++) {
+                size_t m = j->found.len;
+                if (jgrow(j, (void **)&j->found.v, &j->found.cap, m + g, sizeof *j->found.v))
+                    return 0;
+                memcpy(&j->found.v[m], &j->found.v[r * g], g * sizeof *j->found.v);
+                j->found.v[m + k] = closer;
+                j->found.len = m + g;
+            }
+        }
+        nfound = j->found.len / g;
+    }
+    /* paired: the readings whose closing marks close what is open */
+    j->keep.len = 0;
+    for (r = 0; r < nfound && !j->failed; r++)
+        if (pairs_ok(j, &j->found.v[r * g], g))
+            zput(j, &j->keep, r);
+    nkeep = j->keep.len;
+    if (nkeep && (!j->after.len || j->after.v[0] == '\n')) {
+        /* A paragraph ends here: what opened in it closes if the bytes allow. */
+        size_t fewest = SIZE_MAX, m = 0;
+        for (r = 0; r < nkeep; r++) {
+            size_t o = still_open(j, &j->found.v[j->keep.v[r] * g], g);
+            if (o < fewest)
+                fewest = o;
+        }
+        for (r = 0; r < nkeep; r++)
+            if (still_open(j, &j->found.v[j->keep.v[r] * g], g) == fewest)
+                j->keep.v[m++] = j->keep.v[r];
+        nkeep = j->keep.len = m;
+    }
+    if (nkeep && (!j->after.len || j->after.v[0] < 0x80)) {
+        /* A quotation opens on text, not on markup, ASCII or a line's end. */
+        size_t m = 0;
+        for (r = 0; r < nkeep; r++)
+            if (!closer_of(j->found.v[j->keep.v[r] * g + g - 1]))
+                m++;
+        if (m) {
+            m = 0;
+            for (r = 0; r < nkeep; r++)
+                if (!closer_of(j->found.v[j->keep.v[r] * g + g - 1]))
+                    j->keep.v[m++] = j->keep.v[r];
+            nkeep = j->keep.len = m;
+        }
+    }
+    if (j->failed)
+        return 0;
+    if (nkeep)
+        for (r = 0; r < nkeep; r++)
+            uadd(j, &j->cands, &j->found.v[j->keep.v[r] * g], g);
+    else
+        uadd(j, &j->cands, j->found.v, j->found.len);
+    return j->failed ? 0 : (j->cands.len - at) / g;
+}
+
+/* fill: the path's text (appended to j->texts_out), its window's score and
+ * the confidence (the product of each group's posterior). */
+static void fill(jctx *j, const sctx *x, const int32_t *items, size_t n, double *score, double *confidence)
+{
+    const tr_shift_params *pp = &j->sm->params;
+    size_t k, gi, ng, round, scanned;
+    *score = 0.0;
+    *confidence = 1.0;
+    if (jgrow(j, (void **)&j->pieces, &j->pieces_cap, n ? n : 1, sizeof *j->pieces))
+        return;
+    j->gstart.len = j->gend.len = j->gcand_at.len = j->gcand_count.len = 0;
+    j->reads.len = j->chars.len = 0;
+    for (k = 0; k < n; k++) {
+        j->pieces[k] = IS_SLOT(items[k]) ? EMPTY : items[k];
+        if (IS_SLOT(items[k]) && (k == 0 || !IS_SLOT(items[k - 1])))
+            zput(j, &j->gstart, k);
+        if (IS_SLOT(items[k]) && (k + 1 == n || !IS_SLOT(items[k + 1])))
+            zput(j, &j->gend, k + 1);
+        if (IS_SLOT(items[k]) || items[k] > 0)
+            zput(j, &j->reads, k);  /* what the model reads once the slots are filled */
+        if (items[k] > 0)
+            zput(j, &j->chars, k);
+    }
+    ng = j->gstart.len;
+    j->cands.len = 0;
+    j->opens.len = 0;  /* open_marks(read(0, start)), kept as the groups go */
+    scanned = 0;
+    for (gi = 0; gi < ng && !j->failed; gi++) {
+        size_t start = j->gstart.v[gi], end = j->gend.v[gi], at = j->cands.len, count;
+        for (; scanned < start; scanned++) {
+            uint32_t c = (uint32_t)j->pieces[scanned];
+            if (j->pieces[scanned] > 0)
+                open_marks(j, &j->opens, &c, 1);
+        }
+        count = group_candidates(j, x, items, start, end, n);
+        if (j->failed)
+            return;
+        zput(j, &j->gcand_at, at);
+        zput(j, &j->gcand_count, count);
+        for (k = start; k < end; k++)
+            j->pieces[k] = (int32_t)j->cands.v[at + k - start];
+    }
+    j->shares.len = 0;
+    for (gi = 0; gi < ng; gi++)
+        dput(j, &j->shares, 0.0);
+    for (round = 0; round < (ng > 1 ? 2u : 1u) && !j->failed; round++) {
+        for (gi = 0; gi < ng && !j->failed; gi++) {
+            size_t start = j->gstart.v[gi], end = j->gend.v[gi], g = end - start, best = 0;
+            size_t at = j->gcand_at.v[gi], count = j->gcand_count.v[gi];
+            known_before(j, start, pp->context ? pp->context : ALL, &j->head);
+            known_after(j, &j->reads, end, pp->context, &j->tail);
+            window_scores(j, &j->cands.v[at], count, g, &j->head, &j->tail);
+            if (j->failed || !count)
+                return;
+            for (k = 1; k < count; k++)
+                if (j->scores.v[k] > j->scores.v[best])
+                    best = k;
+            for (k = start; k < end; k++)
+                j->pieces[k] = (int32_t)j->cands.v[at + best * g + k - start];
+            j->shares.v[gi] = posterior(j->scores.v, count, j->scores.v[best]);
+        }
+    }
+    for (gi = 0; gi < ng; gi++)
+        *confidence = *confidence * j->shares.v[gi];
+    /* The text: every piece, annotations and lost bytes too. */
+    for (k = 0; k < n; k++) {
+        int32_t p = j->pieces[k];
+        if (p >= 0) {
+            uput(j, &j->texts_out, (uint32_t)p);
+        } else if (p != EMPTY) {
+            size_t id = (size_t)(TR_ITEM_TEXT - p);
+            uadd(j, &j->texts_out, j->texts.v + j->text_at.v[id], j->text_len.v[id]);
+        }
+    }
+    j->window.len = 0;
+    uadd(j, &j->window, j->left, j->left_len);
+    read_pieces(j, &j->window, 0, n);
+    uadd(j, &j->window, j->right, j->right_len);
+    if (!j->failed)
+        *score = window_score(j, j->window.v, j->window.len);
+}
+
+/* ---- the verdict ------------------------------------------------------------------------ */
+
+/* _support: does the path read a character out of surviving bytes that the
+ * run did not show?  (sorted: the observed characters, sorted.) */
+static int support(const int32_t *items, size_t n, const uvec *sorted)
+{
+    size_t k;
+    for (k = 0; k < n; k++)
+        if (items[k] > 0 && !among(sorted->v, sorted->len, (uint32_t)items[k]))
+            return 1;
+    return 0;
+}
+
+/* Is t[0..n), its lost bytes left out, the observed text? */
+static int is_observed(const jctx *j, const uint32_t *t, size_t n)
+{
+    size_t k, o = 0;
+    for (k = 0; k < n; k++) {
+        if (!t[k])
+            continue;
+        if (o == j->observed.len || t[k] != j->observed.v[o])
+            return 0;
+        o++;
+    }
+    return o == j->observed.len;
+}
+
+static void verdict_none(tr_shift_verdict *v)
+{
+    v->apply = v->certain = v->near_cut = 0;
+    v->reason = TR_SHIFT_REASON_NONE;
+    v->confidence = 0.0;
+    v->score = -INFINITY;
+}
+
+/* _judge: the verdict under one decoder (dropped, pua); mv->found 0 for the twin's None. */
+static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
+{
+    const tr_shift_params *pp = &j->sm->params;
+    sctx x;
+    final_state finals[TR_SHIFT_BEAM];
+    judged_path jp[TR_SHIFT_PATHS], *best;
+    double totals[TR_SHIFT_PATHS], as_is, salad_score, d, gain;
+    size_t nf = 0, np, k, nj = 0, pos;
+    int salad, shown, was_punct;
+    mv->found = 0;
+    mv->out.len = 0;
+    verdict_none(&mv->v);
+    if (pua)
+        for (k = 0; k < j->run_len; k++)
+            if (j->run[k] >= 0xE000 && j->run[k] <= 0xF8FF)
+                return;  /* this decoder keeps private-use characters */
+    if (tokens(j, dropped, pua) || j->failed)
+        return;
+    sctx_start(&x, j->sm->chars, j->ann.v);
+    j->nclasses = 0;
+    j->members.len = 0;
+    if (j->sc)
+        memset(j->sc, 0, j->sc_cap * sizeof *j->sc);
+    if (search(&x, j->prog.v, j->left_len ? (int32_t)j->left[j->left_len - 1] : NONE,
+               j->right_len ? (int32_t)j->right[0] : NONE, j->run[0] == '!' || j->run[0] == ';', finals, &nf)) {
+        j->failed = 1;
+        goto done;
+    }
+    j->items.len = 0;
+    np = nf ? distinct_paths(&x, finals, nf, &j->items, j->starts, j->totals, j->guesses) : 0;
+    if (x.failed) {
+        j->failed = 1;
+        goto done;
+    }
+    if (!np)
+        goto done;
+    j->window.len = 0;
+    uadd(j, &j->window, j->left, j->left_len);
+    uadd(j, &j->window, j->observed.v, j->observed.len);
+    uadd(j, &j->window, j->right, j->right_len);
+    if (j->failed)
+        goto done;
+    as_is = window_score(j, j->window.v, j->window.len);
+    j->texts_out.len = 0;
+    for (k = 0; k < np && k < pp->judged_paths && !j->failed; k++) {
+        judged_path e;
+        double score, share, cost;
+        e.text_at = j->texts_out.len;
+        fill(j, &x, j->items.v + j->starts[k], j->starts[k + 1] - j->starts[k], &score, &share);
+        if (j->failed)
+            goto done;
+        e.text_len = j->texts_out.len - e.text_at;
+        cost = (double)TR_SHIFT_GUESS_COST * (double)j->guesses[k];
+        e.total = score - cost;
+        e.share = share;
+        e.path = k;
+        /* The run read as it stands is a path too: the verdict weighs the best other reading against it. */
+        if (is_observed(j, j->texts_out.v + e.text_at, e.text_len))
+            continue;
+        pos = nj;  /* sorted by -total, stably */
+        while (pos > 0 && -e.total < -jp[pos - 1].total)
+            pos--;
+        memmove(&jp[pos + 1], &jp[pos], (nj - pos) * sizeof *jp);
+        jp[pos] = e;
+        nj++;
+    }
+    mv->found = 1;
+    if (!nj)
+        goto done;
+    for (k = 0; k < nj; k++)
+        totals[k] = jp[k].total;
+    best = &jp[0];
+    gain = best->total - as_is;
+    /* salad: the best reading against the run read most kindly (each punctuation cluster one ，) */
+    j->window.len = 0;
+    uadd(j, &j->window, j->left, j->left_len);
+    uadd(j, &j->window, j->observed.v, j->observed.len);
+    uadd(j, &j->window, j->right, j->right_len);
+    if (j->failed)
+        goto done;
+    for (k = pos = 0, was_punct = 0; k < j->window.len; k++) {  /* _PUNCT_RUN.sub("，", ...) */
+        uint32_t c = j->window.v[k];
+        int punct = c == '?' || c == '!' || c == ';' || c == ',';
+        if (!punct)
+            j->window.v[pos++] = c;
+        else if (!was_punct)
+            j->window.v[pos++] = 0xFF0C;
+        was_punct = punct;
+    }
+    j->window.len = pos;
+    salad_score = window_score(j, j->window.v, j->window.len);
+    d = best->total - salad_score;
+    salad = d >= pp->salad;
+    /* An annotation right after the run belongs to its last character. */
+    j->window.len = 0;
+    uadd(j, &j->window, j->run, j->run_len);
+    if (j->right_len && j->right[0] == '(') {
+        for (k = 0; k < j->right_len && j->right[k] != ')'; k++)
+            ;
+        if (k < j->right_len)
+            uadd(j, &j->window, j->right, k + 1);
+    }
+    if (j->failed)
+        goto done;
+    shown = signs(j->window.v, j->window.len) ||
+            closes_paragraph(j, j->texts_out.v + best->text_at, best->text_len);
+    j->tmp.len = 0;  /* the observed characters, sorted, for _support */
+    uadd(j, &j->tmp, j->observed.v, j->observed.len);
+    if (j->failed)
+        goto done;
+    if (j->tmp.len)
+        qsort(j->tmp.v, j->tmp.len, sizeof *j->tmp.v, cmp_u32);
+    if ((shown && gain > 0) ||
+        (salad && gain >= pp->margin &&
+         support(j->items.v + j->starts[best->path], j->starts[best->path + 1] - j->starts[best->path], &j->tmp))) {
+        double p = posterior(totals, nj, best->total);
+        mv->v.apply = 1;
+        mv->v.certain = 1;
+        mv->v.confidence = best->share * p;
+        mv->v.score = best->total;
+        uadd(j, &mv->out, j->texts_out.v + best->text_at, best->text_len);
+        goto done;
+    }
+    /* Near certain damage, a run whose shifted characters are common ones is read too. */
+    for (k = 0; k < nj; k++) {
+        const judged_path *e = &jp[k];
+        double lim = as_is - pp->page_prior;
+        if (support(j->items.v + j->starts[e->path], j->starts[e->path + 1] - j->starts[e->path], &j->tmp) &&
+            e->total > lim) {
+            double p = posterior(totals, nj, e->total);
+            mv->v.near_cut = 1;
+            mv->v.reason = salad ? TR_SHIFT_REASON_NO_BYTE : TR_SHIFT_REASON_CLEAN;
+            mv->v.confidence = e->share * p;
+            mv->v.score = e->total;
+            uadd(j, &mv->out, j->texts_out.v + e->text_at, e->text_len);
+            break;
+        }
+    }
+done:
+    sctx_free(&x);
+}
+
+static int code_points_ok(const uint32_t *s, size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++)
+        if (s[k] > 0x10FFFF)
+            return 0;
+    return 1;
+}
+
+static void jctx_free(jctx *j)
+{
+    free(j->prog.v);
+    free(j->ann.v);
+    free(j->texts.v);
+    free(j->text_at.v);
+    free(j->text_len.v);
+    free(j->text_rec.v);
+    free(j->observed.v);
+    free(j->items.v);
+    free(j->sc);
+    free(j->classes);
+    free(j->members.v);
+    free(j->pieces);
+    free(j->gstart.v);
+    free(j->gend.v);
+    free(j->gcand_at.v);
+    free(j->gcand_count.v);
+    free(j->reads.v);
+    free(j->chars.v);
+    free(j->opens.v);
+    free(j->cands.v);
+    free(j->before.v);
+    free(j->after.v);
+    free(j->head.v);
+    free(j->tail.v);
+    free(j->stack.v);
+    free(j->window.v);
+    free(j->found.v);
+    free(j->words.v);
+    free(j->ranked.v);
+    free(j->tmp.v);
+    free(j->fold_before.v);
+    free(j->fold_after.v);
+    free(j->group_chars.v);
+    free(j->options.v);
+    free(j->filled.v);
+    free(j->texts_out.v);
+    free(j->ends.v);
+    free(j->keep.v);
+    free(j->scores.v);
+    free(j->shares.v);
+    free(j->fills);
+}
+
+int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len, const uint32_t *left,
+                   size_t left_len, const uint32_t *right, size_t right_len, const uint32_t *opened,
+                   size_t opened_len, int keeps_pua, tr_shift_verdict *verdict, uint32_t *out, size_t cap,
+                   size_t *out_len)
+{
+    jctx j;
+    mode_verdict m[3], *v;
+    size_t k;
+    int rc = 0;
+    *out_len = 0;
+    verdict_none(verdict);
+    if (!sm || !sm->chars || !sm->chars->pair || !sm->words || !sm->encode || !sm->params.fillers)
+        return -2;
+    if (!code_points_ok(run, run_len) || !code_points_ok(left, left_len) || !code_points_ok(right, right_len))
+        return -2;
+    for (k = 0; k < opened_len; k++)
+        if (!closer_of(opened[k]))
+            return -2;  /* opened holds opening marks only (open_marks) */
+    memset(&j, 0, sizeof j);
+    memset(m, 0, sizeof m);
+    j.sm = sm;
+    j.run = run;
+    j.left = left;
+    j.right = right;
+    j.opened = opened;
+    j.run_len = run_len;
+    j.left_len = left_len;
+    j.right_len = right_len;
+    j.opened_len = opened_len;
+    /* A decoder that shows a lone lead byte as '?' first; one that drops it
+     * only when that explains nothing. */
+    judge_mode(&j, 0, 0, &m[0]);
+    v = m[0].found ? &m[0] : NULL;
+    if (!j.failed && (!v || !v->v.apply)) {
+        judge_mode(&j, 1, 0, &m[1]);
+        if (m[1].found && (m[1].v.apply || !v || (m[1].v.near_cut && !v->v.near_cut)))
+            v = &m[1];
+    }
+    if (!j.failed && !keeps_pua) {
+        /* A decoder that drops private-use characters must beat the others by PUA_GAP. */
+        judge_mode(&j, 0, 1, &m[2]);
+        if (m[2].found && m[2].v.apply) {
+            double lim = v ? v->v.score + sm->params.pua_gap : 0.0;
+            if (!v || !v->v.apply || m[2].v.score > lim)
+                v = &m[2];
+        }
+    }
+    if (j.failed) {
+        rc = -1;
+    } else if (!v) {
+        rc = 1;
+    } else {
+        *verdict = v->v;
+        *out_len = v->out.len;
+        if (v->out.len > cap)
+            rc = 2;
+        else if (v->out.len)
+            memcpy(out, v->out.v, v->out.len * sizeof *out);
+    }
+    for (k = 0; k < 3; k++)
+        free(m[k].out.v);
+    jctx_free(&j);
     return rc;
 }

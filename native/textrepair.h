@@ -199,7 +199,7 @@ typedef struct {
     double ln_uni_unknown;       /* ln P_uni of a character the model never saw */
     double ln_cont_unknown;      /* ln P_cont of one */
     const uint32_t *pair;        /* 65536: authored character of GBK lead << 8 | trail, or 0;
-                                    read by the beam search only (NULL elsewhere) */
+                                    read by shift.c only (NULL elsewhere) */
 } tr_char_model;
 
 /* The word model: a trie of the word table in one hash table (a node is its
@@ -268,57 +268,34 @@ int tr_word_fits(const tr_word_model *w, const uint32_t *before, size_t before_l
                  const size_t *ends, size_t slots, const uint32_t *after, size_t after_len, size_t reach,
                  int32_t *out, size_t cap, size_t *found);
 
-/* ---- mojibake_beam.c: the beam search of the byte-shift repair ---------- */
-/* Twin: _fallback.mojibake_beam.mojibake_best (stages/mojibake.py best_hypothesis).  A run's
- * tokens arrive as a program of int32: [ntok, then per token: nopt, then per
- * option: natom, atoms...].  An atom is a byte (0-255), TR_ATOM_PIECE,
- * TR_ATOM_U, TR_ATOM_LOST, or TR_ATOM_ANN + off / TR_ATOM_ANNCHAR + off for
- * the annotation whose record starts at ann[off]: [n, then per character (in
- * the twin's iteration order): code point, GBK code lead << 8 | trail].
- * Output pieces: a code point (>= 0), TR_PIECE_LOST (a lost ASCII byte,
- * "\0" in the twin) or TR_PIECE_ANN - off (the text of annotation off). */
-#define TR_BEAM_WIDTH 16
-#define TR_BEAM_GUESS_COST 2
-#define TR_ATOM_PIECE 256
-#define TR_ATOM_U 257
-#define TR_ATOM_LOST 258
-#define TR_ATOM_ANN 16777216
-#define TR_ATOM_ANNCHAR 33554432
-#define TR_ATOM_ANN_MAX 16777216
-#define TR_PIECE_LOST -1
-#define TR_PIECE_ANN -2
-
-/* The best in-step reading of a run (twin: _fallback.mojibake_beam.mojibake_best):
- * before/after are the neighbouring code points or -1, lost_lead non-zero
- * when the run may start after a lost lead byte.  Writes at most cap pieces
- * to out, their number to *out_len, the score and the guesses.  Returns 0
- * when found, 1 when no reading exists, 2 when out is too small (*out_len
- * says how many pieces it needs), -1 on allocation failure, -2 on a
- * malformed program or annotation table. */
-int tr_mojibake_best(const tr_char_model *m, const int32_t *prog, size_t prog_len, const uint32_t *ann,
-                     size_t ann_len, int32_t before, int32_t after, int lost_lead, int32_t *out, size_t cap,
-                     size_t *out_len, double *score, int64_t *guesses);
-
 /* ---- shift.c: the structure search of a byte-shift run ------------------- */
 /* Twin: _fallback.shift (shift_paths, slot_fillers; its docstring explains
- * states, atoms and slots).  The tokens arrive as mojibake_beam.c's program,
- * with two more atoms, TR_ATOM_ALONE and TR_ATOM_DROPPAIR, and annotation
- * records of their own: the table ann is a sequence of records [n, item,
- * then per character, in increasing code point order: code point, bytes],
- * bytes being 1 << 16 | byte or 2 << 16 | lead << 8 | trail (its cp936
- * bytes); item is what a path shows for the annotation: a code point, or
- * TR_SHIFT_TEXT + k for the k-th text of the caller's own list.  An atom's
- * offset must be the start of a record.
+ * states, atoms and slots).  A run's tokens arrive as a program of int32:
+ * [ntok, then per token: nopt, then per option: natom, atoms...].  An atom
+ * is a byte (0-255), TR_ATOM_PIECE, TR_ATOM_U, TR_ATOM_LOST, TR_ATOM_ALONE,
+ * TR_ATOM_DROPPAIR, or TR_ATOM_ANN + off / TR_ATOM_ANNCHAR + off for the
+ * annotation whose record starts at ann[off].  The table ann is a sequence
+ * of records [n, item, then per character, in increasing code point order:
+ * code point, bytes], bytes being 1 << 16 | byte or 2 << 16 | lead << 8 |
+ * trail (its cp936 bytes); item is what a path shows for the annotation: a
+ * code point, or TR_SHIFT_TEXT + k for the k-th text of the caller's own
+ * list.  An atom's offset must be the start of a record.
  * A path's items (int32): a code point (a lost ASCII byte is 0, as the twin's
  * LOST is "\0"), TR_ITEM_TEXT - k (the text k) or TR_ITEM_SLOT - k (slot
  * record k).  The slot records follow the items of the last path, in order:
  * [kind (TR_SLOT_*), byte, n, then n code points], n = 0 meaning every
  * character the twin's Slot.of(kind, byte) allows (no annotation narrowed it). */
+#define TR_ATOM_PIECE 256
+#define TR_ATOM_U 257
+#define TR_ATOM_LOST 258
+#define TR_ATOM_ALONE 259
+#define TR_ATOM_DROPPAIR 260
+#define TR_ATOM_ANN 16777216
+#define TR_ATOM_ANNCHAR 33554432
+#define TR_ATOM_ANN_MAX 16777216
 #define TR_SHIFT_BEAM 16
 #define TR_SHIFT_PATHS 8
 #define TR_SHIFT_GUESS_COST 2
-#define TR_ATOM_ALONE 259
-#define TR_ATOM_DROPPAIR 260
 #define TR_SHIFT_TEXT 1114112
 #define TR_ITEM_TEXT -1
 #define TR_ITEM_SLOT -33554432
@@ -356,10 +333,64 @@ int tr_shift_paths(const tr_char_model *m, const int32_t *prog, size_t prog_len,
 int tr_slot_fillers(const tr_char_model *m, const uint32_t *chars, const size_t *ends, size_t slots, int32_t prev,
                     int32_t next, size_t width, uint32_t *out, size_t *count);
 
+/* ---- shift.c: the judgement of a byte-shift run ----------------------------- */
+/* Twin: _fallback.shift.shift_judge: the run's tokens in every decoder mode,
+ * the search, the slots of the best paths filled with the word model, and the
+ * best reading weighed against the run as it stands.  The constants are the
+ * twin's (MARGIN ... BIGRAM_WEIGHT), passed in params by the caller; the
+ * readings an annotation names and the classes of the signs of the cut are
+ * the tables gen_tables.py renders (tr_syllable_*, tr_space_*, tr_decimal_*). */
+#define TR_SHIFT_REASON_NONE 0
+#define TR_SHIFT_REASON_CLEAN 1    /* "reads better as a repair, but clean text writes this too" */
+#define TR_SHIFT_REASON_NO_BYTE 2  /* "no byte of the reading survives" */
+
+typedef struct {
+    double margin;          /* MARGIN */
+    double salad;           /* SALAD */
+    double page_prior;      /* PAGE_PRIOR */
+    double pua_gap;         /* PUA_GAP */
+    double bigram_weight;   /* BIGRAM_WEIGHT */
+    size_t context;         /* CONTEXT */
+    size_t judged_paths;    /* JUDGED_PATHS */
+    size_t fillers;         /* FILLERS, at least 1 */
+    size_t word_reach;      /* WORD_REACH */
+} tr_shift_params;
+
+typedef struct {
+    const tr_char_model *chars;  /* with its pair table */
+    const tr_word_model *words;  /* its backoff model has the same values as chars */
+    const uint16_t *encode;      /* 65536: the cp936 bytes of each BMP code point from 0x80, lead << 8 | trail
+                                    (a value below 0x100 is one byte), or 0 when cp936 cannot write it */
+    tr_shift_params params;
+} tr_shift_model;
+
+typedef struct {
+    int apply;           /* the reading replaces the run */
+    int certain;         /* ... on a sign of the cut or salad */
+    int near_cut;        /* held back only because clean text could write the run */
+    int reason;          /* TR_SHIFT_REASON_*: why the run stays */
+    double confidence;
+    double score;        /* the reading's score less its guesses (-inf: no reading) */
+} tr_shift_verdict;
+
+/* The verdict on the run run[0..run_len) between left and right (code
+ * points; the stage passes CONTEXT of each), opened being the paired marks
+ * open before it (opening marks only, innermost last), keeps_pua non-zero
+ * when the page holds private-use characters.  Writes the verdict and its
+ * reading (a lost ASCII byte as 0) to out (at most cap code points; its
+ * length to *out_len).  Returns 0, 1 when the run cannot be damage (the
+ * twin's None), 2 when out is too small (*out_len says how many it needs;
+ * 3 * run_len + 16 always suffices), -1 on allocation failure, -2 on a
+ * malformed model or opened. */
+int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len, const uint32_t *left,
+                   size_t left_len, const uint32_t *right, size_t right_len, const uint32_t *opened,
+                   size_t opened_len, int keeps_pua, tr_shift_verdict *verdict, uint32_t *out, size_t cap,
+                   size_t *out_len);
+
 /* CDEF END */
 
-/* ---- the character model's look-ups, shared by lm.c and mojibake_beam.c
- * (the beam search's hottest steps); twin: _fallback.lm.CharModel ------- */
+/* ---- the character model's look-ups, shared by lm.c and shift.c (the
+ * search's hottest steps); twin: _fallback.lm.CharModel ------------------ */
 
 /* Index of c among the model's characters, or -1: one look-up in the BMP,
  * a binary search above (CharModel.index). */
@@ -454,6 +485,19 @@ extern const char tr_letter_base[];        /* 'a'.. or 0 for a bare mark */
 extern const uint8_t tr_letter_tone[];
 extern const size_t tr_letter_low_count;
 extern const uint8_t tr_letter_low[];      /* below low_count: 1 + index, or 0 */
+
+/* ---- tables: rendered at build time for shift.c from pinyin_readings.txt,
+ * the cp936 codec and Python's str.isspace / str.isdecimal ------------------ */
+extern const size_t tr_syllable_count;     /* keys: the toned ones, then the toneless ones */
+extern const size_t tr_syllable_toned;     /* how many are toned (each part is sorted) */
+extern const uint32_t tr_syllable_key[];   /* offset of each key in tr_syllable_text */
+extern const char tr_syllable_text[];      /* "a1\0a2\0..." */
+extern const uint32_t tr_syllable_first[]; /* count + 1: where each key's characters start */
+extern const uint32_t tr_syllable_chars[]; /* the traditional two-byte characters of each, sorted */
+extern const size_t tr_space_count;
+extern const uint32_t tr_space_ranges[];   /* [lo, hi] pairs: str.isspace (re's \s) */
+extern const size_t tr_decimal_count;
+extern const uint32_t tr_decimal_ranges[]; /* [lo, hi] pairs: str.isdecimal (re's \d) */
 
 /* ---- utf8.c: shared helpers ------------------------------------------- */
 /* Decode the code point at s[i] (i < n); *len receives its byte length.

@@ -110,3 +110,19 @@ def test_every_bigram_of_some_characters():
     pairs += [rng.choice(chars) + rng.choice(chars) for _ in range(6000)]
     for prev, ch in pairs:
         assert bits(_cext.char_logp(prev, ch)) == bits(_fallback.char_logp(prev, ch))
+
+
+def test_char_score_of_the_seeds_is_the_sum_of_its_terms():
+    # The judgement scores every window with it: whole seed lines, against
+    # the twin and against char_logp term by term.
+    for path in SEEDS:
+        for line in path.read_text(encoding="utf-8").splitlines()[:40]:
+            before, after = line[:1], line[-1:]
+            body = line[1:-1]
+            terms = 0.0
+            prev = before
+            for ch in body + after:
+                terms += _fallback.char_logp(prev, ch)
+                prev = ch
+            c = _cext.char_score(body, before, after)
+            assert c == _fallback.char_score(body, before, after) == terms

@@ -1,15 +1,19 @@
-"""``tr_shift_paths`` / ``tr_slot_fillers`` / ``tr_word_fits`` and their Python
-twins (``_fallback.shift.shift_paths`` / ``slot_fillers``, ``_fallback.lm.word_fits``)
-agree exactly: the same paths in the same order (slots equal by value, scores
-equal to the bit), the same readings of slot groups in the same order, the
-same sets of word fillings.
+"""``tr_shift_judge`` / ``tr_shift_paths`` / ``tr_slot_fillers`` / ``tr_word_fits``
+and their Python twins (``_fallback.shift.shift_judge`` / ``shift_paths`` /
+``slot_fillers``, ``_fallback.lm.word_fits``) agree exactly: the same verdicts
+(every field, confidence and score equal to the bit), the same paths in the
+same order (slots equal by value, scores equal to the bit), the same readings
+of slot groups in the same order, the same sets of word fillings.
 
 The runs come from real damage: the seed pages, the damage generator of
 ``benchmarks/damage`` applied to the seed pages' pre-damage text, and random
-mixtures of CJK, ASCII, ``?!;,`` and private-use characters; each is
-tokenised as the stage does (``stages.mojibake.shift.tokens``, in each of its
-decoder modes), and the slots of every path are filled as the stage fills
-them.  Hostile token sequences put every atom in every state."""
+mixtures of CJK, ASCII, ``?!;,`` and private-use characters; each is judged
+between the contexts the stage cuts (``stages.mojibake.shift``), with the
+marks its paragraph leaves open, on a page that keeps private-use characters
+and on one that does not; each is also tokenised as the judgement does
+(``_fallback.shift.tokens``, in each of its decoder modes), and the slots of
+every path are filled as it fills them.  Hostile token sequences put every
+atom in every state."""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ import sys
 from itertools import accumulate
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import ROOT, SEEDS
@@ -27,7 +31,7 @@ from textrepair import _backend, _fallback
 from textrepair._cjkcodec import LEADS, TRAILS, char_model, encode_char, original_pair
 from textrepair._fallback import shift as twin
 from textrepair._fallback.shift import Slot
-from textrepair.stages.mojibake import shift as mj_shift
+from textrepair.stages.mojibake import shift as stage
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -67,20 +71,20 @@ def assert_same_fillings(items: list, left: str, right: str) -> int:
     def read(lo: int, hi: int) -> str:
         return "".join(p for p in pieces[lo:hi] if len(p) == 1 and p != twin.LOST)
 
-    groups = mj_shift._groups(items)
+    groups = twin._groups(items)
     for start, end in groups:
         group = items[start:end]
         before, after = left + read(0, start), read(end, len(pieces)) + right
-        args = (group, before[-1:], after[:1], mj_shift.FILLERS)
+        args = (group, before[-1:], after[:1], twin.FILLERS)
         assert _cext.slot_fillers(*args) == twin.slot_fillers(*args), args
         options = []
         for slot in group:
             by_fold: dict[str, list[str]] = {}
             for ch in slot.chars:
-                shown = mj_shift._shown(ch)
+                shown = twin._shown(ch)
                 by_fold.setdefault(fold(shown), []).append(shown)
             options.append(by_fold)
-        fits = (fold(before[-mj_shift.WORD_REACH:]), options, fold(after[:mj_shift.WORD_REACH]), mj_shift.WORD_REACH)
+        fits = (fold(before[-twin.WORD_REACH:]), options, fold(after[:twin.WORD_REACH]), twin.WORD_REACH)
         assert _cext.word_fits(*fits) == _fallback.word_fits(*fits), group
     return len(groups)
 
@@ -91,9 +95,9 @@ def searches(text: str) -> list[tuple[tuple, str, str]]:
     calls = []
     for start, end in _fallback.mojibake_scan(text).shift:
         run = text[start:end]
-        left, right = text[max(0, start - mj_shift.CONTEXT):start], text[end:end + mj_shift.CONTEXT]
+        left, right = text[max(0, start - twin.CONTEXT):start], text[end:end + twin.CONTEXT]
         for dropped, pua in ((False, False), (True, False), (False, True)):
-            toks = mj_shift.tokens(run, dropped, right[:1], pua)
+            toks = twin.tokens(run, dropped, right[:1], pua)
             if toks:
                 calls.append(((toks, left[-1:], right[:1], run[0] in "!;"), left, right))
     return calls
@@ -107,9 +111,43 @@ def assert_same_searches(text: str) -> tuple[int, int]:
     for args, left, right in calls:
         c, py = _cext.shift_paths(*args), _fallback.shift_paths(*args)
         assert same_paths(c, py), (args, c, py)
-        for _score, items, _guesses in py[:mj_shift.JUDGED_PATHS]:
+        for _score, items, _guesses in py[:twin.JUDGED_PATHS]:
             groups += assert_same_fillings(items, left, right)
     return len(calls), groups
+
+
+def same_verdict(c, py) -> bool:
+    """Equal verdicts: every field, and of the same types; confidence and
+    score equal to the bit (repr tells -0.0 from 0.0)."""
+    if c is None or py is None:
+        return c is py
+    return (tuple(c[:2]) + tuple(c[3:6]) == tuple(py[:2]) + tuple(py[3:6]) and repr(c[2]) == repr(py[2])
+            and repr(c[6]) == repr(py[6]) and [type(x) for x in c] == [type(x) for x in py]
+            and type(c) is type(py) is twin.Verdict)
+
+
+def judgements(text: str) -> list[tuple]:
+    """The arguments the stage passes to ``shift_judge`` for every candidate
+    run of ``text`` (the marks its paragraph leaves open, nothing applied
+    before it), on a page with private-use characters and on one without."""
+    calls = []
+    for start, end in _fallback.mojibake_scan(text).shift:
+        run = text[start:end]
+        left, right = text[max(0, start - twin.CONTEXT):start], text[end:end + twin.CONTEXT]
+        opened = twin.open_marks(stage._paragraph_before(text, start))
+        calls += [(run, left, right, opened, True), (run, left, right, opened, False)]
+    return calls
+
+
+def assert_same_judgements(text: str) -> tuple[int, int]:
+    """Both backends on every judgement of ``text``; (judgements, verdicts applied)."""
+    calls = judgements(text)
+    applied = 0
+    for args in calls:
+        c, py = _cext.shift_judge(*args), twin.shift_judge(*args)
+        assert same_verdict(c, py), (args, c, py)
+        applied += bool(py and py.apply)
+    return len(calls), applied
 
 
 # --- real damage ---------------------------------------------------------------------
@@ -118,6 +156,12 @@ def assert_same_searches(text: str) -> tuple[int, int]:
 def test_shift_on_seeds(path):
     found, _groups = assert_same_searches(path.read_text(encoding="utf-8"))
     assert found >= (0 if path.name.startswith("002") else 10)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_judge_on_seeds(path):
+    judged, applied = assert_same_judgements(path.read_text(encoding="utf-8"))
+    assert applied >= (0 if path.name.startswith("002") else 4), (judged, applied)
 
 
 _LINES = [line.strip() for p in sorted((ROOT / "tests" / "data" / "originals").glob("*_predamage.txt"))
@@ -136,6 +180,13 @@ def test_shift_on_generated_damage(name, picks, seed):
     assert_same_searches(damaged(name, picks, seed))
 
 
+@given(st.sampled_from(sorted(cases.SHIFT)), st.lists(st.integers(0, 10_000), min_size=1, max_size=3),
+       st.integers(0, 1 << 30))
+@settings(max_examples=60)
+def test_judge_on_generated_damage(name, picks, seed):
+    assert_same_judgements(damaged(name, picks, seed))
+
+
 def test_shift_on_every_damage_case():
     # Each case of the generator, many runs with slots in their paths: the
     # search, the readings and the word fillings all meet real work.
@@ -146,6 +197,38 @@ def test_shift_on_every_damage_case():
             a, b = assert_same_searches(damaged(name, [rng.randrange(10_000) for _ in range(3)], k))
             found, groups = found + a, groups + b
         assert found >= 10 and groups >= 5, (name, found, groups)
+
+
+def test_judge_on_every_damage_case():
+    # Each case of the generator: runs whose reading applies, and runs that stay.
+    rng = random.Random(20)
+    for name in sorted(cases.SHIFT):
+        judged = applied = 0
+        for k in range(12):
+            a, b = assert_same_judgements(damaged(name, [rng.randrange(10_000) for _ in range(3)], k))
+            judged, applied = judged + a, applied + b
+        assert judged >= 4 and applied >= 2, (name, judged, applied)
+
+
+@pytest.mark.parametrize("args, kind", [
+    (("持?!笆\ue1a2奈濉睍r", "關心和支", "期", "", True), "apply"),
+    (("點?!?s", "商等成為消費新熱", "pan styl", "“", True), "apply"),  # a lost '<': the reading holds "\0"
+    (("?shu)!!", "", ">a", "", False), "apply"),  # an annotation whose '(' a lead byte ate
+    (("a?b", "我們都很", "。他說", "", True), "near"),
+    (("?!允亲?!Y", "", "c c0>介…係", "", True), "near"),
+    (("措?取得了哪些新進展?謝謝。", "用方面有什么新舉", "", "", True), "stay"),
+    (("好??!", "我們都很", "。他說", "“", False), "stay"),
+    (("?shu)", "", "", "", True), None),  # no path: nothing before the annotation names its character
+    (("中\U0001F600?", "", "", "", True), None),  # cp936 cannot write it
+    (("", "中", "國", "", False), None),
+])
+def test_judge_kinds(args, kind):
+    c, py = _cext.shift_judge(*args), twin.shift_judge(*args)
+    assert same_verdict(c, py), (c, py)
+    found = None if py is None else "apply" if py.apply else "near" if py.near_cut else "stay"
+    assert found == kind, py
+    if kind == "near":
+        assert py.reason == twin.REASONS[1] and py.score > float("-inf")
 
 
 _COMMON = "".join(sorted(ch for ch, n in char_model().uni.items() if n > 20000 and encode_char(ch)
@@ -163,11 +246,31 @@ def test_shift_on_mixtures(text):
     assert_same_searches(text)
 
 
+@given(st.one_of(mixture, cjk_text, seed_fragment))
+@settings(max_examples=100)
+def test_judge_on_mixtures(text):
+    assert_same_judgements(text)
+
+
+_OPENERS = "".join(twin._OPENING)
+
+
+@given(mixture, st.text(st.sampled_from("中国，。“”「」【】\n(a?!"), max_size=10),
+       st.text(st.sampled_from("中国，。“”「」【】\n\r(a)?!<shù"), max_size=10), st.text(st.sampled_from(_OPENERS), max_size=3),
+       st.booleans())
+@settings(max_examples=100)
+def test_judge_on_whole_mixtures(run, left, right, opened, keeps_pua):
+    # The whole text as one run, between any contexts, whatever the scanner would make of it.
+    args = (run, left, right, opened, keeps_pua)
+    c, py = _cext.shift_judge(*args), twin.shift_judge(*args)
+    assert same_verdict(c, py), (args, c, py)
+
+
 @given(mixture, st.booleans(), st.booleans(), st.sampled_from(["", "a", "中", "，", "\n", "\ud800"]),
        st.sampled_from(["", "a", "中", "，", "\ue1a2", "\U00020000"]))
 def test_shift_on_whole_mixtures(text, dropped, pua, before, after):
     # The whole text as one run, whatever the scanner would make of it.
-    toks = mj_shift.tokens(text, dropped, after, pua)
+    toks = twin.tokens(text, dropped, after, pua)
     if toks is not None:
         args = (toks, before, after, text[:1] in ("!", ";"))
         c, py = _cext.shift_paths(*args), _fallback.shift_paths(*args)
@@ -178,7 +281,7 @@ def test_shift_on_whole_mixtures(text, dropped, pua, before, after):
 
 # --- hostile token sequences: every atom in every state -------------------------------------
 
-_CHARS = [mj_shift.chars_for(s) for s in ("shù", "jīng", "guan", "wù", "bào", "zhǎng", "de", "le")]
+_CHARS = [twin.chars_for(s) for s in ("shù", "jīng", "guan", "wù", "bào", "zhǎng", "de", "le")]
 annotation_atom = st.builds(lambda kind, k, text: (kind, _CHARS[k], text), st.sampled_from(["ann", "annchar"]),
                             st.integers(0, len(_CHARS) - 1), st.sampled_from(["(shu)", "(jing)", "x", "\x00", ""]))
 atom = st.one_of(st.integers(0, 255), st.sampled_from([0x3F, 0xA1, 0xA3, 0xB0, 0xD6, 0xC9, 0x41, 0x80, 0xFF, 0xAE]),
@@ -288,14 +391,14 @@ def _call(prog, ann, cap, model=None):
     paths = ffi.new("tr_shift_path[]", lib.TR_SHIFT_PATHS)
     npaths, out_len = ffi.new("size_t *"), ffi.new("size_t *")
     out = ffi.new("int32_t[]", max(cap, 1))
-    status = lib.tr_shift_paths(model or _cext._beam_model().struct, ffi.new("int32_t[]", prog or [0]), len(prog),
+    status = lib.tr_shift_paths(model or _cext._shift_model().struct.chars, ffi.new("int32_t[]", prog or [0]), len(prog),
                                 ffi.new("uint32_t[]", ann or [0]), len(ann), -1, -1, 0, paths, npaths, out, cap,
                                 out_len)
     return status, npaths[0], out_len[0]
 
 
 def test_small_output_buffer():
-    toks = mj_shift.tokens("辦???", True)
+    toks = twin.tokens("辦???", True)
     prog, ann, _texts = _cext._shift_program(toks)
     status, npaths, needed = _call(prog, ann, 1 << 16)
     assert status == 0 and npaths == 3 and needed > 8
@@ -327,7 +430,7 @@ def test_well_formed_records():
 
 
 def test_no_pair_table():
-    prog, ann, _texts = _cext._shift_program(mj_shift.tokens("社?"))
+    prog, ann, _texts = _cext._shift_program(twin.tokens("社?"))
     plain = ffi.new("tr_char_model *", _cext._model().chars[0])
     assert _call(prog, ann, 64, plain)[0] == -2
 
@@ -360,3 +463,78 @@ def test_word_fits_small_buffer():
     assert needed >= 1
     assert lib.tr_word_fits(model, before, 1, options, ends, 2, after, 1, 6, out, needed - 1, found) == 2
     assert found[0] == needed
+
+
+# --- tr_shift_judge's interface ---------------------------------------------------------------
+
+def test_judge_constants_are_the_twins():
+    p = _cext._shift_model().struct.params
+    assert (p.margin, p.salad, p.page_prior, p.pua_gap, p.bigram_weight) == (
+        twin.MARGIN, twin.SALAD, twin.PAGE_PRIOR, twin.PUA_GAP, twin.BIGRAM_WEIGHT)
+    assert (p.context, p.judged_paths, p.fillers, p.word_reach) == (
+        twin.CONTEXT, twin.JUDGED_PATHS, twin.FILLERS, twin.WORD_REACH)
+    assert [lib.TR_SHIFT_REASON_NONE, lib.TR_SHIFT_REASON_CLEAN, lib.TR_SHIFT_REASON_NO_BYTE] == [0, 1, 2]
+    assert twin.REASONS[0] is None and len(twin.REASONS) == 3
+
+
+def test_judge_encoder_is_the_codecs():
+    # The table C reads answers encode_char for every BMP character from 0x80.
+    encode = _cext._shift_model().struct.encode
+    for cp in range(0x80, 0x10000):
+        raw = encode_char(chr(cp)) if not 0xD800 <= cp < 0xE000 else None
+        assert encode[cp] == (int.from_bytes(raw, "big") if raw else 0), hex(cp)
+    assert encode[0x20AC] == 0x80 and encode[ord("中")] == 0xD6D0
+
+
+def test_judge_reads_every_annotated_syllable():
+    # The syllable table C reads is rendered from the same file and codec
+    # as chars_for: an annotation of each reading is a token of the same characters.
+    toned, toneless = twin._chars_by_reading()
+    for table in (toned, toneless):
+        for syllable in sorted(table)[::37]:
+            run = "?" + syllable + ")"
+            if twin.tokens(run) and len(twin.tokens(run)) == 1:
+                args = (run, "數", "", "", True)
+                assert same_verdict(_cext.shift_judge(*args), twin.shift_judge(*args)), syllable
+
+
+def test_judge_refuses_opened_that_opens_nothing():
+    for impl in (_cext, twin):
+        with pytest.raises(ValueError):
+            impl.shift_judge("社???,", "電子", "覆蓋", "a", True)
+
+
+def _judge(run: str, model=None, cap: int = 256, opened: str = "", left: str = "", right: str = ""):
+    def u32(text):
+        return ffi.new("uint32_t[]", [ord(c) for c in text] or [0])
+    verdict = ffi.new("tr_shift_verdict *")
+    out, out_len = ffi.new("uint32_t[]", max(cap, 1)), ffi.new("size_t *")
+    status = lib.tr_shift_judge(model or _cext._shift_model().struct, u32(run), len(run), u32(left), len(left),
+                                u32(right), len(right), u32(opened), len(opened), 1, verdict, out, cap, out_len)
+    return status, out_len[0], verdict[0]
+
+
+def test_judge_small_output_buffer():
+    run = "持?!笆\ue1a2奈濉睍r"
+    status, needed, v = _judge(run, left="關心和支", right="期")
+    assert status == 0 and v.apply and needed == len("持。“十四五”時")
+    assert _judge(run, cap=needed - 1, left="關心和支", right="期")[:2] == (2, needed)
+    assert _judge(run, cap=needed, left="關心和支", right="期")[:2] == (0, needed)
+    assert _judge("", cap=0)[0] == 1 and _judge("\U0001F600")[0] == 1  # no run; no cp936 reading
+
+
+def test_judge_refuses_a_malformed_model():
+    good = _cext._shift_model().struct
+    for field, value in (("chars", ffi.NULL), ("words", ffi.NULL), ("encode", ffi.NULL)):
+        bad = ffi.new("tr_shift_model *", good[0])
+        setattr(bad, field, value)
+        assert _judge("社???,", bad)[0] == -2
+    bad = ffi.new("tr_shift_model *", good[0])
+    bad.chars = _cext._model().chars  # no pair table
+    assert _judge("社???,", bad)[0] == -2
+    bad = ffi.new("tr_shift_model *", good[0])
+    bad.params.fillers = 0
+    assert _judge("社???,", bad)[0] == -2
+    bad = ffi.new("uint32_t[]", [0x110000])
+    verdict, out, out_len = ffi.new("tr_shift_verdict *"), ffi.new("uint32_t[]", 16), ffi.new("size_t *")
+    assert lib.tr_shift_judge(good, bad, 1, bad, 0, bad, 0, bad, 0, 1, verdict, out, 16, out_len) == -2

@@ -15,6 +15,7 @@ from textrepair.stages import mojibake
 from textrepair.stages.mojibake import codecs as mj_codecs
 from textrepair.stages.mojibake import common as mj_common
 from textrepair.stages.mojibake import shift as mj_shift
+from textrepair._fallback import shift as mj_twin
 
 FIXTURES = load_json("mojibake_seeds.json")
 RUNS = FIXTURES["runs"]
@@ -150,10 +151,10 @@ def test_fold_table_folds_exactly_as_fold_does():
 
 def test_plain_tokens_are_the_characters_own_bytes():
     for ch in "笆中!,，。a":
-        text, options = mj_shift._plain_token(ch)
+        text, options = mj_twin._plain_token(ch)
         assert text == ch
         raw = encode_char(ch)
         assert tuple(raw) in {o[-len(raw):] for o in options}
-    assert mj_shift._plain_token("\U0001F600") is None  # cp936 cannot write it
+    assert mj_twin._plain_token("\U0001F600") is None  # cp936 cannot write it
 
 

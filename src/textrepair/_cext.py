@@ -197,7 +197,7 @@ def normalise_runs(text: str, classes: int) -> list[tuple[int, int, int]]:
     return [(buffer[i].start_char, buffer[i].end_char, buffer[i].classes) for i in range(found[0])]
 
 
-# --- mojibake_beam.c: tr_mojibake_best -----------------------------------------------------
+# --- lm.c: the language model ------------------------------------------------------------
 
 import sys  # noqa: E402  (this section's own imports)
 from functools import lru_cache  # noqa: E402
@@ -255,136 +255,8 @@ def _model() -> _Model:
     return _models[0]
 
 
-class _BeamModel:
-    """The character model with the authored GBK pairs, as the beam search reads it."""
-
-    __slots__ = ("struct", "_keep")
-
-    def __init__(self) -> None:
-        from ._cjkcodec import _tables
-
-        model = _model()
-        pairs = ffi.new("uint32_t[]", 65536)
-        for code, ch in _tables()[1].items():  # original_pair of every authored code
-            pairs[code] = ord(ch)
-        self.struct = ffi.new("tr_char_model *", model.chars[0])
-        self.struct.pair = pairs
-        self._keep = (model, pairs)
-
-
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # C's uint32_t in memory
 
-
-_beam_models: list[_BeamModel] = []
-
-
-def _beam_model() -> _BeamModel:
-    """The one beam model of this process, built on first use."""
-    if not _beam_models:
-        _beam_models.append(_BeamModel())
-    return _beam_models[0]
-
-
-_BEAM_ATOMS = {"piece": lib.TR_ATOM_PIECE, "u": lib.TR_ATOM_U, "lost": lib.TR_ATOM_LOST}
-
-
-@lru_cache(maxsize=1 << 14)
-def _plain_fragment(options: tuple[tuple, ...]) -> tuple[int, ...] | None:
-    """The program of one token whose atoms are bytes and named atoms only
-    (None when it holds an annotation: those go through the records)."""
-    fragment = [len(options)]
-    for option in options:
-        fragment.append(len(option))
-        for atom in option:
-            if isinstance(atom, int):
-                fragment.append(atom)
-            elif isinstance(atom, str):
-                fragment.append(_BEAM_ATOMS[atom])
-            else:
-                return None
-    return tuple(fragment)
-
-
-def _beam_program(toks) -> tuple[list[int], list[int], dict[int, str]]:
-    """(program, annotation table, text of each annotation record) of the tokens."""
-    from ._cjkcodec import encode_char
-
-    prog = [len(toks)]
-    ann: list[int] = []
-    texts: dict[int, str] = {}
-    records: dict[tuple[int, str], int] = {}  # (id of the chars, text) -> offset
-    for _text, options in toks:
-        if type(options) is tuple:  # a plain character's options (hashable): worked out once
-            fragment = _plain_fragment(options)
-            if fragment is not None:
-                prog += fragment
-                continue
-        prog.append(len(options))
-        for option in options:
-            prog.append(len(option))
-            for atom in option:
-                if isinstance(atom, int):
-                    prog.append(atom)
-                    continue
-                if isinstance(atom, str):
-                    prog.append(_BEAM_ATOMS[atom])
-                    continue
-                kind, chars, text = atom
-                off = records.get((id(chars), text))
-                if off is None:
-                    off = records[(id(chars), text)] = len(ann)
-                    texts[off] = text
-                    ann.append(len(chars))
-                    for ch in chars:  # the twin's iteration order
-                        raw = encode_char(ch)
-                        if raw is None or len(raw) != 2:
-                            raise ValueError(f"annotated character {ch!r} is not one GBK pair")
-                        ann += (ord(ch), raw[0] << 8 | raw[1])
-                prog.append((lib.TR_ATOM_ANN if kind == "ann" else lib.TR_ATOM_ANNCHAR) + off)
-    return prog, ann, texts
-
-
-def mojibake_best(toks, before: str, after: str, lost_lead: bool) -> tuple[float, str, int] | None:
-    """C twin of ``_fallback.mojibake_best``."""
-    prog, ann, texts = _beam_program(toks)
-    c_prog = ffi.new("int32_t[]", prog)
-    c_ann = ffi.new("uint32_t[]", ann or [0])
-    cap = len(prog)
-    out_len = ffi.new("size_t *")
-    score = ffi.new("double *")
-    guesses = ffi.new("int64_t *")
-    args = (_beam_model().struct, c_prog, len(prog), c_ann, len(ann), ord(before) if before else -1,
-            ord(after) if after else -1, int(bool(lost_lead)))
-    while True:
-        out = _new_unzeroed("int32_t[]", cap)
-        status = lib.tr_mojibake_best(*args, out, cap, out_len, score, guesses)
-        if status != 2:
-            break
-        cap = out_len[0]  # more pieces than atoms: ask again with room for all
-    if status == 1:
-        return None
-    if status == -1:
-        raise MemoryError("tr_mojibake_best could not allocate")
-    if status != 0:
-        raise ValueError("tr_mojibake_best: malformed tokens")
-    return score[0], _beam_text(out, out_len[0], texts), guesses[0]
-
-
-_PIECE_LOST = lib.TR_PIECE_LOST
-_PIECE_ANN = lib.TR_PIECE_ANN
-
-
-def _beam_text(out, count: int, texts: dict[int, str]) -> str:
-    """The output pieces as text: code points, lost bytes ("\\0") and annotations."""
-    try:  # mostly code points only: one decode (a negative piece is no UTF-32)
-        return ffi.buffer(out, 4 * count)[:].decode(_UTF32, "surrogatepass")
-    except UnicodeDecodeError:
-        pass
-    return "".join(chr(p) if p >= 0 else "\x00" if p == _PIECE_LOST else texts[_PIECE_ANN - p]
-                   for p in ffi.unpack(out, count))
-
-
-# --- lm.c: the language model ------------------------------------------------------------
 
 def _u32(text: str):
     """``text`` as a C uint32_t array of its code points (a view of the encoded bytes)."""
@@ -485,7 +357,10 @@ def word_fits(before: str, options, after: str, reach: int) -> set[tuple[str, ..
     return {tuple(chr(v) if v >= 0 else "" for v in values[i:i + g]) for i in range(0, len(values), g)}
 
 
-# --- shift.c: tr_shift_paths, tr_slot_fillers -------------------------------------------
+# --- shift.c: tr_shift_judge, tr_shift_paths, tr_slot_fillers --------------------------------
+# The tokens of a run cross to tr_shift_paths as a program of int32 (textrepair.h):
+# [ntok, then per token: nopt, then per option: natom, atoms...], annotations
+# as records; tr_shift_judge makes its own program from the run.
 
 _SHIFT_ATOMS = {"piece": lib.TR_ATOM_PIECE, "u": lib.TR_ATOM_U, "lost": lib.TR_ATOM_LOST,
                 "alone": lib.TR_ATOM_ALONE, "droppair": lib.TR_ATOM_DROPPAIR}
@@ -582,7 +457,7 @@ def shift_paths(toks, before: str, after: str, lost_lead: bool) -> list[tuple[fl
     paths = ffi.new("tr_shift_path[]", lib.TR_SHIFT_PATHS)
     npaths = ffi.new("size_t *")
     out_len = ffi.new("size_t *")
-    args = (_beam_model().struct, ffi.new("int32_t[]", prog), len(prog), ffi.new("uint32_t[]", ann or [0]), len(ann),
+    args = (_shift_model().struct.chars, ffi.new("int32_t[]", prog), len(prog), ffi.new("uint32_t[]", ann or [0]), len(ann),
             ord(before) if before else -1, ord(after) if after else -1, int(bool(lost_lead)), paths, npaths)
     cap = 4 * len(prog) + 256
     while True:
@@ -645,3 +520,72 @@ def slot_fillers(slots, prev: str, nxt: str, width: int) -> list[str]:
 
 
 from ._cjkcodec import encode_char as _encode_char  # noqa: E402
+
+
+
+class _ShiftModel:
+    """``tr_shift_model``: the character model with the authored GBK pairs,
+    the word model, the cp936 encoder (both tables made from ``_cjkcodec``'s
+    codec, as the twin reads it), and the twin's constants."""
+
+    __slots__ = ("struct", "_keep")
+
+    def __init__(self) -> None:
+        from ._cjkcodec import _tables
+        from ._fallback import shift
+
+        model = _model()
+        _decoder, authored, encoder = _tables()
+        pairs = ffi.new("uint32_t[]", 65536)
+        for code, ch in authored.items():  # original_pair of every authored code
+            pairs[code] = ord(ch)
+        chars = ffi.new("tr_char_model *", model.chars[0])
+        chars.pair = pairs
+        encode = ffi.new("uint16_t[]", 65536)
+        for ch, raw in encoder.items():  # encode_char of every character cp936 writes
+            encode[ord(ch)] = int.from_bytes(raw, "big")
+        s = ffi.new("tr_shift_model *")
+        s.chars, s.words, s.encode = chars, model.words, encode
+        p = s.params
+        p.margin, p.salad, p.page_prior, p.pua_gap = shift.MARGIN, shift.SALAD, shift.PAGE_PRIOR, shift.PUA_GAP
+        p.bigram_weight = shift.BIGRAM_WEIGHT
+        p.context, p.judged_paths, p.fillers, p.word_reach = (shift.CONTEXT, shift.JUDGED_PATHS, shift.FILLERS,
+                                                              shift.WORD_REACH)
+        self.struct = s
+        self._keep = (model, pairs, chars, encode)
+
+
+_shift_models: list[_ShiftModel] = []
+
+
+def _shift_model() -> _ShiftModel:
+    """The one shift model of this process, built on first use."""
+    if not _shift_models:
+        _shift_models.append(_ShiftModel())
+    return _shift_models[0]
+
+
+def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bool = True):
+    """C twin of ``_fallback.shift_judge``."""
+    from ._fallback.shift import REASONS, Verdict
+
+    verdict = ffi.new("tr_shift_verdict *")
+    out_len = ffi.new("size_t *")
+    args = (_shift_model().struct, _u32(run), len(run), _u32(left), len(left), _u32(right), len(right), _u32(opened),
+            len(opened), int(bool(keeps_pua)), verdict)
+    cap = 3 * len(run) + 16  # always enough (textrepair.h)
+    while True:
+        out = _new_unzeroed("uint32_t[]", cap)
+        status = lib.tr_shift_judge(*args, out, cap, out_len)
+        if status != 2:
+            break
+        cap = out_len[0]
+    if status == 1:
+        return None
+    if status == -1:
+        raise MemoryError("tr_shift_judge could not allocate")
+    if status != 0:
+        raise ValueError("tr_shift_judge: opened holds a character that opens no paired mark")
+    v = verdict[0]
+    text = ffi.buffer(out, 4 * out_len[0])[:].decode(_UTF32, "surrogatepass")
+    return Verdict(bool(v.apply), text, v.confidence, REASONS[v.reason], bool(v.certain), bool(v.near_cut), v.score)

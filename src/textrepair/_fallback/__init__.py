@@ -1,5 +1,5 @@
 """Pure-Python twins of every C entry point in ``native/``: one module per C
-source, of the same name (``native/mojibake_beam.c`` is ``mojibake_beam.py``).
+source, of the same name (``native/shift.c`` is ``shift.py``).
 
 These functions are the specification: the C core must return exactly what
 they return, which the property tests in ``tests/test_equivalence*.py`` check.
@@ -14,13 +14,12 @@ from .boilerplate import boilerplate_lines
 from .lm import char_logp, char_score, fold_text, word_fits, word_score, word_scores, word_segments
 from .markup import markup_candidates
 from .mojibake import NO_CJK, MojibakeScan, code_page_run, ftfy_suspect, mojibake_runs, mojibake_scan, rare_char
-from .mojibake_beam import BEAM, BEAM_LOST, BEAM_LOSTB, BEAM_PIECE, BEAM_U, GUESS_COST, mojibake_best
 from .normalise import normalise_runs
 from .scan import forget, scan_flags
-from .shift import shift_paths, slot_fillers
+from .shift import GUESS_COST, shift_judge, shift_paths, slot_fillers
 
-__all__ = ["AnnotationScan", "BEAM", "BEAM_LOST", "BEAM_LOSTB", "BEAM_PIECE", "BEAM_U", "GUESS_COST", "MojibakeScan",
+__all__ = ["AnnotationScan", "GUESS_COST", "MojibakeScan",
            "NO_CJK", "boilerplate_lines", "char_logp", "char_score", "code_page_run", "fold_text", "forget",
-           "ftfy_suspect", "markup_candidates", "mojibake_best", "mojibake_runs", "mojibake_scan", "normalise_runs", "rare_char",
-           "scan_annotations", "scan_flags", "shift_paths", "slot_fillers", "word_fits", "word_score", "word_scores",
+           "ftfy_suspect", "markup_candidates", "mojibake_runs", "mojibake_scan", "normalise_runs", "rare_char",
+           "scan_annotations", "scan_flags", "shift_judge", "shift_paths", "slot_fillers", "word_fits", "word_score", "word_scores",
            "word_segments"]

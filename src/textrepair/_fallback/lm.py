@@ -166,7 +166,7 @@ class CharModel:
         self.ln_cont_unknown = t["ln_cunk"][0]
         self.uni = _Unigrams(self)
         self.bi = _Bigrams(self)
-        # logp of pairs already asked for: the Python beam search asks the same
+        # logp of pairs already asked for: the Python search asks the same
         # ones thousands of times.  Bounded; it never changes a result.
         self._memo: dict[tuple[str, str], float] = {}
 

@@ -1,24 +1,27 @@
-"""Pure-Python twin of native/shift.c: the structure search of a byte-shift run
-(:func:`shift_paths`, ``tr_shift_paths``) and the bigram beam that reads a
-group of its slots (:func:`slot_fillers`, ``tr_slot_fillers``).
+"""Pure-Python twin of native/shift.c: the judgement of a GBK byte-shift run
+(:func:`shift_judge`, ``tr_shift_judge``), with its two parts that are entry
+points of their own, the structure search (:func:`shift_paths`,
+``tr_shift_paths``) and the bigram beam that reads a group of its slots
+(:func:`slot_fillers`, ``tr_slot_fillers``).
 
 The specification: the C core returns exactly what this module returns.
 
-A run's tokens (``stages.mojibake.shift.tokens``) say every way each observed
-character may have come out of the damaging decoder: its own bytes, a folded
-fullwidth form's, a lone byte the decoder showed as ``?``, a piece the cutter
-started there.  The search rebuilds the original byte stream token by token
-and decodes it in step, as its author's GBK meant it.
+A run's tokens (:func:`tokens`) say every way each observed character may
+have come out of the damaging decoder: its own bytes, a folded fullwidth
+form's, a lone byte the decoder showed as ``?``, a piece the cutter started
+there.  The search rebuilds the original byte stream token by token and
+decodes it in step, as its author's GBK meant it.
 
-A byte the damage lost is not guessed here.  The character it belongs to
-becomes a :class:`Slot`: the set of characters the surviving byte allows
-(``?`` + ``A3`` is one of ~100 characters whose trail is A3).  A path through
-the run is its text with slots in it; the stage fills the slots with the word
-model, which needs the whole window to choose well.  Paths are ranked by the
+A byte the damage lost is not guessed by the search.  The character it
+belongs to becomes a :class:`Slot`: the set of characters the surviving byte
+allows (``?`` + ``A3`` is one of ~100 characters whose trail is A3).  A path
+through the run is its text with slots in it.  Paths are ranked by the
 character bigram model, a slot counting as its best filler, so the ranking
 compares structures (which ``?`` is a lost byte, which ``!`` a cut), not the
 fillers of one structure: a beam of fillers would be all variations of the
-last slot.
+last slot.  The judgement (:func:`fill`) then fills the slots of the best
+paths with the word model, which needs the whole window to choose well, and
+weighs the best reading against the run as it stands (:func:`shift_judge`).
 
 A state is ``(score, pending, prevbyte, lastpair, prevchar, out, guesses,
 need)``: ``pending`` is None (in step), a lead byte, or ``U`` (an unknown
@@ -33,9 +36,15 @@ states that agree on them the best one dominates (Viterbi).
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from .. import _cjkcodec
+from .._tables import reading_table
+from . import lm
 
 #: States kept after each token, and distinct paths returned.
 BEAM = 16
@@ -353,3 +362,557 @@ def slot_fillers(slots, prev: str, nxt: str, width: int) -> list[str]:
     if nxt:
         beams = sorted(((score + model.logp(last, nxt), seq, last) for score, seq, last in beams), key=lambda b: -b[0])
     return [seq for _score, seq, _last in beams]
+
+
+# --- the judgement of a run ---------------------------------------------------------
+# The constants of the judgement, in one place (the C core reads them from
+# here: ``_cext`` passes them in ``tr_shift_params``).
+
+#: Log-probability gain a reading needs over the run as it stands (after a
+#: cost per byte it could not read, GUESS_COST).
+MARGIN = 10.0
+#: Gain over the run read most kindly (each punctuation cluster as one ，)
+#: that only salad gives: shifted pairs decode to characters no text writes
+#: together (``笆濉睍``), which the word model scores tens of nats down.
+SALAD = 12.0
+#: Mean bigram log-probability per character below which common characters
+#: are salad (clean sentences average about -6).
+SALAD_PER_CHAR = -8.0
+#: Log-odds that a run is damage on a page where the cut shows near it (the
+#: stage's ``REACH``): there a reading may score a little below the run as it
+#: stands (``。】`` is rarer than ``?!?`` to the model, which never saw a
+#: cut page) and still be taken.
+PAGE_PRIOR = 10.0
+#: Log-probability a reading with a dropped private-use pair must gain over
+#: the best reading without one (two more lost bytes could explain anything).
+PUA_GAP = 8.0
+#: Characters of context on each side that the word model reads.
+CONTEXT = 8
+#: Paths whose slots are filled and judged (the search returns more).
+JUDGED_PATHS = 4
+#: Readings of a group of consecutive slots the word model tries: the
+#: likeliest by the bigram model.
+FILLERS = 64
+#: Longest word the candidates are read from.
+WORD_REACH = 6
+#: Weight of the character bigram model beside the word model (tuned on the
+#: synthetic benchmark: 0.25 and 0.5 restore as many byte-shift spans, and
+#: 0.25 keeps the word list's 社保卡 against the bigrams' 社海口).
+BIGRAM_WEIGHT = 0.25
+
+#: Why a run stays, as :class:`Verdict` ``reason`` (``tr_shift_verdict.reason`` is the index).
+REASONS = (None, "reads better as a repair, but clean text writes this too", "no byte of the reading survives")
+
+
+class Verdict(NamedTuple):
+    """What the stage makes of a run: ``out`` replaces it when ``apply``;
+    otherwise ``reason`` says why it stays (None: nothing to report).
+    ``certain``: an applied reading of a run with a sign of the cut, or of
+    salad, which shows the text went through the cutter; ``near_cut``: a
+    reading that is only held back because clean text could write the run,
+    applied where certain damage is near (the stage's ``REACH``); ``score``:
+    the reading's log-probability in its window, less its guesses.
+
+    >>> Verdict(False)
+    Verdict(apply=False, out='', confidence=0.0, reason=None, certain=False, near_cut=False, score=-inf)
+    """
+
+    apply: bool
+    out: str = ""
+    confidence: float = 0.0
+    reason: str | None = None
+    certain: bool = False
+    near_cut: bool = False
+    score: float = float("-inf")
+
+
+# --- the model's scores of a window ------------------------------------------------------
+
+def window_score(text: str) -> float:
+    """The natural-log score of ``text``: its word segmentation plus
+    ``BIGRAM_WEIGHT`` times its bigram score.
+
+    >>> window_score("電子社保卡,覆蓋") > window_score("電子社海口,覆蓋")
+    True
+    """
+    return lm.word_score(text) + BIGRAM_WEIGHT * lm.char_score(text)
+
+
+def window_scores(candidates: list[str], left: str, right: str) -> list[float]:
+    """:func:`window_score` of ``left + c + right`` for each candidate."""
+    words = lm.word_scores(candidates, left, right)
+    return [w + BIGRAM_WEIGHT * lm.char_score(left + c + right) for w, c in zip(words, candidates)]
+
+
+def posterior(scores: list[float], chosen: float) -> float:
+    """The share of ``chosen`` among ``scores`` (log-probabilities): the
+    probability the model gives the chosen reading among its rivals.  The
+    sum runs in order, one addition at a time (as C adds; ``sum()`` of
+    floats compensates its rounding from Python 3.12 on).
+
+    >>> round(posterior([0.0, math.log(3)], math.log(3)), 2)
+    0.75
+    """
+    top = max(scores)
+    total = 0.0
+    for s in scores:
+        total += math.exp(s - top)
+    return math.exp(chosen - top) / total
+
+
+# --- annotations: the readings a converter wrote --------------------------------------------
+
+@lru_cache(maxsize=1)
+def _chars_by_reading() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Characters of each numbered reading, and of each toneless one
+    (``native/gen_tables.py`` renders the same two maps for C)."""
+    toned: dict[str, set[str]] = {}
+    toneless: dict[str, set[str]] = {}
+    table = reading_table()
+    for ch, readings in table.readings.items():
+        # Converters annotate exactly the forms that differ from simplified.
+        if ch not in table.traditional or _encode_char(ch) is None or len(_encode_char(ch)) != 2:
+            continue
+        for r in readings:
+            toned.setdefault(r, set()).add(ch)
+            toneless.setdefault(r.rstrip("0123456789"), set()).add(ch)
+    return ({k: frozenset(v) for k, v in toned.items()}, {k: frozenset(v) for k, v in toneless.items()})
+
+
+def chars_for(syllable: str) -> frozenset[str] | None:
+    """Traditional-only GBK characters one of whose readings is ``syllable``
+    (toned or not), or None.
+
+    >>> "數" in chars_for("shù")
+    True
+    """
+    spelled = reading_table().spell(syllable)
+    if spelled is None:
+        return None
+    word, tone = spelled
+    toned, toneless = _chars_by_reading()
+    found = toned.get(word) if tone else toneless.get(word)
+    return found or None
+
+
+def _tail_end(text: str, i: int) -> int:
+    """One past the ``)`` closing the syllable of 1-7 pinyin letters at
+    ``text[i:]``, or -1."""
+    j = i
+    while j < len(text) and j - i < 8 and (text[j].isascii() and text[j].isalpha() or text[j] in reading_table().letters):
+        j += 1
+    return j + 1 if i < j <= i + 7 and j < len(text) and text[j] == ")" else -1
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+_SPLIT_START = frozenset("!,;?\u3002\u3001")
+#: The byte pairs before which the splitter cut (、，。？；！): a piece starts there.
+_SPLIT_PAIRS = frozenset(c.encode("gbk") for c in "、，。？；！")
+
+
+def tokens(run: str, dropped: bool = False, after: str = "", pua: bool = False) -> list[tuple[str, Sequence[tuple]]] | None:
+    """The run as ``(observed, options)`` tokens; each option is a tuple of atoms:
+    a byte (int), ``"u"``, ``"lost"``, ``("ann", chars, text)`` or ``("annchar", chars, text)``.
+    ``dropped``: the decoder may have dropped a lone lead byte before a piece
+    without a mark (a second kind of decoder the seeds show); ``after``: the
+    character after the run; ``pua``: the decoder may have dropped the
+    private-use characters an out-of-step pair made (a farm's decoder does).
+    Returns None when a character cannot have come out of cp936.
+
+    >>> [text for text, _options in tokens("數(shù)?!")]
+    ['數', '(shù)', '?', '!']
+    """
+    out: list[tuple[str, Sequence[tuple]]] = []
+    i = 0
+    n = len(run)
+    while i < n:
+        ch = run[i]
+        if ch == "(":
+            end = _tail_end(run, i + 1)
+            chars = chars_for(run[i + 1 : end - 1]) if end > 0 else None
+            if chars:
+                text = run[i:end]
+                ann = ("ann", chars, text)
+                if i and run[i - 1] in chars:
+                    out.append((text, [(ann,)]))
+                else:  # not the reading of the character before: a byte went missing
+                    out.append((text, [(ann,), (U, ann)]))
+                i = end
+                continue
+        if ch == "?":
+            end = _tail_end(run, i + 1)
+            chars = chars_for(run[i + 1 : end - 1]) if end > 0 else None
+            if chars:
+                text = "(" + run[i + 1 : end]
+                out.append((run[i:end], [(U, ("ann", chars, text)), (U, ("annchar", chars, text))]))
+                i = end
+                continue
+            nxt = run[i + 1] if i + 1 < n else ""
+            options: list[tuple] = [(0x3F,), (PIECE, 0xA3, 0xBF)]
+            if dropped:
+                options.append((U, PIECE, 0xA3, 0xBF))
+            if not nxt or nxt in _SPLIT_START:
+                options.append((U,))
+            if nxt.isascii() and nxt.isalpha():
+                options.append((U, LOSTB))
+            out.append((ch, options))
+            i += 1
+            continue
+        nxt = run[i + 1] if i + 1 < n else after
+        if ch.isascii() and ch.isalnum() and nxt.isascii() and nxt.isalnum():
+            # A letter or digit of a Latin word: the decoder read it alone
+            # (a realigning trail byte is one ASCII character between wide ones).
+            out.append((ch, ((ALONE, ord(ch)),)))
+            i += 1
+            continue
+        token = _plain_token(ch, dropped)
+        if token is None:
+            return None
+        if pua and ch >= "\x80":
+            token = (token[0], token[1] + tuple((DROPPAIR,) + o for o in token[1] if isinstance(o[0], int)))
+        out.append(token)
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _plain_token(ch: str, dropped: bool = False) -> tuple[str, tuple[tuple, ...]] | None:
+    """The token of a character that is neither ``(`` nor ``?`` (its own
+    bytes, or its fullwidth form's), or None when cp936 cannot write it.
+    A run is mostly such characters and they repeat: each is worked out once.
+
+    >>> _plain_token("笆")
+    ('笆', ((176, 202),))
+    >>> _plain_token("!", True)[1][1:]
+    (('piece', 163, 161), ('u', 'piece', 163, 161))
+    """
+    raw = _encode_char(ch)
+    if raw is None:
+        return None
+    options = []
+    for pair in (raw, _cjkcodec.fullwidth_bytes(ch)):
+        if pair is None:
+            continue
+        if pair in _SPLIT_PAIRS:
+            # A piece starts here, after a piece that ended in step (or, with
+            # ``dropped``, on a lone lead byte the decoder dropped unmarked).
+            options.append((PIECE,) + tuple(pair))
+            if dropped:
+                options.append((U, PIECE) + tuple(pair))
+        else:
+            options.append(tuple(pair))
+    return ch, tuple(options)
+
+
+def observed_text(toks: list[tuple[str, Sequence[tuple]]]) -> str:
+    """The run as it stands, without the annotations that follow a character
+    they are a reading of (those are no evidence either way); an annotation
+    that names another character stays, as text the run must explain.
+    Fullwidth forms are folded, as the model and the hypotheses see them:
+    otherwise folding alone would look like a repair (``?，`` → ``?,``).
+
+    >>> observed_text(tokens("?，"))
+    '?,'
+    """
+    parts: list[str] = []
+    for text, options in toks:
+        atom = options[0][-1]
+        if isinstance(atom, tuple) and atom[0] == "ann" and len(options) == 1:
+            continue
+        parts.append(text)
+    return "".join(parts).translate(_cjkcodec.FOLD)
+
+
+# --- signs of the cut ---------------------------------------------------------------------
+
+#: What a cut leaves that clean text does not write: a ``?`` before a folded
+#: ，/； or a 。/、 that starts a piece (a lone byte ended the piece before),
+#: or before the tail of an annotation whose ``(`` was eaten; ``?!?`` before
+#: an ASCII character (。” whose ” ate the byte after it: ``?!?span``); a
+#: lone byte 0x80 (``€``) or a trail byte in 0x40-0x7E (a letter) between
+#: two wide characters (or a wide character and an annotation); a
+#: private-use character.  A run showing one is damage:
+#: its best reading replaces it when it reads better than the run at all.
+_SHIFT_SIGNS = re.compile(r"\?[,;\u3002\u3001](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1,6}\)|\?!\?[\x21-\x7e]|"
+                          r"[^\x00-\x7f]\u20ac|[^\x00-\x7f][\x40-\x7e](?:[^\x00-\x7f(]|\([a-z\u00e0-\u01dc]{1,6}\))|"
+                          r"[\ue000-\uf8ff]")
+#: Punctuation the page folded to ASCII; informal text writes any cluster of it.
+_PUNCT_RUN = re.compile(r"[?!;,]+")
+_PUA = re.compile("[\ue000-\uf8ff]")
+
+
+def signs(run: str) -> bool:
+    """Whether ``run`` shows a sign of the cut that clean text does not write.
+
+    >>> signs("社???,覆"), signs("辦???"), signs("高?,F"), signs("嗎?!"), signs("持?!笆\ue1a2")
+    (True, False, True, False, True)
+    >>> signs("點?!?span"), signs("好吧?!?")
+    (True, False)
+    """
+    return bool(_SHIFT_SIGNS.search(run))
+
+
+#: ``?!?`` ending a paragraph after a Han character, read as 。 and a closing
+#: mark: the cut before the ghost ！ of 。” (or 。」, 。】), whose closing
+#: mark lost its trail byte at the paragraph's end.
+_FINAL_GHOST = re.compile(r"[\u3400-\u9fff]\?!\?$")
+_FINAL_READING = re.compile("\u3002[”’」』】》〉〕〗]$")
+
+
+def _closes_paragraph(observed: str, reading: str, right: str, opened: str) -> bool:
+    """Whether a run ending its paragraph in ``?!?`` reads as 。 and the
+    closing mark of a quotation the paragraph opened (``opened``: the marks
+    open before the run): informal text writes ``?!?`` too, but does not
+    leave a quotation open at the end of its paragraph.
+
+    >>> _closes_paragraph("情?!?", "情。】", "\\n", "【"), _closes_paragraph("情?!?", "情。。", "", "【")
+    (True, False)
+    >>> _closes_paragraph("情?!?", "情。”", "", "")
+    False
+    """
+    if right and right[0] not in "\r\n" or not _FINAL_GHOST.search(observed) or not _FINAL_READING.search(reading):
+        return False
+    still_open = open_marks(opened + reading[:-1])
+    return bool(still_open) and _OPENING[still_open[-1]] == reading[-1]
+
+
+# --- paired marks ------------------------------------------------------------------------
+
+#: Paired punctuation: a closing mark ends the innermost one still open.
+_CLOSING = {"”": "“", "’": "‘", "」": "「", "』": "『", "】": "【", "》": "《", "〉": "〈", "〕": "〔", "〗": "〖",
+            ")": "(", "]": "["}
+_OPENING = {v: k for k, v in _CLOSING.items()}
+
+
+def open_marks(text: str) -> str:
+    """The paired marks ``text`` leaves open, innermost last.
+
+    >>> open_marks("他說:“我們【甲】和《乙"), open_marks("a)b")
+    ('“《', '')
+    """
+    stack: list[str] = []
+    for ch in text:
+        if ch in _OPENING:
+            stack.append(ch)
+        elif ch in _CLOSING and stack and stack[-1] == _CLOSING[ch]:
+            stack.pop()
+    return "".join(stack)
+
+
+def _pairs_ok(reading: str, opened: str) -> bool:
+    """Whether every closing mark of ``reading`` closes the innermost mark
+    open before it: a lost byte of 」 is not read as ” after 「 (with no
+    mark open in sight, any closing mark may close one opened further back).
+
+    >>> _pairs_ok("。」", "「"), _pairs_ok("。”", "「"), _pairs_ok("。”", "")
+    (True, False, True)
+    """
+    stack = list(opened)
+    for ch in reading:
+        if ch in _OPENING:
+            stack.append(ch)
+        elif ch in _CLOSING and stack:
+            if stack[-1] != _CLOSING[ch]:
+                return False
+            stack.pop()
+    return True
+
+
+def _closing_variants(slots, readings: list[str], closer: str) -> list[str]:
+    """``readings`` with the mark that closes what is open put in each slot
+    that allows it, however rare the bigram model finds it there."""
+    variants = []
+    for k, slot in enumerate(slots):
+        if closer in {_shown(c) for c in slot.chars}:
+            variants += [r[:k] + closer + r[k + 1:] for r in readings]
+    return variants
+
+
+# --- filling the slots of a path ------------------------------------------------------------
+
+def _word_fillers(slots, before: str, after: str, ranked: list[str]) -> list[str]:
+    """Readings of consecutive slots that make a word of the word list with
+    their neighbours or among themselves (社 + two slots: 社保卡): the
+    bigram model knows too few modern words to propose them (it has 保卡 0
+    times).  A slot the word does not reach takes its character from the
+    best of ``ranked`` (the bigram model's readings).
+    ``before``/``after``: the known text around the group."""
+    fold = lm.fold_text
+    options = []
+    for slot in slots:
+        by_fold: dict[str, list[str]] = {}
+        for c in slot.chars:
+            shown = _shown(c)
+            by_fold.setdefault(fold(shown), []).append(shown)
+        options.append(by_fold)
+    fallback = ranked[0] if ranked else "".join(s.chars[0] for s in slots)
+    found = set()
+    for filling in lm.word_fits(fold(before), options, fold(after), WORD_REACH):
+        # Every character that spells the word (後 and 后 both fold to 后).
+        readings = [""]
+        for k, c in enumerate(filling):
+            variants = options[k][fold(c)] if c else [fallback[k]]
+            readings = [r + v for r in readings for v in variants]
+        found.update(readings)
+    return sorted(found)
+
+
+def _groups(items: list) -> list[tuple[int, int]]:
+    """``(start, end)`` of each stretch of consecutive slots in ``items``.
+
+    >>> _groups(["a", Slot.of("lead", 0xA3), Slot.of("lead", 0xA3), "b", Slot.of("trail", 0xB0)])
+    [(1, 3), (4, 5)]
+    """
+    groups = []
+    k = 0
+    while k < len(items):
+        if isinstance(items[k], str):
+            k += 1
+            continue
+        j = k
+        while j < len(items) and not isinstance(items[j], str):
+            j += 1
+        groups.append((k, j))
+        k = j
+    return groups
+
+
+def fill(items: list, left: str, right: str, opened: str = "") -> tuple[str, float, float]:
+    """Fill the slots of a path with the word model: ``(text, score,
+    confidence)``, where score is the window's log-probability (annotations
+    left out, as :func:`observed_text` leaves them out of the run) and
+    confidence the product of each group's posterior among its readings.
+    ``opened``: the paired marks open before the run (:func:`open_marks`);
+    a reading whose closing mark does not close them is not considered."""
+    pieces = [it if isinstance(it, str) else "" for it in items]
+    groups = _groups(items)
+
+    def read(lo: int, hi: int) -> str:
+        # The text the model reads: no annotation (the only longer pieces), no lost byte.
+        return "".join(p for p in pieces[lo:hi] if len(p) == 1 and p != LOST)
+
+    candidates = {}
+    for g in groups:
+        start, end = g
+        before, after = left + read(0, start), read(end, len(pieces)) + right
+        # The likeliest readings by the bigram model with their neighbours:
+        # a beam over the group, so two slots that make one word (保卡, 保护)
+        # are chosen together; then the words of the word list.
+        ranked = slot_fillers(items[start:end], before[-1:], after[:1], FILLERS)
+        words = _word_fillers(items[start:end], before[-WORD_REACH:], after[:WORD_REACH], ranked)
+        seen = set(ranked)
+        found = ranked + [w for w in words if w not in seen]
+        marks = opened + open_marks(read(0, start))
+        if marks:
+            found += _closing_variants(items[start:end], found[:8], _OPENING[marks[-1]])
+        paired = [w for w in found if _pairs_ok(w, marks)]
+        if paired and (not after or after[0] == "\n"):
+            # A paragraph ends here: what opened in it closes if the bytes allow.
+            fewest = min(len(open_marks(marks + w)) for w in paired)
+            paired = [w for w in paired if len(open_marks(marks + w)) == fewest]
+        if paired and (not after or after[0] < "\x80"):
+            # A quotation opens on text, not on markup, ASCII or a line's end.
+            paired = [w for w in paired if w[-1] not in _OPENING] or paired
+        candidates[g] = paired or found
+        for k, c in zip(range(start, end), candidates[g][0]):
+            pieces[k] = c
+    shares = {}
+    for _round in range(2 if len(groups) > 1 else 1):
+        for g in groups:
+            start, end = g
+            head = (left + read(0, start))[-CONTEXT:]
+            tail = (read(end, len(pieces)) + right)[:CONTEXT]
+            scores = window_scores(candidates[g], head, tail)
+            best = max(range(len(scores)), key=scores.__getitem__)
+            for k, c in zip(range(start, end), candidates[g][best]):
+                pieces[k] = c
+            shares[g] = posterior(scores, scores[best])
+    confidence = 1.0
+    for share in shares.values():
+        confidence *= share
+    return "".join(pieces), window_score(left + read(0, len(pieces)) + right), confidence
+
+
+def _support(items, observed: str) -> bool:
+    """Whether the path reads some character out of surviving bytes that the
+    run did not show: a reading made only of slots and the run's own
+    characters has nothing but the model behind it."""
+    seen = set(observed)
+    return any(isinstance(it, str) and len(it) == 1 and it not in seen and it != LOST for it in items)
+
+
+# --- the verdict ------------------------------------------------------------------------
+
+def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bool = True) -> Verdict | None:
+    """The verdict on a candidate run between its contexts (``tr_shift_judge``),
+    or None when the run cannot be damage at all (no cp936 reading);
+    ``opened``: the paired marks open before the run (:func:`open_marks`);
+    ``keeps_pua``: the page holds private-use characters, so its decoder
+    kept them.  A decoder that shows a lone lead byte as ``?`` is tried
+    first; one that drops it only when that explains nothing.
+
+    >>> shift_judge("持?!笆\ue1a2奈濉睍r", "關心和支", "期").out
+    '持。“十四五”時'
+    """
+    if any(ch not in _OPENING for ch in opened):
+        raise ValueError(f"opened holds a character that opens no paired mark: {opened!r}")
+    verdict = _judge(run, left, right, opened, (False, False))
+    if verdict is None or not verdict.apply:
+        dropped = _judge(run, left, right, opened, (True, False))
+        if dropped is not None and (dropped.apply or verdict is None or (dropped.near_cut and not verdict.near_cut)):
+            verdict = dropped
+    if keeps_pua:
+        return verdict
+    # A decoder that drops private-use characters (a farm's: its pages hold
+    # none) loses two bytes where an out-of-step pair fell in a user-defined
+    # area; its reading must beat the others by the cost of that gap.
+    found = _judge(run, left, right, opened, (False, True))
+    if found is not None and found.apply and (verdict is None or not verdict.apply
+                                               or found.score > verdict.score + PUA_GAP):
+        verdict = found
+    return verdict
+
+
+def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]) -> Verdict | None:
+    """The verdict under one decoder: ``mode`` is (dropped, pua) of :func:`tokens`."""
+    dropped, pua = mode
+    if pua and _PUA.search(run):
+        return None  # this decoder keeps private-use characters
+    toks = tokens(run, dropped, right[:1], pua)
+    if not toks:
+        return None
+    paths = shift_paths(toks, left[-1:], right[:1], run[0] in "!;")
+    if not paths:
+        return None
+    observed = observed_text(toks)
+    as_is = window_score(left + observed + right)
+    judged = []
+    for _score, items, guesses in paths[:JUDGED_PATHS]:
+        text, score, share = fill(items, left, right, opened)
+        judged.append((score - GUESS_COST * guesses, text, share, items, guesses))
+    # The run read as it stands is a path too (every ``?`` a literal): the
+    # verdict weighs the best other reading against it.
+    judged = sorted((j for j in judged if j[1].replace(LOST, "") != observed), key=lambda j: -j[0])
+    if not judged:
+        return Verdict(False)
+    total, out, share, items, guesses = judged[0]
+    gain = total - as_is
+    salad = total - window_score(_PUNCT_RUN.sub("\uff0c", left + observed + right)) >= SALAD
+    # An annotation right after the run belongs to its last character (`腑h(huán)`).
+    shown = signs(run + right[:right.find(")") + 1] if right[:1] == "(" else run) or \
+        _closes_paragraph(observed, out, right, opened)
+    confidence = share * posterior([j[0] for j in judged], total)
+    if shown and gain > 0:
+        return Verdict(True, out, confidence, certain=True, score=total)
+    if salad and gain >= MARGIN and _support(items, observed):
+        return Verdict(True, out, confidence, certain=True, score=total)
+    reason = REASONS[1] if not salad else REASONS[2]
+    # Near certain damage, a run whose shifted characters are common ones
+    # (no salad to the model) is read too; never a run of bare ``?``/``!``:
+    # informal ``???`` or ``??!`` after Chinese is everyday text even there.
+    for total, out, share, items, guesses in judged:
+        if _support(items, observed) and total > as_is - PAGE_PRIOR:
+            confidence = share * posterior([j[0] for j in judged], total)
+            return Verdict(False, out, confidence, reason, near_cut=True, score=total)
+    return Verdict(False)

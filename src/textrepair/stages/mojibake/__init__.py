@@ -15,15 +15,18 @@ offset, even inside a character; a lone lead byte before it swallowed its
 One C scan (``tr_mojibake_scan``) finds, in a single pass, every stretch
 where some mechanism could apply (candidate runs, rare-character windows,
 code-page chains, stretches ftfy could fix); each sub-pass below then looks
-only there, so clean text costs little more than the scan.  For each run, this module
-turns the run back into bytes, trying every way each character may have
-been produced (a folded ``!`` is ``21`` or ``A3 A1``; a ``?`` is a literal,
-``？``, or a lost lead byte, perhaps with the byte it swallowed); an
-annotation names the character of the two bytes before it, which pins down
-the bytes a ``?`` lost.  A beam search decodes each hypothesis in step and
-scores it with a character bigram model measured from a news corpus
-(``data/char_model.bin``); the best one replaces the run only when it beats
-the text as it stands by a wide margin, so clean text never changes.
+only there, so clean text costs little more than the scan.  Each run is
+judged (``shift.py``; the judgement is ``tr_shift_judge``, twin
+``_fallback/shift.py``): it is turned back into bytes, trying every way each
+character may have been produced (a folded ``!`` is ``21`` or ``A3 A1``; a
+``?`` is a literal, ``？``, or a lost lead byte, perhaps with the byte it
+swallowed); an annotation names the character of the two bytes before it,
+which pins down the bytes a ``?`` lost.  A search decodes each hypothesis in
+step, a character with lost bytes standing as the characters its surviving
+byte allows; the word model (``data/word_model.bin``) with the character
+bigram model fills those and scores the reading, and the best one replaces
+the run only when it beats the text as it stands by a wide margin, so clean
+text never changes.
 
 >>> fix_text("感謝各位對數據工作的關心和支持?!笆\\ue1a2奈濉睍r期", Options())
 '感謝各位對數據工作的關心和支持。“十四五”時期'

@@ -13,13 +13,9 @@ from __future__ import annotations
 import math
 
 from ... import _backend
+from ..._fallback.shift import BIGRAM_WEIGHT, posterior
 
-__all__ = ["BIGRAM_WEIGHT", "fold", "posterior", "window_score", "window_scores", "word_fits"]
-
-#: Weight of the character bigram model beside the word model (tuned on the
-#: synthetic benchmark: 0.25 and 0.5 restore as many byte-shift spans, and
-#: 0.25 keeps the word list's 社保卡 against the bigrams' 社海口).
-BIGRAM_WEIGHT = 0.25
+__all__ = ["BIGRAM_WEIGHT", "fold", "paragraph_end_logp", "posterior", "window_score", "window_scores", "word_fits"]
 
 
 def window_score(text: str) -> float:
@@ -65,18 +61,7 @@ def word_fits(before: str, options: list[dict[str, list[str]]], after: str, reac
     return _backend.impl.word_fits(before, options, after, reach)
 
 
-def posterior(scores: list[float], chosen: float) -> float:
-    """The share of ``chosen`` among ``scores`` (log-probabilities): the
-    probability the model gives the chosen reading among its rivals.
-
-    >>> round(posterior([0.0, math.log(3)], math.log(3)), 2)
-    0.75
-    """
-    top = max(scores)
-    return math.exp(chosen - top) / sum(math.exp(s - top) for s in scores)
-
-
-# --- appended by the wrong-codec readings (codecs_*.py) ---------------------
+# --- where paragraphs end (the wrong-codec readings' judge) -------------------
 
 #: Smoothing mass of :func:`paragraph_end_logp` (pseudo-occurrences at the corpus rate).
 _END_K = 20.0
