@@ -214,13 +214,23 @@ def _one_alphabet(run: str) -> bool:
     return any(all(pattern.match(c) for c in letters) for _name, pattern in _LETTER_OF)
 
 
+#: How far a word grows each way (a bound, so a long line costs no more).
+_WORD_REACH = 32
+_WORD_EDGE = re.compile("[\\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
 def _word(text: str, start: int, end: int) -> str:
-    """``text[start:end]`` grown to the whitespace around it."""
-    while start > 0 and not text[start - 1].isspace():
+    """``text[start:end]`` grown to the whitespace or CJK around it (at most
+    ``_WORD_REACH`` characters each way).
+
+    >>> _word("希腊语Ελληνικά 是", 4, 6)
+    'Ελληνικά'
+    """
+    lo = max(0, start - _WORD_REACH)
+    while start > lo and not _WORD_EDGE.match(text, start - 1):
         start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return text[start:end]
+    edge = _WORD_EDGE.search(text, end, min(len(text), end + _WORD_REACH))
+    return text[start:edge.start() if edge else min(len(text), end + _WORD_REACH)]
 
 
 def _options(ch: str) -> list[bytes]:
