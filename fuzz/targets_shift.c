@@ -485,6 +485,7 @@ FUZZ_TARGET(tr_shift_judge)
     sm.params.judged_paths = knobs & 32 ? knobs % 9 : 4;
     sm.params.fillers = knobs == 255 ? 0 : knobs & 64 ? 1 + knobs % 80 : 64;
     sm.params.word_reach = knobs & 128 ? knobs % 8 : 6;
+    sm.params.free_slots = knobs & 64 ? 0 : 2;
     palette(&r, &run, 40);
     palette(&r, &left, 8);
     palette(&r, &right, 8);

@@ -2486,14 +2486,18 @@ static void fill(jctx *j, const sctx *x, const int32_t *items, size_t n, double 
 /* ---- the verdict ------------------------------------------------------------------------ */
 
 /* _support: does the path read a character out of surviving bytes that the
- * run did not show?  (sorted: the observed characters, sorted.) */
-static int support(const int32_t *items, size_t n, const uvec *sorted)
+ * run did not show, filling no more slots than it reads such characters (or
+ * free, FREE_SLOTS)?  (sorted: the observed characters, sorted.) */
+static int support(const int32_t *items, size_t n, const uvec *sorted, size_t free)
 {
-    size_t k;
-    for (k = 0; k < n; k++)
+    size_t k, read = 0, slots = 0;
+    for (k = 0; k < n; k++) {
         if (items[k] > 0 && !among(sorted->v, sorted->len, (uint32_t)items[k]))
-            return 1;
-    return 0;
+            read++;
+        else if (IS_SLOT(items[k]))
+            slots++;
+    }
+    return read > 0 && slots <= (read > free ? read : free);
 }
 
 /* Is t[0..n), its lost bytes left out, the observed text? */
@@ -2633,7 +2637,8 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
         qsort(j->tmp.v, j->tmp.len, sizeof *j->tmp.v, cmp_u32);
     if ((shown && gain > 0) ||
         (salad && gain >= pp->margin &&
-         support(j->items.v + j->starts[best->path], j->starts[best->path + 1] - j->starts[best->path], &j->tmp))) {
+         support(j->items.v + j->starts[best->path], j->starts[best->path + 1] - j->starts[best->path], &j->tmp,
+                 j->sm->params.free_slots))) {
         double p = posterior(totals, nj, best->total);
         mv->v.apply = 1;
         mv->v.certain = 1;
@@ -2646,7 +2651,8 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
     for (k = 0; k < nj; k++) {
         const judged_path *e = &jp[k];
         double lim = as_is - pp->page_prior;
-        if (support(j->items.v + j->starts[e->path], j->starts[e->path + 1] - j->starts[e->path], &j->tmp) &&
+        if (support(j->items.v + j->starts[e->path], j->starts[e->path + 1] - j->starts[e->path], &j->tmp,
+                    j->sm->params.free_slots) &&
             e->total > lim) {
             double p = posterior(totals, nj, e->total);
             mv->v.near_cut = 1;

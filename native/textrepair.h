@@ -354,6 +354,7 @@ typedef struct {
     size_t judged_paths;    /* JUDGED_PATHS */
     size_t fillers;         /* FILLERS, at least 1 */
     size_t word_reach;      /* WORD_REACH */
+    size_t free_slots;      /* FREE_SLOTS */
 } tr_shift_params;
 
 typedef struct {

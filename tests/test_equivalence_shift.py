@@ -471,8 +471,8 @@ def test_judge_constants_are_the_twins():
     p = _cext._shift_model().struct.params
     assert (p.margin, p.salad, p.page_prior, p.pua_gap, p.bigram_weight) == (
         twin.MARGIN, twin.SALAD, twin.PAGE_PRIOR, twin.PUA_GAP, twin.BIGRAM_WEIGHT)
-    assert (p.context, p.judged_paths, p.fillers, p.word_reach) == (
-        twin.CONTEXT, twin.JUDGED_PATHS, twin.FILLERS, twin.WORD_REACH)
+    assert (p.context, p.judged_paths, p.fillers, p.word_reach, p.free_slots) == (
+        twin.CONTEXT, twin.JUDGED_PATHS, twin.FILLERS, twin.WORD_REACH, twin.FREE_SLOTS)
     assert [lib.TR_SHIFT_REASON_NONE, lib.TR_SHIFT_REASON_CLEAN, lib.TR_SHIFT_REASON_NO_BYTE] == [0, 1, 2]
     assert twin.REASONS[0] is None and len(twin.REASONS) == 3
 

@@ -255,7 +255,11 @@ def _mojibake_edits_unverified(edits, text: str) -> list[tuple]:
         if "+" in e.kind or stage_of_kind(e.kind) != "mojibake":
             continue  # merged with another stage's edit: no single mechanism to check
         prefix, suffix = fixed[max(0, start - 8):start], fixed[start + len(e.after):start + len(e.after) + 8]
-        if mechanism_explains(e.kind, e.before, e.after, prefix, suffix) is False:
+        # The run was cut with what followed it then: an annotation the
+        # annotation stage removes afterwards names a lost byte (`!秷(bào)`).
+        as_damaged = text[e.end:e.end + 8]
+        if mechanism_explains(e.kind, e.before, e.after, prefix, suffix) is False and \
+                mechanism_explains(e.kind, e.before, e.after, prefix, as_damaged) is False:
             wrong.append((e.kind, e.before, e.after))
     return wrong
 
@@ -268,7 +272,10 @@ def problem(text: str) -> str | None:
             return "repair_and_explain() and repair() disagree"
         again = textrepair.repair(fixed)
         if again != fixed:
-            return f"not idempotent: repair(x) gives {_snippet(fixed)}, repair(repair(x)) {_snippet(again)}"
+            at = next((i for i, (a, b) in enumerate(zip(fixed, again)) if a != b), min(len(fixed), len(again)))
+            lo = max(0, at - 40)
+            return (f"not idempotent at {at}: repair(x) gives {_snippet(fixed[lo:])}, "
+                    f"repair(repair(x)) {_snippet(again[lo:])}; x there: {_snippet(_near(text, fixed[lo:at]))}")
         if apply_edits(text, edits) != fixed:
             return "apply_edits(x, explain(x)) != repair(x)"
         wrong = _mojibake_edits_unverified(edits, text)
@@ -280,6 +287,13 @@ def problem(text: str) -> str | None:
     except Exception as exc:  # noqa: BLE001 - every exception is a finding
         return f"raised {type(exc).__name__}: {exc}"
     return None
+
+
+def _near(text: str, probe: str) -> str:
+    """``text`` from where ``probe``'s last characters occur in it (for a message)."""
+    key = probe[-12:]
+    at = text.find(key) if key else -1
+    return text[max(0, at - 40):] if at >= 0 else text[:200]
 
 
 def _snippet(text: str, width: int = 120) -> str:

@@ -834,12 +834,24 @@ def fill(items: list, left: str, right: str, opened: str = "") -> tuple[str, flo
     return "".join(pieces), window_score(left + read(0, len(pieces)) + right), confidence
 
 
+#: Slots a reading may fill beyond the characters it reads out of surviving bytes.
+FREE_SLOTS = 2
+
+
 def _support(items, observed: str) -> bool:
     """Whether the path reads some character out of surviving bytes that the
-    run did not show: a reading made only of slots and the run's own
-    characters has nothing but the model behind it."""
+    run did not show, and fills no more slots than that (or ``FREE_SLOTS``):
+    a reading made only of slots and the run's own characters has nothing
+    but the model behind it, and one re-paired character does not vouch
+    for twenty guessed ones (``中???`` repeated is informal text).
+
+    >>> _support(["中", Slot.of("lead", 0xA3)], "?"), _support(["中"], "中")
+    (True, False)
+    """
     seen = set(observed)
-    return any(isinstance(it, str) and len(it) == 1 and it not in seen and it != LOST for it in items)
+    read = sum(1 for it in items if isinstance(it, str) and len(it) == 1 and it not in seen and it != LOST)
+    slots = sum(1 for it in items if isinstance(it, Slot))
+    return read > 0 and slots <= max(FREE_SLOTS, read)
 
 
 # --- the verdict ------------------------------------------------------------------------

@@ -14,7 +14,9 @@ fullwidth punctuation to ASCII belongs to the byte-shift pages alone.
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 
 from ... import _backend
 from ..._fallback import ftfy_suspect
@@ -142,37 +144,47 @@ def _not_ftfys(text: str, found: list, segments) -> list:
         return found
     import ftfy  # runtime dependency; imported late, it is slow to import
 
-    claimed: dict[tuple[int, int], tuple[int, int] | None] = {}
+    kept_by: dict[tuple[int, int], bytearray | None] = {}
     kept = []
     for r in found:
         if r.kind in _SINGLE_BYTE_KINDS:
             segment = next(((s, e) for s, e in segments if s <= r.start and r.end <= e), None)
             if segment is not None:
-                if segment not in claimed:
-                    claimed[segment] = _ftfy_change(text, *segment, ftfy)
-                change = claimed[segment]
-                # ftfy's fix must hold the reading, but for one character (trimming
-                # a common end is ambiguous: ``Ä�`` → ``�``): a fix of part of a GBK
-                # stretch is chance (cp1250's ``Ň˛`` is UTF-8 for Ҳ, ``ÖÐ¹ú``'s ``Ð¹`` for й).
-                if change is not None and _outside_count(r, change) <= 1:
+                if segment not in kept_by:
+                    kept_by[segment] = _ftfy_keeps(text[slice(*segment)], ftfy)
+                same = kept_by[segment]
+                # ftfy must rewrite the reading's non-ASCII characters, all but
+                # one (where two strings share an end, which one matched is
+                # arbitrary: ``Ä�`` → ``�``); a few fixes inside a GBK stretch
+                # are chance (``ÖÐ¹ú``'s ``Ð¹`` is UTF-8 for й; Ö and ú stay).
+                if same is not None and _unchanged(text, r, segment[0], same) <= 1:
                     continue
         kept.append(r)
     return kept
 
 
-def _outside_count(r, span: tuple[int, int]) -> int:
-    """How many characters of reading ``r`` lie outside ``span``."""
-    return max(0, span[0] - r.start) + max(0, r.end - span[1])
+#: ftfy's fix is compared character by character up to this length.
+_FTFY_COMPARE = 4000
 
 
-def _ftfy_change(text: str, start: int, end: int, ftfy) -> tuple[int, int] | None:
-    """The span of ``text[start:end]`` that ftfy's ``fix_encoding`` changes."""
-    segment = text[start:end]
+def _ftfy_keeps(segment: str, ftfy) -> bytearray | None:
+    """Per character of ``segment``, 1 where ftfy's ``fix_encoding`` keeps
+    it; None when ftfy changes nothing."""
     fixed = ftfy.fix_encoding(segment)
     if fixed == segment:
         return None
-    lo, hi = _trim(segment, fixed)
-    return start + lo, end - hi
+    same = bytearray(len(segment))
+    if len(segment) > _FTFY_COMPARE:
+        return bytearray(b"\x01") * len(segment)  # too long to compare: ftfy claims nothing
+    for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, segment, fixed, autojunk=False).get_opcodes():
+        if tag == "equal":
+            same[i1:i2] = b"\x01" * (i2 - i1)
+    return same
+
+
+def _unchanged(text: str, r, offset: int, same: bytearray) -> int:
+    """How many non-ASCII characters of reading ``r`` ftfy keeps."""
+    return sum(1 for i in range(r.start, r.end) if text[i] >= "\x80" and same[i - offset])
 
 
 def codec_repairs_raw(text: str) -> list:
@@ -200,6 +212,17 @@ def codec_repairs_raw(text: str) -> list:
 # scan reports the CJK-free stretches that hold such a pair.
 _ftfy_suspect = ftfy_suspect
 _CJK_NEXT = re.compile("[\u3000-\u9fff\uf900-\uffef]")
+
+
+def _spells_text(after: str) -> bool:
+    """Whether ftfy's fix gives characters that stand as text: something,
+    no U+FFFD, no combining mark or control alone (``Ч�`` → ``�`` inside
+    Big5 read as GBK is no Latin word).
+
+    >>> _spells_text("’"), _spells_text(""), _spells_text("\u0362")
+    (True, False, False)
+    """
+    return bool(after) and all(unicodedata.category(c)[0] not in "MC" and c != "\ufffd" for c in after)
 
 
 def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, float, str]]:
@@ -232,6 +255,8 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
             lo, hi = _trim(segment, fixed)
             # Inside Chinese text a CJK-free stretch is as often GBK damage no codec reading took: less sure.
             inside = _CJK_NEXT.match(text, max(0, seg_start - 1)) or _CJK_NEXT.match(text, seg_end)
+            if inside and not _spells_text(fixed[lo : len(fixed) - hi]):
+                continue  # ftfy only deleting, or making a mark, beside Chinese: no evidence of Latin text
             found.append((start + lo, end - hi, fixed[lo : len(fixed) - hi], 0.6 if inside else 0.9,
                           "latin-mojibake"))
     return found

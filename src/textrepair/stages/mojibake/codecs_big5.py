@@ -147,13 +147,22 @@ def _segments(run: str, to_bytes, codec: str, reader: str) -> list[list[tuple[in
     blocks: list = []
     first = 0
     slots: list = []
+    aligned = True  # the pairs start where a character of the run starts
     for s, e, piece in _decode_pairs(data, codec, reader):
         if piece is None:
             if blocks:
                 segments.append(blocks)
             blocks, slots = [], []
-            first = owner[e - 1] + 1
+            aligned = False
             continue
+        if not aligned:
+            # After a pair that is no character, the next block starts only
+            # where a pair and a character of the run start together: a
+            # pair that begins inside a character would use that
+            # character's byte twice (歆 is EC A7: 科 ends in EC, 技 starts A7).
+            if s and owner[s] == owner[s - 1]:
+                continue
+            aligned, first = True, owner[s]
         slots.append(piece)
         if e == len(data) or owner[e] != owner[e - 1]:
             end = owner[e - 1] + 1
