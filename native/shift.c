@@ -1663,7 +1663,10 @@ static int signs(const uint32_t *s, size_t n)
         if (c >= 0xE000 && c <= 0xF8FF)
             return 1;
         if (c == '?') {
-            if (i + 2 < n && (s[i + 1] == ',' || s[i + 1] == ';' || s[i + 1] == 0x3002 || s[i + 1] == 0x3001) &&
+            /* ?，/?； always; ?。/?、 only after no other ? (informal text writes ???。) */
+            if (i + 2 < n &&
+                (s[i + 1] == ',' || s[i + 1] == ';' ||
+                 ((s[i + 1] == 0x3002 || s[i + 1] == 0x3001) && !(i > 0 && s[i - 1] == '?'))) &&
                 !in_ranges(tr_space_ranges, tr_space_count, s[i + 2]) &&
                 !in_ranges(tr_decimal_ranges, tr_decimal_count, s[i + 2]))
                 return 1;
@@ -2485,18 +2488,46 @@ static void fill(jctx *j, const sctx *x, const int32_t *items, size_t n, double 
 
 /* ---- the verdict ------------------------------------------------------------------------ */
 
-/* _support: does the path read a character out of surviving bytes that the
- * run did not show, filling no more slots than it reads such characters (or
- * free, FREE_SLOTS)?  (sorted: the observed characters, sorted.) */
-static int support(const int32_t *items, size_t n, const uvec *sorted, size_t free)
+/* The path's characters read out of surviving bytes that the run did not
+ * show, and its slots.  (sorted: the observed characters, sorted.) */
+static void read_and_slots(const int32_t *items, size_t n, const uvec *sorted, size_t *read, size_t *slots)
 {
-    size_t k, read = 0, slots = 0;
+    size_t k;
+    *read = *slots = 0;
     for (k = 0; k < n; k++) {
         if (items[k] > 0 && !among(sorted->v, sorted->len, (uint32_t)items[k]))
-            read++;
+            (*read)++;
         else if (IS_SLOT(items[k]))
-            slots++;
+            (*slots)++;
     }
+}
+
+/* _guesses_within: no more slots than characters read, or free. */
+static int guesses_within(const int32_t *items, size_t n, const uvec *sorted, size_t free)
+{
+    size_t k, read, slots;
+    read_and_slots(items, n, sorted, &read, &slots);
+    for (k = 0; k < sorted->len && (sorted->v[k] == '?' || sorted->v[k] == '!'); k++)
+        ;
+    if (k == sorted->len)
+        return slots == 0; /* bare ? and !: its marks may be read, nothing guessed */
+    return slots <= (read > free ? read : free);
+}
+
+/* _support: does the path read a character out of surviving bytes that the
+ * run did not show, filling no more slots than it reads such characters (or
+ * free, FREE_SLOTS; near: fewer slots than characters read)?  A run of
+ * nothing but ? and ! supports nothing. */
+static int support(const int32_t *items, size_t n, const uvec *sorted, size_t free, int near)
+{
+    size_t k, read, slots;
+    for (k = 0; k < sorted->len && (sorted->v[k] == '?' || sorted->v[k] == '!'); k++)
+        ;
+    if (k == sorted->len)
+        return 0; /* nothing but ? and !: no byte of any reading survives */
+    read_and_slots(items, n, sorted, &read, &slots);
+    if (near)
+        return slots < read; /* read near damage without a sign: more read than guessed */
     return read > 0 && slots <= (read > free ? read : free);
 }
 
@@ -2635,10 +2666,12 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
         goto done;
     if (j->tmp.len)
         qsort(j->tmp.v, j->tmp.len, sizeof *j->tmp.v, cmp_u32);
-    if ((shown && gain > 0) ||
+    if ((shown && gain > 0 &&
+         guesses_within(j->items.v + j->starts[best->path], j->starts[best->path + 1] - j->starts[best->path], &j->tmp,
+                        j->sm->params.free_slots)) ||
         (salad && gain >= pp->margin &&
          support(j->items.v + j->starts[best->path], j->starts[best->path + 1] - j->starts[best->path], &j->tmp,
-                 j->sm->params.free_slots))) {
+                 j->sm->params.free_slots, 0))) {
         double p = posterior(totals, nj, best->total);
         mv->v.apply = 1;
         mv->v.certain = 1;
@@ -2652,7 +2685,7 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
         const judged_path *e = &jp[k];
         double lim = as_is - pp->page_prior;
         if (support(j->items.v + j->starts[e->path], j->starts[e->path + 1] - j->starts[e->path], &j->tmp,
-                    j->sm->params.free_slots) &&
+                    j->sm->params.free_slots, 1) &&
             e->total > lim) {
             double p = posterior(totals, nj, e->total);
             mv->v.near_cut = 1;

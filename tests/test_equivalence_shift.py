@@ -214,8 +214,10 @@ def test_judge_on_every_damage_case():
     (("持?!笆\ue1a2奈濉睍r", "關心和支", "期", "", True), "apply"),
     (("點?!?s", "商等成為消費新熱", "pan styl", "“", True), "apply"),  # a lost '<': the reading holds "\0"
     (("?shu)!!", "", ">a", "", False), "apply"),  # an annotation whose '(' a lead byte ate
-    (("a?b", "我們都很", "。他說", "", True), "near"),
-    (("?!允亲?!Y", "", "c c0>介…係", "", True), "near"),
+    (("?鹫瞥凶?", "我們都很", "。他說", "", True), "near"),  # 。筐掌承租: more read than guessed
+    (("??萊跌", "我們都很", "。他說", "", True), "near"),
+    (("a?b", "我們都很", "。他說", "", True), "stay"),  # read near damage, it would guess as much as it reads
+    (("??????", "我們都很", "。他說", "", True), "stay"),  # bare ? supports no reading
     (("措?取得了哪些新進展?謝謝。", "用方面有什么新舉", "", "", True), "stay"),
     (("好??!", "我們都很", "。他說", "“", False), "stay"),
     (("?shu)", "", "", "", True), None),  # no path: nothing before the annotation names its character

@@ -22,7 +22,9 @@ def test_long_runs_do_not_crash(text):
 
 
 #: Informal question marks after Chinese: everyday text, never lost bytes.
-INFORMAL = ["怎么办????", "真的假的???", "中???", "你在哪???", "?????中", "?" * 19 + "中", "这样也行?!", "好吗??"]
+INFORMAL = ["怎么办????", "真的假的???", "中???", "你在哪???", "?????中", "?" * 19 + "中", "这样也行?!", "好吗??",
+            # informal ? before a full stop (a single ? before 。 is a sign of the cut, several are not)
+            "他说真的吗????。“好的”他说", "真的吗???。我不信"]
 
 
 @pytest.mark.parametrize("text", INFORMAL)
@@ -52,3 +54,26 @@ def test_a_paragraph_whose_every_character_became_a_question_mark_stays_and_is_r
     assert textrepair.explain(page, mojibake_lost=lost) == []
     found = textrepair.findings(page, mojibake_lost=lost)
     assert [(f.kind, f.text) for f in found] == [("lost-text", page.splitlines()[1])]
+
+
+#: Informal question marks beside certain damage (within a page the cutter
+#: damaged): the damage is read, the question marks stay, and repair() is
+#: idempotent (each pass read four more ``?`` as 。浚縣).
+BESIDE_DAMAGE = [("關(lǜ)  " + "?" * 14 + "?!笆\ue1a2奈濉睍r" * 3, "?" * 14 + "。“十四五”時" * 3),
+                 ("支持?!笆\ue1a2奈濉睍r期\n???中???\n", "支持。“十四五”時期\n???中???\n"),
+                 ("支持?!笆\ue1a2奈濉睍r期\n" + "中???" * 8, "支持。“十四五”時期\n" + "中???" * 8)]
+
+
+@pytest.mark.parametrize("text, expected_tail", BESIDE_DAMAGE)
+def test_question_marks_beside_damage_stay(text, expected_tail):
+    fixed = textrepair.repair(text)
+    assert fixed.endswith(expected_tail)
+    assert textrepair.repair(fixed) == fixed
+
+
+def test_a_run_in_clean_text_keeps_its_fullwidth_punctuation():
+    """The judge reads a run as the folded seed pages show it; clean text the
+    run reaches into keeps its （） and ，."""
+    text = "支持?!眹?guó)家秀威影城股份有限公司（竹田）招聘網頁設計師，聯繫人陳金鳳，"
+    fixed = textrepair.repair(text, annotations=False)
+    assert fixed == "支持。”國(guó)家秀威影城股份有限公司（竹田）招聘網頁設計師，聯繫人陳金鳳，"

@@ -22,6 +22,7 @@ a minute per backend on CI's two cores (no timing is asserted).
 from __future__ import annotations
 
 import json
+import re
 import os
 import sys
 
@@ -232,7 +233,11 @@ parts_st = st.lists(st.tuples(piece, separator), min_size=20, max_size=60).filte
 # takes Hypothesis minutes; the test reduces a failure to its pieces instead.
 #: Examples per backend; ``TEXTREPAIR_FUZZ_EXAMPLES=2000`` for a long local run.
 EXAMPLES = int(os.environ.get("TEXTREPAIR_FUZZ_EXAMPLES", "50"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
+# CI draws the same documents every run (derandomize), so a red CI is a
+# change of behaviour, not a new draw; ``TEXTREPAIR_FUZZ_RANDOM=1`` draws new
+# ones (with TEXTREPAIR_FUZZ_EXAMPLES, the long local hunt).
+RANDOM = os.environ.get("TEXTREPAIR_FUZZ_RANDOM") == "1"
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=not RANDOM,
                 phases=(Phase.explicit, Phase.reuse, Phase.generate),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture])
@@ -241,6 +246,9 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
 def _findings_outside(text: str) -> list:
     return [f for f in textrepair.findings(text)
             if not (0 <= f.start <= f.end <= len(text) and text[f.start : f.end] == f.text)]
+
+
+_TRAILING_ANNOTATION = re.compile(r"\([a-zü\u0101-\u01dc]+\)$")
 
 
 def _mojibake_edits_unverified(edits, text: str) -> list[tuple]:
@@ -257,9 +265,12 @@ def _mojibake_edits_unverified(edits, text: str) -> list[tuple]:
         prefix, suffix = fixed[max(0, start - 8):start], fixed[start + len(e.after):start + len(e.after) + 8]
         # The run was cut with what followed it then: an annotation the
         # annotation stage removes afterwards names a lost byte (`!秷(bào)`).
+        # An annotation left before it (a lone one has no evidence) was not
+        # there when the key straddling it was cut (`請(qǐng)?jiān)谙嚓P`).
         as_damaged = text[e.end:e.end + 8]
-        if mechanism_explains(e.kind, e.before, e.after, prefix, suffix) is False and \
-                mechanism_explains(e.kind, e.before, e.after, prefix, as_damaged) is False:
+        bare = _TRAILING_ANNOTATION.sub("", prefix)
+        if all(mechanism_explains(e.kind, e.before, e.after, p, s) is False
+               for p in {prefix, bare} for s in (suffix, as_damaged)):
             wrong.append((e.kind, e.before, e.after))
     return wrong
 
@@ -358,5 +369,6 @@ def test_the_stage_own_repairs_pass_the_verifier():
                 continue
             edits = textrepair.explain(damaged)
             assert _mojibake_edits_unverified(edits, damaged) == [], damaged
-            checked += sum(mechanism_explains(e.kind, e.before, e.after) is True for e in edits)
+            checked += sum(mechanism_explains(e.kind, e.before, e.after) is True for e in edits
+                           if "+" not in e.kind and stage_of_kind(e.kind) == "mojibake")
     assert checked > 0

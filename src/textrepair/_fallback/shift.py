@@ -627,14 +627,15 @@ def observed_text(toks: list[tuple[str, Sequence[tuple]]]) -> str:
 # --- signs of the cut ---------------------------------------------------------------------
 
 #: What a cut leaves that clean text does not write: a ``?`` before a folded
-#: ，/； or a 。/、 that starts a piece (a lone byte ended the piece before),
+#: ，/； or a 。/、 that starts a piece (a lone byte ended the piece before:
+#: one ``?``; informal text writes ``???。``),
 #: or before the tail of an annotation whose ``(`` was eaten; ``?!?`` before
 #: an ASCII character (。” whose ” ate the byte after it: ``?!?span``); a
 #: lone byte 0x80 (``€``) or a trail byte in 0x40-0x7E (a letter) between
 #: two wide characters (or a wide character and an annotation); a
 #: private-use character.  A run showing one is damage:
 #: its best reading replaces it when it reads better than the run at all.
-_SHIFT_SIGNS = re.compile(r"\?[,;\u3002\u3001](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1,6}\)|\?!\?[\x21-\x7e]|"
+_SHIFT_SIGNS = re.compile(r"\?[,;](?=[^\s\d])|(?<!\?)\?[\u3002\u3001](?=[^\s\d])|\?[a-z\u00e0-\u01dc]{1,6}\)|\?!\?[\x21-\x7e]|"
                           r"[^\x00-\x7f]\u20ac|[^\x00-\x7f][\x40-\x7e](?:[^\x00-\x7f(]|\([a-z\u00e0-\u01dc]{1,6}\))|"
                           r"[\ue000-\uf8ff]")
 #: Punctuation the page folded to ASCII; informal text writes any cluster of it.
@@ -647,8 +648,8 @@ def signs(run: str) -> bool:
 
     >>> signs("社???,覆"), signs("辦???"), signs("高?,F"), signs("嗎?!"), signs("持?!笆\ue1a2")
     (True, False, True, False, True)
-    >>> signs("點?!?span"), signs("好吧?!?")
-    (True, False)
+    >>> signs("點?!?span"), signs("好吧?!?"), signs("嗎?。我"), signs("嗎???。我")
+    (True, False, True, False)
     """
     return bool(_SHIFT_SIGNS.search(run))
 
@@ -834,23 +835,43 @@ def fill(items: list, left: str, right: str, opened: str = "") -> tuple[str, flo
     return "".join(pieces), window_score(left + read(0, len(pieces)) + right), confidence
 
 
+#: What a run of bare punctuation is made of (informal ``????``).
+_BARE = frozenset("?!")
 #: Slots a reading may fill beyond the characters it reads out of surviving bytes.
 FREE_SLOTS = 2
 
 
-def _support(items, observed: str) -> bool:
+def _guesses_within(items, observed: str) -> bool:
+    """Whether the path fills no more slots than it reads characters out of
+    surviving bytes, or ``FREE_SLOTS`` (a sign of the cut vouches for the
+    run, not for a string of guesses: ``?????`` beside a cut is no ``。浚縣``)."""
+    seen = set(observed)
+    read = sum(1 for it in items if isinstance(it, str) and len(it) == 1 and it not in seen and it != LOST)
+    slots = sum(1 for it in items if isinstance(it, Slot))
+    if seen <= _BARE:
+        return slots == 0  # bare ``?``/``!``: its marks may be read (``?!?`` is 。”), nothing guessed
+    return slots <= max(FREE_SLOTS, read)
+
+
+def _support(items, observed: str, near: bool = False) -> bool:
     """Whether the path reads some character out of surviving bytes that the
     run did not show, and fills no more slots than that (or ``FREE_SLOTS``):
     a reading made only of slots and the run's own characters has nothing
     but the model behind it, and one re-paired character does not vouch
-    for twenty guessed ones (``中???`` repeated is informal text).
+    for twenty guessed ones (``中???`` repeated is informal text).  A run
+    read only because it is ``near`` certain damage must read more
+    characters than it guesses (``???中???`` is no ``?。恐校勘?``).
 
-    >>> _support(["中", Slot.of("lead", 0xA3)], "?"), _support(["中"], "中")
-    (True, False)
+    >>> _support(["中", Slot.of("lead", 0xA3)], "?\ue000"), _support(["中"], "中"), _support(["。"], "??")
+    (True, False, False)
     """
     seen = set(observed)
+    if seen <= _BARE:
+        return False  # nothing but ``?`` and ``!``: no byte of any reading survives
     read = sum(1 for it in items if isinstance(it, str) and len(it) == 1 and it not in seen and it != LOST)
     slots = sum(1 for it in items if isinstance(it, Slot))
+    if near:
+        return slots < read  # read near damage without a sign: more read than guessed
     return read > 0 and slots <= max(FREE_SLOTS, read)
 
 
@@ -915,7 +936,7 @@ def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]
     shown = signs(run + right[:right.find(")") + 1] if right[:1] == "(" else run) or \
         _closes_paragraph(observed, out, right, opened)
     confidence = share * posterior([j[0] for j in judged], total)
-    if shown and gain > 0:
+    if shown and gain > 0 and _guesses_within(items, observed):
         return Verdict(True, out, confidence, certain=True, score=total)
     if salad and gain >= MARGIN and _support(items, observed):
         return Verdict(True, out, confidence, certain=True, score=total)
@@ -924,7 +945,7 @@ def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]
     # (no salad to the model) is read too; never a run of bare ``?``/``!``:
     # informal ``???`` or ``??!`` after Chinese is everyday text even there.
     for total, out, share, items, guesses in judged:
-        if _support(items, observed) and total > as_is - PAGE_PRIOR:
+        if _support(items, observed, near=True) and total > as_is - PAGE_PRIOR:
             confidence = share * posterior([j[0] for j in judged], total)
             return Verdict(False, out, confidence, reason, near_cut=True, score=total)
     return Verdict(False)

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 
 from ... import _backend
+from ..._cjkcodec import FOLD
 from ..._fallback import rare_char
 from ..._fallback.shift import CONTEXT, LOST as _LOST, SALAD_PER_CHAR, Verdict, open_marks, signs
 from ..._fallback.shift import _FINAL_GHOST, _PUA
@@ -151,7 +152,10 @@ def _near(cut: list[int], start: int) -> bool:
 def _repair(text: str, start: int, end: int, verdict: Verdict, lost: str) -> tuple[int, int, str, float] | None:
     run = text[start:end]
     out, unrecovered = _restore_lost(verdict.out, _TAG_AFTER_REACH.match(text, end).group(), lost)
-    lo, hi = _trim(run, out)
+    # The judge reads the run as the seed pages show it, fullwidth forms
+    # folded; where its reading is the run itself, the run's own characters
+    # stay (clean text in a run keeps its （）and ，).
+    lo, hi = _trim(run.translate(FOLD), out)
     if lo == len(run) and lo == len(out):
         return None
     confidence = round(max(0.01, min(0.99, verdict.confidence)), 3)
