@@ -119,8 +119,10 @@ CLASSIC = {
     "gbk-as-cp1250": ((_cp936_writer,), (_code_page("cp1250"),)),
     "big5-as-gbk": ((_encoder("cp950"), _encoder("big5")), _GBK_READERS),
     "gbk-as-big5": ((_cp936_writer,), _BIG5_READERS),
-    # UTF-8 read as a Western code page (ftfy's kind of mojibake).
-    "latin-mojibake": ((_utf8,), (_code_page("cp1252"), _code_page("latin-1"))),
+    # UTF-8 read as a single-byte code page (ftfy's kind of mojibake: the
+    # code pages ftfy.fix_encoding tries).
+    "latin-mojibake": ((_utf8,), tuple(_code_page(c) for c in (
+        "cp1252", "latin-1", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257", "mac_roman", "cp437"))),
 }
 KINDS = tuple(CLASSIC) + ("gbk-shift", "lost-byte")
 
