@@ -195,11 +195,89 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
             run = m.group()
             if len(run) < _MIN_CHARS or _KANA_RUN.search(run):
                 continue  # too short, or Japanese (see _KANA_RUN), whatever part of it a reading takes
-            for blocks in _segments(run, to_bytes, codec, reader):
+            if not _may_show(run):
+                continue  # no part of it can show the mechanism (see _may_show)
+            segments = _char_segments(run, to_bytes, codec)
+            if segments is None:
+                segments = _segments(run, to_bytes, codec, reader)
+            for blocks in segments:
+                if not _may_show(run[blocks[0][0]:blocks[-1][1]]):
+                    continue
                 found = _read_part(text, m.start(), run, blocks, taken, kind)
                 if found is not None:
                     out.append(found)
     return out
+
+
+#: East Asian characters as :func:`_shows_mechanism` counts them (U+FFFD is no character read).
+_EAST = re.compile("[\u2e80-\ufffc\ufffe-\U0010ffff]")
+
+
+def _may_show(stretch: str) -> bool:
+    """Whether some part of ``stretch`` may pass :func:`_shows_mechanism`:
+    every part holds at most the East Asian characters, Han or private-use
+    characters and salad the whole does, so a stretch short of them has no
+    part that reads (a cheap exact gate before the model is asked).
+
+    >>> _may_show("皊┍狝叭"), _may_show("新闻发布会")
+    (True, False)
+    """
+    if len(_EAST.findall(stretch)) < _MIN_EAST or not _HAN_OR_PUA.search(stretch):
+        return False
+    return "\ufffd" in stretch or bool(_SALAD.search(stretch))
+
+
+class _Pieces(dict):
+    """Per character, what ``codec`` reads from its bytes under ``to_bytes``
+    when it reads them alone: a str, None (no bytes, or no character), or
+    ``_MIXED`` when its bytes do not stay a pair of their own (U+FFFD, a
+    lone byte above ASCII)."""
+
+    def __init__(self, to_bytes, codec: str) -> None:
+        super().__init__()
+        self.to_bytes, self.codec = to_bytes, codec
+
+    def __missing__(self, ch: str):
+        raw = self.to_bytes(ch)
+        if raw is None:
+            piece = None
+        elif len(raw) == 1 and 0 <= raw[0] < 0x80:
+            piece = chr(raw[0])
+        elif len(raw) == 2 and raw[0] >= 0x80 and raw[1] >= 0:
+            piece = _decode_pairs(list(raw), self.codec, "")[0][2]
+        else:
+            piece = _MIXED
+        self[ch] = piece
+        return piece
+
+
+_MIXED = object()
+_PIECES: dict = {}
+
+
+def _char_segments(run: str, to_bytes, codec: str) -> list | None:
+    """:func:`_segments` when every character of ``run`` is read alone (its
+    bytes one ASCII byte, or a lead byte and its trail: pairs never straddle
+    two characters), from a table per character; None when some character's
+    bytes do not stay a pair of their own."""
+    pieces = _PIECES.get((to_bytes, codec))
+    if pieces is None:
+        pieces = _PIECES[(to_bytes, codec)] = _Pieces(to_bytes, codec)
+    read = list(map(pieces.__getitem__, run))
+    if _MIXED in read:
+        return None
+    segments: list[list] = []
+    blocks: list = []
+    for k, piece in enumerate(read):
+        if piece is None:
+            if blocks:
+                segments.append(blocks)
+                blocks = []
+            continue
+        blocks.append((k, k + 1, [piece]))
+    if blocks:
+        segments.append(blocks)
+    return segments
 
 
 def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Reading | None:
