@@ -19,6 +19,8 @@ clearly better.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 
 from ... import _backend
 from ..._cjkcodec import encode_char
@@ -171,6 +173,22 @@ def _best_part(run: str, blocks) -> tuple[int, int] | None:
     best = (0.0, 0, 0)
     run_sum, run_start = 0.0, 0
     prev_old = prev_new = "\x00"
+    if blocks[-1][1] - blocks[0][0] == len(blocks) and all(len(b[2]) == 1 and type(b[2][0]) is str for b in blocks):
+        # One character read as one character per block (the common case): the same sums, folded at once.
+        olds = folded(run[blocks[0][0]:blocks[-1][1]])
+        news = folded("".join([b[2][0] for b in blocks]))
+        if len(olds) == len(news) == len(blocks):
+            for k in range(len(blocks)):
+                a, b = olds[k], news[k]
+                gain = 0.0 - logp(prev_old, a)
+                gain += logp(prev_new, b)
+                prev_old, prev_new = a, b
+                if run_sum <= 0:
+                    run_sum, run_start = 0.0, k
+                run_sum += gain
+                if run_sum > best[0]:
+                    best = (run_sum, run_start, k + 1)
+            return best[1:] if best[0] > 0 else None
     for k, (first, end, slots) in enumerate(blocks):
         gain = 0.0
         for a in folded(run[first:end]):
@@ -195,22 +213,21 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
             run = m.group()
             if len(run) < _MIN_CHARS or _KANA_RUN.search(run):
                 continue  # too short, or Japanese (see _KANA_RUN), whatever part of it a reading takes
-            if not _may_show(run):
+            marks = [s.start() for s in _MARK.finditer(run)]
+            if not marks or not _may_show(run):
                 continue  # no part of it can show the mechanism (see _may_show)
             segments = _char_segments(run, to_bytes, codec)
             if segments is None:
                 segments = _segments(run, to_bytes, codec, reader)
             for blocks in segments:
-                if not _may_show(run[blocks[0][0]:blocks[-1][1]]):
-                    continue
+                first, end = blocks[0][0], blocks[-1][1]
+                at = bisect_left(marks, first)
+                if at == len(marks) or marks[at] >= end or not _may_show(run[first:end]):
+                    continue  # no salad in it, or too little East Asian text (see _may_show)
                 found = _read_part(text, m.start(), run, blocks, taken, kind)
                 if found is not None:
                     out.append(found)
     return out
-
-
-#: East Asian characters as :func:`_shows_mechanism` counts them (U+FFFD is no character read).
-_EAST = re.compile("[\u2e80-\ufffc\ufffe-\U0010ffff]")
 
 
 def _may_show(stretch: str) -> bool:
@@ -222,9 +239,28 @@ def _may_show(stretch: str) -> bool:
     >>> _may_show("皊┍狝叭"), _may_show("新闻发布会")
     (True, False)
     """
-    if len(_EAST.findall(stretch)) < _MIN_EAST or not _HAN_OR_PUA.search(stretch):
+    if not _EAST3.match(stretch) or not _HAN_OR_PUA.search(stretch):
         return False
     return "\ufffd" in stretch or bool(_SALAD.search(stretch))
+
+
+#: Three East Asian characters, anywhere.
+_EAST3 = re.compile("(?:[^\u2e80-\ufffc\ufffe-\U0010ffff]*[\u2e80-\ufffc\ufffe-\U0010ffff]){%d}" % _MIN_EAST)
+
+
+class _Mark:
+    """Where a stretch shows salad or a lost byte: a rare character, private use, U+FFFD."""
+
+    def finditer(self, text: str):
+        return _mark_re().finditer(text)
+
+
+@lru_cache(maxsize=1)
+def _mark_re() -> re.Pattern[str]:
+    return re.compile("%s|[\ue000-\uf8ff\ufffd]" % rare_char().pattern)
+
+
+_MARK = _Mark()
 
 
 class _Pieces(dict):

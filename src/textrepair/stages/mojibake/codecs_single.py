@@ -192,7 +192,7 @@ _ALPHABETS = (
     ("hebrew", "[\u05d0-\u05ea]"),
     ("arabic", "[\u0621-\u064a]"),
 )
-_LETTER_OF = [(name, re.compile(cls)) for name, cls in _ALPHABETS]
+_WORD_OF = [(name, re.compile("%s*" % cls)) for name, cls in _ALPHABETS]
 #: Marks and symbols any alphabet's text holds (combining marks, ™, ·, °).
 _NEUTRAL = re.compile("[\x00-\x40\x5b-\x60\x7b-\x7f\xa0-\xbf\xd7\xf7\u0300-\u036f\u2000-\u2bff]")
 
@@ -210,8 +210,8 @@ def _one_alphabet(run: str) -> bool:
 
     (The second is Latin-1 alone: the code pages' case, read there.)
     """
-    letters = [c for c in run if not _NEUTRAL.match(c)]
-    return any(all(pattern.match(c) for c in letters) for _name, pattern in _LETTER_OF)
+    letters = _NEUTRAL.sub("", run)
+    return any(pattern.fullmatch(letters) for _name, pattern in _WORD_OF)
 
 
 #: How far a word grows each way (a bound, so a long line costs no more).

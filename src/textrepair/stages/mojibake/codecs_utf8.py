@@ -86,6 +86,42 @@ def _char_bytes(ch: str, euro: tuple[int, ...] = (0x80,)) -> tuple[int, ...] | N
     return tuple(raw)
 
 
+class _Tokens(dict):
+    """Per character, :func:`_char_bytes` (for one ``euro``), and in
+    ``quick`` the bytes the quick look sees (an unknown byte as 0x80, a
+    character with no bytes as 0x00)."""
+
+    def __init__(self, euro: tuple[int, ...]) -> None:
+        super().__init__()
+        self.euro = euro
+        self.quick = _Quick(self)
+
+    def __missing__(self, ch: str):
+        tok = self[ch] = _char_bytes(ch, self.euro)
+        return tok
+
+
+class _Quick(dict):
+    def __init__(self, tokens: _Tokens) -> None:
+        super().__init__()
+        self.tokens = tokens
+
+    def __missing__(self, ch: str) -> bytes:
+        t = self.tokens[ch]
+        raw = self[ch] = bytes(0x80 if b == HOLE else b for b in t) if t else b"\x00"
+        return raw
+
+
+_TOKENS: dict = {}
+
+
+def _token_table(euro: tuple[int, ...]) -> _Tokens:
+    table = _TOKENS.get(euro)
+    if table is None:
+        table = _TOKENS[euro] = _Tokens(euro)
+    return table
+
+
 class Island(NamedTuple):
     """Damaged characters ``[first, last)`` of a window and the UTF-8
     characters their bytes spell: each a tuple of bytes, HOLE for unknown,
@@ -225,25 +261,59 @@ def _candidates(char: tuple[int, ...], after: int, reader: str) -> list[str]:
     >>> "中" in _candidates((0xE4, 0xB8, HOLE), 0xE5, "gb18030")  # AD E5 is a character in GB18030
     False
     """
+    key = (char, after, reader)
+    found = _CANDIDATES.get(key)
+    if found is None:
+        found = _candidates_of(char, after, reader)
+        if len(_CANDIDATES) < 1 << 14:
+            _CANDIDATES[key] = found
+    return list(found)
+
+
+#: :func:`_candidates` met before (a pure function of its arguments).
+_CANDIDATES: dict = {}
+
+
+def _candidates_of(char: tuple[int, ...], after: int, reader: str) -> tuple[str, ...]:
     rejects = _rejects(reader)
     holes = [i for i, b in enumerate(char) if b == HOLE]
     if len(holes) > 2:
-        return []
+        return ()
     ranges = [range(0x80, 0xC0) if i else range(0xC2, 0xF5) for i in holes]
     seq = list(char) + [after]
     out = []
+    if len(holes) == 2:
+        # The first unknown byte's own rule, when the byte after it is known,
+        # is checked once per value rather than once per pair.
+        first, second = holes
+        ahead = first + 1 != second
+        for x in ranges[0]:
+            seq[first] = x
+            if ahead and not rejects[x * 257 + seq[first + 1]]:
+                continue
+            for y in ranges[1]:
+                seq[second] = y
+                if not (rejects[seq[second] * 257 + seq[second + 1]] and rejects[x * 257 + seq[first + 1]]):
+                    continue
+                _add_read(seq, out)
+        return tuple(out)
     for fill in _product(ranges):
         for i, x in zip(holes, fill):
             seq[i] = x
         if not all(rejects[seq[i] * 257 + seq[i + 1]] for i in holes):
             continue
-        try:
-            ch = bytes(seq[:-1]).decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if len(ch) == 1 and usable(ch):
-            out.append(ch)
-    return out
+        _add_read(seq, out)
+    return tuple(out)
+
+
+def _add_read(seq: list[int], out: list[str]) -> None:
+    """The character the bytes of ``seq`` (but its last, the byte after) spell, if one and usable."""
+    try:
+        ch = bytes(seq[:-1]).decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    if len(ch) == 1 and usable(ch):
+        out.append(ch)
 
 
 def _product(ranges):
@@ -368,9 +438,10 @@ def _window(text: str, w_start: int, w_end: int, taken) -> list[Reading]:
 
 def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]) -> list[Reading]:
     window = text[w_start:w_end]
-    tokens = [_char_bytes(ch, euro) for ch in window]
+    table = _token_table(euro)
+    tokens = list(map(table.__getitem__, window))
     # A quick look at the bytes first: two UTF-8 sequences in a row, or none.
-    quick = b"".join(bytes(0x80 if b == HOLE else b for b in t) if t else b"\x00" for t in tokens)
+    quick = b"".join(map(table.quick.__getitem__, window))
     if not _MAYBE_UTF8.search(quick):
         return []
     qmark = [ch == "?" for ch in window]
