@@ -173,22 +173,6 @@ def _best_part(run: str, blocks) -> tuple[int, int] | None:
     best = (0.0, 0, 0)
     run_sum, run_start = 0.0, 0
     prev_old = prev_new = "\x00"
-    if blocks[-1][1] - blocks[0][0] == len(blocks) and all(len(b[2]) == 1 and type(b[2][0]) is str for b in blocks):
-        # One character read as one character per block (the common case): the same sums, folded at once.
-        olds = folded(run[blocks[0][0]:blocks[-1][1]])
-        news = folded("".join([b[2][0] for b in blocks]))
-        if len(olds) == len(news) == len(blocks):
-            for k in range(len(blocks)):
-                a, b = olds[k], news[k]
-                gain = 0.0 - logp(prev_old, a)
-                gain += logp(prev_new, b)
-                prev_old, prev_new = a, b
-                if run_sum <= 0:
-                    run_sum, run_start = 0.0, k
-                run_sum += gain
-                if run_sum > best[0]:
-                    best = (run_sum, run_start, k + 1)
-            return best[1:] if best[0] > 0 else None
     for k, (first, end, slots) in enumerate(blocks):
         gain = 0.0
         for a in folded(run[first:end]):
@@ -216,10 +200,15 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
             marks = [s.start() for s in _MARK.finditer(run)]
             if not marks or not _may_show(run):
                 continue  # no part of it can show the mechanism (see _may_show)
-            segments = _char_segments(run, to_bytes, codec)
-            if segments is None:
-                segments = _segments(run, to_bytes, codec, reader)
-            for blocks in segments:
+            alone = _char_segments(run, to_bytes, codec, marks)
+            if alone is not None:
+                for first, end, news in alone:
+                    if _may_show(run[first:end]):
+                        found = _read_alone(text, m.start(), run, first, news, taken, kind)
+                        if found is not None:
+                            out.append(found)
+                continue
+            for blocks in _segments(run, to_bytes, codec, reader):
                 first, end = blocks[0][0], blocks[-1][1]
                 at = bisect_left(marks, first)
                 if at == len(marks) or marks[at] >= end or not _may_show(run[first:end]):
@@ -228,6 +217,21 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
                 if found is not None:
                     out.append(found)
     return out
+
+
+def _read_alone(text: str, offset: int, run: str, first: int, news: str, taken, kind: str) -> Reading | None:
+    """:func:`_read_part` of a segment whose characters ``run[first:]`` read
+    one by one as ``news``, its blocks built only for the parts judged."""
+    part = _backend.impl.best_gain(folded(run[first:first + len(news)]), folded(news))
+    if part is None:
+        return None
+    best = None
+    for i, j in {part, (0, len(news))}:
+        chosen = [(first + k, first + k + 1, [news[k]]) for k in range(i, j)]
+        found = _judged(text, offset, chosen, taken, kind)
+        if found is not None and (best is None or found.gain > best.gain):
+            best = found
+    return best
 
 
 def _may_show(stretch: str) -> bool:
@@ -267,11 +271,13 @@ class _Pieces(dict):
     """Per character, what ``codec`` reads from its bytes under ``to_bytes``
     when it reads them alone: a str, None (no bytes, or no character), or
     ``_MIXED`` when its bytes do not stay a pair of their own (U+FFFD, a
-    lone byte above ASCII)."""
+    lone byte above ASCII); ``flags`` says which, as a ``str.translate``
+    table (``_READ``, ``_NONE``, ``_ALONE``)."""
 
     def __init__(self, to_bytes, codec: str) -> None:
         super().__init__()
         self.to_bytes, self.codec = to_bytes, codec
+        self.flags = _Flags(self)
 
     def __missing__(self, ch: str):
         raw = self.to_bytes(ch)
@@ -287,32 +293,43 @@ class _Pieces(dict):
         return piece
 
 
+class _Flags(dict):
+    def __init__(self, pieces: _Pieces) -> None:
+        super().__init__()
+        self.pieces = pieces
+
+    def __missing__(self, cp: int) -> str:
+        piece = self.pieces[chr(cp)]
+        flag = self[cp] = _ALONE if piece is _MIXED else _NONE if piece is None else _READ
+        return flag
+
+
 _MIXED = object()
+_READ, _NONE, _ALONE = "r", "-", "x"
+_READ_RUN = re.compile("r+")
 _PIECES: dict = {}
 
 
-def _char_segments(run: str, to_bytes, codec: str) -> list | None:
-    """:func:`_segments` when every character of ``run`` is read alone (its
-    bytes one ASCII byte, or a lead byte and its trail: pairs never straddle
-    two characters), from a table per character; None when some character's
-    bytes do not stay a pair of their own."""
+def _char_segments(run: str, to_bytes, codec: str, marks: list[int]) -> list | None:
+    """The segments of :func:`_segments` as ``(first, end, reading)`` when
+    every character of ``run`` is read alone (its bytes one ASCII byte, or
+    a lead byte and its trail: pairs never straddle two characters; each
+    block is then one character), from a table per character; None when
+    some character's bytes do not stay a pair of their own.  Only the
+    segments that hold one of ``marks`` (positions in ``run``) are given: no
+    other is ever read."""
     pieces = _PIECES.get((to_bytes, codec))
     if pieces is None:
         pieces = _PIECES[(to_bytes, codec)] = _Pieces(to_bytes, codec)
-    read = list(map(pieces.__getitem__, run))
-    if _MIXED in read:
+    flags = run.translate(pieces.flags)
+    if _ALONE in flags:
         return None
     segments: list[list] = []
-    blocks: list = []
-    for k, piece in enumerate(read):
-        if piece is None:
-            if blocks:
-                segments.append(blocks)
-                blocks = []
-            continue
-        blocks.append((k, k + 1, [piece]))
-    if blocks:
-        segments.append(blocks)
+    for seg in _READ_RUN.finditer(flags):
+        first, end = seg.span()
+        at = bisect_left(marks, first)
+        if at < len(marks) and marks[at] < end:
+            segments.append((first, end, "".join(map(pieces.__getitem__, run[first:end]))))
     return segments
 
 

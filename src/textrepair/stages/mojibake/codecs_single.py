@@ -252,7 +252,7 @@ def _to_gbk(run: str) -> tuple[bytes, float] | None:
     if not any("\x80" <= c < "\u0100" for c in run):
         return run.encode("utf-8"), 1.0
     fast = _fast(run)
-    best = _viterbi(run)
+    best = _viterbi(run) if _readable(run) else None
     if best is None or (fast is not None and best[0] != fast
                         and best[0].decode("utf-8", "textrepair-latin1-fallback") != run):
         return (fast, 0.9) if fast is not None else None
@@ -265,6 +265,28 @@ def _to_gbk(run: str) -> tuple[bytes, float] | None:
 
 def _bigram(text: str) -> float:
     return _backend.impl.char_score(folded(text))
+
+
+def _readable(run: str) -> bool:
+    """Whether some choice of bytes for ``run`` reads as GBK to the end: the
+    states of :func:`_viterbi` without their scores (whether a step reads
+    depends on the lead byte alone), so False exactly where it finds no path.
+
+    >>> _readable("Һѹϵͳ"), _readable("ù)字")
+    (True, False)
+    """
+    leads = {-1}
+    for ch in run:
+        nxt = set()
+        for option in _options(ch):
+            for lead in leads:
+                step = _read_gbk(option, lead, "")
+                if step is not None:
+                    nxt.add(step[0])
+        if not nxt:
+            return False
+        leads = nxt
+    return -1 in leads
 
 
 def _viterbi(run: str) -> tuple[bytes, float] | None:

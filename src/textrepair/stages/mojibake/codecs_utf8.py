@@ -29,10 +29,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from array import array
 from functools import lru_cache
 from typing import NamedTuple
 
+from ... import _backend
 from ..._cjkcodec import encode_char
+from ..._fallback.readings import FIRST, QMARK
 from .codecs_judge import Reading, confidence, context, fill, judge, paragraph_before, usable
 from .common import _overlaps, _trim
 
@@ -95,10 +98,26 @@ class _Tokens(dict):
         super().__init__()
         self.euro = euro
         self.quick = _Quick(self)
+        self.codes = _Codes(self)
 
     def __missing__(self, ch: str):
         tok = self[ch] = _char_bytes(ch, self.euro)
         return tok
+
+
+class _Codes(dict):
+    """Per character, its bytes packed as ``_backend.impl.utf8_islands`` reads them."""
+
+    def __init__(self, tokens: _Tokens) -> None:
+        super().__init__()
+        self.tokens = tokens
+
+    def __missing__(self, ch: str) -> bytes:
+        t = self.tokens[ch]
+        q = QMARK if ch == "?" else 0
+        packed = [FIRST | q] if t is None else [(b + 2) | (FIRST if i == 0 else 0) | q for i, b in enumerate(t)]
+        raw = self[ch] = array("H", packed).tobytes()
+        return raw
 
 
 class _Quick(dict):
@@ -167,6 +186,23 @@ def _islands(tokens: list[tuple[int, ...] | None], qmark: list[bool], lost: bool
         if island is not None:
             out.append(island)
         pos = max(end, pos + 1)
+    return out
+
+
+def _islands_at(window: str, tokens: list, qmark: list[bool], lost: bool, table: _Tokens) -> list[Island]:
+    """:func:`_islands`, where the backend's scan of the bytes
+    (``utf8_islands``, the same walk without the characters) says they are;
+    each read again from its own characters: an island ends where the walk
+    stopped at a cut between two characters, so its bytes alone give it."""
+    return _islands_at_codes(b"".join(map(table.codes.__getitem__, window)), tokens, qmark, lost)
+
+
+def _islands_at_codes(codes: bytes, tokens: list, qmark: list[bool], lost: bool) -> list[Island]:
+    out = []
+    for first_tok, last_tok in _backend.impl.utf8_islands(codes, lost):
+        flat, owner, first = _flatten(tokens[first_tok:last_tok])
+        _end, island = _parse(flat, owner, first, qmark[first_tok:last_tok], 0, lost)
+        out.append(island._replace(first=island.first + first_tok, last=island.last + first_tok))
     return out
 
 
@@ -447,7 +483,7 @@ def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]
     qmark = [ch == "?" for ch in window]
     lost = "\ufffd" not in window
     out: list[Reading] = []
-    for island in _islands(tokens, qmark, lost):
+    for island in _islands_at(window, tokens, qmark, lost, table):
         start, end = w_start + island.first, w_start + island.last
         if _overlaps(taken, start, end):
             continue
