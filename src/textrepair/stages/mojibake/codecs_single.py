@@ -275,18 +275,32 @@ def _readable(run: str) -> bool:
     >>> _readable("Һѹϵͳ"), _readable("ù)字")
     (True, False)
     """
-    leads = {-1}
+    leads = _START
     for ch in run:
-        nxt = set()
-        for option in _options(ch):
-            for lead in leads:
-                step = _read_gbk(option, lead, "")
-                if step is not None:
-                    nxt.add(step[0])
-        if not nxt:
+        if len(leads) == 1:
+            (lead,) = leads
+            leads = _next_leads(ch, lead)
+        else:
+            leads = frozenset().union(*[_next_leads(ch, lead) for lead in leads])
+        if not leads:
             return False
-        leads = nxt
     return -1 in leads
+
+
+_START = frozenset((-1,))
+_NEXT_LEADS: dict = {}
+
+
+def _next_leads(ch: str, lead: int) -> frozenset:
+    """The lead bytes a GBK reader holding ``lead`` may hold after ``ch`` (remembered)."""
+    key = (ch, lead)
+    found = _NEXT_LEADS.get(key)
+    if found is None:
+        found = frozenset(step[0] for step in (_read_gbk(option, lead, "") for option in _options(ch))
+                          if step is not None)
+        if len(_NEXT_LEADS) < 1 << 16:
+            _NEXT_LEADS[key] = found
+    return found
 
 
 def _viterbi(run: str) -> tuple[bytes, float] | None:
@@ -365,8 +379,6 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
             damaged = m.group()
             if not _TWO_BYTE.search(damaged):
                 continue  # Latin-1 alone: the code pages read these bytes the same
-            if _one_alphabet(_word(text, start, end)):
-                continue  # a word of one alphabet: that language, not GBK
             found = _to_gbk(damaged)
             if found is None:
                 continue
@@ -379,6 +391,9 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
                 continue  # the reader would not have shown these bytes so
             if sum(c >= "\u4e00" for c in reading) < _MIN_PAIRS:
                 continue
+            # (Last of the tests that only reject, as it costs the most where most runs fail.)
+            if _one_alphabet(_word(text, start, end)):
+                continue  # a word of one alphabet: that language, not GBK
             lo, hi = _trim(damaged, reading)
             s, e, after = start + lo, end - hi, reading[lo:len(reading) - hi]
             gain = judge(text, s, e, after)
