@@ -221,14 +221,13 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
 
 def _read_alone(text: str, offset: int, run: str, first: int, news: str, taken, kind: str) -> Reading | None:
     """:func:`_read_part` of a segment whose characters ``run[first:]`` read
-    one by one as ``news``, its blocks built only for the parts judged."""
+    one by one as ``news`` (no blocks built: each is one character)."""
     part = _backend.impl.best_gain(folded(run[first:first + len(news)]), folded(news))
     if part is None:
         return None
     best = None
     for i, j in {part, (0, len(news))}:
-        chosen = [(first + k, first + k + 1, [news[k]]) for k in range(i, j)]
-        found = _judged(text, offset, chosen, taken, kind)
+        found = _judged_span(text, offset + first + i, offset + first + j, news[i:j], taken, kind)
         if found is not None and (best is None or found.gain > best.gain):
             best = found
     return best
@@ -348,13 +347,18 @@ def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Re
 
 
 def _judged(text: str, offset: int, chosen, taken, kind: str) -> Reading | None:
-    start, end = offset + chosen[0][0], offset + chosen[-1][1]
+    return _judged_span(text, offset + chosen[0][0], offset + chosen[-1][1], chosen, taken, kind)
+
+
+def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str) -> Reading | None:
+    """The reading of ``text[start:end]`` from ``chosen`` (its blocks, or a
+    str that reads it one character for one), judged."""
     if end - start < _MIN_CHARS or _overlaps(taken, start, end):
         return None
     damaged = text[start:end]
     if not _shows_mechanism(damaged):
         return None
-    slots = [slot for _f, _e, piece in chosen for slot in piece]
+    slots = list(chosen) if isinstance(chosen, str) else [slot for _f, _e, piece in chosen for slot in piece]
     final = end == len(text) or text[end] == "\n"
     after, choices = fill(slots, context(text, start, end), final, paragraph_before(text, start))
     gain = judge(text, start, end, after)

@@ -475,11 +475,11 @@ def _window(text: str, w_start: int, w_end: int, taken) -> list[Reading]:
 def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]) -> list[Reading]:
     window = text[w_start:w_end]
     table = _token_table(euro)
-    tokens = list(map(table.__getitem__, window))
     # A quick look at the bytes first: two UTF-8 sequences in a row, or none.
     quick = b"".join(map(table.quick.__getitem__, window))
     if not _MAYBE_UTF8.search(quick):
         return []
+    tokens = list(map(table.__getitem__, window))
     qmark = [ch == "?" for ch in window]
     lost = "\ufffd" not in window
     out: list[Reading] = []
