@@ -303,6 +303,35 @@ class _Flags(dict):
         return flag
 
 
+def _segments_around(run: str, pieces: _Pieces, marks: list[int]) -> list | None:
+    """:func:`_char_segments` grown from each mark: a character of
+    :data:`_SPLITS` anywhere in the run (the only ones whose bytes do not
+    stay a pair of their own) sends it to the general loop."""
+    split = _SPLITS.get(pieces.to_bytes)
+    if split is None or any(ch in run for ch in split):
+        return None
+    get = pieces.__getitem__
+    segments: list = []
+    n = len(run)
+    done = 0
+    for m in marks:
+        if m < done or get(run[m]) is None:
+            continue  # in the segment before, or in none
+        first, end = m, m + 1
+        while first > 0 and get(run[first - 1]) is not None:
+            first -= 1
+        while end < n and get(run[end]) is not None:
+            end += 1
+        read = list(map(get, run[first:end]))
+        if _MIXED in read:
+            return None
+        segments.append((first, end, "".join(read)))
+        done = end
+    return segments
+
+
+#: Marks per character above which a run is read whole (one translate) rather than around each mark.
+_SCAN_REACH = 8
 _MIXED = object()
 _READ, _NONE, _ALONE = "r", "-", "x"
 _READ_RUN = re.compile("r+")
@@ -320,6 +349,9 @@ def _char_segments(run: str, to_bytes, codec: str, marks: list[int]) -> list | N
     pieces = _PIECES.get((to_bytes, codec))
     if pieces is None:
         pieces = _PIECES[(to_bytes, codec)] = _Pieces(to_bytes, codec)
+    if len(marks) * _SCAN_REACH < len(run):
+        # Few marks in a long run: only the segments around them are read.
+        return _segments_around(run, pieces, marks)
     flags = run.translate(pieces.flags)
     if _ALONE in flags:
         return None
@@ -388,6 +420,12 @@ def _shows_mechanism(damaged: str) -> bool:
     if _KANA_RUN.search(damaged):
         return False  # Japanese: its kana come in words (ていました), Big5's read as GBK one by one
     return bool(lost) or bool(_SALAD.search(damaged))
+
+
+#: Per byte function, the characters whose bytes are no ASCII byte and no pair
+#: (U+FFFD is one unknown byte, cp936's € the byte 0x80); every other
+#: character reads alone (tests/test_mojibake_codecs.py checks every code point).
+_SPLITS = {_bytes_cp936: "\ufffd\u20ac", _bytes_cp950: "\ufffd"}
 
 
 def big5_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:

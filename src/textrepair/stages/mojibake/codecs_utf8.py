@@ -189,7 +189,23 @@ def _islands(tokens: list[tuple[int, ...] | None], qmark: list[bool], lost: bool
     return out
 
 
-def _islands_at(window: str, tokens: list, qmark: list[bool], lost: bool, table: _Tokens) -> list[Island]:
+class _PerChar:
+    """``f`` of each character of ``text``, computed for what is asked
+    (an index, or a slice: a list)."""
+
+    def __init__(self, text: str, f) -> None:
+        self.text, self.f = text, f
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return list(map(self.f, self.text[k]))
+        return self.f(self.text[k])
+
+
+def _islands_at(window: str, tokens, qmark, lost: bool, table: _Tokens) -> list[Island]:
     """:func:`_islands`, where the backend's scan of the bytes
     (``utf8_islands``, the same walk without the characters) says they are;
     each read again from its own characters: an island ends where the walk
@@ -197,7 +213,7 @@ def _islands_at(window: str, tokens: list, qmark: list[bool], lost: bool, table:
     return _islands_at_codes(b"".join(map(table.codes.__getitem__, window)), tokens, qmark, lost)
 
 
-def _islands_at_codes(codes: bytes, tokens: list, qmark: list[bool], lost: bool) -> list[Island]:
+def _islands_at_codes(codes: bytes, tokens, qmark, lost: bool) -> list[Island]:
     out = []
     for first_tok, last_tok in _backend.impl.utf8_islands(codes, lost):
         flat, owner, first = _flatten(tokens[first_tok:last_tok])
@@ -479,8 +495,8 @@ def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]
     quick = b"".join(map(table.quick.__getitem__, window))
     if not _MAYBE_UTF8.search(quick):
         return []
-    tokens = list(map(table.__getitem__, window))
-    qmark = [ch == "?" for ch in window]
+    tokens = _PerChar(window, table.__getitem__)  # read only where an island is
+    qmark = _PerChar(window, "?".__eq__)
     lost = "\ufffd" not in window
     out: list[Reading] = []
     for island in _islands_at(window, tokens, qmark, lost, table):
