@@ -388,6 +388,26 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
                    size_t opened_len, int keeps_pua, tr_shift_verdict *verdict, uint32_t *out, size_t cap,
                    size_t *out_len);
 
+/* ---- readings.c: inner loops of the wrong-codec readers -------------------- */
+/* Twin: _fallback.readings (best_gain).  The stretch [*start, *end) of a run
+ * whose characters old[k] read as read[k] (both folded, k < len) where the
+ * bigram model gains most: a position's gain is (0.0 - ln P(old[k] | old[k-1]))
+ * + ln P(read[k] | read[k-1]), U+0000 before the first; the best sum over a
+ * stretch (the first found of the best, strictly greater).  Returns 1 and
+ * sets *start, *end when that sum is above 0, else 0. */
+int tr_best_gain(const tr_char_model *m, const uint32_t *old, const uint32_t *read, size_t len, size_t *start,
+                 size_t *end);
+
+/* Twin: _fallback.readings (utf8_islands).  The UTF-8 islands of a window of
+ * damaged text, codes[0..n) being its bytes as the UTF-8 reader sees them,
+ * each (value + 2) | 1 << 9 when it starts a character | 1 << 10 when that
+ * character is a "?" that may stand for a byte (value -2: a character with
+ * no bytes, -1: an unknown byte); lost non-zero when the decoder may have
+ * dropped bytes unmarked.  Writes each island's first and end character to
+ * out[2k], out[2k + 1] while k < cap; returns how many there are, or
+ * (size_t)-1 on allocation failure. */
+size_t tr_utf8_islands(const uint16_t *codes, size_t n, int lost, size_t *out, size_t cap);
+
 /* CDEF END */
 
 /* ---- the character model's look-ups, shared by lm.c and shift.c (the

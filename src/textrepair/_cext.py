@@ -274,6 +274,39 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
                              ord(after) if after else -1)
 
 
+def best_gain(old: str, read: str) -> tuple[int, int] | None:
+    """C twin of ``_fallback.best_gain``."""
+    if len(old) != len(read):
+        raise ValueError("best_gain: old and read differ in length")
+    bounds = ffi.new("size_t[2]")
+    if lib.tr_best_gain(_model().chars, _u32(old), _u32(read), len(old), bounds, bounds + 1):
+        return bounds[0], bounds[1]
+    return None
+
+
+def utf8_islands(codes, lost: bool) -> list[tuple[int, int]]:
+    """C twin of ``_fallback.utf8_islands`` (``codes``: a sequence of 16-bit
+    values, or bytes holding them in native order)."""
+    if isinstance(codes, (bytes, bytearray)):
+        data = ffi.from_buffer("uint16_t[]", codes)
+        n = len(codes) // 2
+    else:
+        data = ffi.new("uint16_t[]", list(codes))
+        n = len(codes)
+    cap = n // 4 + 1
+    while True:
+        out = _new_unzeroed("size_t[]", 2 * cap)
+        found = lib.tr_utf8_islands(data, n, int(bool(lost)), out, cap)
+        if found == _SIZE_MAX:
+            raise MemoryError("tr_utf8_islands could not allocate")
+        if found <= cap:
+            return [(out[2 * k], out[2 * k + 1]) for k in range(found)]
+        cap = found
+
+
+_SIZE_MAX = int(ffi.cast("size_t", -1))
+
+
 _folded_chars: dict[str, str] = {}
 
 

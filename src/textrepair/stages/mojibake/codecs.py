@@ -52,15 +52,22 @@ def _lost_marks(text: str, lost: str, taken) -> list[tuple[int, int, str, float,
 _CODE_PAGES = (("latin-1", "latin1"), ("cp1252", "cp1252"), ("cp1250", "cp1250"))
 
 
-def _per_window(mechanism, text: str, windows, taken) -> list:
+def _per_window(mechanism, text: str, windows, taken, keys: dict | None = None) -> list:
     """``mechanism`` on each window; a window met again in the same
     surroundings (its text, its neighbours, the paragraph before it) reads
-    the same, so it is read once (``鏂伴椈 ``×n costs one reading)."""
+    the same, so it is read once (``鏂伴椈 ``×n costs one reading).
+    ``keys``: the surroundings of windows already met, by span (shared by
+    the mechanisms of one text)."""
     found = []
     memo: dict = {}
+    if keys is None:
+        keys = {}
     for w_start, w_end in windows:
-        key = (text[w_start:w_end], text[max(0, w_start - CONTEXT):w_start], text[w_end:w_end + CONTEXT],
-               w_end == len(text), paragraph_before(text, w_start))
+        key = keys.get((w_start, w_end))
+        if key is None:
+            key = keys[w_start, w_end] = (text[w_start:w_end], text[max(0, w_start - CONTEXT):w_start],
+                                          text[w_end:w_end + CONTEXT], w_end == len(text),
+                                          paragraph_before(text, w_start))
         if key in memo and not _overlaps(taken, w_start, w_end):
             found += [r._replace(start=r.start + w_start, end=r.end + w_start) for r in memo[key]]
             continue
@@ -111,9 +118,10 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         # Two-byte codes read wrongly leave Han or private-use characters; a
         # window without any (Һѹϵͳ×n) is no work for them.
         han = [(s, e) for s, e in scan.rare if _HAN_OR_PUA.search(text, s, e)]
+        keys: dict = {}
         for mechanism in (utf8_repairs, big5_repairs, gbk_as_big5_repairs):
-            found += _per_window(mechanism, text, han, taken)
-        found += _per_window(utf8_fallback_repairs, text, _across_latin1_spaces(text, scan.rare), taken)
+            found += _per_window(mechanism, text, han, taken, keys)
+        found += _per_window(utf8_fallback_repairs, text, _across_latin1_spaces(text, scan.rare), taken, keys)
     for codec, field in _CODE_PAGES:
         chains = getattr(scan, field)
         if chains:

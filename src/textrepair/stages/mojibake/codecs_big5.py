@@ -19,6 +19,8 @@ clearly better.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 
 from ... import _backend
 from ..._cjkcodec import encode_char
@@ -204,11 +206,171 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
             run = m.group()
             if len(run) < _MIN_CHARS or _KANA_RUN.search(run):
                 continue  # too short, or Japanese (see _KANA_RUN), whatever part of it a reading takes
+            marks = [s.start() for s in _MARK.finditer(run)]
+            if not marks or not _may_show(run):
+                continue  # no part of it can show the mechanism (see _may_show)
+            alone = _char_segments(run, to_bytes, codec, marks)
+            if alone is not None:
+                for first, end, news in alone:
+                    if _may_show(run[first:end]):
+                        found = _read_alone(text, m.start(), run, first, news, taken, kind)
+                        if found is not None:
+                            out.append(found)
+                continue
             for blocks in _segments(run, to_bytes, codec, reader):
+                first, end = blocks[0][0], blocks[-1][1]
+                at = bisect_left(marks, first)
+                if at == len(marks) or marks[at] >= end or not _may_show(run[first:end]):
+                    continue  # no salad in it, or too little East Asian text (see _may_show)
                 found = _read_part(text, m.start(), run, blocks, taken, kind)
                 if found is not None:
                     out.append(found)
     return out
+
+
+def _read_alone(text: str, offset: int, run: str, first: int, news: str, taken, kind: str) -> Reading | None:
+    """:func:`_read_part` of a segment whose characters ``run[first:]`` read
+    one by one as ``news`` (no blocks built: each is one character)."""
+    part = _backend.impl.best_gain(folded(run[first:first + len(news)]), folded(news))
+    if part is None:
+        return None
+    best = None
+    for i, j in {part, (0, len(news))}:
+        found = _judged_span(text, offset + first + i, offset + first + j, news[i:j], taken, kind)
+        if found is not None and (best is None or found.gain > best.gain):
+            best = found
+    return best
+
+
+def _may_show(stretch: str) -> bool:
+    """Whether some part of ``stretch`` may pass :func:`_shows_mechanism`:
+    every part holds at most the East Asian characters, Han or private-use
+    characters and salad the whole does, so a stretch short of them has no
+    part that reads (a cheap exact gate before the model is asked).
+
+    >>> _may_show("皊┍狝叭"), _may_show("新闻发布会")
+    (True, False)
+    """
+    if not _EAST3.match(stretch) or not _HAN_OR_PUA.search(stretch):
+        return False
+    return "\ufffd" in stretch or bool(_SALAD.search(stretch))
+
+
+#: Three East Asian characters, anywhere.
+_EAST3 = re.compile("(?:[^\u2e80-\ufffc\ufffe-\U0010ffff]*[\u2e80-\ufffc\ufffe-\U0010ffff]){%d}" % _MIN_EAST)
+
+
+class _Mark:
+    """Where a stretch shows salad or a lost byte: a rare character, private use, U+FFFD."""
+
+    def finditer(self, text: str):
+        return _mark_re().finditer(text)
+
+
+@lru_cache(maxsize=1)
+def _mark_re() -> re.Pattern[str]:
+    return re.compile("%s|[\ue000-\uf8ff\ufffd]" % rare_char().pattern)
+
+
+_MARK = _Mark()
+
+
+class _Pieces(dict):
+    """Per character, what ``codec`` reads from its bytes under ``to_bytes``
+    when it reads them alone: a str, None (no bytes, or no character), or
+    ``_MIXED`` when its bytes do not stay a pair of their own (U+FFFD, a
+    lone byte above ASCII); ``flags`` says which, as a ``str.translate``
+    table (``_READ``, ``_NONE``, ``_ALONE``)."""
+
+    def __init__(self, to_bytes, codec: str) -> None:
+        super().__init__()
+        self.to_bytes, self.codec = to_bytes, codec
+        self.flags = _Flags(self)
+
+    def __missing__(self, ch: str):
+        raw = self.to_bytes(ch)
+        if raw is None:
+            piece = None
+        elif len(raw) == 1 and 0 <= raw[0] < 0x80:
+            piece = chr(raw[0])
+        elif len(raw) == 2 and raw[0] >= 0x80 and raw[1] >= 0:
+            piece = _decode_pairs(list(raw), self.codec, "")[0][2]
+        else:
+            piece = _MIXED
+        self[ch] = piece
+        return piece
+
+
+class _Flags(dict):
+    def __init__(self, pieces: _Pieces) -> None:
+        super().__init__()
+        self.pieces = pieces
+
+    def __missing__(self, cp: int) -> str:
+        piece = self.pieces[chr(cp)]
+        flag = self[cp] = _ALONE if piece is _MIXED else _NONE if piece is None else _READ
+        return flag
+
+
+def _segments_around(run: str, pieces: _Pieces, marks: list[int]) -> list | None:
+    """:func:`_char_segments` grown from each mark: a character of
+    :data:`_SPLITS` anywhere in the run (the only ones whose bytes do not
+    stay a pair of their own) sends it to the general loop."""
+    split = _SPLITS.get(pieces.to_bytes)
+    if split is None or any(ch in run for ch in split):
+        return None
+    get = pieces.__getitem__
+    segments: list = []
+    n = len(run)
+    done = 0
+    for m in marks:
+        if m < done or get(run[m]) is None:
+            continue  # in the segment before, or in none
+        first, end = m, m + 1
+        while first > 0 and get(run[first - 1]) is not None:
+            first -= 1
+        while end < n and get(run[end]) is not None:
+            end += 1
+        read = list(map(get, run[first:end]))
+        if _MIXED in read:
+            return None
+        segments.append((first, end, "".join(read)))
+        done = end
+    return segments
+
+
+#: Marks per character above which a run is read whole (one translate) rather than around each mark.
+_SCAN_REACH = 8
+_MIXED = object()
+_READ, _NONE, _ALONE = "r", "-", "x"
+_READ_RUN = re.compile("r+")
+_PIECES: dict = {}
+
+
+def _char_segments(run: str, to_bytes, codec: str, marks: list[int]) -> list | None:
+    """The segments of :func:`_segments` as ``(first, end, reading)`` when
+    every character of ``run`` is read alone (its bytes one ASCII byte, or
+    a lead byte and its trail: pairs never straddle two characters; each
+    block is then one character), from a table per character; None when
+    some character's bytes do not stay a pair of their own.  Only the
+    segments that hold one of ``marks`` (positions in ``run``) are given: no
+    other is ever read."""
+    pieces = _PIECES.get((to_bytes, codec))
+    if pieces is None:
+        pieces = _PIECES[(to_bytes, codec)] = _Pieces(to_bytes, codec)
+    if len(marks) * _SCAN_REACH < len(run):
+        # Few marks in a long run: only the segments around them are read.
+        return _segments_around(run, pieces, marks)
+    flags = run.translate(pieces.flags)
+    if _ALONE in flags:
+        return None
+    segments: list[list] = []
+    for seg in _READ_RUN.finditer(flags):
+        first, end = seg.span()
+        at = bisect_left(marks, first)
+        if at < len(marks) and marks[at] < end:
+            segments.append((first, end, "".join(map(pieces.__getitem__, run[first:end]))))
+    return segments
 
 
 def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Reading | None:
@@ -226,13 +388,18 @@ def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Re
 
 
 def _judged(text: str, offset: int, chosen, taken, kind: str) -> Reading | None:
-    start, end = offset + chosen[0][0], offset + chosen[-1][1]
+    return _judged_span(text, offset + chosen[0][0], offset + chosen[-1][1], chosen, taken, kind)
+
+
+def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str) -> Reading | None:
+    """The reading of ``text[start:end]`` from ``chosen`` (its blocks, or a
+    str that reads it one character for one), judged."""
     if end - start < _MIN_CHARS or _overlaps(taken, start, end):
         return None
     damaged = text[start:end]
     if not _shows_mechanism(damaged):
         return None
-    slots = [slot for _f, _e, piece in chosen for slot in piece]
+    slots = list(chosen) if isinstance(chosen, str) else [slot for _f, _e, piece in chosen for slot in piece]
     final = end == len(text) or text[end] == "\n"
     after, choices = fill(slots, context(text, start, end), final, paragraph_before(text, start))
     gain = judge(text, start, end, after)
@@ -262,6 +429,12 @@ def _shows_mechanism(damaged: str) -> bool:
     if _KANA_RUN.search(damaged):
         return False  # Japanese: its kana come in words (ていました), Big5's read as GBK one by one
     return bool(lost) or bool(_SALAD.search(damaged))
+
+
+#: Per byte function, the characters whose bytes are no ASCII byte and no pair
+#: (U+FFFD is one unknown byte, cp936's € the byte 0x80); every other
+#: character reads alone (tests/test_mojibake_codecs.py checks every code point).
+_SPLITS = {_bytes_cp936: "\ufffd\u20ac", _bytes_cp950: "\ufffd"}
 
 
 def big5_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:

@@ -192,7 +192,7 @@ _ALPHABETS = (
     ("hebrew", "[\u05d0-\u05ea]"),
     ("arabic", "[\u0621-\u064a]"),
 )
-_LETTER_OF = [(name, re.compile(cls)) for name, cls in _ALPHABETS]
+_WORD_OF = [(name, re.compile("%s*" % cls)) for name, cls in _ALPHABETS]
 #: Marks and symbols any alphabet's text holds (combining marks, ™, ·, °).
 _NEUTRAL = re.compile("[\x00-\x40\x5b-\x60\x7b-\x7f\xa0-\xbf\xd7\xf7\u0300-\u036f\u2000-\u2bff]")
 
@@ -210,8 +210,8 @@ def _one_alphabet(run: str) -> bool:
 
     (The second is Latin-1 alone: the code pages' case, read there.)
     """
-    letters = [c for c in run if not _NEUTRAL.match(c)]
-    return any(all(pattern.match(c) for c in letters) for _name, pattern in _LETTER_OF)
+    letters = _NEUTRAL.sub("", run)
+    return any(pattern.fullmatch(letters) for _name, pattern in _WORD_OF)
 
 
 #: How far a word grows each way (a bound, so a long line costs no more).
@@ -252,7 +252,7 @@ def _to_gbk(run: str) -> tuple[bytes, float] | None:
     if not any("\x80" <= c < "\u0100" for c in run):
         return run.encode("utf-8"), 1.0
     fast = _fast(run)
-    best = _viterbi(run)
+    best = _viterbi(run) if _readable(run) else None
     if best is None or (fast is not None and best[0] != fast
                         and best[0].decode("utf-8", "textrepair-latin1-fallback") != run):
         return (fast, 0.9) if fast is not None else None
@@ -265,6 +265,42 @@ def _to_gbk(run: str) -> tuple[bytes, float] | None:
 
 def _bigram(text: str) -> float:
     return _backend.impl.char_score(folded(text))
+
+
+def _readable(run: str) -> bool:
+    """Whether some choice of bytes for ``run`` reads as GBK to the end: the
+    states of :func:`_viterbi` without their scores (whether a step reads
+    depends on the lead byte alone), so False exactly where it finds no path.
+
+    >>> _readable("Һѹϵͳ"), _readable("ù)字")
+    (True, False)
+    """
+    leads = _START
+    for ch in run:
+        if len(leads) == 1:
+            (lead,) = leads
+            leads = _next_leads(ch, lead)
+        else:
+            leads = frozenset().union(*[_next_leads(ch, lead) for lead in leads])
+        if not leads:
+            return False
+    return -1 in leads
+
+
+_START = frozenset((-1,))
+_NEXT_LEADS: dict = {}
+
+
+def _next_leads(ch: str, lead: int) -> frozenset:
+    """The lead bytes a GBK reader holding ``lead`` may hold after ``ch`` (remembered)."""
+    key = (ch, lead)
+    found = _NEXT_LEADS.get(key)
+    if found is None:
+        found = frozenset(step[0] for step in (_read_gbk(option, lead, "") for option in _options(ch))
+                          if step is not None)
+        if len(_NEXT_LEADS) < 1 << 16:
+            _NEXT_LEADS[key] = found
+    return found
 
 
 def _viterbi(run: str) -> tuple[bytes, float] | None:
@@ -343,8 +379,6 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
             damaged = m.group()
             if not _TWO_BYTE.search(damaged):
                 continue  # Latin-1 alone: the code pages read these bytes the same
-            if _one_alphabet(_word(text, start, end)):
-                continue  # a word of one alphabet: that language, not GBK
             found = _to_gbk(damaged)
             if found is None:
                 continue
@@ -357,6 +391,9 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
                 continue  # the reader would not have shown these bytes so
             if sum(c >= "\u4e00" for c in reading) < _MIN_PAIRS:
                 continue
+            # (Last of the tests that only reject, as it costs the most where most runs fail.)
+            if _one_alphabet(_word(text, start, end)):
+                continue  # a word of one alphabet: that language, not GBK
             lo, hi = _trim(damaged, reading)
             s, e, after = start + lo, end - hi, reading[lo:len(reading) - hi]
             gain = judge(text, s, e, after)

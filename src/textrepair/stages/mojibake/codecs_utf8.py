@@ -29,10 +29,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from array import array
 from functools import lru_cache
 from typing import NamedTuple
 
+from ... import _backend
 from ..._cjkcodec import encode_char
+from ..._fallback.readings import FIRST, QMARK
 from .codecs_judge import Reading, confidence, context, fill, judge, paragraph_before, usable
 from .common import _overlaps, _trim
 
@@ -86,6 +89,58 @@ def _char_bytes(ch: str, euro: tuple[int, ...] = (0x80,)) -> tuple[int, ...] | N
     return tuple(raw)
 
 
+class _Tokens(dict):
+    """Per character, :func:`_char_bytes` (for one ``euro``), and in
+    ``quick`` the bytes the quick look sees (an unknown byte as 0x80, a
+    character with no bytes as 0x00)."""
+
+    def __init__(self, euro: tuple[int, ...]) -> None:
+        super().__init__()
+        self.euro = euro
+        self.quick = _Quick(self)
+        self.codes = _Codes(self)
+
+    def __missing__(self, ch: str):
+        tok = self[ch] = _char_bytes(ch, self.euro)
+        return tok
+
+
+class _Codes(dict):
+    """Per character, its bytes packed as ``_backend.impl.utf8_islands`` reads them."""
+
+    def __init__(self, tokens: _Tokens) -> None:
+        super().__init__()
+        self.tokens = tokens
+
+    def __missing__(self, ch: str) -> bytes:
+        t = self.tokens[ch]
+        q = QMARK if ch == "?" else 0
+        packed = [FIRST | q] if t is None else [(b + 2) | (FIRST if i == 0 else 0) | q for i, b in enumerate(t)]
+        raw = self[ch] = array("H", packed).tobytes()
+        return raw
+
+
+class _Quick(dict):
+    def __init__(self, tokens: _Tokens) -> None:
+        super().__init__()
+        self.tokens = tokens
+
+    def __missing__(self, ch: str) -> bytes:
+        t = self.tokens[ch]
+        raw = self[ch] = bytes(0x80 if b == HOLE else b for b in t) if t else b"\x00"
+        return raw
+
+
+_TOKENS: dict = {}
+
+
+def _token_table(euro: tuple[int, ...]) -> _Tokens:
+    table = _TOKENS.get(euro)
+    if table is None:
+        table = _TOKENS[euro] = _Tokens(euro)
+    return table
+
+
 class Island(NamedTuple):
     """Damaged characters ``[first, last)`` of a window and the UTF-8
     characters their bytes spell: each a tuple of bytes, HOLE for unknown,
@@ -131,6 +186,39 @@ def _islands(tokens: list[tuple[int, ...] | None], qmark: list[bool], lost: bool
         if island is not None:
             out.append(island)
         pos = max(end, pos + 1)
+    return out
+
+
+class _PerChar:
+    """``f`` of each character of ``text``, computed for what is asked
+    (an index, or a slice: a list)."""
+
+    def __init__(self, text: str, f) -> None:
+        self.text, self.f = text, f
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return list(map(self.f, self.text[k]))
+        return self.f(self.text[k])
+
+
+def _islands_at(window: str, tokens, qmark, lost: bool, table: _Tokens) -> list[Island]:
+    """:func:`_islands`, where the backend's scan of the bytes
+    (``utf8_islands``, the same walk without the characters) says they are;
+    each read again from its own characters: an island ends where the walk
+    stopped at a cut between two characters, so its bytes alone give it."""
+    return _islands_at_codes(b"".join(map(table.codes.__getitem__, window)), tokens, qmark, lost)
+
+
+def _islands_at_codes(codes: bytes, tokens, qmark, lost: bool) -> list[Island]:
+    out = []
+    for first_tok, last_tok in _backend.impl.utf8_islands(codes, lost):
+        flat, owner, first = _flatten(tokens[first_tok:last_tok])
+        _end, island = _parse(flat, owner, first, qmark[first_tok:last_tok], 0, lost)
+        out.append(island._replace(first=island.first + first_tok, last=island.last + first_tok))
     return out
 
 
@@ -225,25 +313,59 @@ def _candidates(char: tuple[int, ...], after: int, reader: str) -> list[str]:
     >>> "中" in _candidates((0xE4, 0xB8, HOLE), 0xE5, "gb18030")  # AD E5 is a character in GB18030
     False
     """
+    key = (char, after, reader)
+    found = _CANDIDATES.get(key)
+    if found is None:
+        found = _candidates_of(char, after, reader)
+        if len(_CANDIDATES) < 1 << 14:
+            _CANDIDATES[key] = found
+    return list(found)
+
+
+#: :func:`_candidates` met before (a pure function of its arguments).
+_CANDIDATES: dict = {}
+
+
+def _candidates_of(char: tuple[int, ...], after: int, reader: str) -> tuple[str, ...]:
     rejects = _rejects(reader)
     holes = [i for i, b in enumerate(char) if b == HOLE]
     if len(holes) > 2:
-        return []
+        return ()
     ranges = [range(0x80, 0xC0) if i else range(0xC2, 0xF5) for i in holes]
     seq = list(char) + [after]
     out = []
+    if len(holes) == 2:
+        # The first unknown byte's own rule, when the byte after it is known,
+        # is checked once per value rather than once per pair.
+        first, second = holes
+        ahead = first + 1 != second
+        for x in ranges[0]:
+            seq[first] = x
+            if ahead and not rejects[x * 257 + seq[first + 1]]:
+                continue
+            for y in ranges[1]:
+                seq[second] = y
+                if not (rejects[seq[second] * 257 + seq[second + 1]] and rejects[x * 257 + seq[first + 1]]):
+                    continue
+                _add_read(seq, out)
+        return tuple(out)
     for fill in _product(ranges):
         for i, x in zip(holes, fill):
             seq[i] = x
         if not all(rejects[seq[i] * 257 + seq[i + 1]] for i in holes):
             continue
-        try:
-            ch = bytes(seq[:-1]).decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if len(ch) == 1 and usable(ch):
-            out.append(ch)
-    return out
+        _add_read(seq, out)
+    return tuple(out)
+
+
+def _add_read(seq: list[int], out: list[str]) -> None:
+    """The character the bytes of ``seq`` (but its last, the byte after) spell, if one and usable."""
+    try:
+        ch = bytes(seq[:-1]).decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    if len(ch) == 1 and usable(ch):
+        out.append(ch)
 
 
 def _product(ranges):
@@ -368,15 +490,16 @@ def _window(text: str, w_start: int, w_end: int, taken) -> list[Reading]:
 
 def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]) -> list[Reading]:
     window = text[w_start:w_end]
-    tokens = [_char_bytes(ch, euro) for ch in window]
+    table = _token_table(euro)
     # A quick look at the bytes first: two UTF-8 sequences in a row, or none.
-    quick = b"".join(bytes(0x80 if b == HOLE else b for b in t) if t else b"\x00" for t in tokens)
+    quick = b"".join(map(table.quick.__getitem__, window))
     if not _MAYBE_UTF8.search(quick):
         return []
-    qmark = [ch == "?" for ch in window]
+    tokens = _PerChar(window, table.__getitem__)  # read only where an island is
+    qmark = _PerChar(window, "?".__eq__)
     lost = "\ufffd" not in window
     out: list[Reading] = []
-    for island in _islands(tokens, qmark, lost):
+    for island in _islands_at(window, tokens, qmark, lost, table):
         start, end = w_start + island.first, w_start + island.last
         if _overlaps(taken, start, end):
             continue
