@@ -69,7 +69,7 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     applied: list[tuple[int, int, str]] = []  # runs read so far, for the marks they open
     keeps_pua = bool(_PUA.search(text))
     weak = []
-    for start, end in runs:
+    for start, end in _bounded(text, runs):
         if _weak(text, start, end):
             weak.append((start, end))
             continue
@@ -97,6 +97,31 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
         elif verdict.reason:
             report(KIND, start, end, text[start:end], f"{verdict.reason}: {verdict.out.replace(_LOST, '?')!r}")
     return found
+
+
+#: The longest run judged as one: real runs are a clause long (the seeds'
+#: longest is 56 characters); a longer one is judged in pieces, so its cost
+#: stays linear on both backends (``?!笆\ue1a2奈濉睍r`` × 10,000 is one run).
+MAX_RUN = 400
+
+
+def _bounded(text: str, runs) -> list[tuple[int, int]]:
+    """``runs`` with each run longer than ``MAX_RUN`` cut into pieces, each
+    cut before a ``?`` (where a piece of the cutter's starts) when one falls
+    in the piece's second half.
+
+    >>> _bounded("?ab" * 300, [(0, 900)])
+    [(0, 399), (399, 798), (798, 900)]
+    """
+    out = []
+    for start, end in runs:
+        while end - start > MAX_RUN:
+            cut = text.rfind("?", start + MAX_RUN // 2, start + MAX_RUN)
+            cut = cut if cut > start else start + MAX_RUN
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+    return out
 
 
 def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdict | None:
