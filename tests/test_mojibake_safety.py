@@ -61,7 +61,9 @@ def test_a_paragraph_whose_every_character_became_a_question_mark_stays_and_is_r
 #: idempotent (each pass read four more ``?`` as 。浚縣).
 BESIDE_DAMAGE = [("關(lǜ)  " + "?" * 14 + "?!笆\ue1a2奈濉睍r" * 3, "?" * 14 + "。“十四五”時" * 3),
                  ("支持?!笆\ue1a2奈濉睍r期\n???中???\n", "支持。“十四五”時期\n???中???\n"),
-                 ("支持?!笆\ue1a2奈濉睍r期\n" + "中???" * 8, "支持。“十四五”時期\n" + "中???" * 8)]
+                 ("支持?!笆\ue1a2奈濉睍r期\n" + "中???" * 8, "支持。“十四五”時期\n" + "中???" * 8),
+                 # one run from the cut into informal ???: read up to them, no further
+                 ("支持?!笆\ue1a2奈濉睍r期???中???本文", "支持。“十四五”時期???中???本文")]
 
 
 @pytest.mark.parametrize("text, expected_tail", BESIDE_DAMAGE)

@@ -10,6 +10,7 @@ and splices the verdicts."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from bisect import bisect_left
 
@@ -17,7 +18,7 @@ from ... import _backend
 from ..._cjkcodec import FOLD
 from ..._fallback import rare_char
 from ..._fallback.shift import CONTEXT, LOST as _LOST, SALAD_PER_CHAR, Verdict, open_marks, signs
-from ..._fallback.shift import _FINAL_GHOST, _PUA
+from ..._fallback.shift import _FINAL_GHOST, _PUA, _SHIFT_SIGNS
 from ...edits import report
 from .common import _remembered, _trim, call_memory
 
@@ -174,13 +175,47 @@ def _near(cut: list[int], start: int) -> bool:
     return any(0 <= j < len(cut) and abs(cut[j] - start) <= REACH for j in (i - 1, i))
 
 
+_BARE_RUN = re.compile(r"[?!]+")
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _first_unfounded(run: str, out: str) -> tuple[int, int] | None:
+    """Where the reading first turns bare ``?``/``!`` standing between
+    characters it keeps into Han characters, far from every sign of the cut
+    (``run``, ``out``: positions in each), or None.  No byte of such a
+    character survives and no sign says a cut is there: it is a guess (a run
+    can reach from real damage into informal ``???``).
+
+    >>> _first_unfounded("持?!笆\ue1a2奈濉睍r期???中???本", "持。“十四五”時期啊?中小?本")
+    (10, 9)
+    >>> _first_unfounded("社???,覆", "社保卡,覆") is None
+    True
+    """
+    signs_at = [m.span() for m in _SHIFT_SIGNS.finditer(run)]
+    matcher = difflib.SequenceMatcher(None, run, out, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or not _BARE_RUN.fullmatch(run[i1:i2]) or not _HAN.search(out[j1:j2]):
+            continue
+        if not any(s < i2 and i1 < e for s, e in signs_at):
+            return i1, j1
+    return None
+
+
 def _repair(text: str, start: int, end: int, verdict: Verdict, lost: str) -> tuple[int, int, str, float] | None:
     run = text[start:end]
     out, unrecovered = _restore_lost(verdict.out, _TAG_AFTER_REACH.match(text, end).group(), lost)
     # The judge reads the run as the seed pages show it, fullwidth forms
     # folded; where its reading is the run itself, the run's own characters
     # stay (clean text in a run keeps its （）and ，).
-    lo, hi = _trim(run.translate(FOLD), out)
+    folded = run.translate(FOLD)
+    cut = _first_unfounded(folded, out)
+    if cut is not None:
+        # Apply the reading only up to a guess nothing vouches for; the rest
+        # of the run stays as it is (``期???中???`` after a repaired cut).
+        i, j = cut
+        folded, out, end = folded[:i], out[:j], start + i
+        run = run[:i]
+    lo, hi = _trim(folded, out)
     if lo == len(run) and lo == len(out):
         return None
     confidence = round(max(0.01, min(0.99, verdict.confidence)), 3)
