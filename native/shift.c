@@ -2502,14 +2502,22 @@ static void read_and_slots(const int32_t *items, size_t n, const uvec *sorted, s
     }
 }
 
+/* Is the run nothing but ? and ! (sorted: its observed characters)? */
+static int is_bare(const uvec *sorted)
+{
+    size_t k;
+    for (k = 0; k < sorted->len; k++)
+        if (sorted->v[k] != '?' && sorted->v[k] != '!')
+            return 0;
+    return 1;
+}
+
 /* _guesses_within: no more slots than characters read, or free. */
 static int guesses_within(const int32_t *items, size_t n, const uvec *sorted, size_t free)
 {
-    size_t k, read, slots;
+    size_t read, slots;
     read_and_slots(items, n, sorted, &read, &slots);
-    for (k = 0; k < sorted->len && (sorted->v[k] == '?' || sorted->v[k] == '!'); k++)
-        ;
-    if (k == sorted->len)
+    if (is_bare(sorted))
         return slots == 0; /* bare ? and !: its marks may be read, nothing guessed */
     return slots <= (read > free ? read : free);
 }
@@ -2520,10 +2528,8 @@ static int guesses_within(const int32_t *items, size_t n, const uvec *sorted, si
  * nothing but ? and ! supports nothing. */
 static int support(const int32_t *items, size_t n, const uvec *sorted, size_t free, int near)
 {
-    size_t k, read, slots;
-    for (k = 0; k < sorted->len && (sorted->v[k] == '?' || sorted->v[k] == '!'); k++)
-        ;
-    if (k == sorted->len)
+    size_t read, slots;
+    if (is_bare(sorted))
         return 0; /* nothing but ? and !: no byte of any reading survives */
     read_and_slots(items, n, sorted, &read, &slots);
     if (near)

@@ -841,13 +841,19 @@ _BARE = frozenset("?!")
 FREE_SLOTS = 2
 
 
+def _read_and_slots(items, seen: set) -> tuple[int, int]:
+    """The path's characters read out of surviving bytes that the run did not
+    show (``seen``), and its slots (``read_and_slots``)."""
+    read = sum(1 for it in items if isinstance(it, str) and len(it) == 1 and it not in seen and it != LOST)
+    return read, sum(1 for it in items if isinstance(it, Slot))
+
+
 def _guesses_within(items, observed: str) -> bool:
     """Whether the path fills no more slots than it reads characters out of
     surviving bytes, or ``FREE_SLOTS`` (a sign of the cut vouches for the
     run, not for a string of guesses: ``?????`` beside a cut is no ``。浚縣``)."""
     seen = set(observed)
-    read = sum(1 for it in items if isinstance(it, str) and len(it) == 1 and it not in seen and it != LOST)
-    slots = sum(1 for it in items if isinstance(it, Slot))
+    read, slots = _read_and_slots(items, seen)
     if seen <= _BARE:
         return slots == 0  # bare ``?``/``!``: its marks may be read (``?!?`` is 。”), nothing guessed
     return slots <= max(FREE_SLOTS, read)
@@ -868,8 +874,7 @@ def _support(items, observed: str, near: bool = False) -> bool:
     seen = set(observed)
     if seen <= _BARE:
         return False  # nothing but ``?`` and ``!``: no byte of any reading survives
-    read = sum(1 for it in items if isinstance(it, str) and len(it) == 1 and it not in seen and it != LOST)
-    slots = sum(1 for it in items if isinstance(it, Slot))
+    read, slots = _read_and_slots(items, seen)
     if near:
         return slots < read  # read near damage without a sign: more read than guessed
     return read > 0 and slots <= max(FREE_SLOTS, read)
