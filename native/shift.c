@@ -1702,12 +1702,27 @@ static int final_reading_at(const uint32_t *s, size_t e)  /* \u3002[”’」』
     return e >= 2 && s[e - 2] == 0x3002 && opener_of(s[e - 1]) && s[e - 1] != ')' && s[e - 1] != ']';
 }
 
-/* _closes_paragraph(observed, reading[0..rn), right, opened). */
-static int closes_paragraph(jctx *j, const uint32_t *reading, size_t rn)
+/* _GHOST_START.match(run): [^\x00-\x7f]?\?! at the run's start. */
+static int ghost_start(const uint32_t *s, size_t n)
+{
+    size_t i = n && s[0] >= 0x80 ? 1 : 0;
+    if (i + 1 < n && s[i] == '?' && s[i + 1] == '!')
+        return 1;
+    return 0;  /* a wide s[0] cannot be the '?' of the match without it */
+}
+
+static int final_dropped_at(const uint32_t *s, size_t e)  /* [\u3400-\u9fff]!, ending at e */
+{
+    return e >= 2 && s[e - 2] >= 0x3400 && s[e - 2] <= 0x9FFF && s[e - 1] == '!';
+}
+
+/* _closes_paragraph(observed, reading[0..rn), right, opened, dropped). */
+static int closes_paragraph(jctx *j, const uint32_t *reading, size_t rn, int dropped)
 {
     if (j->right_len && j->right[0] != '\r' && j->right[0] != '\n')
         return 0;
-    if (!ends_with(j->observed.v, j->observed.len, final_ghost_at) || !ends_with(reading, rn, final_reading_at))
+    if (!ends_with(j->observed.v, j->observed.len, dropped ? final_dropped_at : final_ghost_at) ||
+        !ends_with(reading, rn, final_reading_at))
         return 0;
     j->stack.len = 0;
     open_marks(j, &j->stack, j->opened, j->opened_len);
@@ -1727,6 +1742,29 @@ static double window_score(jctx *j, const uint32_t *t, size_t n)
     c = tr_char_score(j->sm->chars, t, n, -1, -1);
     b = j->sm->params.bigram_weight * c;
     return w + b;
+}
+
+/* _closer_cost(left, reading[0..rn), right): what the closing mark ending the
+ * reading costs the model beyond U+201D (the pairing chose it, not the model). */
+static double closer_cost(jctx *j, const uint32_t *reading, size_t rn)
+{
+    size_t k, last;
+    double with_mark, with_quote;
+    j->window.len = 0;
+    uadd(j, &j->window, j->left, j->left_len);
+    for (k = 0; k < rn; k++)
+        if (reading[k] != 0)  /* LOST */
+            uput(j, &j->window, reading[k]);
+    if (j->failed || j->window.len == j->left_len || j->window.v[j->window.len - 1] == 0x201D)
+        return 0.0;
+    last = j->window.len - 1;
+    uadd(j, &j->window, j->right, j->right_len);
+    if (j->failed)
+        return 0.0;
+    with_mark = window_score(j, j->window.v, j->window.len);
+    j->window.v[last] = 0x201D;
+    with_quote = window_score(j, j->window.v, j->window.len);
+    return with_quote - with_mark;
 }
 
 /* window_scores of count candidates of g characters each, into j->scores. */
@@ -2034,6 +2072,14 @@ static int tokens(jctx *j, int dropped, int pua)
         i++;
     }
     free(tt.slot);
+    if (dropped && n && run[n - 1] == '!' && (after == NO_CHAR || after == '\r' || after == '\n')) {
+        /* The paragraph's last byte, a lone lead after the ghost ！, dropped too: [(U,), ()]. */
+        jput(j, &j->prog, 2);
+        atoms[0] = TR_ATOM_U;
+        option(j, 1, atoms);
+        option(j, 0, atoms);
+        ntok++;
+    }
     if (j->failed)
         return 0;
     j->prog.v[0] = (int32_t)ntok;
@@ -2354,9 +2400,13 @@ static size_t group_candidates(jctx *j, const sctx *x, const int32_t *items, siz
                 size_t m = j->found.len;
                 if (jgrow(j, (void **)&j->found.v, &j->found.cap, m + g, sizeof *j->found.v))
                     return 0;
+                size_t q;
                 memcpy(&j->found.v[m], &j->found.v[r * g], g * sizeof *j->found.v);
                 j->found.v[m + k] = closer;
-                j->found.len = m + g;
+                for (q = 0; q < m / g && rows_cmp(&j->found.v[q * g], &j->found.v[m], g); q++)
+                    ;
+                if (q == m / g)  /* a reading not found before (each once: rivals share the posterior) */
+                    j->found.len = m + g;
             }
         }
         nfound = j->found.len / g;
@@ -2568,7 +2618,7 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
     judged_path jp[TR_SHIFT_PATHS], *best;
     double totals[TR_SHIFT_PATHS], as_is, salad_score, d, gain;
     size_t nf = 0, np, k, nj = 0, pos;
-    int salad, shown, was_punct;
+    int salad, shown, closes, was_punct;
     mv->found = 0;
     mv->out.len = 0;
     verdict_none(&mv->v);
@@ -2653,7 +2703,11 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
     salad_score = window_score(j, j->window.v, j->window.len);
     d = best->total - salad_score;
     salad = d >= pp->salad;
-    /* An annotation right after the run belongs to its last character. */
+    closes = closes_paragraph(j, j->texts_out.v + best->text_at, best->text_len, dropped);
+    if (closes)
+        gain += closer_cost(j, j->texts_out.v + best->text_at, best->text_len);
+    /* _sign_context: the annotation right after the run (it belongs to its
+     * last character), else after a run starting on ?! the next character. */
     j->window.len = 0;
     uadd(j, &j->window, j->run, j->run_len);
     if (j->right_len && j->right[0] == '(') {
@@ -2661,11 +2715,12 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
             ;
         if (k < j->right_len)
             uadd(j, &j->window, j->right, k + 1);
+    } else if (j->right_len && ghost_start(j->run, j->run_len)) {
+        uput(j, &j->window, j->right[0]);
     }
     if (j->failed)
         goto done;
-    shown = signs(j->window.v, j->window.len) ||
-            closes_paragraph(j, j->texts_out.v + best->text_at, best->text_len);
+    shown = signs(j->window.v, j->window.len) || (closes && !dropped);
     j->tmp.len = 0;  /* the observed characters, sorted, for _support */
     uadd(j, &j->tmp, j->observed.v, j->observed.len);
     if (j->failed)
@@ -2682,6 +2737,18 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
         mv->v.apply = 1;
         mv->v.certain = 1;
         mv->v.confidence = best->share * p;
+        mv->v.score = best->total;
+        uadd(j, &mv->out, j->texts_out.v + best->text_at, best->text_len);
+        goto done;
+    }
+    if (closes && gain > -pp->page_prior &&
+        guesses_within(j->items.v + j->starts[best->path], j->starts[best->path + 1] - j->starts[best->path], &j->tmp,
+                       j->sm->params.free_slots)) {
+        /* Informal text writes a final ! too: read as the closing marks only near certain damage,
+         * which vouches for a reading the model finds a little less likely (PAGE_PRIOR). */
+        mv->v.near_cut = 1;
+        mv->v.reason = TR_SHIFT_REASON_CLEAN;
+        mv->v.confidence = best->share * posterior(totals, nj, best->total);
         mv->v.score = best->total;
         uadd(j, &mv->out, j->texts_out.v + best->text_at, best->text_len);
         goto done;

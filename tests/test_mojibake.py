@@ -11,6 +11,7 @@ import textrepair
 from textrepair import apply_edits
 from textrepair._cjkcodec import FOLD, cp936_decode, encode_char, fold
 from textrepair.options import Options
+from textrepair import _backend
 from textrepair.stages import mojibake
 from textrepair.stages.mojibake import codecs as mj_codecs
 from textrepair.stages.mojibake import common as mj_common
@@ -158,3 +159,49 @@ def test_plain_tokens_are_the_characters_own_bytes():
     assert mj_twin._plain_token("\U0001F600") is None  # cp936 cannot write it
 
 
+
+
+# --- the closing marks of a paragraph --------------------------------------------------------
+
+#: A cut before the ghost ！ of 。」/。】/。” at a paragraph's end: ``?!?`` (the
+#: decoder shows lone bytes) or ``!`` (it drops them), where the paragraph
+#: opened the quotation.  The model's corpora never write 「」 or 【】, so the
+#: pairing chooses the mark, and the model weighs the reading as if it were ”.
+CLOSED = [
+    ("我很喜歡這個?!感‰u很可愛,價格便宜?!?", "我很喜歡這個。「小雞很可愛,價格便宜。」"),
+    ("「這個不錯?!?\n感覺質量很好。", "「這個不錯。」\n感覺質量很好。"),
+    ("我很喜欢这个?!拘〖\ue786芸砂?,价格便宜?!?", "我很喜欢这个。【小鸡很可爱,价格便宜。】"),
+    # the trail letter that realigned the run is a sign with the character after it
+    ("這個不錯?!案杏X質量很好?!?", "這個不錯。“感覺質量很好。”"),
+    # a decoder that drops lone bytes: the page's other damage vouches for the final 。”
+    ("我很喜欢这个!靶〖\ue786芸砂,价格便宜!", "我很喜欢这个。“小鸡很可爱,价格便宜。”"),
+]
+
+
+@pytest.mark.parametrize("damaged, clean", CLOSED)
+def test_a_cut_paragraph_end_closes_its_quotation(damaged, clean):
+    assert textrepair.repair(damaged) == clean
+    assert textrepair.repair(clean) == clean
+
+
+#: A paragraph-final ``!`` after an open quotation, clean: no damage on the
+#: page, or a page whose cut shows its lone bytes as ``?`` (so its decoder
+#: dropped nothing and the ``!`` is what the writer wrote).
+OPEN_AND_CLEAN = [
+    "“这个不错!\n感觉质量很好。",
+    "孩子睜開眼第一句話就是:“媽媽,我喜歡閱讀!",
+    "感謝各位對數據工作的關心和支持?!笆\ue1a2奈濉睍r期,孩子說:“媽媽,我喜歡閱讀!",
+]
+
+
+@pytest.mark.parametrize("text", OPEN_AND_CLEAN)
+def test_an_open_quotation_at_a_clean_paragraph_end_stays(text):
+    fixed = textrepair.repair(text)
+    assert fixed.endswith(text[-12:])
+    assert textrepair.repair(fixed) == fixed
+
+
+def test_a_closing_mark_the_pairing_chose_is_not_split_among_copies():
+    # Each reading is a rival once: 。」 alone closes 「, so it takes the whole posterior.
+    verdict = _backend.impl.shift_judge("宜?!?", "價格便", "", "「")
+    assert verdict.apply and verdict.out == "宜。」" and verdict.confidence > 0.9

@@ -18,7 +18,7 @@ from ... import _backend
 from ..._cjkcodec import FOLD
 from ..._fallback import rare_char
 from ..._fallback.shift import CONTEXT, LOST as _LOST, SALAD_PER_CHAR, Verdict, open_marks, signs
-from ..._fallback.shift import _FINAL_GHOST, _PUA, _SHIFT_SIGNS
+from ..._fallback.shift import _FINAL_GHOST, _PUA, _SHIFT_SIGNS, _sign_context
 from ...edits import report
 from .common import _remembered, _trim, call_memory
 
@@ -75,15 +75,23 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
             weak.append((start, end))
             continue
         verdict = _verdict(text, start, end, applied, keeps_pua)
-        if verdict is not None:
-            judged.append((start, end, verdict))
-            if verdict.apply:
-                applied.append((start, end, verdict.out))
+        pieces = [] if verdict is None or verdict.apply else _pieces(text, start, end, applied, keeps_pua)
+        for piece_start, piece_end, piece in pieces or [(start, end, verdict)]:
+            if piece is not None:
+                judged.append((piece_start, piece_end, piece))
+                if piece.apply:
+                    applied.append((piece_start, piece_end, piece.out))
     # Where the cut showed, in this pass or an earlier one of the same call
     # (a repaired run is no candidate any more, but its page is still cut).
     seen = call_memory("cut")
     seen += [start for start, _end, v in judged if v.certain]
     cut = sorted(seen)
+    # A page whose cut shows its lone bytes as ``?`` (``?!``) has a decoder
+    # that drops none, so a paragraph-final ``!`` there is what it says.
+    shows_lone = call_memory("lone shown")
+    shows_lone += [True for start, end, v in judged if v.certain and _shows_lone(text[start:end], v.out)][:1]
+    if cut and not shows_lone:
+        weak += _final_marks(text, [(s, e) for s, e, _v in judged] + weak)
     for start, end in weak:
         if _near(cut, start):
             verdict = _verdict(text, start, end, applied, keeps_pua)
@@ -125,6 +133,31 @@ def _bounded(text: str, runs) -> list[tuple[int, int]]:
     return out
 
 
+#: Where a piece of the cutter's may start inside a run: after a lone byte
+#: shown as ``?``, on a folded ，or ； (a ！ there is the ghost of 。“, read
+#: with the ``?`` before it), before a wide character.
+_PIECE_START = re.compile(r"(?<=\?)[;,](?=[^\x00-\x7f])")
+
+
+def _pieces(text: str, start: int, end: int, applied, keeps_pua: bool) -> list[tuple[int, int, Verdict]]:
+    """The verdicts on the pieces of a run that is not read as a whole, cut
+    where the cutter's pieces may start (``典?!拔蘼…坷\ue319?`` then
+    ``,无论…这本书?!?``: two cuts that the scan joined into one run), when
+    some piece is read; else []."""
+    cuts = [m.start() for m in _PIECE_START.finditer(text, start + 2, end)]
+    if not cuts:
+        return []
+    found = []
+    local = list(applied)
+    for lo, hi in zip([start] + cuts, cuts + [end]):
+        verdict = _verdict(text, lo, hi, local, keeps_pua)
+        if verdict is not None:
+            found.append((lo, hi, verdict))
+            if verdict.apply:
+                local.append((lo, hi, verdict.out))
+    return found if any(v.apply for _lo, _hi, v in found) else []
+
+
 def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdict | None:
     run = text[start:end]
     left = text[max(0, start - CONTEXT):start]
@@ -148,9 +181,41 @@ def _weak(text: str, start: int, end: int) -> bool:
     if len(wide) >= 2 and _backend.impl.char_score(wide) < SALAD_PER_CHAR * len(wide):
         return False  # common characters in an order no text writes
     right = text[end:end + CONTEXT]
-    if signs(run + right[:right.find(")") + 1] if right[:1] == "(" else run):
+    if signs(run + _sign_context(run, right)):
         return False
     return not (_FINAL_GHOST.search(run) and (not right or right[0] in "\r\n"))
+
+
+def _shows_lone(run: str, out: str) -> bool:
+    """Whether the reading ``out`` of a cut ``run`` took some ``?`` for a lone
+    byte: its decoder marks the bytes it cannot read.
+
+    >>> _shows_lone("持?!笆\ue1a2奈濉睍r", "持。“十四五”時"), _shows_lone("個!靶〖", "個。“小")
+    (True, False)
+    """
+    return out.count("?") < run.count("?")
+
+
+#: A paragraph ending in ``!`` after a Han character: 。” where the decoder
+#: dropped the lone bytes on both sides of the ghost ！ (``好!``).
+_FINAL_MARK = re.compile(r"[\u3400-\u9fff]!(?=\r?\n|$)")
+
+
+def _final_marks(text: str, taken) -> list[tuple[int, int]]:
+    """The paragraph-final ``!`` runs of ``text`` outside the runs ``taken``:
+    clean text ends paragraphs so too, so they are judged only on a page
+    the cut has damaged (and only near the damage).
+
+    >>> _final_marks("好!\\n他說:“走吧!\\n", [(0, 2)])
+    [(8, 10)]
+    """
+    taken = sorted(taken)
+    out = []
+    for m in _FINAL_MARK.finditer(text):
+        i = bisect_left(taken, (m.end(),))
+        if not any(s < m.end() and m.start() < e for s, e in taken[max(0, i - 1):i + 1]):
+            out.append(m.span())
+    return out
 
 
 def _paragraph_before(text: str, start: int, applied=()) -> str:
