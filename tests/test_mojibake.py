@@ -165,8 +165,8 @@ def test_plain_tokens_are_the_characters_own_bytes():
 
 #: A cut before the ghost ！ of 。」/。】/。” at a paragraph's end: ``?!?`` (the
 #: decoder shows lone bytes) or ``!`` (it drops them), where the paragraph
-#: opened the quotation.  The model's corpora never write 「」 or 【】, so the
-#: pairing chooses the mark, and the model weighs the reading as if it were ”.
+#: opened the quotation.  The pairing chooses the mark, and the model weighs
+#: the reading as if it were ” (its news corpus closes quotations with ”).
 CLOSED = [
     ("我很喜歡這個?!感‰u很可愛,價格便宜?!?", "我很喜歡這個。「小雞很可愛,價格便宜。」"),
     ("「這個不錯?!?\n感覺質量很好。", "「這個不錯。」\n感覺質量很好。"),

@@ -13,7 +13,9 @@ as it is (twice) and converted with OpenCC ``s2t`` and ``s2tw`` (the Taiwan
 forms 為 眾 裡 that most traditional pages use, where ``s2t`` writes 爲 衆 裏).  The dictionary jieba
 0.42.1 ships (``jieba/dict.txt``, word frequencies) adds today's vocabulary
 (``社保卡``): each word counts its characters and in-word bigrams by its
-frequency, also in ``s2t`` and ``s2tw`` form; the corpus is scaled to the same mass.  Fullwidth ASCII forms
+frequency, also in ``s2t`` and ``s2tw`` form; the corpus is scaled to the same mass.  The ``s2tw`` copy
+quotes with Taiwan's 「」『』, and the brackets 【】〖〗 the corpus never writes take
+the counts of “ and ” (``BRACKETS``).  Fullwidth ASCII forms
 are folded to ASCII first, as the damaged pages fold them.  Licences:
 ``LICENSES.md`` beside this script.
 
@@ -127,6 +129,9 @@ def counts() -> tuple[collections.Counter, collections.Counter]:
     converters = [opencc.OpenCC("s2t"), opencc.OpenCC("s2tw")]
     lines = corpus_lines()
     traditional = [line for c in converters for line in c.convert("\n".join(lines)).splitlines()]
+    # Taiwan's text quotes with 「」『』, not “”‘’ (OpenCC converts characters only).
+    half = len(traditional) // 2
+    traditional[half:] = [line.translate(TAIWAN_QUOTES) for line in traditional[half:]]
     uni, bi = count(lines + lines + traditional)
     simplified = dictionary_words()
     words = [(w, 2 * f) for w, f in simplified]
@@ -141,7 +146,32 @@ def counts() -> tuple[collections.Counter, collections.Counter]:
         for key in table:
             table[key] *= scale
         table.update(extra)
+    add_roles(uni, bi, BRACKETS)
     return uni, bi
+
+
+#: ``s2tw`` text with Taiwan's quotation marks.
+TAIWAN_QUOTES = str.maketrans("“”‘’", "「」『』")
+#: Paired marks the corpus never writes, and the mark of the same role whose
+#: counts each takes: web pages open a heading or a label with 【 where the
+#: news of 1998 opens a quotation (``。【`` is as common there as ``。“``).
+BRACKETS = {"【": "“", "】": "”", "〖": "“", "〗": "”"}
+
+
+def add_roles(uni: collections.Counter, bi: collections.Counter, roles: dict[str, str]) -> None:
+    """Count each mark of ``roles`` as often as the mark whose role it takes,
+    next to the same characters.
+
+    >>> uni, bi = collections.Counter("。“好”"), collections.Counter(["。“", "“好", "好”"])
+    >>> add_roles(uni, bi, {"【": "“"})
+    >>> uni["【"], bi["。【"], bi["【好"]
+    (1, 1, 1)
+    """
+    for mark, like in roles.items():
+        uni[mark] += uni[like]
+        for pair, n in list(bi.items()):
+            if like in pair and mark not in pair:
+                bi[pair.replace(like, mark)] += n
 
 
 def _lm():
