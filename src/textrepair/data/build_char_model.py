@@ -13,9 +13,9 @@ as it is (twice) and converted with OpenCC ``s2t`` and ``s2tw`` (the Taiwan
 forms 為 眾 裡 that most traditional pages use, where ``s2t`` writes 爲 衆 裏).  The dictionary jieba
 0.42.1 ships (``jieba/dict.txt``, word frequencies) adds today's vocabulary
 (``社保卡``): each word counts its characters and in-word bigrams by its
-frequency, also in ``s2t`` and ``s2tw`` form; the corpus is scaled to the same mass.  The ``s2tw`` copy
-quotes with Taiwan's 「」『』, and the brackets 【】〖〗 the corpus never writes take
-the counts of “ and ” (``BRACKETS``).  Fullwidth ASCII forms
+frequency, also in ``s2t`` and ``s2tw`` form; the corpus is scaled to the same mass.  The marks the corpus never
+writes, Taiwan's quotation marks 「」『』 and the brackets 【】〖〗, take the
+counts of “”‘’ (``BRACKETS``).  Fullwidth ASCII forms
 are folded to ASCII first, as the damaged pages fold them.  Licences:
 ``LICENSES.md`` beside this script.
 
@@ -129,9 +129,6 @@ def counts() -> tuple[collections.Counter, collections.Counter]:
     converters = [opencc.OpenCC("s2t"), opencc.OpenCC("s2tw")]
     lines = corpus_lines()
     traditional = [line for c in converters for line in c.convert("\n".join(lines)).splitlines()]
-    # Taiwan's text quotes with 「」『』, not “”‘’ (OpenCC converts characters only).
-    half = len(traditional) // 2
-    traditional[half:] = [line.translate(TAIWAN_QUOTES) for line in traditional[half:]]
     uni, bi = count(lines + lines + traditional)
     simplified = dictionary_words()
     words = [(w, 2 * f) for w, f in simplified]
@@ -150,12 +147,11 @@ def counts() -> tuple[collections.Counter, collections.Counter]:
     return uni, bi
 
 
-#: ``s2tw`` text with Taiwan's quotation marks.
-TAIWAN_QUOTES = str.maketrans("“”‘’", "「」『』")
 #: Paired marks the corpus never writes, and the mark of the same role whose
-#: counts each takes: web pages open a heading or a label with 【 where the
-#: news of 1998 opens a quotation (``。【`` is as common there as ``。“``).
-BRACKETS = {"【": "“", "】": "”", "〖": "“", "〗": "”"}
+#: counts each takes: Taiwan's and Hong Kong's pages quote with 「」『』
+#: (OpenCC converts characters only), and web pages open a heading or a label
+#: with 【 where the news of 1998 opens a quotation.
+BRACKETS = {"「": "“", "」": "”", "『": "‘", "』": "’", "【": "“", "】": "”", "〖": "“", "〗": "”"}
 
 
 def add_roles(uni: collections.Counter, bi: collections.Counter, roles: dict[str, str]) -> None:
