@@ -91,7 +91,9 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     shows_lone = call_memory("lone shown")
     shows_lone += [True for start, end, v in judged if v.certain and _shows_lone(text[start:end], v.out)][:1]
     if cut and not shows_lone:
-        weak += _final_marks(text, [(s, e) for s, e, _v in judged] + weak)
+        taken = [(s, e) for s, e, _v in judged] + weak
+        weak += _final_marks(text, taken)
+        weak += _dropped_starts(text, taken)
     for start, end in weak:
         if _near(cut, start):
             verdict = _verdict(text, start, end, applied, keeps_pua)
@@ -216,6 +218,40 @@ def _final_marks(text: str, taken) -> list[tuple[int, int]]:
         if not any(s < m.end() and m.start() < e for s, e in taken[max(0, i - 1):i + 1]):
             out.append(m.span())
     return out
+
+
+#: A ``!`` between wide characters: the ghost ！ of 。“ (or 。「, 。【) whose
+#: lead byte a dropping decoder lost with no mark (``個!感‰u``).
+_DROPPED_START = re.compile(r"[^\x00-\x7f]![^\x00-\x7f]")
+#: Where a run read out of step ends: after a trail byte in 0x40-0x7E or the
+#: lone byte 0x80 (``€``), which realign the decoder, or after the next mark
+#: (the next piece starts there; a lone byte before it was dropped).
+_OUT_OF_STEP = re.compile(r"[^\x00-\x7f?!,;\s\u20ac]*(?:[\x40-\x7e\u20ac]|[?!,;](?![\x00-\x7f]))?")
+
+
+def _dropped_starts(text: str, taken) -> list[tuple[int, int]]:
+    """Runs starting on a folded ！ between wide characters, outside the runs
+    ``taken``: on a page whose decoder drops lone bytes (the scan anchors
+    them only beside a rare character), judged only near the damage.
+
+    >>> _dropped_starts("好!缸匀缓笫!我", [])
+    [(0, 7)]
+    """
+    taken = sorted(taken)
+    out: list[tuple[int, int]] = []
+    for m in _DROPPED_START.finditer(text):
+        if out and m.start() + 1 < out[-1][1]:
+            continue  # its ! ends the run before
+        start = max(m.start(), out[-1][1] if out else 0)
+        end = min(_OUT_OF_STEP.match(text, m.start() + 2).end(), start + MAX_PIECE)
+        i = bisect_left(taken, (end,))
+        if not any(s < end and start < e for s, e in taken[max(0, i - 1):i + 1]):
+            out.append((start, end))
+    return out
+
+
+#: The most characters a run found by :func:`_dropped_starts` reaches.
+MAX_PIECE = 48
 
 
 def _paragraph_before(text: str, start: int, applied=()) -> str:
