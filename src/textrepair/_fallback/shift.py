@@ -671,10 +671,10 @@ _GHOST_START = re.compile(r"[^\x00-\x7f]?\?!")
 
 def _closer_cost(left: str, reading: str, right: str) -> float:
     """What the closing mark ending ``reading`` costs the model beyond ”:
-    the pairing, not the model, chose it, and the model's news corpus closes
-    a quotation with ” far more often than a page closes one with 」 or 》.
+    the pairing, not the model, chose it (its news corpus closes a
+    quotation with ” far more often than a title with 》).
 
-    >>> _closer_cost("價格便", "宜。」", "") > 1, _closer_cost("價格便", "宜。”", "")
+    >>> _closer_cost("价格便", "宜。》", "") > 1, _closer_cost("价格便", "宜。”", "")
     (True, 0.0)
     """
     text = reading.replace(LOST, "")
