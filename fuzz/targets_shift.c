@@ -479,7 +479,8 @@ FUZZ_TARGET(tr_shift_judge)
     sm.params.margin = 10.0;
     sm.params.salad = head & 2 ? 12.0 : -3.0;
     sm.params.page_prior = head & 4 ? 10.0 : 0.5;
-    sm.params.pua_gap = 8.0;
+    sm.params.pua_gap = head & 32 ? 8.0 : 1.9;
+    sm.params.share_temperature = head & 16 ? 2.0 : 1.0;
     sm.params.bigram_weight = head & 8 ? 0.25 : 1.5;
     sm.params.context = knobs & 16 ? knobs % 11 : 8;
     sm.params.judged_paths = knobs & 32 ? knobs % 9 : 4;

@@ -1797,7 +1797,7 @@ static void window_scores(jctx *j, const uint32_t *cands, size_t count, size_t g
 }
 
 /* posterior: the share of chosen among scores[0..n), n > 0, summed in order. */
-static double posterior(const double *scores, size_t n, double chosen)
+static double posterior_at(const double *scores, size_t n, double chosen, double temperature)
 {
     double top = scores[0], total = 0.0, e;
     size_t i;
@@ -1805,11 +1805,16 @@ static double posterior(const double *scores, size_t n, double chosen)
         if (scores[i] > top)
             top = scores[i];
     for (i = 0; i < n; i++) {
-        e = exp(scores[i] - top);
+        e = exp((scores[i] - top) / temperature);
         total = total + e;
     }
-    e = exp(chosen - top);
+    e = exp((chosen - top) / temperature);
     return e / total;
+}
+
+static double posterior(const double *scores, size_t n, double chosen)
+{
+    return posterior_at(scores, n, chosen, 1.0);
 }
 
 /* ---- tokens: the program of the run in one decoder mode ------------------------------- */
@@ -2513,7 +2518,7 @@ static void fill(jctx *j, const sctx *x, const int32_t *items, size_t n, double 
                     best = k;
             for (k = start; k < end; k++)
                 j->pieces[k] = (int32_t)j->cands.v[at + best * g + k - start];
-            j->shares.v[gi] = posterior(j->scores.v, count, j->scores.v[best]);
+            j->shares.v[gi] = posterior_at(j->scores.v, count, j->scores.v[best], pp->share_temperature);
         }
     }
     for (gi = 0; gi < ng; gi++)

@@ -350,6 +350,7 @@ typedef struct {
     double page_prior;      /* PAGE_PRIOR */
     double pua_gap;         /* PUA_GAP */
     double bigram_weight;   /* BIGRAM_WEIGHT */
+    double share_temperature; /* SHARE_TEMPERATURE */
     size_t context;         /* CONTEXT */
     size_t judged_paths;    /* JUDGED_PATHS */
     size_t fillers;         /* FILLERS, at least 1 */

@@ -471,8 +471,8 @@ def test_word_fits_small_buffer():
 
 def test_judge_constants_are_the_twins():
     p = _cext._shift_model().struct.params
-    assert (p.margin, p.salad, p.page_prior, p.pua_gap, p.bigram_weight) == (
-        twin.MARGIN, twin.SALAD, twin.PAGE_PRIOR, twin.PUA_GAP, twin.BIGRAM_WEIGHT)
+    assert (p.margin, p.salad, p.page_prior, p.pua_gap, p.bigram_weight, p.share_temperature) == (
+        twin.MARGIN, twin.SALAD, twin.PAGE_PRIOR, twin.PUA_GAP, twin.BIGRAM_WEIGHT, twin.SHARE_TEMPERATURE)
     assert (p.context, p.judged_paths, p.fillers, p.word_reach, p.free_slots) == (
         twin.CONTEXT, twin.JUDGED_PATHS, twin.FILLERS, twin.WORD_REACH, twin.FREE_SLOTS)
     assert [lib.TR_SHIFT_REASON_NONE, lib.TR_SHIFT_REASON_CLEAN, lib.TR_SHIFT_REASON_NO_BYTE] == [0, 1, 2]

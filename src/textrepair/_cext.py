@@ -582,6 +582,7 @@ class _ShiftModel:
         p = s.params
         p.margin, p.salad, p.page_prior, p.pua_gap = shift.MARGIN, shift.SALAD, shift.PAGE_PRIOR, shift.PUA_GAP
         p.bigram_weight, p.free_slots = shift.BIGRAM_WEIGHT, shift.FREE_SLOTS
+        p.share_temperature = shift.SHARE_TEMPERATURE
         p.context, p.judged_paths, p.fillers, p.word_reach = (shift.CONTEXT, shift.JUDGED_PATHS, shift.FILLERS,
                                                               shift.WORD_REACH)
         self.struct = s
