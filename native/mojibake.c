@@ -247,7 +247,10 @@ int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
  * Twin: textrepair._fallback.mojibake.mojibake_scan.  One pass classifies each code
  * point with the generated table and keeps, per mechanism, the stretch it is
  * in:
- * - RARE: maximal stretches without a space that hold a rare character;
+ * - RARE: maximal stretches without a space that hold a rare character,
+ *   not counting the CJK brackets and corner quotes (window_exempt) nor a
+ *   tone letter inside "(letters)" (1-7 pinyin letters): clean pages write
+ *   them, and a stretch has other rare characters when it is mojibake;
  * - LATIN1/CP1252/CP1250: maximal chains H (A? H)* A? of that code page's
  *   high characters H, each maybe followed by one ASCII byte A in 0x40-0x7E
  *   (what `(?:[H][\x40-\x7e]?){2,}` matches), with two H or more and a letter;
@@ -261,6 +264,49 @@ static uint16_t mj_class(uint32_t c)
     if (c >= 0x110000)
         return 0;
     return tr_mj_class_data[(size_t)tr_mj_class_index[c >> 8] * 256 + (c & 255)];
+}
+
+/* Rare to the model, yet written by every clean page: 【】「」『』〔〕〖〗.
+ * They start no rare window (they still count inside one). */
+static int window_exempt(uint32_t c)
+{
+    return c >= 0x300C && c <= 0x3017 && c != 0x3012 && c != 0x3013;
+}
+
+/* A "(" group that may be an annotation: its pinyin letters so far, and
+ * whether one of them is rare (a tone letter). */
+typedef struct {
+    int open;
+    size_t letters;
+    int rare;
+} mj_group;
+
+/* Step the group over c (class k).  Returns 1 when c is a letter inside the
+ * open group (its rarity waits for the group's end), 0 otherwise; *counts
+ * is set to 1 when the group ends as no annotation with a rare letter in it. */
+static int group_step(mj_group *g, uint32_t c, uint16_t k, int *counts)
+{
+    *counts = 0;
+    if (g->open) {
+        if (c == ')' && g->letters >= 1 && g->letters <= 7) {
+            g->open = 0;
+            return 0;
+        }
+        if (g->letters < 7 && pinyin_letter(c)) {
+            g->letters++;
+            if (k & TR_MJ_RARE)
+                g->rare = 1;
+            return 1;
+        }
+        g->open = 0;
+        *counts = g->rare;
+    }
+    if (c == '(') {
+        g->open = 1;
+        g->letters = 0;
+        g->rare = 0;
+    }
+    return 0;
 }
 
 typedef struct {
@@ -302,7 +348,8 @@ int tr_mojibake_scan(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
     uint32_t *t = NULL;
     size_t i = 0, len = 0, count = 0, l, j;
     size_t word_start = 0, seg_start = 0;
-    int word_rare = 0, in_seg = 0, seg_marked = 0, prev_lead = 0;
+    int word_rare = 0, in_seg = 0, seg_marked = 0, prev_lead = 0, counts, inside;
+    mj_group group = {0, 0, 0};
     mj_chain chains[3] = {
         {TR_MJ_LATIN1, TR_MOJIBAKE_LATIN1, 0, 0, 0, 0},
         {TR_MJ_CP1252, TR_MOJIBAKE_CP1252, 0, 0, 0, 0},
@@ -331,12 +378,15 @@ int tr_mojibake_scan(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
         if (t)
             t[len] = c;
         /* rare windows */
+        inside = group_step(&group, c, k, &counts);
+        if (counts)
+            word_rare = 1;
         if (k & TR_MJ_SPACE) {
             if (word_rare)
                 emit(out, cap, &count, word_start, len, TR_MOJIBAKE_RARE);
             word_rare = 0;
             word_start = len + 1;
-        } else if (k & TR_MJ_RARE) {
+        } else if ((k & TR_MJ_RARE) && !inside && !window_exempt(c)) {
             word_rare = 1;
         }
         /* single-byte code page chains */
@@ -362,6 +412,8 @@ int tr_mojibake_scan(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
         prev_lead = (k & TR_MJ_LEAD) != 0;
         len++;
     }
+    if (group.open && group.rare)
+        word_rare = 1;
     if (word_rare)
         emit(out, cap, &count, word_start, len, TR_MOJIBAKE_RARE);
     for (j = 0; j < 3; j++)
