@@ -622,3 +622,27 @@ def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bo
     v = verdict[0]
     text = ffi.buffer(out, 4 * out_len[0])[:].decode(_UTF32, "surrogatepass")
     return Verdict(bool(v.apply), text, v.confidence, REASONS[v.reason], bool(v.certain), bool(v.near_cut), v.score)
+
+
+# --- triage.c -----------------------------------------------------------------
+
+def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: int):
+    """C twin of ``_fallback.triage``."""
+    from ._fallback import MojibakeScan
+
+    data = _utf8(text)
+    blob = _phrase_blob(phrases)
+    cap = len(data) // 32 + 64
+    found = ffi.new("size_t *")
+    buffer = _new_unzeroed("tr_mojibake_run[]", cap)
+    bits = lib.tr_triage(data, len(data), norm_classes, blob, len(blob), min_items, buffer, cap, found)
+    if bits & lib.TR_TRI_FAILED:
+        raise MemoryError("tr_triage could not allocate")
+    if found[0] > cap:
+        return bits, mojibake_scan(text)
+    lists: tuple[list, ...] = ([], [], [], [], [], [])
+    kinds = _SCAN_KINDS
+    for i in range(found[0]):
+        span = buffer[i]
+        lists[kinds[span.kind]].append((span.start_char, span.end_char))
+    return bits, MojibakeScan(*lists)
