@@ -63,6 +63,10 @@ def test_triage_on_seeds(path):
     assert c == python and c[0] & F.TRI_MOJIBAKE
 
 
+def test_han_rare_bitmap():
+    assert _cext.triage_han_rare() == _fallback.triage_han_rare() != b""
+
+
 def _composes(cp: int, seconds: frozenset[int]) -> bool:
     # What the normalise stage's NFC part starts from (stages/normalise.py, _nfc_tables).
     return bool(unicodedata.combining(chr(cp))) or cp in seconds

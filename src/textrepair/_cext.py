@@ -632,10 +632,12 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
 
     data = _utf8(text)
     blob = _phrase_blob(phrases)
+    rare = _han_rare or _load_han_rare()
     cap = len(data) // 32 + 64
     found = ffi.new("size_t *")
     buffer = _new_unzeroed("tr_mojibake_run[]", cap)
-    bits = lib.tr_triage(data, len(data), norm_classes, blob, len(blob), min_items, buffer, cap, found)
+    bits = lib.tr_triage(data, len(data), norm_classes, blob, len(blob), min_items, rare, len(rare), buffer, cap,
+                         found)
     if bits & lib.TR_TRI_FAILED:
         raise MemoryError("tr_triage could not allocate")
     if found[0] > cap:
@@ -646,3 +648,18 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
         span = buffer[i]
         lists[kinds[span.kind]].append((span.start_char, span.end_char))
     return bits, MojibakeScan(*lists)
+
+
+_han_rare = b""
+
+
+def triage_han_rare() -> bytes:
+    """C twin of ``_fallback.triage.han_rare``."""
+    buffer = ffi.new("uint8_t[]", 2624)
+    return bytes(ffi.buffer(buffer, lib.tr_triage_han_rare(buffer, 2624)))
+
+
+def _load_han_rare() -> bytes:
+    global _han_rare
+    _han_rare = triage_han_rare() or b"\0"  # b"\0": not usable (the triage reads the classes)
+    return _han_rare

@@ -96,7 +96,8 @@ def _triage(impl, text: str, options: Options) -> frozenset | None:
         if _options_for(stage, options, set()) is None:
             continue
         if stage is mojibake:
-            if bits & (F.TRI_MOJIBAKE | F.TRI_LOST) and not mojibake.idle(text, scan, options):
+            if bits & (F.TRI_MOJIBAKE | F.TRI_LOST) and not mojibake.idle(text, scan, options,
+                                                                          bool(bits & F.TRI_LOST)):
                 busy.append(stage)
         elif stage is boilerplate and args is None:
             busy.append(stage)

@@ -54,3 +54,25 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
     if any(scan):
         bits |= F.TRI_MOJIBAKE
     return bits, scan
+
+
+def triage_han_rare() -> bytes:
+    """The rare bit of U+4E00..U+9FFF as a bitmap (``tr_triage_han_rare``):
+    bit ``c & 7`` of byte ``c >> 3`` for U+4E00 + c; empty when a character
+    there has a class other than CJK, with or without RARE.
+
+    >>> len(triage_han_rare()), triage_han_rare()[0] & 1  # 一 is common
+    (2624, 0)
+    """
+    from .._cjkcodec import SCAN_CLASSES, scan_classes
+
+    classes = scan_classes()
+    cjk, rare = SCAN_CLASSES["CJK"], SCAN_CLASSES["RARE"]
+    out = bytearray(0x5200 // 8)
+    for c in range(0x5200):
+        k = classes.get(0x4E00 + c, 0)
+        if k & ~rare != cjk:
+            return b""
+        if k & rare:
+            out[c >> 3] |= 1 << (c & 7)
+    return bytes(out)

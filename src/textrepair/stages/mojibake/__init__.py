@@ -63,9 +63,10 @@ def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, st
     return sorted(found)
 
 
-def idle(text: str, scan, options: Options) -> bool:
+def idle(text: str, scan, options: Options, lost: bool = True) -> bool:
     """True when :func:`fix` would return ``text`` with no edit and report
-    nothing (``scan``: the text's ``mojibake_scan``): no rare window and no
+    nothing (``scan``: the text's ``mojibake_scan``; ``lost``: False when
+    the text holds neither ``??`` nor ``锟``): no rare window and no
     code-page chain (the wrong-codec readings need one), no stretch ftfy's
     badness test flags (ftfy leaves any other alone), no ``锟`` to mark, no
     lost paragraph, and only byte-shift runs that clean text writes too
@@ -81,9 +82,7 @@ def idle(text: str, scan, options: Options) -> bool:
     """
     if scan.rare or scan.latin1 or scan.cp1252 or scan.cp1250:
         return False
-    if "\u951f" in text and options.mojibake_lost != "keep":
-        return False
-    if "??" in text and lost_paragraphs(text):
+    if lost and ("\u951f" in text and options.mojibake_lost != "keep" or "??" in text and lost_paragraphs(text)):
         return False
     if scan.ftfy:
         from ftfy.badness import is_bad  # ftfy.fix_encoding returns a text this passes as it is
