@@ -409,21 +409,22 @@ int tr_best_gain(const tr_char_model *m, const uint32_t *old, const uint32_t *re
 size_t tr_utf8_islands(const uint16_t *codes, size_t n, int lost, size_t *out, size_t cap);
 
 /* ---- triage.c: which stages may act on a text, in one call ------------- */
-#define TR_TRI_ANNOTATIONS 1  /* a candidate of tr_find_annotations */
+#define TR_TRI_ANNOTATIONS 1  /* "(x)" or "(" and 1-8 pinyin letters and ")": the annotation scan may find one */
 #define TR_TRI_MARKUP 2       /* a '<' or '&' */
-#define TR_TRI_BOILERPLATE 4  /* a line of tr_boilerplate_lines */
-#define TR_TRI_NORMALISE 8    /* a run of tr_normalise_runs, or a character NFC may compose */
+#define TR_TRI_BOILERPLATE 4  /* a phrase's first three code points or a spaced menu: the boilerplate scan may find a line */
+#define TR_TRI_NORMALISE 8    /* a character of the normalise classes, or one NFC may compose */
 #define TR_TRI_MOJIBAKE 16    /* a span of tr_mojibake_scan */
 #define TR_TRI_LOST 32        /* "??" or U+951F: lost text, lost bytes */
 #define TR_TRI_FAILED 64      /* an allocation failed: take every stage as needed */
 
-/* Twin: _fallback.triage.  The TR_TRI_* bits of s[0..n): norm_classes are
- * the normalise stage's TR_NORM_* classes, phrases/phrases_len/min_items
- * the boilerplate scan's arguments; han_rare, when han_rare_len is what
- * tr_triage_han_rare returned, its bitmap (a faster look-up of the same
- * classes; otherwise ignored); the spans of tr_mojibake_scan go to out as
- * that function writes them (at most cap; *found may exceed cap). */
-uint32_t tr_triage(const uint8_t *s, size_t n, uint32_t norm_classes, const uint8_t *phrases, size_t phrases_len,
+/* Twin: _fallback.triage.  The TR_TRI_* bits of the code points t[0..n):
+ * norm_classes are the normalise stage's TR_NORM_* classes, phrases,
+ * phrases_len and min_items the boilerplate scan's arguments; han_rare,
+ * when han_rare_len is what tr_triage_han_rare returned, its bitmap (a
+ * faster look-up of the same classes; otherwise ignored); the spans
+ * tr_mojibake_scan finds in the same text go to out as that function writes
+ * them (at most cap; *found may exceed cap). */
+uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uint8_t *phrases, size_t phrases_len,
                    size_t min_items, const uint8_t *han_rare, size_t han_rare_len, tr_mojibake_run *out, size_t cap,
                    size_t *found);
 

@@ -2,17 +2,18 @@
  * clean text (most of what a scraper sees) costs little more than reading
  * it once.  Twin: textrepair._fallback.triage (the specification).
  *
- * One pass over the text decodes each code point once and feeds every
- * stage's trigger: the mojibake scan's windows, chains and ftfy stretches
- * (tr_mj_step, the loop of tr_mojibake_scan), the normalise classes and the
- * characters NFC might compose (nfc_inert), '(' for the annotation scan,
- * '<' '&' for markup, "??" and U+951F 锟 for lost text, and whether a
- * byte-shift run can start anywhere.  What needs more than one character
- * runs after it, only where the pass found its trigger: the annotation
- * scan on a '(', the byte-shift runs (a second decode) when an anchor is
- * possible, the boilerplate scan where a line may hold one of its phrases
- * or a spaced menu.  The mojibake spans come back for the caller, which
- * weighs the byte-shift runs and ftfy's stretches in Python. */
+ * The text comes as code points (Python encodes a str to UTF-32 at a tenth
+ * of the cost of a UTF-8 round trip), so the one pass decodes nothing.  It
+ * feeds every stage's trigger: the mojibake scan's windows, chains and ftfy
+ * stretches (tr_mj_step, the loop of tr_mojibake_scan), the normalise
+ * classes and the characters NFC might compose (nfc_inert), "(letters)" or
+ * "(x)" for the annotation scan, '<' '&' for markup, "??" and U+951F 锟 for
+ * lost text, the boilerplate phrases' first code points and spaced menus,
+ * and whether a byte-shift run can start anywhere; the byte-shift runs are
+ * then found over the same array.  The annotation and boilerplate bits say
+ * "may": the caller confirms them with those stages' own scans.  The
+ * mojibake spans come back for the caller, which weighs the byte-shift runs
+ * and ftfy's stretches in Python. */
 #include <stdlib.h>
 #include <string.h>
 #include "textrepair.h"
@@ -36,18 +37,6 @@ static uint32_t norm_bits(uint32_t c, uint32_t classes)
     if (!classes || (c > 0x3000 && c < 0xFEFF))
         return 0;
     return tr_norm_class(c) & classes;
-}
-
-/* The code point at s[i] as tr_utf8_decode_inline reads it, with the
- * three-byte sequences of CJK text decoded here (the call is not inlined). */
-static inline uint32_t decode(const uint8_t *s, size_t n, size_t i, size_t *len)
-{
-    uint8_t b = s[i];
-    if (b >= 0xE0 && b < 0xF0 && i + 2 < n && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-        *len = 3;
-        return ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-    }
-    return tr_utf8_decode_inline(s, n, i, len);
 }
 
 /* ---- the boilerplate trigger ----------------------------------------------
@@ -142,23 +131,6 @@ static int filter_has(const phrase_filter *f, uint64_t key)
     return 0;
 }
 
-/* The byte-shift runs of s[0..n), decoded again into a buffer; -1 when it
- * cannot allocate. */
-static int shift_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *count)
-{
-    uint32_t *t = malloc((n ? n : 1) * sizeof *t);
-    size_t i = 0, len = 0, l;
-    if (!t)
-        return -1;
-    while (i < n) {
-        t[len++] = decode(s, n, i, &l);
-        i += l;
-    }
-    tr_mj_shift_runs(t, len, out, cap, count);
-    free(t);
-    return 0;
-}
-
 #define HAN_FIRST 0x4E00u
 #define HAN_COUNT 0x5200u
 
@@ -178,49 +150,84 @@ size_t tr_triage_han_rare(uint8_t *out, size_t cap)
     return HAN_COUNT / 8;
 }
 
-uint32_t tr_triage(const uint8_t *s, size_t n, uint32_t norm_classes, const uint8_t *phrases, size_t phrases_len,
+/* A pinyin letter as the annotation scan reads one (ASCII or tr_letter_cp). */
+static int letter(uint32_t c)
+{
+    size_t lo = 0, hi = tr_letter_count;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return 1;
+    if (c < 0xC0)
+        return 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr_letter_cp[mid] == c)
+            return 1;
+        if (tr_letter_cp[mid] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uint8_t *phrases, size_t phrases_len,
                    size_t min_items, const uint8_t *han_rare, size_t han_rare_len, tr_mojibake_run *out, size_t cap,
                    size_t *found)
 {
     uint32_t bits = 0, prev = 0, prev2 = 0;
-    size_t i = 0, l, count = 0, lines = 0, items = 0;
-    int paren = 0, anchor = 0, in_item = 0, boiler = 0;
+    size_t i, count = 0, items = 0, letters = 0;
+    int anchor = 0, in_item = 0, boiler = 0, group = 0;
+    int use_bitmap = han_rare_len == HAN_COUNT / 8;
     tr_mj_state st;
     phrase_filter filter;
     *found = 0;
     if (filter_build(&filter, phrases, phrases_len) != 0)
         return TR_TRI_FAILED;
-    boiler = filter.count > 4096;  /* tr_boilerplate_lines refuses so many: let the stage say so */
     tr_mj_begin(&st);
-    while (i < n) {
-        uint8_t b = s[i];
-        uint32_t c;
+    for (i = 0; i < n; i++) {
+        uint32_t c = t[i];
         uint16_t k;
-        if (b < 0x80) {
-            c = b;
-            l = 1;
+        if (c < 0x80) {
             k = tr_mj_ascii_class(c);
-            switch (b) {
-            case '(': paren = 1; break;
+            switch (c) {
+            case '(':
+                group = 1;  /* the letters after it may be an annotation */
+                letters = 0;
+                break;
+            case ')':
+                /* "(x)" (an echo) or "(" and one to eight pinyin letters */
+                if ((prev2 == '(' && prev != ')' && i >= 2) || (group && letters >= 1 && letters <= 8))
+                    bits |= TR_TRI_ANNOTATIONS;
+                group = 0;
+                break;
             case '<': case '&': bits |= TR_TRI_MARKUP; break;
             case '?':
                 anchor = 1;  /* every '?' may anchor a run */
-                if (prev == '?')
+                if (prev == '?' && i >= 1)
                     bits |= TR_TRI_LOST;
                 break;
             default: break;
             }
-            if (b < 0x20 || b == 0x7F || b == ' ' || b == ',' || b == '.' || b == ':' || b == ';' || b == '!' ||
-                b == '?')
+            if (group && c != '(') {
+                if (letter(c))
+                    letters++;
+                else if (c != ')')
+                    group = 0;
+            }
+            if (c < 0x20 || c == 0x7F || c == ' ' || c == ',' || c == '.' || c == ':' || c == ';' || c == '!' ||
+                c == '?')
                 bits |= norm_bits(c, norm_classes) ? TR_TRI_NORMALISE : 0;
         } else {
-            c = decode(s, n, i, &l);
             /* '!' ';' ',' anchor a run only before a wide character */
             if (prev == '!' || prev == ';' || prev == ',')
                 anchor = 1;
+            if (group && !letter(c))
+                group = 0;
+            else if (group)
+                letters++;
             if (c - HAN_FIRST < HAN_COUNT) {  /* a unified ideograph: inert, no normalise class */
                 uint32_t h = c - HAN_FIRST;
-                if (han_rare_len == HAN_COUNT / 8)
+                if (use_bitmap)
                     k = (han_rare[h >> 3] >> (h & 7)) & 1 ? TR_MJ_CJK | TR_MJ_RARE : TR_MJ_CJK;
                 else
                     k = tr_mj_class(c);
@@ -233,9 +240,9 @@ uint32_t tr_triage(const uint8_t *s, size_t n, uint32_t norm_classes, const uint
             }
         }
         /* boilerplate: a phrase's first code points, or the items of a spaced menu */
-        if (!boiler && filter.count && ends_key(&filter, c) && (filter_has(&filter, pair_key(0, 0, c)) ||
-                                        filter_has(&filter, pair_key(0, prev, c)) ||
-                                        filter_has(&filter, pair_key(prev2, prev, c))))
+        if (!boiler && filter.count && ends_key(&filter, c) &&
+            (filter_has(&filter, pair_key(0, 0, c)) || (i >= 1 && filter_has(&filter, pair_key(0, prev, c))) ||
+             (i >= 2 && filter_has(&filter, pair_key(prev2, prev, c)))))
             boiler = 1;
         if (c == '\n') {
             items = 0;
@@ -247,26 +254,19 @@ uint32_t tr_triage(const uint8_t *s, size_t n, uint32_t norm_classes, const uint
             if (++items >= min_items && min_items)
                 boiler = 1;
         }
-        i += l;
         prev2 = prev;
         prev = c;
         if (!tr_mj_quiet(&st, k))
             tr_mj_step(&st, c, k, out, cap, &count);
     }
     tr_mj_end(&st, out, cap, &count);
-    if (anchor && shift_runs(s, n, out, cap, &count) != 0)
-        bits |= TR_TRI_FAILED;
+    if (anchor)
+        tr_mj_shift_runs(t, n, out, cap, &count);
     *found = count;
     if (count)
         bits |= TR_TRI_MOJIBAKE;
-    if (paren) {
-        tr_annotation_stats stats;
-        tr_find_annotations(s, n, NULL, 0, &stats);
-        if (stats.found)
-            bits |= TR_TRI_ANNOTATIONS;
-    }
-    free(filter.keys);
-    if (boiler && (tr_boilerplate_lines(s, n, phrases, phrases_len, min_items, NULL, 0, &lines) != 0 || lines))
+    if (boiler || filter.count > 4096)  /* tr_boilerplate_lines refuses so many: let the stage say so */
         bits |= TR_TRI_BOILERPLATE;
+    free(filter.keys);
     return bits;
 }

@@ -630,14 +630,15 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
     """C twin of ``_fallback.triage``."""
     from ._fallback import MojibakeScan
 
-    data = _utf8(text)
+    # Code points: UTF-32 costs a third of UTF-8 to make, and nothing to read.
+    data = ffi.from_buffer("uint32_t[]", text.encode("utf-32-le", "surrogatepass"))
+    n = len(text)
     blob = _phrase_blob(phrases)
     rare = _han_rare or _load_han_rare()
-    cap = len(data) // 32 + 64
+    cap = n // 16 + 64
     found = ffi.new("size_t *")
     buffer = _new_unzeroed("tr_mojibake_run[]", cap)
-    bits = lib.tr_triage(data, len(data), norm_classes, blob, len(blob), min_items, rare, len(rare), buffer, cap,
-                         found)
+    bits = lib.tr_triage(data, n, norm_classes, blob, len(blob), min_items, rare, len(rare), buffer, cap, found)
     if bits & lib.TR_TRI_FAILED:
         raise MemoryError("tr_triage could not allocate")
     if found[0] > cap:

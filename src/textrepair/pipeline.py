@@ -79,9 +79,19 @@ def run_report(text: str, options: Options, want_edits: bool = True,
         impl.forget()
 
 
-#: The triage bit of each stage whose whole trigger the triage knows.
+#: The triage bit of each stage whose trigger the triage knows.
 _TRIAGE_BITS = {annotations: F.TRI_ANNOTATIONS, markup: F.TRI_MARKUP, boilerplate: F.TRI_BOILERPLATE,
                 normalise: F.TRI_NORMALISE}
+
+
+def _confirmed(impl, stage, text: str, options: Options) -> bool:
+    """Whether a stage whose triage bit says "may" has a candidate: the
+    annotation and boilerplate bits are confirmed by the stages' own scans."""
+    if stage is annotations:
+        return impl.scan_annotations(text).stats[0] > 0
+    if stage is boilerplate:
+        return bool(boilerplate.candidate_lines(text, options))
+    return True
 
 
 def _triage(impl, text: str, options: Options) -> frozenset | None:
@@ -101,7 +111,7 @@ def _triage(impl, text: str, options: Options) -> frozenset | None:
                 busy.append(stage)
         elif stage is boilerplate and args is None:
             busy.append(stage)
-        elif stage not in _TRIAGE_BITS or bits & _TRIAGE_BITS[stage]:
+        elif stage not in _TRIAGE_BITS or bits & _TRIAGE_BITS[stage] and _confirmed(impl, stage, text, options):
             busy.append(stage)
     return frozenset(busy) if busy else None
 

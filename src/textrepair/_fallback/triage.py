@@ -1,18 +1,20 @@
 """Pure-Python twin of native/triage.c: which stages may act on a text (``tr_triage``).
 
 The specification: the C core returns exactly what this module returns.
-Each bit stands for one stage's own scan finding something (the scans are
-the twins of the stages' C scans), so a bit that is clear means that stage
-has nothing to look at; the mojibake scan comes back whole for the caller.
+Each bit stands for one stage's trigger; a bit that is clear means that
+stage has nothing to look at.  The annotation and boilerplate bits say
+"may" (the caller confirms them with those stages' scans); the mojibake
+scan comes back whole for the caller.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import _flags as F
-from .annotations import scan_annotations
-from .boilerplate import boilerplate_lines
+from .._tables import reading_table
+from .boilerplate import _items_pattern
 from .mojibake import MojibakeScan, mojibake_scan
 from .normalise import normalise_runs
 
@@ -21,7 +23,28 @@ NFC_INERT = ((0x0000, 0x02FF), (0x2000, 0x20CF), (0x2100, 0x2BFF), (0x3000, 0x30
              (0x309B, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xE000, 0xFAFF),
              (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
 _NOT_INERT = re.compile("[^%s]" % "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in NFC_INERT))
-_WIDE = re.compile("[^\x20-\x7e]")
+
+
+@lru_cache(maxsize=1)
+def _group() -> re.Pattern[str]:
+    """What the annotation scan may take for an annotation: ``(x)`` (an echo)
+    or one to eight pinyin letters in parentheses."""
+    letters = "A-Za-z" + "".join(re.escape(c) for c in sorted(reading_table().letters) if c >= "\xc0")
+    return re.compile(f"\\((?:[^)]|[{letters}]{{2,8}})\\)")
+
+
+@lru_cache(maxsize=16)
+def _prefixes(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The first three code points (all, when fewer) of every phrase."""
+    wanted = sorted({p[:3] for p in phrases if p}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in wanted)) if wanted else None
+
+
+def _boilerplate(text: str, phrases: tuple[str, ...], min_items: int) -> bool:
+    prefixes = _prefixes(phrases)
+    if prefixes is not None and prefixes.search(text):
+        return True
+    return min_items > 0 and _items_pattern(min_items).search(text) is not None
 
 
 def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: int) -> tuple[int, MojibakeScan]:
@@ -29,12 +52,13 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
     (``norm_classes``: the normalise stage's classes; ``phrases`` and
     ``min_items``: the boilerplate scan's).
 
-    >>> triage("国家数据局局长刘烈宏", 17, (), 6)[0]
+    >>> triage("国家数据局局长刘烈宏(记者 张三)", 17, ("上一篇",), 6)[0]
     0
     >>> bits, scan = triage("数(shù)据<b>", 17, (), 6)
     >>> bits == F.TRI_ANNOTATIONS | F.TRI_MARKUP, scan.shift
     (True, [])
-    >>> triage("e\\u0301 锟斤拷", 17, (), 6)[0] == F.TRI_NORMALISE | F.TRI_LOST | F.TRI_MOJIBAKE
+    >>> triage("e\\u0301 锟斤拷 上一篇", 17, ("上一篇:",), 6)[0] == (F.TRI_NORMALISE | F.TRI_LOST | F.TRI_MOJIBAKE
+    ...                                                         | F.TRI_BOILERPLATE)
     True
     """
     bits = 0
@@ -42,13 +66,11 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
         bits |= F.TRI_MARKUP
     if "??" in text or "\u951f" in text:
         bits |= F.TRI_LOST
-    if "(" in text and scan_annotations(text).stats[0]:
+    if ")" in text and _group().search(text):
         bits |= F.TRI_ANNOTATIONS
-    if _NOT_INERT.search(text):
+    if _NOT_INERT.search(text) or norm_classes and normalise_runs(text, norm_classes):
         bits |= F.TRI_NORMALISE
-    elif norm_classes and normalise_runs(text, norm_classes):
-        bits |= F.TRI_NORMALISE
-    if boilerplate_lines(text, phrases, min_items):
+    if _boilerplate(text, phrases, min_items):
         bits |= F.TRI_BOILERPLATE
     scan = mojibake_scan(text)
     if any(scan):
