@@ -628,8 +628,6 @@ def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bo
 
 def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: int):
     """C twin of ``_fallback.triage``."""
-    from ._fallback import MojibakeScan
-
     # Code points: UTF-32 costs a third of UTF-8 to make, and nothing to read.
     data = ffi.from_buffer("uint32_t[]", text.encode("utf-32-le", "surrogatepass"))
     n = len(text)
@@ -648,7 +646,7 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
     for i in range(found[0]):
         span = buffer[i]
         lists[kinds[span.kind]].append((span.start_char, span.end_char))
-    return bits, MojibakeScan(*lists)
+    return bits, _MojibakeScan(*lists)
 
 
 _han_rare = b""
@@ -664,3 +662,6 @@ def _load_han_rare() -> bytes:
     global _han_rare
     _han_rare = triage_han_rare() or b"\0"  # b"\0": not usable (the triage reads the classes)
     return _han_rare
+
+
+from ._fallback.mojibake import MojibakeScan as _MojibakeScan  # noqa: E402  (the same result type as the twin)

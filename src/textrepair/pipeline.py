@@ -16,6 +16,7 @@ skipped.
 from __future__ import annotations
 
 from contextlib import ExitStack
+from functools import lru_cache
 
 from . import _backend
 from . import _flags as F
@@ -94,17 +95,25 @@ def _confirmed(impl, stage, text: str, options: Options) -> bool:
     return True
 
 
-def _triage(impl, text: str, options: Options) -> frozenset | None:
-    """The enabled stages that may act on ``text`` in the first pass, or
-    None when none may (then no pass would change it or report anything)."""
+@lru_cache(maxsize=64)
+def _plan(options: Options) -> tuple[tuple, tuple[str, ...], int, int]:
+    """What the triage needs from ``options``: the stages enabled in a first
+    pass, the boilerplate phrases and item count, the normalise classes."""
     args = boilerplate.scan_args(options)
     phrases, min_items = args if args is not None else ((), 0)
     classes = normalise.classes(options) if options.normalise else 0
+    enabled = tuple(stage for stage in STAGES if _options_for(stage, options, set()) is not None)
+    return enabled, phrases, min_items, classes
+
+
+def _triage(impl, text: str, options: Options) -> frozenset | None:
+    """The enabled stages that may act on ``text`` in the first pass, or
+    None when none may (then no pass would change it or report anything)."""
+    enabled, phrases, min_items, classes = _plan(options)
     bits, scan = impl.triage(text, classes, phrases, min_items)
+    args = boilerplate.scan_args(options)
     busy = []
-    for stage in STAGES:
-        if _options_for(stage, options, set()) is None:
-            continue
+    for stage in enabled:
         if stage is mojibake:
             if bits & (F.TRI_MOJIBAKE | F.TRI_LOST) and not mojibake.idle(text, scan, options,
                                                                           bool(bits & F.TRI_LOST)):

@@ -37,6 +37,8 @@ from __future__ import annotations
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ... import _backend
 from ...edits import Edit
 from ...options import Options
@@ -85,8 +87,7 @@ def idle(text: str, scan, options: Options, lost: bool = True) -> bool:
     if lost and ("\u951f" in text and options.mojibake_lost != "keep" or "??" in text and lost_paragraphs(text)):
         return False
     if scan.ftfy:
-        from ftfy.badness import is_bad  # ftfy.fix_encoding returns a text this passes as it is
-
+        is_bad = _is_bad()
         if any(is_bad(text[start:end]) for start, end in scan.ftfy):
             return False
     if scan.shift:
@@ -96,6 +97,15 @@ def idle(text: str, scan, options: Options, lost: bool = True) -> bool:
             if not shift._weak(text, start, end):
                 return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _is_bad():
+    """ftfy's badness test: ``ftfy.fix_encoding`` returns a text it passes
+    as it is (imported late, ftfy is slow to import)."""
+    from ftfy.badness import is_bad
+
+    return is_bad
 
 
 def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
