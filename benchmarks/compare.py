@@ -11,7 +11,13 @@ Each interpreter runs a worker process that imports its own textrepair and
 times ``repair()`` over each corpus once per round when asked; the corpora
 are built here, from this checkout, and sent to both workers, so both
 measure the same documents.  Reported: MB/s (medians) of each side and their
-ratio, which is what issue 18's "speed does not fall" compares (≥ 0.9).
+ratio, which is what issue 18's "speed does not fall" compares (≥ 0.9); the
+speed of a bare UTF-8 round trip (``s.encode("utf-8").decode("utf-8")``)
+over the same documents, timed in this side's process in the same rounds,
+and this side's share of it (issue 20 asks ≥ 0.5 on the clean rows); and
+per corpus the candidates each side's mojibake scan hands on per MB
+(``mojibake_scan`` spans) and, for a side with the triage, the documents
+that need any stage at all.
 
 >>> rows = _ratios({"a": [1.0, 3.0, 2.0]}, {"a": [2.0, 2.0, 4.0]}, {"a": 10**6})
 >>> rows[0][:3]
@@ -36,14 +42,39 @@ from benchmarks.corpora import DAMAGED, clean_article, clean_sentences, repeat_p
 _WORKER = r'''
 import json, sys, time
 import textrepair
+from textrepair import _backend, pipeline
 corpora = json.load(open(sys.argv[1], encoding="utf-8"))
 print(json.dumps({"backend": textrepair.BACKEND, "file": textrepair.__file__}), flush=True)
+
+
+def stats(docs):
+    """Mojibake-scan spans over the documents; with the triage, the documents
+    that need a stage, and the spans of those (the others' spans are
+    dismissed in the triage)."""
+    impl = _backend.impl
+    spans = [sum(len(part) for part in impl.mojibake_scan(doc)) for doc in docs]
+    busy = judged = None
+    if hasattr(pipeline, "_triage"):
+        needs = [pipeline._triage(impl, doc, textrepair.Options()) is not None for doc in docs]
+        busy = sum(needs)
+        judged = sum(n for n, need in zip(spans, needs) if need)
+    impl.forget()
+    return {"spans": sum(spans), "busy": busy, "judged": judged, "docs": len(docs)}
+
+
 for line in sys.stdin:
-    name = line.strip()
+    command, name = line.rstrip("\n").split(" ", 1)
     docs = corpora[name]
+    if command == "stats":
+        print(json.dumps(stats(docs)), flush=True)
+        continue
     start = time.perf_counter()
-    for doc in docs:
-        textrepair.repair(doc)
+    if command == "roundtrip":
+        for doc in docs:
+            doc.encode("utf-8").decode("utf-8")
+    else:
+        for doc in docs:
+            textrepair.repair(doc)
     print(json.dumps(time.perf_counter() - start), flush=True)
 '''
 
@@ -56,11 +87,28 @@ def corpora(quick: bool) -> dict[str, list[str]]:
     document = ""
     while len(document.encode("utf-8")) < size:
         document += "".join(sentences)
-    return {
+    found = {
         "seeds damaged (000 001 003 004), one page per call": repeat_pages([pages[p] for p in DAMAGED], size),
         "seed 002 article (clean), one page per call": repeat_pages([clean_article()], size),
         f"clean sentences, {size // 1000}KB document": [document],
     }
+    clean = clean_corpus()
+    if clean:
+        found["clean corpus (tests/clean_corpus.py), one document per call"] = clean
+    return found
+
+
+def clean_corpus() -> list[str]:
+    """The documents of the clean-text issue's corpus (built from the
+    ``[test]`` extra's packages), or none when they are not installed."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    try:
+        from clean_corpus import documents
+        return [d.text for d in documents()]
+    except ImportError:
+        return []
+    finally:
+        sys.path.pop(0)
 
 
 class Worker:
@@ -71,10 +119,13 @@ class Worker:
                                      stdout=subprocess.PIPE, text=True, cwd=tempfile.gettempdir())
         self.about = json.loads(self.proc.stdout.readline())
 
-    def time(self, name: str) -> float:
-        self.proc.stdin.write(name + "\n")
+    def ask(self, command: str, name: str):
+        self.proc.stdin.write(f"{command} {name}\n")
         self.proc.stdin.flush()
         return json.loads(self.proc.stdout.readline())
+
+    def time(self, name: str) -> float:
+        return self.ask("repair", name)
 
     def close(self) -> None:
         self.proc.stdin.close()
@@ -105,19 +156,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"this:  {this.about}\nother: {other.about}")
     times_this: dict[str, list[float]] = {name: [] for name in docs}
     times_other: dict[str, list[float]] = {name: [] for name in docs}
+    times_trip: dict[str, list[float]] = {name: [] for name in docs}
     for name in docs:  # one warm-up round each: models load, caches fill
-        this.time(name), other.time(name)
+        this.time(name), other.time(name), this.ask("roundtrip", name)
     for k in range(args.rounds):
         for name in docs:
             first, second = (this, other) if k % 2 == 0 else (other, this)
             t1, t2 = first.time(name), second.time(name)
             (times_this if first is this else times_other)[name].append(t1)
             (times_other if first is this else times_this)[name].append(t2)
+            times_trip[name].append(this.ask("roundtrip", name))
+    stats_this = {name: this.ask("stats", name) for name in docs}
+    stats_other = {name: other.ask("stats", name) for name in docs}
     this.close(), other.close()
     Path(f.name).unlink()
-    print("| corpus | this MB/s | other MB/s | this ÷ other |\n|---|---:|---:|---:|")
+    trip = {row[0]: row[1] for row in _ratios(times_trip, times_trip, sizes)}
+    print("| corpus | this MB/s | other MB/s | this ÷ other | round trip MB/s | this ÷ round trip |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, a, b, ratio in _ratios(times_this, times_other, sizes):
-        print(f"| {name} | {a} | {b} | {ratio} |")
+        print(f"| {name} | {a} | {b} | {ratio} | {trip[name]} | {round(a / trip[name], 3)} |")
+    print("\nCandidates per MB: the spans of the mojibake scan (byte-shift runs, rare windows, code-page "
+          "chains, ftfy stretches); after the triage: those in documents the triage hands to the stages.\n")
+    print("| corpus | this: candidates per MB | this: after the triage | other: candidates per MB | "
+          "other: after the triage | documents needing a stage (this / other) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name in docs:
+        mb = sizes[name] / 1e6
+        cells = []
+        for side in (stats_this[name], stats_other[name]):
+            judged = side["spans"] if side["judged"] is None else side["judged"]
+            cells += [f"{side['spans'] / mb:.0f}", f"{judged / mb:.0f}"]
+        needing = " / ".join(f"{side['docs'] if side['busy'] is None else side['busy']} of {side['docs']}"
+                             for side in (stats_this[name], stats_other[name]))
+        print(f"| {name} | {' | '.join(cells)} | {needing} |")
     return 0
 
 

@@ -10,6 +10,7 @@
  * code points.  The text is decoded to code points once; offsets are code
  * points. */
 #include <stdlib.h>
+#include <string.h>
 #include "textrepair.h"
 
 #define RUN_CAP 48
@@ -247,7 +248,10 @@ int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
  * Twin: textrepair._fallback.mojibake.mojibake_scan.  One pass classifies each code
  * point with the generated table and keeps, per mechanism, the stretch it is
  * in:
- * - RARE: maximal stretches without a space that hold a rare character;
+ * - RARE: maximal stretches without a space that hold a rare character,
+ *   not counting the CJK brackets and corner quotes (window_exempt) nor a
+ *   tone letter inside "(letters)" (1-7 pinyin letters): clean pages write
+ *   them, and a stretch has other rare characters when it is mojibake;
  * - LATIN1/CP1252/CP1250: maximal chains H (A? H)* A? of that code page's
  *   high characters H, each maybe followed by one ASCII byte A in 0x40-0x7E
  *   (what `(?:[H][\x40-\x7e]?){2,}` matches), with two H or more and a letter;
@@ -258,20 +262,42 @@ int tr_mojibake_runs(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t ca
 
 static uint16_t mj_class(uint32_t c)
 {
-    if (c >= 0x110000)
-        return 0;
-    return tr_mj_class_data[(size_t)tr_mj_class_index[c >> 8] * 256 + (c & 255)];
+    return tr_mj_class(c);
 }
 
-typedef struct {
-    uint16_t bit;      /* TR_MJ_LATIN1 ... */
-    uint32_t kind;     /* TR_MOJIBAKE_LATIN1 ... */
-    int state;         /* 0 outside, 1 after H, 2 after H A */
-    size_t start, highs;
-    int letter;
-} mj_chain;
+/* Rare to the model, yet written by every clean page: 【】「」『』〔〕〖〗.
+ * They start no rare window (they still count inside one). */
+static int window_exempt(uint32_t c)
+{
+    return c >= 0x300C && c <= 0x3017 && c != 0x3012 && c != 0x3013;
+}
 
-static void chain_step(mj_chain *ch, uint32_t c, uint16_t k, size_t i, tr_mojibake_run *out, size_t cap,
+static int group_step(tr_mj_group *g, uint32_t c, uint16_t k, int *counts)
+{
+    *counts = 0;
+    if (g->open) {
+        if (c == ')' && g->letters >= 1 && g->letters <= 7) {
+            g->open = 0;
+            return 0;
+        }
+        if (g->letters < 7 && pinyin_letter(c)) {
+            g->letters++;
+            if (k & TR_MJ_RARE)
+                g->rare = 1;
+            return 1;
+        }
+        g->open = 0;
+        *counts = g->rare;
+    }
+    if (c == '(') {
+        g->open = 1;
+        g->letters = 0;
+        g->rare = 0;
+    }
+    return 0;
+}
+
+static void chain_step(tr_mj_chain *ch, uint32_t c, uint16_t k, size_t i, tr_mojibake_run *out, size_t cap,
                        size_t *count)
 {
     if (k & ch->bit) {
@@ -297,80 +323,108 @@ static void chain_step(mj_chain *ch, uint32_t c, uint16_t k, size_t i, tr_mojiba
     ch->state = 0;
 }
 
+void tr_mj_begin(tr_mj_state *st)
+{
+    static const uint16_t bits[3] = {TR_MJ_LATIN1, TR_MJ_CP1252, TR_MJ_CP1250};
+    static const uint32_t kinds[3] = {TR_MOJIBAKE_LATIN1, TR_MOJIBAKE_CP1252, TR_MOJIBAKE_CP1250};
+    size_t j;
+    memset(st, 0, sizeof *st);
+    for (j = 0; j < 3; j++) {
+        st->chains[j].bit = bits[j];
+        st->chains[j].kind = kinds[j];
+    }
+}
+
+void tr_mj_step(tr_mj_state *st, uint32_t c, uint16_t k, tr_mojibake_run *out, size_t cap, size_t *count)
+{
+    size_t j, len = st->len;
+    int counts, inside;
+    /* rare windows */
+    inside = group_step(&st->group, c, k, &counts);
+    if (counts)
+        st->word_rare = 1;
+    if (k & TR_MJ_SPACE) {
+        if (st->word_rare)
+            emit(out, cap, count, st->word_start, len, TR_MOJIBAKE_RARE);
+        st->word_rare = 0;
+        st->word_start = len + 1;
+    } else if ((k & TR_MJ_RARE) && !inside && !window_exempt(c)) {
+        st->word_rare = 1;
+    }
+    /* single-byte code page chains */
+    for (j = 0; j < 3; j++)
+        if (st->chains[j].state || (k & st->chains[j].bit))
+            chain_step(&st->chains[j], c, k, len, out, cap, count);
+    /* ftfy: the pair (previous LEAD, this CONT) marks the open stretch */
+    if (st->prev_lead && st->in_seg && (k & TR_MJ_CONT))
+        st->seg_marked = 1;
+    if (k & TR_MJ_CJK) {
+        if (st->in_seg && st->seg_marked)
+            emit(out, cap, count, st->seg_start, len, TR_MOJIBAKE_FTFY);
+        st->in_seg = 0;
+    } else {
+        if (!st->in_seg) {
+            st->in_seg = 1;
+            st->seg_start = len;
+            st->seg_marked = 0;
+        }
+        if (c >= 0x80 && c <= 0x9F)
+            st->seg_marked = 1;
+    }
+    st->prev_lead = (k & TR_MJ_LEAD) != 0;
+    st->len = len + 1;
+}
+
+void tr_mj_end(tr_mj_state *st, tr_mojibake_run *out, size_t cap, size_t *count)
+{
+    size_t j, len = st->len;
+    if (st->group.open && st->group.rare)
+        st->word_rare = 1;
+    if (st->word_rare)
+        emit(out, cap, count, st->word_start, len, TR_MOJIBAKE_RARE);
+    for (j = 0; j < 3; j++)
+        if (st->chains[j].state && st->chains[j].highs >= 2 && st->chains[j].letter)
+            emit(out, cap, count, st->chains[j].start, len, st->chains[j].kind);
+    if (st->in_seg && st->seg_marked)
+        emit(out, cap, count, st->seg_start, len, TR_MOJIBAKE_FTFY);
+}
+
+void tr_mj_shift_runs(const uint32_t *t, size_t len, tr_mojibake_run *out, size_t cap, size_t *count)
+{
+    shift_runs(t, len, out, cap, count);
+}
+
 int tr_mojibake_scan(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found)
 {
     uint32_t *t = NULL;
-    size_t i = 0, len = 0, count = 0, l, j;
-    size_t word_start = 0, seg_start = 0;
-    int word_rare = 0, in_seg = 0, seg_marked = 0, prev_lead = 0;
-    mj_chain chains[3] = {
-        {TR_MJ_LATIN1, TR_MOJIBAKE_LATIN1, 0, 0, 0, 0},
-        {TR_MJ_CP1252, TR_MOJIBAKE_CP1252, 0, 0, 0, 0},
-        {TR_MJ_CP1250, TR_MOJIBAKE_CP1250, 0, 0, 0, 0},
-    };
+    size_t i = 0, count = 0, l;
+    tr_mj_state st;
     *found = 0;
     if (has_anchor_byte(s, n)) {
         t = malloc((n ? n : 1) * sizeof *t);
         if (!t)
             return -1;
     }
+    tr_mj_begin(&st);
     while (i < n) {
         uint32_t c;
         uint16_t k;
-        if (s[i] < 0x80) {  /* ASCII: no class but space, no table look-up */
+        if (s[i] < 0x80) {
             c = s[i];
             l = 1;
-            k = (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F)) ? TR_MJ_SPACE : 0;
-            if (c == ' ')
-                k |= TR_MJ_CONT;
+            k = tr_mj_ascii_class(c);
         } else {
             c = tr_utf8_decode_inline(s, n, i, &l);
             k = mj_class(c);
         }
         i += l;
         if (t)
-            t[len] = c;
-        /* rare windows */
-        if (k & TR_MJ_SPACE) {
-            if (word_rare)
-                emit(out, cap, &count, word_start, len, TR_MOJIBAKE_RARE);
-            word_rare = 0;
-            word_start = len + 1;
-        } else if (k & TR_MJ_RARE) {
-            word_rare = 1;
-        }
-        /* single-byte code page chains */
-        for (j = 0; j < 3; j++)
-            if (chains[j].state || (k & chains[j].bit))
-                chain_step(&chains[j], c, k, len, out, cap, &count);
-        /* ftfy: the pair (previous LEAD, this CONT) marks the open stretch */
-        if (prev_lead && in_seg && (k & TR_MJ_CONT))
-            seg_marked = 1;
-        if (k & TR_MJ_CJK) {
-            if (in_seg && seg_marked)
-                emit(out, cap, &count, seg_start, len, TR_MOJIBAKE_FTFY);
-            in_seg = 0;
-        } else {
-            if (!in_seg) {
-                in_seg = 1;
-                seg_start = len;
-                seg_marked = 0;
-            }
-            if (c >= 0x80 && c <= 0x9F)
-                seg_marked = 1;
-        }
-        prev_lead = (k & TR_MJ_LEAD) != 0;
-        len++;
+            t[st.len] = c;
+        tr_mj_step(&st, c, k, out, cap, &count);
     }
-    if (word_rare)
-        emit(out, cap, &count, word_start, len, TR_MOJIBAKE_RARE);
-    for (j = 0; j < 3; j++)
-        if (chains[j].state && chains[j].highs >= 2 && chains[j].letter)
-            emit(out, cap, &count, chains[j].start, len, chains[j].kind);
-    if (in_seg && seg_marked)
-        emit(out, cap, &count, seg_start, len, TR_MOJIBAKE_FTFY);
+    tr_mj_end(&st, out, cap, &count);
     if (t) {
-        shift_runs(t, len, out, cap, &count);
+        shift_runs(t, st.len, out, cap, &count);
         free(t);
     }
     *found = count;

@@ -33,6 +33,11 @@ static uint32_t norm_class(uint32_t cp)
     return 0;
 }
 
+uint32_t tr_norm_class(uint32_t cp)
+{
+    return norm_class(cp);
+}
+
 static int is_cont(uint8_t b) { return (b & 0xC0) == 0x80; }
 
 int tr_normalise_runs(const uint8_t *s, size_t n, uint32_t classes, tr_norm_run *out, size_t cap,

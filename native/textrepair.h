@@ -409,6 +409,32 @@ int tr_best_gain(const tr_char_model *m, const uint32_t *old, const uint32_t *re
  * (size_t)-1 on allocation failure. */
 size_t tr_utf8_islands(const uint16_t *codes, size_t n, int lost, size_t *out, size_t cap);
 
+/* ---- triage.c: which stages may act on a text, in one call ------------- */
+#define TR_TRI_ANNOTATIONS 1  /* "(x)" or "(" and 1-8 pinyin letters and ")": the annotation scan may find one */
+#define TR_TRI_MARKUP 2       /* a '<' or '&' */
+#define TR_TRI_BOILERPLATE 4  /* a phrase's first three code points or a spaced menu: the boilerplate scan may find a line */
+#define TR_TRI_NORMALISE 8    /* a character of the normalise classes, or one NFC may compose */
+#define TR_TRI_MOJIBAKE 16    /* a span of tr_mojibake_scan */
+#define TR_TRI_LOST 32        /* "??" or U+951F: lost text, lost bytes */
+#define TR_TRI_FAILED 64      /* an allocation failed: take every stage as needed */
+
+/* Twin: _fallback.triage.  The TR_TRI_* bits of the code points t[0..n):
+ * norm_classes are the normalise stage's TR_NORM_* classes, phrases,
+ * phrases_len and min_items the boilerplate scan's arguments; han_rare,
+ * when han_rare_len is what tr_triage_han_rare returned, its bitmap (a
+ * faster look-up of the same classes; otherwise ignored); the spans
+ * tr_mojibake_scan finds in the same text go to out as that function writes
+ * them (at most cap; *found may exceed cap). */
+uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uint8_t *phrases, size_t phrases_len,
+                   size_t min_items, const uint8_t *han_rare, size_t han_rare_len, tr_mojibake_run *out, size_t cap,
+                   size_t *found);
+
+/* Twin: _fallback.triage.han_rare.  The TR_MJ_RARE bit of U+4E00..U+9FFF
+ * as a bitmap (bit c & 7 of byte c >> 3 for U+4E00 + c) in out: returns its
+ * length (2624), or 0 when cap is smaller or a character of the range has a
+ * class other than TR_MJ_CJK with or without TR_MJ_RARE. */
+size_t tr_triage_han_rare(uint8_t *out, size_t cap);
+
 /* CDEF END */
 
 /* ---- the character model's look-ups, shared by lm.c and shift.c (the
@@ -492,6 +518,69 @@ static inline double tr_char_logp_after(const tr_char_model *m, const tr_char_pr
 #define TR_MJ_CJK 256     /* never handed to ftfy */
 extern const uint16_t tr_mj_class_index[];  /* 0x1100 blocks of 256 code points */
 extern const uint16_t tr_mj_class_data[];   /* 256 classes per distinct block */
+
+static inline uint16_t tr_mj_class(uint32_t c)
+{
+    if (c >= 0x110000)
+        return 0;
+    return tr_mj_class_data[(size_t)tr_mj_class_index[c >> 8] * 256 + (c & 255)];
+}
+
+/* ---- normalise.c: the TR_NORM_* class of a code point (for triage.c) --- */
+uint32_t tr_norm_class(uint32_t cp);
+
+/* ---- mojibake.c: tr_mojibake_scan one code point at a time, for the
+ * triage (triage.c), which reads the text once for every stage ---------- */
+typedef struct {
+    int open;          /* a "(" group that may be an annotation is open */
+    size_t letters;    /* its pinyin letters so far */
+    int rare;          /* one of them is rare (a tone letter) */
+} tr_mj_group;
+
+typedef struct {
+    uint16_t bit;      /* TR_MJ_LATIN1 ... */
+    uint32_t kind;     /* TR_MOJIBAKE_LATIN1 ... */
+    int state;         /* 0 outside, 1 after H, 2 after H A */
+    size_t start, highs;
+    int letter;
+} tr_mj_chain;
+
+typedef struct {
+    size_t len;        /* code points stepped over */
+    size_t word_start, seg_start;
+    int word_rare, in_seg, seg_marked, prev_lead;
+    tr_mj_group group;
+    tr_mj_chain chains[3];
+} tr_mj_state;
+
+void tr_mj_begin(tr_mj_state *st);
+/* Step over code point c of class k (tr_mj_ascii_class below 0x80, else
+ * tr_mj_class), emitting the spans it closes to out (see tr_mojibake_scan). */
+void tr_mj_step(tr_mj_state *st, uint32_t c, uint16_t k, tr_mojibake_run *out, size_t cap, size_t *count);
+void tr_mj_end(tr_mj_state *st, tr_mojibake_run *out, size_t cap, size_t *count);
+
+/* tr_mj_step for a code point of class k when it changes nothing but the
+ * count: a plain CJK character (no other class) with no group, chain or
+ * ftfy stretch open; returns 0 when tr_mj_step must run instead. */
+static inline int tr_mj_quiet(tr_mj_state *st, uint16_t k)
+{
+    if (k != TR_MJ_CJK || st->in_seg || st->group.open || st->chains[0].state || st->chains[1].state ||
+        st->chains[2].state)
+        return 0;
+    st->prev_lead = 0;
+    st->len++;
+    return 1;
+}
+/* The class of an ASCII code point: no class but space, no table look-up. */
+static inline uint16_t tr_mj_ascii_class(uint32_t c)
+{
+    uint16_t k = (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F)) ? TR_MJ_SPACE : 0;
+    if (c == ' ')
+        k |= TR_MJ_CONT;
+    return k;
+}
+/* The byte-shift runs of the code points t[0..len), appended to out. */
+void tr_mj_shift_runs(const uint32_t *t, size_t len, tr_mojibake_run *out, size_t cap, size_t *count);
 
 /* ---- tables: rendered at build time from pinyin_readings.txt ---------- */
 extern const size_t tr_reading_count;

@@ -623,3 +623,46 @@ def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bo
     v = verdict[0]
     text = ffi.buffer(out, 4 * out_len[0])[:].decode(_UTF32, "surrogatepass")
     return Verdict(bool(v.apply), text, v.confidence, REASONS[v.reason], bool(v.certain), bool(v.near_cut), v.score)
+
+
+# --- triage.c -----------------------------------------------------------------
+
+def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: int):
+    """C twin of ``_fallback.triage``."""
+    # Code points: UTF-32 costs a third of UTF-8 to make, and nothing to read.
+    data = ffi.from_buffer("uint32_t[]", text.encode("utf-32-le", "surrogatepass"))
+    n = len(text)
+    blob = _phrase_blob(phrases)
+    rare = _han_rare or _load_han_rare()
+    cap = n // 16 + 64
+    found = ffi.new("size_t *")
+    buffer = _new_unzeroed("tr_mojibake_run[]", cap)
+    bits = lib.tr_triage(data, n, norm_classes, blob, len(blob), min_items, rare, len(rare), buffer, cap, found)
+    if bits & lib.TR_TRI_FAILED:
+        raise MemoryError("tr_triage could not allocate")
+    if found[0] > cap:
+        return bits, mojibake_scan(text)
+    lists: tuple[list, ...] = ([], [], [], [], [], [])
+    kinds = _SCAN_KINDS
+    for i in range(found[0]):
+        span = buffer[i]
+        lists[kinds[span.kind]].append((span.start_char, span.end_char))
+    return bits, _MojibakeScan(*lists)
+
+
+_han_rare = b""
+
+
+def triage_han_rare() -> bytes:
+    """C twin of ``_fallback.triage.han_rare``."""
+    buffer = ffi.new("uint8_t[]", 2624)
+    return bytes(ffi.buffer(buffer, lib.tr_triage_han_rare(buffer, 2624)))
+
+
+def _load_han_rare() -> bytes:
+    global _han_rare
+    _han_rare = triage_han_rare() or b"\0"  # b"\0": not usable (the triage reads the classes)
+    return _han_rare
+
+
+from ._fallback.mojibake import MojibakeScan as _MojibakeScan  # noqa: E402  (the same result type as the twin)

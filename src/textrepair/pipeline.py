@@ -6,13 +6,20 @@ superset instead of re-scanning the text after it.
 
 The order matters: CJK repairs come before anything that could destroy the
 bytes they need, and script conversion comes last.
+
+Before the first pass one C call (``impl.triage``) says which stages have
+anything to look at; when none has, the text is returned as it came (the
+same object), and in the first pass a stage with nothing to look at is
+skipped.
 """
 
 from __future__ import annotations
 
 from contextlib import ExitStack
+from functools import lru_cache
 
 from . import _backend
+from . import _flags as F
 from .edits import Edit, Finding, collecting, compose, to_original
 from .options import Options
 from .stages import annotations, boilerplate, markup, mojibake, normalise, script
@@ -48,8 +55,15 @@ def run(text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]
     re-scanned when a later stage's decision depends on them, and not at all
     after a deleting stage (whose flags stay a superset, which at worst runs a
     stage that then finds nothing)."""
-    fixed, edits, _findings = run_report(text, options, want_edits, want_findings=False)
-    return fixed, edits
+    impl = _backend.impl
+    try:
+        triaged = _triage(impl, text, options)
+        if triaged is None:
+            return text, []
+        fixed, edits, _findings = _run(impl, text, options, want_edits, False, triaged)
+        return fixed, edits
+    finally:
+        impl.forget()
 
 
 def run_report(text: str, options: Options, want_edits: bool = True,
@@ -58,9 +72,57 @@ def run_report(text: str, options: Options, want_edits: bool = True,
     of ``text`` (those of the last pass: each pass meets the same text again)."""
     impl = _backend.impl
     try:
-        return _run(impl, text, options, want_edits or want_findings, want_findings)
+        triaged = _triage(impl, text, options)
+        if triaged is None:
+            return text, [], []
+        return _run(impl, text, options, want_edits or want_findings, want_findings, triaged)
     finally:
         impl.forget()
+
+
+#: The triage bit of each stage whose trigger the triage knows.
+_TRIAGE_BITS = {annotations: F.TRI_ANNOTATIONS, markup: F.TRI_MARKUP, boilerplate: F.TRI_BOILERPLATE,
+                normalise: F.TRI_NORMALISE}
+
+
+def _confirmed(impl, stage, text: str, options: Options) -> bool:
+    """Whether a stage whose triage bit says "may" has a candidate: the
+    annotation and boilerplate bits are confirmed by the stages' own scans."""
+    if stage is annotations:
+        return impl.scan_annotations(text).stats[0] > 0
+    if stage is boilerplate:
+        return bool(boilerplate.candidate_lines(text, options))
+    return True
+
+
+@lru_cache(maxsize=64)
+def _plan(options: Options) -> tuple[tuple, tuple[str, ...], int, int]:
+    """What the triage needs from ``options``: the stages enabled in a first
+    pass, the boilerplate phrases and item count, the normalise classes."""
+    args = boilerplate.scan_args(options)
+    phrases, min_items = args if args is not None else ((), 0)
+    classes = normalise.classes(options) if options.normalise else 0
+    enabled = tuple(stage for stage in STAGES if _options_for(stage, options, set()) is not None)
+    return enabled, phrases, min_items, classes
+
+
+def _triage(impl, text: str, options: Options) -> frozenset | None:
+    """The enabled stages that may act on ``text`` in the first pass, or
+    None when none may (then no pass would change it or report anything)."""
+    enabled, phrases, min_items, classes = _plan(options)
+    bits, scan = impl.triage(text, classes, phrases, min_items)
+    args = boilerplate.scan_args(options)
+    busy = []
+    for stage in enabled:
+        if stage is mojibake:
+            if bits & (F.TRI_MOJIBAKE | F.TRI_LOST) and not mojibake.idle(text, scan, options,
+                                                                          bool(bits & F.TRI_LOST)):
+                busy.append(stage)
+        elif stage is boilerplate and args is None:
+            busy.append(stage)
+        elif stage not in _TRIAGE_BITS or bits & _TRIAGE_BITS[stage] and _confirmed(impl, stage, text, options):
+            busy.append(stage)
+    return frozenset(busy) if busy else None
 
 
 #: A stage's edit can expose damage to an earlier stage (a removed annotation
@@ -77,7 +139,10 @@ _REMEMBERING = tuple(stage for stage in STAGES if hasattr(stage, "remembering"))
 
 
 def _run(impl, text: str, options: Options, want_edits: bool,
-         want_findings: bool) -> tuple[str, list[Edit], list[Finding]]:
+         want_findings: bool, busy: frozenset = frozenset(STAGES)) -> tuple[str, list[Edit], list[Finding]]:
+    """Passes until the text stops changing; ``busy``: the stages the
+    triage says may act on ``text`` (the others are skipped until a stage
+    changes it)."""
     original = text
     edits: list[Edit] = []
     kinds: set[str] = set()
@@ -87,25 +152,30 @@ def _run(impl, text: str, options: Options, want_edits: bool,
             stack.enter_context(stage.remembering())
         for _ in range(MAX_PASSES):
             findings = [] if want_findings else None
-            fixed, edits = _pass(impl, original, text, edits, kinds, options, want_edits, findings)
+            fixed, edits = _pass(impl, original, text, edits, kinds, options, want_edits, findings, busy)
             if fixed == text:
                 break
             text = fixed
+            busy = None
     return text, edits, findings or []
 
 
 def _pass(impl, original: str, text: str, edits: list[Edit], kinds: set[str], options: Options,
-          want_edits: bool, findings: list[Finding] | None = None) -> tuple[str, list[Edit]]:
+          want_edits: bool, findings: list[Finding] | None = None,
+          busy: frozenset | None = None) -> tuple[str, list[Edit]]:
     """One run of every enabled stage over ``text``; ``edits`` (in the
     offsets of ``original``) and ``kinds`` carry over from earlier passes;
     ``findings``, when given, receives what the stages report, in offsets of
-    ``original``."""
+    ``original``; ``busy``, when given, the stages that may act on ``text``
+    as it came (the triage's): the others are skipped while it is unchanged."""
     flags = impl.scan_flags(text)
     exact = True  # flags describe ``text`` exactly
     stale = False  # flags describe nothing (else, when inexact, a superset)
     for stage in STAGES:
         stage_options = _options_for(stage, options, kinds)
         if stage_options is None:
+            continue
+        if busy is not None and stage not in busy:
             continue
         if stage.NEEDS is not None:
             if not exact and (stale or flags & stage.NEEDS):
@@ -127,6 +197,7 @@ def _pass(impl, original: str, text: str, edits: list[Edit], kinds: set[str], op
         if fixed != text:
             kinds.add(stage.KIND)
             text = fixed
+            busy = None
             exact = False
             stale = stale or not _keeps_flags(stage)
     return text, edits

@@ -205,17 +205,40 @@ def rare_char() -> re.Pattern[str]:
 _SPACE_RE = re.compile(r"[\s\u3000]")
 
 
+#: Rare to the model, yet written by every clean page: they start no window.
+WINDOW_EXEMPT = frozenset("【】「」『』〔〕〖〗")
+
+
+def _in_annotation(text: str, p: int) -> bool:
+    """Whether ``text[p]`` is a letter of a ``(letters)`` group (1-7 pinyin letters)."""
+    q = p
+    while q >= 0 and p - q < 7 and _pinyin_letter(text[q]):
+        q -= 1
+    if q < 0 or text[q] != "(":
+        return False
+    return _tail_end(text, q + 1) > p
+
+
+def _starts_window(text: str, p: int) -> bool:
+    """A rare character that starts a window: no bracket or corner quote,
+    no tone letter inside an annotation (clean pages write both)."""
+    return text[p] not in WINDOW_EXEMPT and not (text[p] in reading_table().letters and _in_annotation(text, p))
+
+
 def rare_windows(text: str) -> list[tuple[int, int]]:
-    """The space-delimited stretches of ``text`` that hold a rare character.
+    """The space-delimited stretches of ``text`` that hold a rare character
+    (one that :func:`_starts_window`).
 
     >>> rare_windows("新闻 发布会:鏂伴椈 好")
     [(3, 10)]
+    >>> rare_windows("【新闻】 音樂(yuè) 鏂伴椈(yuè)x"), rare_windows("音樂(yuèx 好")
+    ([(13, 22)], [(0, 7)])
     """
     windows: list[tuple[int, int]] = []
     done = 0
     for m in rare_char().finditer(text):
         p = m.start()
-        if p < done:
+        if p < done or not _starts_window(text, p):
             continue
         start = p
         while start > done and not _SPACE_RE.match(text[start - 1]):

@@ -47,7 +47,7 @@ from ..edits import Edit, report, splice
 from ..options import Options
 
 __all__ = ["NAME", "KIND", "NEEDS", "RULES_FILE", "Rules", "load_rules", "parse_rules", "candidate_lines", "fix",
-           "fix_text", "line_kinds"]
+           "fix_text", "line_kinds", "scan_args"]
 
 NAME = "boilerplate"
 KIND = "boilerplate"
@@ -193,6 +193,18 @@ def candidate_lines(text: str, options: Options) -> list[int]:
     if options.extra_spam_patterns:
         return list(range(text.count("\n") + 1))
     return _backend.impl.boilerplate_lines(text, _trigger_phrases(), MENU_ITEMS)
+
+
+def scan_args(options: Options) -> tuple[tuple[str, ...], int] | None:
+    """The phrases and item count :func:`candidate_lines` scans with, or
+    None when every line is a candidate (the user gave patterns).
+
+    >>> scan_args(Options())[1] == MENU_ITEMS
+    True
+    """
+    if options.extra_spam_patterns:
+        return None
+    return _trigger_phrases(), MENU_ITEMS
 
 
 class _Page:

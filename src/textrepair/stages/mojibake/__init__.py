@@ -37,15 +37,18 @@ from __future__ import annotations
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ... import _backend
 from ...edits import Edit
 from ...options import Options
+from . import shift
 from .codecs import _lost_marks, codec_repairs, latin_repairs
-from .common import _spans, remembering
-from .lost import report_lost
+from .common import _spans, call_memory, remembering
+from .lost import lost_paragraphs, report_lost
 from .shift import repairs as shift_repairs
 
-__all__ = ["KIND", "NAME", "NEEDS", "fix", "fix_text", "remembering"]
+__all__ = ["KIND", "NAME", "NEEDS", "fix", "fix_text", "idle", "remembering"]
 
 NAME = "mojibake"
 NEEDS = None
@@ -60,6 +63,49 @@ def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, st
     found += latin_repairs(text, _spans(found), scan)
     report_lost(text)
     return sorted(found)
+
+
+def idle(text: str, scan, options: Options, lost: bool = True) -> bool:
+    """True when :func:`fix` would return ``text`` with no edit and report
+    nothing (``scan``: the text's ``mojibake_scan``; ``lost``: False when
+    the text holds neither ``??`` nor ``锟``): no rare window and no
+    code-page chain (the wrong-codec readings need one), no stretch ftfy's
+    badness test flags (ftfy leaves any other alone), no ``锟`` to mark, no
+    lost paragraph, and only byte-shift runs that clean text writes too
+    (``shift._weak``), which are judged only near a cut this call saw.
+
+    >>> scan = _backend.impl.mojibake_scan("这是真的吗?下一步,在深入推进。")
+    >>> idle("这是真的吗?下一步,在深入推进。", scan, Options()), len(scan.shift)
+    (True, 1)
+    >>> idle("新进展?國家", _backend.impl.mojibake_scan("新进展?國家"), Options())
+    True
+    >>> idle("支持?!笆\ue1a2奈濉睍r期", _backend.impl.mojibake_scan("支持?!笆\ue1a2奈濉睍r期"), Options())
+    False
+    """
+    if scan.rare or scan.latin1 or scan.cp1252 or scan.cp1250:
+        return False
+    if lost and ("\u951f" in text and options.mojibake_lost != "keep" or "??" in text and lost_paragraphs(text)):
+        return False
+    if scan.ftfy:
+        is_bad = _is_bad()
+        if any(is_bad(text[start:end]) for start, end in scan.ftfy):
+            return False
+    if scan.shift:
+        if call_memory("cut"):
+            return False
+        for start, end in shift._bounded(text, scan.shift):
+            if not shift._weak(text, start, end):
+                return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _is_bad():
+    """ftfy's badness test: ``ftfy.fix_encoding`` returns a text it passes
+    as it is (imported late, ftfy is slow to import)."""
+    from ftfy.badness import is_bad
+
+    return is_bad
 
 
 def fix(text: str, options: Options) -> tuple[str, list[Edit]]:
