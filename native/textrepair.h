@@ -408,6 +408,18 @@ int tr_best_gain(const tr_char_model *m, const uint32_t *old, const uint32_t *re
  * (size_t)-1 on allocation failure. */
 size_t tr_utf8_islands(const uint16_t *codes, size_t n, int lost, size_t *out, size_t cap);
 
+/* Twin: _fallback.readings (codec_triggers).  Which rare-character windows
+ * of a text t[0..n) (code points) start a wrong-codec reading: keep[k] = 1
+ * when the window [windows[2k], windows[2k + 1]) holds a rare character
+ * (TR_MJ_RARE) that is neither inside a span of taken (ntaken sorted,
+ * non-overlapping pairs [taken[2j], taken[2j + 1])) nor a pinyin tone letter
+ * inside an annotation: the last "(" at most 8 characters before it opens
+ * 1-8 letters a-z or tone letters and a ")", and the letter is before that
+ * ")".  Windows out of range (end > n or start > end) are clamped to n.
+ * Returns how many windows are kept. */
+size_t tr_codec_triggers(const uint32_t *t, size_t n, const size_t *windows, size_t count, const size_t *taken,
+                         size_t ntaken, uint8_t *keep);
+
 /* CDEF END */
 
 /* ---- the character model's look-ups, shared by lm.c and shift.c (the

@@ -304,6 +304,17 @@ def utf8_islands(codes, lost: bool) -> list[tuple[int, int]]:
         cap = found
 
 
+def codec_triggers(text: str, windows, taken) -> list[bool]:
+    """C twin of ``_fallback.codec_triggers``."""
+    if not windows:
+        return []
+    bounds = ffi.new("size_t[]", [x for w in windows for x in w])
+    spans = ffi.new("size_t[]", [x for s in taken for x in s] or [0])
+    keep = ffi.new("uint8_t[]", len(windows))
+    lib.tr_codec_triggers(_u32(text), len(text), bounds, len(windows), spans, len(taken), keep)
+    return [bool(k) for k in keep]
+
+
 _SIZE_MAX = int(ffi.cast("size_t", -1))
 
 

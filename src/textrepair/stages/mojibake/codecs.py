@@ -19,7 +19,7 @@ import re
 import unicodedata
 
 from ... import _backend
-from ..._fallback import ftfy_suspect, rare_char
+from ..._fallback import ftfy_suspect
 from .codecs_big5 import big5_repairs, gbk_as_big5_repairs
 from .codecs_single import code_page_repairs, utf8_fallback_repairs
 from .codecs_judge import CONTEXT, paragraph_before
@@ -97,48 +97,21 @@ def _across_latin1_spaces(text: str, windows) -> list[tuple[int, int]]:
     return out
 
 
-#: Pinyin letters with a tone mark (and ü, ê), as a converter's annotations write them.
-_TONE_LETTERS = "āáǎàēéěèêīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-#: An annotation: a syllable of pinyin in parentheses, with a tone letter.
-_ANNOTATION = re.compile("\\([a-z%s]{1,8}\\)" % _TONE_LETTERS)
-
-
-def _excused(text: str, at: int, taken) -> bool:
-    """Whether the rare character ``text[at]`` is no sign of a wrong codec:
-    a tone letter inside a pinyin annotation (``數(shù)``: the converter's,
-    which the annotation stage removes), or a character of a stretch the
-    byte-shift search already took.
-
-    >>> _excused("數(shù)字", 4, []), _excused("ù", 0, []), _excused("鏂伴", 0, [(0, 2)])
-    (True, False, True)
-    """
-    if _overlaps(taken, at, at + 1):
-        return True
-    if text[at] not in _TONE_LETTERS:
-        return False
-    opened = text.rfind("(", max(0, at - 8), at)
-    m = _ANNOTATION.match(text, opened) if opened >= 0 else None
-    return m is not None and at < m.end()
-
-
 def _triggered(text: str, windows, taken) -> list[tuple[int, int]]:
-    """The windows holding a rare character that is not :func:`_excused`:
-    a window whose only rare characters are annotation tone letters or
-    byte-shift damage already taken starts no reading (on the seed pages
-    they were 78% of the windows, and on the benchmarks none of them ever
-    led to a repair).
+    """The windows holding a rare character that may be a sign of a wrong
+    codec (``codec_triggers``: ``tr_codec_triggers``, twin
+    ``_fallback/readings.py``): a window whose only rare characters are tone
+    letters inside pinyin annotations or byte-shift damage already taken
+    starts no reading (on the damaged seed pages they were 78% of the
+    windows; on the seeds, the accuracy benchmark's items and the pipeline
+    fuzz documents none of them led to a repair).
 
     >>> _triggered("數(shù)字 鏂伴椈", [(0, 6), (7, 11)], [])
     [(7, 11)]
     """
     if not windows:
         return []
-    rare = rare_char()
-    out = []
-    for start, end in windows:
-        if any(not _excused(text, m.start(), taken) for m in rare.finditer(text, start, end)):
-            out.append((start, end))
-    return out
+    return [w for w, keep in zip(windows, _backend.impl.codec_triggers(text, windows, taken)) if keep]
 
 
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
