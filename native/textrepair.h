@@ -230,6 +230,13 @@ double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch);
  * bigram terms in order (twin: _fallback.lm.char_score). */
 double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, int32_t before, int32_t after);
 
+/* scores[k] = tr_char_score of left + candidate k + right (no neighbours
+ * beyond), bit for bit, for the count candidates laid end to end in cands,
+ * candidate k ending at ends[k]; the left context is summed once (twin:
+ * _fallback.lm.char_scores).  Returns 0, or -2 when ends decrease. */
+int tr_char_scores(const tr_char_model *m, const uint32_t *left, size_t left_len, const uint32_t *cands,
+                   const size_t *ends, size_t count, const uint32_t *right, size_t right_len, double *scores);
+
 /* text[0..len) folded as the word model reads it into out[0..len): a
  * traditional character to its simplified one, then fullwidth ASCII to
  * ASCII (twin: _fallback.lm.fold_text). */

@@ -274,6 +274,19 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
                              ord(after) if after else -1)
 
 
+def char_scores(candidates, left: str = "", right: str = "") -> list[float]:
+    """C twin of ``_fallback.char_scores``."""
+    candidates = list(candidates)
+    if not candidates:
+        return []
+    ends = list(accumulate(map(len, candidates)))
+    scores = _new_unzeroed("double[]", len(candidates))
+    if lib.tr_char_scores(_model().chars, _u32(left), len(left), _u32("".join(candidates)),
+                          ffi.new("size_t[]", ends), len(candidates), _u32(right), len(right), scores):
+        raise ValueError("tr_char_scores: ends decrease")
+    return ffi.unpack(scores, len(candidates))
+
+
 def best_gain(old: str, read: str) -> tuple[int, int] | None:
     """C twin of ``_fallback.best_gain``."""
     if len(old) != len(read):

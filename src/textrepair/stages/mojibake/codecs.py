@@ -24,7 +24,7 @@ from .codecs_big5 import big5_repairs, gbk_as_big5_repairs
 from .codecs_single import code_page_repairs, utf8_fallback_repairs
 from .codecs_judge import CONTEXT, paragraph_before
 from .codecs_utf8 import utf8_repairs
-from .common import _outside, _overlaps, _trim
+from .common import _outside, _overlaps, _remembered, _trim
 
 __all__ = ["codec_repairs", "latin_repairs"]
 
@@ -190,6 +190,13 @@ def _not_ftfys(text: str, found: list, segments) -> list:
     return kept
 
 
+def _fix_encoding(segment: str, ftfy) -> str:
+    """``ftfy.fix_encoding(segment)``, asked once per pipeline call: a page
+    repeats its CJK-free stretches (``”“`` between quotations), and every
+    pass meets them again."""
+    return _remembered(("ftfy", segment), lambda: ftfy.fix_encoding(segment))
+
+
 #: ftfy's fix is compared character by character up to this length.
 _FTFY_COMPARE = 4000
 
@@ -197,7 +204,7 @@ _FTFY_COMPARE = 4000
 def _ftfy_keeps(segment: str, ftfy) -> bytearray | None:
     """Per character of ``segment``, 1 where ftfy's ``fix_encoding`` keeps
     it; None when ftfy changes nothing."""
-    fixed = ftfy.fix_encoding(segment)
+    fixed = _fix_encoding(segment, ftfy)
     if fixed == segment:
         return None
     same = bytearray(len(segment))
@@ -276,7 +283,7 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
             segment = text[start:end]
             if segment.isascii() or not suspect.search(segment):
                 continue
-            fixed = ftfy.fix_encoding(segment)
+            fixed = _fix_encoding(segment, ftfy)
             if fixed == segment:
                 continue
             lo, hi = _trim(segment, fixed)
