@@ -123,20 +123,28 @@ def _fillings(b: int, t: int, after: int, codec: str, reader: str) -> list[str]:
 _FILLINGS: dict = {}
 
 
-@lru_cache(maxsize=None)
-def _pair_chars(codec: str) -> dict[int, tuple[tuple[int, str], ...]]:
-    """Per lead byte 0x80-0xFF, ``(trail, character)`` for each trail
-    0x40-0xFE that ``codec`` reads with it as one usable non-ASCII
-    character, in trail order."""
-    rows = {}
-    for x in range(0x80, 0x100):
+class _PairChars(dict):
+    """Per lead byte, ``(trail, character)`` for each trail 0x40-0xFE that
+    ``codec`` reads with it as one usable non-ASCII character, in trail
+    order (each row made when first asked)."""
+
+    def __init__(self, codec: str) -> None:
+        super().__init__()
+        self.codec = codec
+
+    def __missing__(self, x: int) -> tuple[tuple[int, str], ...]:
         row = []
         for y in range(0x40, 0xFF):
-            ch = _pair_char(x, y, codec)
+            ch = _pair_char(x, y, self.codec)
             if ch is not None:
                 row.append((y, ch))
-        rows[x] = tuple(row)
-    return rows
+        found = self[x] = tuple(row)
+        return found
+
+
+@lru_cache(maxsize=None)
+def _pair_chars(codec: str) -> _PairChars:
+    return _PairChars(codec)
 
 
 def _pair_char(x: int, y: int, codec: str) -> str | None:
