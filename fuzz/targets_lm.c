@@ -1,5 +1,6 @@
 /* targets_lm.c -- fuzz targets of lm.c (tr_char_logp, tr_char_score,
- * tr_lm_fold, tr_word_score, tr_word_scores, tr_word_segment, tr_word_fits).
+ * tr_lm_fold, tr_word_score, tr_word_scores, tr_word_segment, tr_word_fits,
+ * tr_char_scores).
  *
  * They read the synthetic model of synth_lm.h.  The input is read as code
  * points (any value, in range or not), every other one folded onto a
@@ -198,6 +199,51 @@ FUZZ_TARGET(tr_word_scores)
     if (count > 1) {  /* decreasing ends are refused */
         size_t bad[2] = {2, 1};
         FUZZ_CHECK(tr_word_scores(&s.w, text, 0, text, bad, 2, text, 0, scores) == -2);
+    }
+    free(whole);
+    free(scores);
+    free(ends);
+    free(text);
+    synth_free(&s);
+}
+
+/* tr_char_scores: as tr_word_scores, each score equal to the bit to
+ * tr_char_score of the whole text left + candidate + right. */
+FUZZ_TARGET(tr_char_scores)
+{
+    synth_model s;
+    size_t words, nleft, nright, count, k, at, *ends;
+    uint32_t *text, *whole;
+    double *scores;
+    synth_build(&s, size ? data[0] : 0);
+    text = code_points(data, size, &words);
+    nleft = size > 1 ? data[1] % (words + 1) : 0;
+    nright = size > 2 ? data[2] % (words - nleft + 1) : 0;
+    count = size > 3 ? data[3] % 5 : 0;
+    ends = fuzz_alloc(count * sizeof *ends);
+    scores = fuzz_alloc(count * sizeof *scores);
+    for (k = 0, at = 0; k < count; k++) {
+        size_t room = words - nleft - nright - at;
+        at += size > 4 + k ? data[4 + k] % (room + 1) : room;
+        ends[k] = at;
+    }
+    FUZZ_CHECK(tr_char_scores(&s.m, text, nleft, text + nleft, ends, count, text + words - nright, nright,
+                              scores) == 0);
+    whole = fuzz_alloc((words + 1) * sizeof *whole);
+    for (k = 0, at = 0; k < count; k++) {
+        size_t clen = ends[k] - at, n = 0;
+        memcpy(whole, text, nleft * sizeof *whole);
+        n += nleft;
+        memcpy(whole + n, text + nleft + at, clen * sizeof *whole);
+        n += clen;
+        memcpy(whole + n, text + words - nright, nright * sizeof *whole);
+        n += nright;
+        FUZZ_CHECK(same_bits(scores[k], tr_char_score(&s.m, whole, n, -1, -1)));
+        at = ends[k];
+    }
+    if (count > 1) {  /* decreasing ends are refused */
+        size_t bad[2] = {2, 1};
+        FUZZ_CHECK(tr_char_scores(&s.m, text, 0, text, bad, 2, text, 0, scores) == -2);
     }
     free(whole);
     free(scores);

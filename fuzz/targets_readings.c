@@ -83,3 +83,49 @@ FUZZ_TARGET(tr_utf8_islands)
     free(codes);
     free(out);
 }
+
+/* tr_codec_triggers: the input as code points (any value, every other one a
+ * character an annotation is made of, so annotations are met), then windows
+ * and taken spans from its first bytes (any bounds, so out of range too);
+ * the count returned is the number of windows kept, each keep flag is 0 or
+ * 1, a window kept holds a rare character, and a window with nothing in
+ * range is never kept. */
+FUZZ_TARGET(tr_codec_triggers)
+{
+    static const uint32_t ANNOTATION_CHARS[] = {'(', ')', 's', 'h', 0xF9, 0x101, 0x1CE, ' ', 0x9283, 0xE1A2};
+    size_t head = size < 16 ? size : 16, n = (size - head) / 4, count = head / 4, i, kept, sum = 0;
+    size_t ntaken = head == 16 ? data[15] % 4 : 0; /* its bounds from data[8..13] */
+    uint32_t *t = fuzz_alloc((n ? n : 1) * sizeof *t);
+    size_t *windows = fuzz_alloc((2 * count + 1) * sizeof *windows);
+    size_t *taken = fuzz_alloc((2 * ntaken + 1) * sizeof *taken);
+    uint8_t *keep = fuzz_alloc(count + 1);
+    for (i = 0; i < n; i++) {
+        memcpy(&t[i], data + head + 4 * i, 4);
+        if (i % 2)
+            t[i] = ANNOTATION_CHARS[t[i] % (sizeof ANNOTATION_CHARS / sizeof ANNOTATION_CHARS[0])];
+    }
+    for (i = 0; i < count; i++) {
+        size_t a = data[4 * i] % (n + 3), b = data[4 * i + 1] % (n + 3);
+        windows[2 * i] = a < b ? a : b;
+        windows[2 * i + 1] = a < b ? b : a;
+    }
+    for (i = 0; i < ntaken; i++) { /* sorted, non-overlapping: increasing cut points */
+        taken[2 * i] = (size_t)data[8 + 2 * i] + (i ? taken[2 * i - 1] : 0);
+        taken[2 * i + 1] = taken[2 * i] + data[9 + 2 * i];
+    }
+    kept = tr_codec_triggers(t, n, windows, count, taken, ntaken, keep);
+    for (i = 0; i < count; i++) {
+        size_t k, end = windows[2 * i + 1] < n ? windows[2 * i + 1] : n;
+        int rare = 0;
+        FUZZ_CHECK(keep[i] == 0 || keep[i] == 1);
+        sum += keep[i];
+        for (k = windows[2 * i]; k < end; k++)
+            rare |= t[k] >= 0x80;
+        FUZZ_CHECK(!keep[i] || rare);
+    }
+    FUZZ_CHECK(kept == sum);
+    free(t);
+    free(windows);
+    free(taken);
+    free(keep);
+}

@@ -43,6 +43,43 @@ double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, i
     return total;
 }
 
+/* The sum runs over left, the candidate, right in order, as tr_char_score's
+ * over their concatenation: the partial sum after left is the same double for
+ * every candidate, so it is taken once. */
+int tr_char_scores(const tr_char_model *m, const uint32_t *left, size_t left_len, const uint32_t *cands,
+                   const size_t *ends, size_t count, const uint32_t *right, size_t right_len, double *scores)
+{
+    tr_char_prev p;
+    double base = 0.0;
+    int32_t base_prev = -1;
+    size_t i, k, from = 0;
+    for (k = 0; k < count; k++)
+        if (ends[k] < (k ? ends[k - 1] : 0))
+            return -2;
+    for (i = 0; i < left_len; i++) {
+        tr_char_prev_of(m, base_prev, &p);
+        base = base + tr_char_logp_after(m, &p, left[i]);
+        base_prev = (int32_t)left[i];
+    }
+    for (k = 0; k < count; k++) {
+        double total = base;
+        int32_t prev = base_prev;
+        for (i = from; i < ends[k]; i++) {
+            tr_char_prev_of(m, prev, &p);
+            total = total + tr_char_logp_after(m, &p, cands[i]);
+            prev = (int32_t)cands[i];
+        }
+        for (i = 0; i < right_len; i++) {
+            tr_char_prev_of(m, prev, &p);
+            total = total + tr_char_logp_after(m, &p, right[i]);
+            prev = (int32_t)right[i];
+        }
+        scores[k] = total;
+        from = ends[k];
+    }
+    return 0;
+}
+
 /* ---- the fold ---------------------------------------------------------------- */
 
 /* fold_map: the table's simplified character, then fullwidth ASCII to ASCII. */

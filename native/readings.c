@@ -170,3 +170,70 @@ size_t tr_utf8_islands(const uint16_t *codes, size_t n, int lost, size_t *out, s
     free(owner);
     return found;
 }
+
+/* ---- which rare-character windows start a reading ---------------------------- */
+
+/* Pinyin letters with a tone mark (and ü, ê), as a converter's annotations write them. */
+static const uint32_t TONE_LETTERS[] = {
+    0x101, 0xE1, 0x1CE, 0xE0, 0x113, 0xE9, 0x11B, 0xE8, 0xEA, 0x12B, 0xED, 0x1D0, 0xEC, 0x14D, 0xF3, 0x1D2, 0xF2,
+    0x16B, 0xFA, 0x1D4, 0xF9, 0x1D6, 0x1D8, 0x1DA, 0x1DC, 0xFC, 0x144, 0x148, 0x1F9, 0x1E3F,
+};
+
+static int tone_letter(uint32_t c)
+{
+    size_t k;
+    for (k = 0; k < sizeof TONE_LETTERS / sizeof TONE_LETTERS[0]; k++)
+        if (TONE_LETTERS[k] == c)
+            return 1;
+    return 0;
+}
+
+static int rare_cp(uint32_t c)
+{
+    if (c < 0x80 || c >= 0x110000)
+        return 0;
+    return (tr_mj_class_data[(size_t)tr_mj_class_index[c >> 8] * 256 + (c & 255)] & TR_MJ_RARE) != 0;
+}
+
+/* Whether t[at] (a tone letter) lies inside an annotation "(" [a-z tone]{1,8} ")". */
+static int in_annotation(const uint32_t *t, size_t n, size_t at)
+{
+    size_t low = at >= 8 ? at - 8 : 0, p = at, k, m = 0;
+    while (p > low && t[p - 1] != '(')
+        p--;
+    if (p == low)
+        return 0;
+    p--; /* the "(" */
+    for (k = p + 1; k < n && m < 8; k++, m++)
+        if (!((t[k] >= 'a' && t[k] <= 'z') || tone_letter(t[k])))
+            break;
+    return m >= 1 && k < n && t[k] == ')' && at < k + 1;
+}
+
+size_t tr_codec_triggers(const uint32_t *t, size_t n, const size_t *windows, size_t count, const size_t *taken,
+                         size_t ntaken, uint8_t *keep)
+{
+    size_t w, j = 0, kept = 0;
+    for (w = 0; w < count; w++) {
+        size_t end = windows[2 * w + 1] < n ? windows[2 * w + 1] : n;
+        size_t i = windows[2 * w] < end ? windows[2 * w] : end;
+        keep[w] = 0;
+        for (; i < end; i++) {
+            if (!rare_cp(t[i]))
+                continue;
+            /* the first taken span that ends after i (windows come in any order: search from the start when behind) */
+            if (j && taken[2 * (j - 1) + 1] > i)
+                j = 0;
+            while (j < ntaken && taken[2 * j + 1] <= i)
+                j++;
+            if (j < ntaken && taken[2 * j] <= i)
+                continue; /* inside a span taken */
+            if (tone_letter(t[i]) && in_annotation(t, n, i))
+                continue;
+            keep[w] = 1;
+            kept++;
+            break;
+        }
+    }
+    return kept;
+}

@@ -230,6 +230,13 @@ double tr_char_logp(const tr_char_model *m, int32_t prev, uint32_t ch);
  * bigram terms in order (twin: _fallback.lm.char_score). */
 double tr_char_score(const tr_char_model *m, const uint32_t *text, size_t len, int32_t before, int32_t after);
 
+/* scores[k] = tr_char_score of left + candidate k + right (no neighbours
+ * beyond), bit for bit, for the count candidates laid end to end in cands,
+ * candidate k ending at ends[k]; the left context is summed once (twin:
+ * _fallback.lm.char_scores).  Returns 0, or -2 when ends decrease. */
+int tr_char_scores(const tr_char_model *m, const uint32_t *left, size_t left_len, const uint32_t *cands,
+                   const size_t *ends, size_t count, const uint32_t *right, size_t right_len, double *scores);
+
 /* text[0..len) folded as the word model reads it into out[0..len): a
  * traditional character to its simplified one, then fullwidth ASCII to
  * ASCII (twin: _fallback.lm.fold_text). */
@@ -434,6 +441,18 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uin
  * length (2624), or 0 when cap is smaller or a character of the range has a
  * class other than TR_MJ_CJK with or without TR_MJ_RARE. */
 size_t tr_triage_han_rare(uint8_t *out, size_t cap);
+
+/* Twin: _fallback.readings (codec_triggers).  Which rare-character windows
+ * of a text t[0..n) (code points) start a wrong-codec reading: keep[k] = 1
+ * when the window [windows[2k], windows[2k + 1]) holds a rare character
+ * (TR_MJ_RARE) that is neither inside a span of taken (ntaken sorted,
+ * non-overlapping pairs [taken[2j], taken[2j + 1])) nor a pinyin tone letter
+ * inside an annotation: the last "(" at most 8 characters before it opens
+ * 1-8 letters a-z or tone letters and a ")", and the letter is before that
+ * ")".  Windows out of range (end > n or start > end) are clamped to n.
+ * Returns how many windows are kept. */
+size_t tr_codec_triggers(const uint32_t *t, size_t n, const size_t *windows, size_t count, const size_t *taken,
+                         size_t ntaken, uint8_t *keep);
 
 /* CDEF END */
 

@@ -63,3 +63,40 @@ def test_segments_of_characters_read_alone(run, data):
                 max_size=10).map("".join))
 def test_readable_is_where_the_viterbi_finds_a_path(run):
     assert codecs_single._readable(run) == (codecs_single._viterbi(run) is not None)
+
+
+def fillings_by_every_pair(b, t, after, codec, reader):
+    """``codecs_big5._fillings`` as it was written first: every lead and trail decoded."""
+    rejects = codecs_big5._rejects(reader)
+    hole = codecs_big5.HOLE
+    found = []
+    for x in range(0x81, 0xFF) if b == hole else (b,):
+        if b == hole and t != hole and not rejects[x * 257 + t]:
+            continue
+        for y in range(0x40, 0xFF) if t == hole else (t,):
+            if b == hole and t == hole and not rejects[x * 257 + y]:
+                continue
+            if t == hole and after != hole and not rejects[y * 257 + after]:
+                continue
+            try:
+                ch = bytes((x, y)).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1 and codecs_big5.usable(ch) and not ch.isascii():
+                found.append(ch)
+    return found
+
+
+byte = st.one_of(st.integers(0x80, 0xFF), st.integers(0, 0xFF))
+
+
+@given(st.one_of(st.just(codecs_big5.HOLE), byte), st.one_of(st.just(codecs_big5.HOLE), byte),
+       st.one_of(st.just(codecs_big5.END), byte), st.sampled_from([(c, r) for _b, c, r in READERS]))
+def test_fillings_from_the_table_are_every_pair_decoded(b, t, after, codec_reader):
+    # The table of the pairs each lead byte reads (and the memo) give the same characters in the same order.
+    codec, reader = codec_reader
+    if b == codecs_big5.HOLE and t == codecs_big5.HOLE and after not in (codecs_big5.END, 0x41, 0xA1):
+        after = 0x41  # both bytes unknown: a few values of the byte after suffice (each such call walks every pair)
+    expected = fillings_by_every_pair(b, t, after, codec, reader)
+    assert codecs_big5._fillings(b, t, after, codec, reader) == expected
+    assert codecs_big5._fillings(b, t, after, codec, reader) == expected  # remembered

@@ -66,6 +66,14 @@ def test_word_scores(left, candidates, right):
     assert [bits(x) for x in c] == [bits(_cext.word_score(left + cand + right)) for cand in candidates]
 
 
+@given(short, st.lists(short, max_size=6), short)
+def test_char_scores(left, candidates, right):
+    c = _cext.char_scores(candidates, left, right)
+    assert [bits(x) for x in c] == [bits(x) for x in _fallback.char_scores(candidates, left, right)]
+    # The left context summed once changes nothing: each is the whole text's score.
+    assert [bits(x) for x in c] == [bits(_cext.char_score(left + cand + right)) for cand in candidates]
+
+
 def test_word_scores_with_long_left_context():
     # A left context longer than the longest word, candidates that complete a
     # word reaching back into it and forward into the right context.

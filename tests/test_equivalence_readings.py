@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import SEEDS
-from strategies import cjk_text, seed_fragment
+from strategies import annotation, cjk_text, seed_fragment
 from textrepair import _backend, _fallback
 from textrepair._fallback.readings import FIRST, QMARK
 from textrepair.stages.mojibake import codecs_big5, codecs_utf8
@@ -118,3 +118,39 @@ def test_utf8_islands_of_damaged_text(clean, lost):
         raw = b"".join(table.codes[ch] for ch in window)
         assert _cext.utf8_islands(raw, lost) == _fallback.utf8_islands(raw, lost)
         assert codecs_utf8._islands_at(window, tokens, qmarks, lost, table) == codecs_utf8._islands(tokens, qmarks, lost)
+
+
+# --- codec_triggers -------------------------------------------------------------
+#: Rare characters of every kind the rule names: tone letters (inside and
+#: outside annotations), salad, private use, U+FFFD, lone surrogates, and the
+#: parentheses and letters an annotation is made of.
+TRIGGER_PIECES = ["(shù)", "(zhì)", "(ā)", "(ǖ)", "(abcdefgh)", "(abcdefghi)", "(Shù)", "(shù", "shù)", "ù", "ǎ",
+                  "ḿ", "ê", "(", ")", "鏂伴椈", "數", "\ue1a2", "\ufffd", "\ud800", "【】", "é", " ", "\n", "a"]
+trigger_text = st.one_of(st.lists(st.one_of(st.sampled_from(TRIGGER_PIECES), annotation, st.characters(blacklist_categories=())),
+                                  max_size=40).map("".join), cjk_text, seed_fragment)
+
+
+@st.composite
+def text_windows_taken(draw):
+    text = draw(trigger_text)
+    n = len(text)
+    bound = st.integers(0, n + 3)
+    windows = draw(st.lists(st.tuples(bound, bound).map(sorted).map(tuple), max_size=6))
+    cuts = sorted(set(draw(st.lists(st.integers(0, n), max_size=8))))
+    taken = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
+    return text, windows, taken
+
+
+@given(text_windows_taken())
+def test_codec_triggers(args):
+    text, windows, taken = args
+    assert _cext.codec_triggers(text, windows, taken) == _fallback.codec_triggers(text, windows, taken)
+
+
+def test_codec_triggers_of_the_seeds():
+    # Every rare window of each seed page, with and without the byte-shift runs taken.
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        scan = _cext.mojibake_scan(text)
+        for taken in ([], scan.shift):
+            assert _cext.codec_triggers(text, scan.rare, taken) == _fallback.codec_triggers(text, scan.rare, taken)

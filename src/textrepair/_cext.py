@@ -274,6 +274,19 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
                              ord(after) if after else -1)
 
 
+def char_scores(candidates, left: str = "", right: str = "") -> list[float]:
+    """C twin of ``_fallback.char_scores``."""
+    candidates = list(candidates)
+    if not candidates:
+        return []
+    ends = list(accumulate(map(len, candidates)))
+    scores = _new_unzeroed("double[]", len(candidates))
+    if lib.tr_char_scores(_model().chars, _u32(left), len(left), _u32("".join(candidates)),
+                          ffi.new("size_t[]", ends), len(candidates), _u32(right), len(right), scores):
+        raise ValueError("tr_char_scores: ends decrease")
+    return ffi.unpack(scores, len(candidates))
+
+
 def best_gain(old: str, read: str) -> tuple[int, int] | None:
     """C twin of ``_fallback.best_gain``."""
     if len(old) != len(read):
@@ -302,6 +315,17 @@ def utf8_islands(codes, lost: bool) -> list[tuple[int, int]]:
         if found <= cap:
             return [(out[2 * k], out[2 * k + 1]) for k in range(found)]
         cap = found
+
+
+def codec_triggers(text: str, windows, taken) -> list[bool]:
+    """C twin of ``_fallback.codec_triggers``."""
+    if not windows:
+        return []
+    bounds = ffi.new("size_t[]", [x for w in windows for x in w])
+    spans = ffi.new("size_t[]", [x for s in taken for x in s] or [0])
+    keep = ffi.new("uint8_t[]", len(windows))
+    lib.tr_codec_triggers(_u32(text), len(text), bounds, len(windows), spans, len(taken), keep)
+    return [bool(k) for k in keep]
 
 
 _SIZE_MAX = int(ffi.cast("size_t", -1))

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from .annotations import AnnotationScan, scan_annotations
 from .boilerplate import boilerplate_lines
-from .lm import char_logp, char_score, fold_text, word_fits, word_score, word_scores, word_segments
+from .lm import char_logp, char_score, char_scores, fold_text, word_fits, word_score, word_scores, word_segments
 from .markup import markup_candidates
 from .mojibake import NO_CJK, MojibakeScan, code_page_run, ftfy_suspect, mojibake_runs, mojibake_scan, rare_char
 from .normalise import normalise_runs
-from .readings import best_gain, utf8_islands
+from .readings import best_gain, codec_triggers, utf8_islands
 from .scan import forget, scan_flags
 from .shift import GUESS_COST, shift_judge, shift_paths, slot_fillers
 from .triage import triage, triage_han_rare
 
 __all__ = ["AnnotationScan", "GUESS_COST", "MojibakeScan",
-           "NO_CJK", "best_gain", "boilerplate_lines", "char_logp", "char_score", "code_page_run", "fold_text", "forget",
+           "NO_CJK", "best_gain", "boilerplate_lines", "char_logp", "char_score", "char_scores", "code_page_run", "codec_triggers", "fold_text", "forget",
            "ftfy_suspect", "markup_candidates", "mojibake_runs", "mojibake_scan", "normalise_runs", "rare_char",
            "scan_annotations", "scan_flags", "shift_judge", "shift_paths", "slot_fillers", "triage", "triage_han_rare", "utf8_islands", "word_fits", "word_score", "word_scores",
            "word_segments"]

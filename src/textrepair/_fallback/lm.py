@@ -338,6 +338,17 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
     return char_model().score(text, before, after)
 
 
+def char_scores(candidates, left: str = "", right: str = "") -> list[float]:
+    """:func:`char_score` of ``left + c + right`` for every candidate ``c``
+    (the C core sums the left context once: the same doubles).
+
+    >>> a, b = char_scores(["中国", "涓浗"], "在", "人")
+    >>> a > b, a == char_score("在中国人")
+    (True, True)
+    """
+    return [char_score(left + c + right) for c in candidates]
+
+
 # --- the fold ------------------------------------------------------------------------
 
 def fold_map(fold: Tables) -> dict[int, int]:

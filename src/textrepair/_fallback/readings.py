@@ -5,13 +5,18 @@
 stands, in the character bigram model: the same doubles added in the same
 order as C adds them.  :func:`utf8_islands` is where UTF-8 read as GBK may
 have left an island (``codecs_utf8._islands`` reads only those).
+:func:`codec_triggers` is which rare-character windows start a reading at all.
 """
 
 from __future__ import annotations
 
-from .lm import char_logp
+import re
+from bisect import bisect_right
 
-__all__ = ["FIRST", "QMARK", "best_gain", "utf8_islands"]
+from .lm import char_logp
+from .mojibake import rare_char
+
+__all__ = ["FIRST", "QMARK", "TONE_LETTERS", "best_gain", "codec_triggers", "utf8_islands"]
 
 
 def best_gain(old: str, read: str) -> tuple[int, int] | None:
@@ -150,3 +155,52 @@ def _parse(flat, first, qmark, pos: int, lost: bool) -> tuple[int, bool]:
             good = (n, wide, holes, inserted)
     end, wide, holes, inserted = good
     return end, not (wide < 2 and not (wide and holes > inserted))
+
+
+# --- which rare-character windows start a reading ------------------------------
+#: Pinyin letters with a tone mark (and ü, ê), as a converter's annotations write them.
+TONE_LETTERS = "āáǎàēéěèêīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+#: An annotation: 1-8 letters of pinyin in parentheses.
+_ANNOTATION = re.compile("\\([a-z%s]{1,8}\\)" % TONE_LETTERS)
+
+
+def _in_taken(taken, at: int) -> bool:
+    i = bisect_right(taken, (at, float("inf")))
+    return bool(i) and taken[i - 1][1] > at
+
+
+def excused(text: str, at: int, taken) -> bool:
+    """Whether the rare character ``text[at]`` is no sign of a wrong codec: a
+    character of a span of ``taken`` (sorted, non-overlapping: what the
+    byte-shift search already took), or a tone letter inside a pinyin
+    annotation (``數(shù)``: the converter's, which the annotation stage
+    removes): the last ``(`` at most 8 characters before it opens 1-8
+    letters and a ``)``.
+
+    >>> excused("數(shù)字", 4, []), excused("ù", 0, []), excused("鏂伴", 0, [(0, 2)])
+    (True, False, True)
+    """
+    if _in_taken(taken, at):
+        return True
+    if text[at] not in TONE_LETTERS:
+        return False
+    opened = text.rfind("(", max(0, at - 8), at)
+    m = _ANNOTATION.match(text, opened) if opened >= 0 else None
+    return m is not None and at < m.end()
+
+
+def codec_triggers(text: str, windows, taken) -> list[bool]:
+    """Per window ``(start, end)`` of ``text``, whether it holds a rare
+    character that is not :func:`excused` (``tr_codec_triggers``); ``taken``:
+    sorted, non-overlapping spans.  Windows are clamped to the text.
+
+    >>> codec_triggers("數(shù)字 鏂伴椈", [(0, 6), (7, 11)], [])
+    [False, True]
+    """
+    rare = rare_char()
+    n = len(text)
+    out = []
+    for start, end in windows:
+        end = min(end, n)
+        out.append(any(not excused(text, m.start(), taken) for m in rare.finditer(text, min(start, end), end)))
+    return out

@@ -24,7 +24,7 @@ from .codecs_big5 import big5_repairs, gbk_as_big5_repairs
 from .codecs_single import code_page_repairs, utf8_fallback_repairs
 from .codecs_judge import CONTEXT, paragraph_before
 from .codecs_utf8 import utf8_repairs
-from .common import _outside, _overlaps, _trim
+from .common import _outside, _overlaps, _remembered, _trim
 
 __all__ = ["codec_repairs", "latin_repairs"]
 
@@ -97,6 +97,23 @@ def _across_latin1_spaces(text: str, windows) -> list[tuple[int, int]]:
     return out
 
 
+def _triggered(text: str, windows, taken) -> list[tuple[int, int]]:
+    """The windows holding a rare character that may be a sign of a wrong
+    codec (``codec_triggers``: ``tr_codec_triggers``, twin
+    ``_fallback/readings.py``): a window whose only rare characters are tone
+    letters inside pinyin annotations or byte-shift damage already taken
+    starts no reading (on the damaged seed pages they were 78% of the
+    windows; on the seeds, the accuracy benchmark's items and the pipeline
+    fuzz documents none of them led to a repair).
+
+    >>> _triggered("數(shù)字 鏂伴椈", [(0, 6), (7, 11)], [])
+    [(7, 11)]
+    """
+    if not windows:
+        return []
+    return [w for w, keep in zip(windows, _backend.impl.codec_triggers(text, windows, taken)) if keep]
+
+
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
     """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``;
     ``scan`` is the text's ``mojibake_scan`` when the caller has it.  Where
@@ -114,14 +131,16 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
     if not (scan.rare or scan.latin1 or scan.cp1252 or scan.cp1250):
         return []  # no rare character and no code-page run: nothing to try
     found = []
-    if scan.rare:
+    rare = _triggered(text, scan.rare, taken)
+    if rare:
         # Two-byte codes read wrongly leave Han or private-use characters; a
         # window without any (Һѹϵͳ×n) is no work for them.
-        han = [(s, e) for s, e in scan.rare if _HAN_OR_PUA.search(text, s, e)]
+        han = [(s, e) for s, e in rare if _HAN_OR_PUA.search(text, s, e)]
         keys: dict = {}
         for mechanism in (utf8_repairs, big5_repairs, gbk_as_big5_repairs):
             found += _per_window(mechanism, text, han, taken, keys)
-        found += _per_window(utf8_fallback_repairs, text, _across_latin1_spaces(text, scan.rare), taken, keys)
+        found += _per_window(utf8_fallback_repairs, text, _triggered(text, _across_latin1_spaces(text, scan.rare),
+                                                                       taken), taken, keys)
     for codec, field in _CODE_PAGES:
         chains = getattr(scan, field)
         if chains:
@@ -171,6 +190,13 @@ def _not_ftfys(text: str, found: list, segments) -> list:
     return kept
 
 
+def _fix_encoding(segment: str, ftfy) -> str:
+    """``ftfy.fix_encoding(segment)``, asked once per pipeline call: a page
+    repeats its CJK-free stretches (``”“`` between quotations), and every
+    pass meets them again."""
+    return _remembered(("ftfy", segment), lambda: ftfy.fix_encoding(segment))
+
+
 #: ftfy's fix is compared character by character up to this length.
 _FTFY_COMPARE = 4000
 
@@ -178,7 +204,7 @@ _FTFY_COMPARE = 4000
 def _ftfy_keeps(segment: str, ftfy) -> bytearray | None:
     """Per character of ``segment``, 1 where ftfy's ``fix_encoding`` keeps
     it; None when ftfy changes nothing."""
-    fixed = ftfy.fix_encoding(segment)
+    fixed = _fix_encoding(segment, ftfy)
     if fixed == segment:
         return None
     same = bytearray(len(segment))
@@ -257,7 +283,7 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
             segment = text[start:end]
             if segment.isascii() or not suspect.search(segment):
                 continue
-            fixed = ftfy.fix_encoding(segment)
+            fixed = _fix_encoding(segment, ftfy)
             if fixed == segment:
                 continue
             lo, hi = _trim(segment, fixed)

@@ -110,25 +110,72 @@ def _decode_pairs(data: list[int], codec: str, reader: str) -> list:
 def _fillings(b: int, t: int, after: int, codec: str, reader: str) -> list[str]:
     """The characters ``codec`` reads from the pair ``b t`` with its unknown
     bytes filled, each unknown byte one ``reader`` rejected there."""
+    key = (b, t, after, codec, reader)
+    found = _FILLINGS.get(key)
+    if found is None:
+        found = _fillings_of(b, t, after, codec, reader)
+        if len(_FILLINGS) < 1 << 14:
+            _FILLINGS[key] = found
+    return list(found)
+
+
+#: :func:`_fillings` met before (a pure function of its arguments).
+_FILLINGS: dict = {}
+
+
+class _PairChars(dict):
+    """Per lead byte, ``(trail, character)`` for each trail 0x40-0xFE that
+    ``codec`` reads with it as one usable non-ASCII character, in trail
+    order (each row made when first asked)."""
+
+    def __init__(self, codec: str) -> None:
+        super().__init__()
+        self.codec = codec
+
+    def __missing__(self, x: int) -> tuple[tuple[int, str], ...]:
+        row = []
+        for y in range(0x40, 0xFF):
+            ch = _pair_char(x, y, self.codec)
+            if ch is not None:
+                row.append((y, ch))
+        found = self[x] = tuple(row)
+        return found
+
+
+@lru_cache(maxsize=None)
+def _pair_chars(codec: str) -> _PairChars:
+    return _PairChars(codec)
+
+
+def _pair_char(x: int, y: int, codec: str) -> str | None:
+    try:
+        ch = bytes((x, y)).decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return ch if len(ch) == 1 and usable(ch) and not ch.isascii() else None
+
+
+def _fillings_of(b: int, t: int, after: int, codec: str, reader: str) -> tuple[str, ...]:
     rejects = _rejects(reader)
     leads = range(0x81, 0xFF) if b == HOLE else (b,)
-    trails = range(0x40, 0xFF) if t == HOLE else (t,)
     found = []
-    for x in leads:
-        if b == HOLE and t != HOLE and not rejects[x * 257 + t]:
-            continue
-        for y in trails:
-            if b == HOLE and t == HOLE and not rejects[x * 257 + y]:
+    if t != HOLE:
+        for x in leads:
+            if b == HOLE and not rejects[x * 257 + t]:
                 continue
-            if t == HOLE and after != HOLE and not rejects[y * 257 + after]:
-                continue
-            try:
-                ch = bytes((x, y)).decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1 and usable(ch) and not ch.isascii():
+            ch = _pair_char(x, t, codec)
+            if ch is not None:
                 found.append(ch)
-    return found
+        return tuple(found)
+    rows = _pair_chars(codec)
+    for x in leads:
+        for y, ch in rows[x]:  # every trail 0x40-0xFE that reads, in order
+            if b == HOLE and not rejects[x * 257 + y]:
+                continue
+            if after != HOLE and not rejects[y * 257 + after]:
+                continue
+            found.append(ch)
+    return tuple(found)
 
 
 def _segments(run: str, to_bytes, codec: str, reader: str) -> list[list[tuple[int, int, list]]]:

@@ -36,6 +36,7 @@ without lost bytes) reach 0.99.
 
 from __future__ import annotations
 
+import heapq
 import math
 import unicodedata
 from typing import NamedTuple
@@ -144,10 +145,19 @@ _CHOICE_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if not chr(cp - 
 
 
 def _scores(candidates: list[str], left: str, right: str, final: bool) -> list[float]:
-    scores = window_scores([c.translate(_CHOICE_FOLD) for c in candidates], left, right)
+    scores = window_scores(_choice_folded(candidates), left, right)
     if final:
         scores = [s + END_WEIGHT * paragraph_end_logp(c[-1]) for s, c in zip(scores, candidates)]
     return scores
+
+
+def _choice_folded(candidates: list[str]) -> list[str]:
+    """Each candidate with ``_CHOICE_FOLD``: one ``translate`` for them all
+    (it maps character by character), unless one holds the separator."""
+    joined = "\x00".join(candidates)
+    if joined.count("\x00") != len(candidates) - 1:
+        return [c.translate(_CHOICE_FOLD) for c in candidates]
+    return joined.translate(_CHOICE_FOLD).split("\x00")
 
 
 def choose(candidates: list[str], left: str, right: str, final: bool = False,
@@ -186,6 +196,11 @@ _GROUP = 3
 def _opened(counts: dict[str, int], ch: str) -> bool:
     opener = _OPENER.get(ch)
     return opener is None or counts.get(opener, 0) > counts.get(ch, 0)
+
+
+def _unopened(counts: dict[str, int]) -> frozenset[str]:
+    """The closers that :func:`_opened` refuses with ``counts``."""
+    return frozenset(ch for ch in _OPENER if not _opened(counts, ch))
 
 
 def _count(counts: dict[str, int], text: str) -> None:
@@ -238,13 +253,15 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
         for k in group:
             cands = slots[k]
             if counts is not None:
-                cands = [c for c in cands if _opened(counts, c[0])] or cands
+                unopened_now = _unopened(counts)
+                cands = [c for c in cands if c[0] not in unopened_now] or cands
             if len(cands) > _KEEP:
                 own_left = left if prev is None else folded("".join(texts[prev + 1:k]))
                 own_right, reaches = _right(texts, k)
                 scores = _scores(cands, own_left, folded(own_right[:CONTEXT]),
                                  final and reaches and k == len(slots) - 1)
-                order = sorted(range(len(cands)), key=lambda i: -scores[i])[:_KEEP]
+                # The _KEEP best, ties in candidate order (as a stable sort by falling score).
+                order = heapq.nlargest(_KEEP, range(len(cands)), key=scores.__getitem__)
                 cands = [cands[i] for i in order]
             pruned.append(cands)
             prev = k

@@ -33,7 +33,7 @@ def window_scores(candidates: list[str], left: str, right: str) -> list[float]:
     """:func:`window_score` of ``left + c + right`` for each candidate."""
     impl = _backend.impl
     words = impl.word_scores(candidates, left, right)
-    return [w + BIGRAM_WEIGHT * impl.char_score(left + c + right) for w, c in zip(words, candidates)]
+    return [w + BIGRAM_WEIGHT * c for w, c in zip(words, impl.char_scores(candidates, left, right))]
 
 
 def fold(text: str) -> str:
