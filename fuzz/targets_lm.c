@@ -159,51 +159,73 @@ FUZZ_TARGET(tr_word_segment)
     synth_free(&s);
 }
 
-/* The input cut into left context, candidates and right context: each
- * window's score is the whole text's tr_word_score, to the bit. */
+/* The input cut into left context, candidates and right context (a window
+ * test of tr_word_scores and tr_char_scores): the text, its parts' lengths,
+ * the candidates' ends (some empty). */
+typedef struct {
+    uint32_t *text, *whole;
+    size_t words, nleft, nright, count, *ends;
+    double *scores;
+} windows;
+
+static void windows_cut(windows *w, const uint8_t *data, size_t size)
+{
+    size_t k, at;
+    w->text = code_points(data, size, &w->words);
+    w->nleft = size > 1 ? data[1] % (w->words + 1) : 0;
+    w->nright = size > 2 ? data[2] % (w->words - w->nleft + 1) : 0;
+    w->count = size > 3 ? data[3] % 5 : 0;
+    w->ends = fuzz_alloc(w->count * sizeof *w->ends);
+    w->scores = fuzz_alloc(w->count * sizeof *w->scores);
+    w->whole = fuzz_alloc((w->words + 1) * sizeof *w->whole);
+    for (k = 0, at = 0; k < w->count; k++) {
+        size_t room = w->words - w->nleft - w->nright - at;
+        at += size > 4 + k ? data[4 + k] % (room + 1) : room;
+        w->ends[k] = at;
+    }
+}
+
+/* Candidate k written whole (left + candidate + right) into w->whole; its length. */
+static size_t windows_whole(windows *w, size_t k)
+{
+    size_t at = k ? w->ends[k - 1] : 0, clen = w->ends[k] - at, n = 0;
+    memcpy(w->whole, w->text, w->nleft * sizeof *w->whole);
+    n += w->nleft;
+    memcpy(w->whole + n, w->text + w->nleft + at, clen * sizeof *w->whole);
+    n += clen;
+    memcpy(w->whole + n, w->text + w->words - w->nright, w->nright * sizeof *w->whole);
+    return n + w->nright;
+}
+
+static void windows_free(windows *w)
+{
+    free(w->whole);
+    free(w->scores);
+    free(w->ends);
+    free(w->text);
+}
+
+/* Each window's score is the whole text's tr_word_score, to the bit. */
 FUZZ_TARGET(tr_word_scores)
 {
     synth_model s;
-    size_t words, nleft, nright, count, k, at, *ends;
-    uint32_t *text, *whole;
-    double *scores;
+    windows w;
+    size_t k;
     synth_build(&s, size ? data[0] : 0);
-    text = code_points(data, size, &words);
-    nleft = size > 1 ? data[1] % (words + 1) : 0;
-    nright = size > 2 ? data[2] % (words - nleft + 1) : 0;
-    count = size > 3 ? data[3] % 5 : 0;
-    ends = fuzz_alloc(count * sizeof *ends);
-    scores = fuzz_alloc(count * sizeof *scores);
-    /* Candidates: the middle part cut at input-chosen points (some empty). */
-    for (k = 0, at = 0; k < count; k++) {
-        size_t room = words - nleft - nright - at;
-        at += size > 4 + k ? data[4 + k] % (room + 1) : room;
-        ends[k] = at;
-    }
-    FUZZ_CHECK(tr_word_scores(&s.w, text, nleft, text + nleft, ends, count, text + words - nright, nright,
-                              scores) == 0);
-    whole = fuzz_alloc((words + 1) * sizeof *whole);
-    for (k = 0, at = 0; k < count; k++) {
-        size_t clen = ends[k] - at, n = 0;
+    windows_cut(&w, data, size);
+    FUZZ_CHECK(tr_word_scores(&s.w, w.text, w.nleft, w.text + w.nleft, w.ends, w.count, w.text + w.words - w.nright,
+                              w.nright, w.scores) == 0);
+    for (k = 0; k < w.count; k++) {
         double expect = 0.0;
-        memcpy(whole, text, nleft * sizeof *whole);
-        n += nleft;
-        memcpy(whole + n, text + nleft + at, clen * sizeof *whole);
-        n += clen;
-        memcpy(whole + n, text + words - nright, nright * sizeof *whole);
-        n += nright;
-        FUZZ_CHECK(tr_word_score(&s.w, whole, n, &expect) == 0);
-        FUZZ_CHECK(same_bits(scores[k], expect));
-        at = ends[k];
+        size_t n = windows_whole(&w, k);
+        FUZZ_CHECK(tr_word_score(&s.w, w.whole, n, &expect) == 0);
+        FUZZ_CHECK(same_bits(w.scores[k], expect));
     }
-    if (count > 1) {  /* decreasing ends are refused */
+    if (w.count > 1) {  /* decreasing ends are refused */
         size_t bad[2] = {2, 1};
-        FUZZ_CHECK(tr_word_scores(&s.w, text, 0, text, bad, 2, text, 0, scores) == -2);
+        FUZZ_CHECK(tr_word_scores(&s.w, w.text, 0, w.text, bad, 2, w.text, 0, w.scores) == -2);
     }
-    free(whole);
-    free(scores);
-    free(ends);
-    free(text);
+    windows_free(&w);
     synth_free(&s);
 }
 
@@ -212,43 +234,21 @@ FUZZ_TARGET(tr_word_scores)
 FUZZ_TARGET(tr_char_scores)
 {
     synth_model s;
-    size_t words, nleft, nright, count, k, at, *ends;
-    uint32_t *text, *whole;
-    double *scores;
+    windows w;
+    size_t k;
     synth_build(&s, size ? data[0] : 0);
-    text = code_points(data, size, &words);
-    nleft = size > 1 ? data[1] % (words + 1) : 0;
-    nright = size > 2 ? data[2] % (words - nleft + 1) : 0;
-    count = size > 3 ? data[3] % 5 : 0;
-    ends = fuzz_alloc(count * sizeof *ends);
-    scores = fuzz_alloc(count * sizeof *scores);
-    for (k = 0, at = 0; k < count; k++) {
-        size_t room = words - nleft - nright - at;
-        at += size > 4 + k ? data[4 + k] % (room + 1) : room;
-        ends[k] = at;
+    windows_cut(&w, data, size);
+    FUZZ_CHECK(tr_char_scores(&s.m, w.text, w.nleft, w.text + w.nleft, w.ends, w.count, w.text + w.words - w.nright,
+                              w.nright, w.scores) == 0);
+    for (k = 0; k < w.count; k++) {
+        size_t n = windows_whole(&w, k);
+        FUZZ_CHECK(same_bits(w.scores[k], tr_char_score(&s.m, w.whole, n, -1, -1)));
     }
-    FUZZ_CHECK(tr_char_scores(&s.m, text, nleft, text + nleft, ends, count, text + words - nright, nright,
-                              scores) == 0);
-    whole = fuzz_alloc((words + 1) * sizeof *whole);
-    for (k = 0, at = 0; k < count; k++) {
-        size_t clen = ends[k] - at, n = 0;
-        memcpy(whole, text, nleft * sizeof *whole);
-        n += nleft;
-        memcpy(whole + n, text + nleft + at, clen * sizeof *whole);
-        n += clen;
-        memcpy(whole + n, text + words - nright, nright * sizeof *whole);
-        n += nright;
-        FUZZ_CHECK(same_bits(scores[k], tr_char_score(&s.m, whole, n, -1, -1)));
-        at = ends[k];
-    }
-    if (count > 1) {  /* decreasing ends are refused */
+    if (w.count > 1) {  /* decreasing ends are refused */
         size_t bad[2] = {2, 1};
-        FUZZ_CHECK(tr_char_scores(&s.m, text, 0, text, bad, 2, text, 0, scores) == -2);
+        FUZZ_CHECK(tr_char_scores(&s.m, w.text, 0, w.text, bad, 2, w.text, 0, w.scores) == -2);
     }
-    free(whole);
-    free(scores);
-    free(ends);
-    free(text);
+    windows_free(&w);
     synth_free(&s);
 }
 

@@ -44,11 +44,13 @@ static int in_str(uint32_t c, const char *set)
     return 0;
 }
 
-static int pinyin_letter(uint32_t c)
+int tr_pinyin_letter(uint32_t c)
 {
     size_t lo = 0, hi = tr_letter_count;
     if (ascii_letter(c))
         return 1;
+    if (c < 0xC0)
+        return 0;  /* the table's letters start at U+00C0 */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (tr_letter_cp[mid] == c)
@@ -65,7 +67,7 @@ static int pinyin_letter(uint32_t c)
 static size_t tail_end(const uint32_t *t, size_t n, size_t i)
 {
     size_t j = i;
-    while (j < n && j - i < 8 && pinyin_letter(t[j]))
+    while (j < n && j - i < 8 && tr_pinyin_letter(t[j]))
         j++;
     if (j > i && j <= i + 7 && j < n && t[j] == ')')
         return j + 1;
@@ -280,7 +282,7 @@ static int group_step(tr_mj_group *g, uint32_t c, uint16_t k, int *counts)
             g->open = 0;
             return 0;
         }
-        if (g->letters < 7 && pinyin_letter(c)) {
+        if (g->letters < 7 && tr_pinyin_letter(c)) {
             g->letters++;
             if (k & TR_MJ_RARE)
                 g->rare = 1;

@@ -572,6 +572,8 @@ typedef struct {
     tr_mj_chain chains[3];
 } tr_mj_state;
 
+/* A pinyin letter as the annotation scan reads one: ASCII or tr_letter_cp. */
+int tr_pinyin_letter(uint32_t c);
 void tr_mj_begin(tr_mj_state *st);
 /* Step over code point c of class k (tr_mj_ascii_class below 0x80, else
  * tr_mj_class), emitting the spans it closes to out (see tr_mojibake_scan). */

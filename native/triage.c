@@ -150,26 +150,6 @@ size_t tr_triage_han_rare(uint8_t *out, size_t cap)
     return HAN_COUNT / 8;
 }
 
-/* A pinyin letter as the annotation scan reads one (ASCII or tr_letter_cp). */
-static int letter(uint32_t c)
-{
-    size_t lo = 0, hi = tr_letter_count;
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-        return 1;
-    if (c < 0xC0)
-        return 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr_letter_cp[mid] == c)
-            return 1;
-        if (tr_letter_cp[mid] < c)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
 uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uint8_t *phrases, size_t phrases_len,
                    size_t min_items, const uint8_t *han_rare, size_t han_rare_len, tr_mojibake_run *out, size_t cap,
                    size_t *found)
@@ -209,7 +189,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uin
             default: break;
             }
             if (group && c != '(') {
-                if (letter(c))
+                if (tr_pinyin_letter(c))
                     letters++;
                 else if (c != ')')
                     group = 0;
@@ -221,7 +201,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uin
             /* '!' ';' ',' anchor a run only before a wide character */
             if (prev == '!' || prev == ';' || prev == ',')
                 anchor = 1;
-            if (group && !letter(c))
+            if (group && !tr_pinyin_letter(c))
                 group = 0;
             else if (group)
                 letters++;

@@ -276,14 +276,21 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
 
 def char_scores(candidates, left: str = "", right: str = "") -> list[float]:
     """C twin of ``_fallback.char_scores``."""
+    return _window_scores(lib.tr_char_scores, _model().chars, candidates, left, right)
+
+
+def _window_scores(function, model, candidates, left: str, right: str) -> list[float]:
+    """``function`` (tr_char_scores or tr_word_scores) of each candidate
+    between ``left`` and ``right``, in one call."""
     candidates = list(candidates)
     if not candidates:
         return []
     ends = list(accumulate(map(len, candidates)))
     scores = _new_unzeroed("double[]", len(candidates))
-    if lib.tr_char_scores(_model().chars, _u32(left), len(left), _u32("".join(candidates)),
-                          ffi.new("size_t[]", ends), len(candidates), _u32(right), len(right), scores):
-        raise ValueError("tr_char_scores: ends decrease")
+    status = function(model, _u32(left), len(left), _u32("".join(candidates)), ffi.new("size_t[]", ends),
+                      len(candidates), _u32(right), len(right), scores)
+    if status:  # the ends are increasing here: only an allocation can fail
+        raise MemoryError(f"window scores failed ({status})")
     return ffi.unpack(scores, len(candidates))
 
 
@@ -364,16 +371,7 @@ def word_score(text: str) -> float:
 
 def word_scores(candidates, left: str = "", right: str = "") -> list[float]:
     """C twin of ``_fallback.word_scores``."""
-    candidates = list(candidates)
-    if not candidates:
-        return []
-    ends = list(accumulate(map(len, candidates)))
-    scores = _new_unzeroed("double[]", len(candidates))
-    status = lib.tr_word_scores(_model().words, _u32(left), len(left), _u32("".join(candidates)),
-                                ffi.new("size_t[]", ends), len(candidates), _u32(right), len(right), scores)
-    if status:
-        raise MemoryError("tr_word_scores could not allocate")
-    return ffi.unpack(scores, len(candidates))
+    return _window_scores(lib.tr_word_scores, _model().words, candidates, left, right)
 
 
 def word_segments(text: str) -> list[tuple[int, int, float, bool]]:
