@@ -2402,10 +2402,9 @@ static size_t group_candidates(jctx *j, const sctx *x, const int32_t *items, siz
             if (!slot_allows(x, items[start + k], closer))
                 continue;
             for (r = 0; r < top; r++) {
-                size_t m = j->found.len;
+                size_t m = j->found.len, q;
                 if (jgrow(j, (void **)&j->found.v, &j->found.cap, m + g, sizeof *j->found.v))
                     return 0;
-                size_t q;
                 memcpy(&j->found.v[m], &j->found.v[r * g], g * sizeof *j->found.v);
                 j->found.v[m + k] = closer;
                 for (q = 0; q < m / g && rows_cmp(&j->found.v[q * g], &j->found.v[m], g); q++)
@@ -2614,6 +2613,17 @@ static void verdict_none(tr_shift_verdict *v)
     v->score = -INFINITY;
 }
 
+/* The reading of path e held back near a cut (the twin's Verdict(False, ..., near_cut=True)). */
+static void near_verdict(jctx *j, mode_verdict *mv, const judged_path *e, const double *totals, size_t nj,
+                         int reason)
+{
+    mv->v.near_cut = 1;
+    mv->v.reason = reason;
+    mv->v.confidence = e->share * posterior(totals, nj, e->total);
+    mv->v.score = e->total;
+    uadd(j, &mv->out, j->texts_out.v + e->text_at, e->text_len);
+}
+
 /* _judge: the verdict under one decoder (dropped, pua); mv->found 0 for the twin's None. */
 static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
 {
@@ -2751,11 +2761,7 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
                        j->sm->params.free_slots)) {
         /* Informal text writes a final ! too: read as the closing marks only near certain damage,
          * which vouches for a reading the model finds a little less likely (PAGE_PRIOR). */
-        mv->v.near_cut = 1;
-        mv->v.reason = TR_SHIFT_REASON_CLEAN;
-        mv->v.confidence = best->share * posterior(totals, nj, best->total);
-        mv->v.score = best->total;
-        uadd(j, &mv->out, j->texts_out.v + best->text_at, best->text_len);
+        near_verdict(j, mv, best, totals, nj, TR_SHIFT_REASON_CLEAN);
         goto done;
     }
     /* Near certain damage, a run whose shifted characters are common ones is read too. */
@@ -2765,12 +2771,7 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
         if (support(j->items.v + j->starts[e->path], j->starts[e->path + 1] - j->starts[e->path], &j->tmp,
                     j->sm->params.free_slots, 1) &&
             e->total > lim) {
-            double p = posterior(totals, nj, e->total);
-            mv->v.near_cut = 1;
-            mv->v.reason = salad ? TR_SHIFT_REASON_NO_BYTE : TR_SHIFT_REASON_CLEAN;
-            mv->v.confidence = e->share * p;
-            mv->v.score = e->total;
-            uadd(j, &mv->out, j->texts_out.v + e->text_at, e->text_len);
+            near_verdict(j, mv, e, totals, nj, salad ? TR_SHIFT_REASON_NO_BYTE : TR_SHIFT_REASON_CLEAN);
             break;
         }
     }

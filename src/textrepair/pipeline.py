@@ -96,29 +96,29 @@ def _confirmed(impl, stage, text: str, options: Options) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _plan(options: Options) -> tuple[tuple, tuple[str, ...], int, int]:
+def _plan(options: Options) -> tuple[tuple, tuple[str, ...], int, int, bool]:
     """What the triage needs from ``options``: the stages enabled in a first
-    pass, the boilerplate phrases and item count, the normalise classes."""
+    pass, the boilerplate phrases and item count, the normalise classes, and
+    whether every line is a boilerplate candidate (the user gave patterns)."""
     args = boilerplate.scan_args(options)
     phrases, min_items = args if args is not None else ((), 0)
     classes = normalise.classes(options) if options.normalise else 0
     enabled = tuple(stage for stage in STAGES if _options_for(stage, options, set()) is not None)
-    return enabled, phrases, min_items, classes
+    return enabled, phrases, min_items, classes, args is None
 
 
 def _triage(impl, text: str, options: Options) -> frozenset | None:
     """The enabled stages that may act on ``text`` in the first pass, or
     None when none may (then no pass would change it or report anything)."""
-    enabled, phrases, min_items, classes = _plan(options)
+    enabled, phrases, min_items, classes, every_line = _plan(options)
     bits, scan = impl.triage(text, classes, phrases, min_items)
-    args = boilerplate.scan_args(options)
     busy = []
     for stage in enabled:
         if stage is mojibake:
             if bits & (F.TRI_MOJIBAKE | F.TRI_LOST) and not mojibake.idle(text, scan, options,
                                                                           bool(bits & F.TRI_LOST)):
                 busy.append(stage)
-        elif stage is boilerplate and args is None:
+        elif stage is boilerplate and every_line:
             busy.append(stage)
         elif stage not in _TRIAGE_BITS or bits & _TRIAGE_BITS[stage] and _confirmed(impl, stage, text, options):
             busy.append(stage)

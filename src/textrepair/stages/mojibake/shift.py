@@ -89,11 +89,12 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     # A page whose cut shows its lone bytes as ``?`` (``?!``) has a decoder
     # that drops none, so a paragraph-final ``!`` there is what it says.
     shows_lone = call_memory("lone shown")
-    shows_lone += [True for start, end, v in judged if v.certain and _shows_lone(text[start:end], v.out)][:1]
+    if not shows_lone and any(v.certain and _shows_lone(text[start:end], v.out) for start, end, v in judged):
+        shows_lone.append(True)
     if cut and not shows_lone:
-        taken = [(s, e) for s, e, _v in judged] + weak
-        weak += _final_marks(text, taken)
-        weak += _dropped_starts(text, taken)
+        taken = sorted([(s, e) for s, e, _v in judged] + weak)
+        finals = _final_marks(text, taken)
+        weak += finals + _dropped_starts(text, taken)
     for start, end in weak:
         if _near(cut, start):
             verdict = _verdict(text, start, end, applied, keeps_pua)
@@ -204,20 +205,26 @@ _FINAL_MARK = re.compile(r"[\u3400-\u9fff]!(?=\r?\n|$)")
 
 
 def _final_marks(text: str, taken) -> list[tuple[int, int]]:
-    """The paragraph-final ``!`` runs of ``text`` outside the runs ``taken``:
+    """The paragraph-final ``!`` runs of ``text`` outside the runs ``taken``
+    (sorted):
     clean text ends paragraphs so too, so they are judged only on a page
     the cut has damaged (and only near the damage).
 
     >>> _final_marks("好!\\n他說:“走吧!\\n", [(0, 2)])
     [(8, 10)]
     """
-    taken = sorted(taken)
-    out = []
-    for m in _FINAL_MARK.finditer(text):
-        i = bisect_left(taken, (m.end(),))
-        if not any(s < m.end() and m.start() < e for s, e in taken[max(0, i - 1):i + 1]):
-            out.append(m.span())
-    return out
+    return [m.span() for m in _FINAL_MARK.finditer(text) if _outside(taken, *m.span())]
+
+
+def _outside(taken, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps none of the runs ``taken`` (sorted,
+    not overlapping each other).
+
+    >>> _outside([(0, 2), (5, 9)], 2, 5), _outside([(0, 2), (5, 9)], 4, 6)
+    (True, False)
+    """
+    i = bisect_left(taken, (end,))
+    return not any(s < end and start < e for s, e in taken[max(0, i - 1):i])
 
 
 #: A ``!`` between wide characters: the ghost ！ of 。“ (or 。「, 。【) whose
@@ -231,21 +238,19 @@ _OUT_OF_STEP = re.compile(r"[^\x00-\x7f?!,;\s\u20ac]*(?:[\x40-\x7e\u20ac]|[?!,;]
 
 def _dropped_starts(text: str, taken) -> list[tuple[int, int]]:
     """Runs starting on a folded ！ between wide characters, outside the runs
-    ``taken``: on a page whose decoder drops lone bytes (the scan anchors
+    ``taken`` (sorted): on a page whose decoder drops lone bytes (the scan anchors
     them only beside a rare character), judged only near the damage.
 
     >>> _dropped_starts("好!缸匀缓笫!我", [])
     [(0, 7)]
     """
-    taken = sorted(taken)
     out: list[tuple[int, int]] = []
     for m in _DROPPED_START.finditer(text):
         if out and m.start() + 1 < out[-1][1]:
             continue  # its ! ends the run before
         start = max(m.start(), out[-1][1] if out else 0)
         end = min(_OUT_OF_STEP.match(text, m.start() + 2).end(), start + MAX_PIECE)
-        i = bisect_left(taken, (end,))
-        if not any(s < end and start < e for s, e in taken[max(0, i - 1):i + 1]):
+        if _outside(taken, start, end):
             out.append((start, end))
     return out
 
