@@ -205,3 +205,25 @@ def test_a_closing_mark_the_pairing_chose_is_not_split_among_copies():
     # Each reading is a rival once: 。」 alone closes 「, so it takes the whole posterior.
     verdict = _backend.impl.shift_judge("宜?!?", "價格便", "", "「")
     assert verdict.apply and verdict.out == "宜。」" and verdict.confidence > 0.9
+
+
+def test_runs_judged_near_a_dropping_decoders_damage_never_overlap(monkeypatch):
+    # A paragraph-final `匀!` and the run a `!` between wide characters starts
+    # (`!缸匀`) share 匀: the second is looked for outside the first, so no
+    # two readings splice over one character.
+    from textrepair.stages.mojibake import shift as stage_shift
+
+    judged = []
+    real = stage_shift._verdict
+
+    def recording(text, start, end, applied, keeps_pua):
+        judged.append((text, start, end))
+        return real(text, start, end, applied, keeps_pua)
+
+    monkeypatch.setattr(stage_shift, "_verdict", recording)
+    text = "我很喜欢这个!靶〖\ue786芸砂,价格便宜\n好!缸匀!\n"
+    textrepair.repair(text)
+    assert (text, len(text) - 3, len(text) - 1) in judged  # the final 匀! was judged (the page is cut)
+    for seen in {t for t, _s, _e in judged}:  # each pass's text
+        spans = sorted({(s, e) for t, s, e in judged if t == seen})
+        assert all(end <= start for (_s, end), (start, _e) in zip(spans, spans[1:])), spans

@@ -94,7 +94,7 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     if cut and not shows_lone:
         taken = sorted([(s, e) for s, e, _v in judged] + weak)
         finals = _final_marks(text, taken)
-        weak += finals + _dropped_starts(text, taken)
+        weak += finals + _dropped_starts(text, sorted(taken + finals))
     for start, end in weak:
         if _near(cut, start):
             verdict = _verdict(text, start, end, applied, keeps_pua)
