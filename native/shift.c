@@ -1989,6 +1989,14 @@ static int plain_token(jctx *j, uint32_t ch, int dropped, int pua)
     return 0;
 }
 
+/* Twin: _lead_lost_before.  Whether a run whose last character is ``last``
+ * may end on a lead byte the decoder dropped: ``after`` (NO_CHAR at the
+ * end) cannot be a trail byte. */
+static int lead_lost_before(uint32_t last, int64_t after)
+{
+    return last >= 0x80 && (after == NO_CHAR || after < 0x40);
+}
+
 /* tokens: the program of the run in one decoder mode, its annotation records
  * and texts, and the observed text (observed_text).  Returns 0, or 1 when
  * the twin's tokens are falsy: a character cp936 cannot write, or no run. */
@@ -2077,8 +2085,11 @@ static int tokens(jctx *j, int dropped, int pua)
         i++;
     }
     free(tt.slot);
-    if (dropped && n && run[n - 1] == '!' && (after == NO_CHAR || after == '\r' || after == '\n')) {
-        /* The paragraph's last byte, a lone lead after the ghost ！, dropped too: [(U,), ()]. */
+    if (dropped && n && ((run[n - 1] == '!' && (after == NO_CHAR || after == '\r' || after == '\n')) ||
+                         lead_lost_before(run[n - 1], after))) {
+        /* The paragraph's last byte, a lone lead after the ghost ！, dropped
+         * too; or the lead a wide last character left, before a byte that
+         * cannot be its trail: [(U,), ()]. */
         jput(j, &j->prog, 2);
         atoms[0] = TR_ATOM_U;
         option(j, 1, atoms);

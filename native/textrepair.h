@@ -424,6 +424,7 @@ size_t tr_utf8_islands(const uint16_t *codes, size_t n, int lost, size_t *out, s
 #define TR_TRI_MOJIBAKE 16    /* a span of tr_mojibake_scan */
 #define TR_TRI_LOST 32        /* "??" or U+951F: lost text, lost bytes */
 #define TR_TRI_FAILED 64      /* an allocation failed: take every stage as needed */
+#define TR_TRI_MARK 128       /* a '!' or ';' between non-ASCII characters: a dropping decoder's run may start there */
 
 /* Twin: _fallback.triage.  The TR_TRI_* bits of the code points t[0..n):
  * norm_classes are the normalise stage's TR_NORM_* classes, phrases,

@@ -201,6 +201,8 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uin
             /* '!' ';' ',' anchor a run only before a wide character */
             if (prev == '!' || prev == ';' || prev == ',')
                 anchor = 1;
+            if ((prev == '!' || prev == ';') && prev2 >= 0x80)
+                bits |= TR_TRI_MARK;
             if (group && !tr_pinyin_letter(c))
                 group = 0;
             else if (group)

@@ -223,7 +223,42 @@ def test_runs_judged_near_a_dropping_decoders_damage_never_overlap(monkeypatch):
     monkeypatch.setattr(stage_shift, "_verdict", recording)
     text = "我很喜欢这个!靶〖\ue786芸砂,价格便宜\n好!缸匀!\n"
     textrepair.repair(text)
-    assert (text, len(text) - 3, len(text) - 1) in judged  # the final 匀! was judged (the page is cut)
+    # the paragraph-final ! was judged in some pass (the page is cut)
+    assert any(e == len(t) - 1 and t[e - 1] == "!" for t, _s, e in judged), judged
     for seen in {t for t, _s, _e in judged}:  # each pass's text
         spans = sorted({(s, e) for t, s, e in judged if t == seen})
         assert all(end <= start for (_s, end), (start, _e) in zip(spans, spans[1:])), spans
+
+
+# A dropping decoder (seed 004's final one) loses the lone byte before a ghost
+# ！ or ； with no mark, so its run starts on a bare `!`/`;` between wide
+# characters; where the characters read out of step are salad, the run is damage
+# on its own, on a page with no other damage (and may end on a lead byte dropped
+# before a digit: `辽50`).
+DROPPED_ALONE = ["房间不大。【我打算明年再来,这里的服务很好。】", "设施一般,比较旧。环境比较安静,早餐很丰富。",
+                 "每次都住這家酒店,習慣了。【這回房間感覺有點舊。】",
+                 "价格还不便宜。【我打算至少50年内不会再去了。】", "我们吃得很开心。“下次还会再来 一定会推荐给朋友。”"]
+
+
+@pytest.mark.parametrize("clean", DROPPED_ALONE)
+def test_a_dropping_decoders_run_is_read_on_a_page_with_no_other_damage(clean):
+    case = _cases().make("gbk-shift-drop", clean)
+    assert case.damaged != case.target and "?" not in case.damaged
+    assert textrepair.repair(case.damaged) == case.target
+
+
+@pytest.mark.parametrize("text", ["真是的!饕餮盛宴就在眼前", "他喊道:快跑!踉踉跄跄地冲出门", "价格便宜;耄耋老人也爱用",
+                                  "哇!琵琶曲太好听了!", "最后;觊觎已久的位置", "很不方便!我們明天再來吧",
+                                  "太好了!买了T恤", "哎!做了B超才知道", "赞!用了C语言写的", "好;这是A类"])
+def test_a_mark_before_rare_but_real_words_stays(text):
+    assert textrepair.repair(text) == text
+
+
+def _cases():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ sits at the root
+    from benchmarks.damage import cases
+
+    return cases

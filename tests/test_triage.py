@@ -5,6 +5,7 @@ it; and ordinary clean pages are idle."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from clean_corpus import documents
 from helpers import SEEDS
 from test_equivalence_triage import triage_inputs
 from textrepair import _backend, pipeline
+from textrepair import _flags as F
 from textrepair.options import Options
 
 OPTIONS = [Options(), Options(script="auto"), Options(normalise_whitespace=True), Options(mojibake_lost="keep"),
@@ -67,3 +69,10 @@ def test_repair_returns_the_very_input():
     text = "国家数据局局长刘烈宏,福建省委常委「郭宁宁」出席发布会?下一步【智慧城市网】"
     assert textrepair.repair(text) is text
     assert textrepair.explain(text) == []
+
+
+@pytest.mark.parametrize("text, marked", [("好!静妥郎", True), ("旧;肪潮", True), ("好!\n静", False), ("好! 静", False),
+                                          ("a!静", False), ("好,静", False)])
+def test_a_mark_between_wide_characters_sets_its_bit(text, marked):
+    bits, _scan = _backend.impl.triage(text, 0, (), 0)
+    assert bool(bits & F.TRI_MARK) is marked

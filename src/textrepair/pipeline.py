@@ -115,8 +115,8 @@ def _triage(impl, text: str, options: Options) -> frozenset | None:
     busy = []
     for stage in enabled:
         if stage is mojibake:
-            if bits & (F.TRI_MOJIBAKE | F.TRI_LOST) and not mojibake.idle(text, scan, options,
-                                                                          bool(bits & F.TRI_LOST)):
+            if bits & (F.TRI_MOJIBAKE | F.TRI_LOST | F.TRI_MARK) and not mojibake.idle(
+                    text, scan, options, bool(bits & F.TRI_LOST), bool(bits & F.TRI_MARK)):
                 busy.append(stage)
         elif stage is boilerplate and every_line:
             busy.append(stage)

@@ -582,11 +582,22 @@ def tokens(run: str, dropped: bool = False, after: str = "", pua: bool = False) 
             token = (token[0], token[1] + tuple((DROPPAIR,) + o for o in token[1] if isinstance(o[0], int)))
         out.append(token)
         i += 1
-    if dropped and run[-1:] == "!" and after in ("", "\r", "\n"):
+    if dropped and run and (after in ("", "\r", "\n") and run[-1] == "!" or _lead_lost_before(run[-1], after)):
         # The paragraph's last byte, a lone lead after the ghost ！ (the trail
-        # of 。”'s ”), dropped too.
+        # of 。”'s ”), dropped too; or the lead byte a wide last character
+        # left, before a byte that cannot be its trail (``辽`` before ``50``).
         out.append(("", [(U,), ()]))
     return out
+
+
+def _lead_lost_before(last: str, after: str) -> bool:
+    """Whether a run ending on ``last`` may end on a lead byte the decoder
+    dropped: ``after`` ("" at the end) cannot be a trail byte.
+
+    >>> _lead_lost_before("辽", "5"), _lead_lost_before("辽", "p"), _lead_lost_before("!", "")
+    (True, False, False)
+    """
+    return last >= "\x80" and after < "\x40"
 
 
 @lru_cache(maxsize=1 << 14)

@@ -65,20 +65,25 @@ def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, st
     return sorted(found)
 
 
-def idle(text: str, scan, options: Options, lost: bool = True) -> bool:
+def idle(text: str, scan, options: Options, lost: bool = True, marks: bool = True) -> bool:
     """True when :func:`fix` would return ``text`` with no edit and report
     nothing (``scan``: the text's ``mojibake_scan``; ``lost``: False when
-    the text holds neither ``??`` nor ``锟``): no rare window and no
+    the text holds neither ``??`` nor ``锟``; ``marks``: False when no
+    ``!`` or ``;`` stands between non-ASCII characters): no rare window and no
     code-page chain (the wrong-codec readings need one), no stretch ftfy's
     badness test flags (ftfy leaves any other alone), no ``锟`` to mark, no
-    lost paragraph, and only byte-shift runs that clean text writes too
-    (``shift._weak``), which are judged only near a cut this call saw.
+    lost paragraph, no run a folded ！ or ； starts into salad (a dropping
+    decoder's, ``shift._alone_starts``), and only byte-shift runs that clean
+    text writes too (``shift._weak``), which are judged only near a cut this
+    call saw.
 
     >>> scan = _backend.impl.mojibake_scan("这是真的吗?下一步,在深入推进。")
     >>> idle("这是真的吗?下一步,在深入推进。", scan, Options()), len(scan.shift)
     (True, 1)
     >>> idle("新进展?國家", _backend.impl.mojibake_scan("新进展?國家"), Options())
     True
+    >>> idle("很少!静妥郎戏诺氖且浑p筷子", _backend.impl.mojibake_scan("很少!静妥郎戏诺氖且浑p筷子"), Options())
+    False
     >>> idle("支持?!笆\ue1a2奈濉睍r期", _backend.impl.mojibake_scan("支持?!笆\ue1a2奈濉睍r期"), Options())
     False
     """
@@ -90,6 +95,8 @@ def idle(text: str, scan, options: Options, lost: bool = True) -> bool:
         is_bad = _is_bad()
         if any(is_bad(text[start:end]) for start, end in scan.ftfy):
             return False
+    if marks and shift._alone_starts(text, []):
+        return False
     if scan.shift:
         if call_memory("cut"):
             return False

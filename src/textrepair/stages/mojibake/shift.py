@@ -81,16 +81,31 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
                 judged.append((piece_start, piece_end, piece))
                 if piece.apply:
                     applied.append((piece_start, piece_end, piece.out))
-    # Where the cut showed, in this pass or an earlier one of the same call
-    # (a repaired run is no candidate any more, but its page is still cut).
-    seen = call_memory("cut")
-    seen += [start for start, _end, v in judged if v.certain]
-    cut = sorted(seen)
     # A page whose cut shows its lone bytes as ``?`` (``?!``) has a decoder
     # that drops none, so a paragraph-final ``!`` there is what it says.
     shows_lone = call_memory("lone shown")
     if not shows_lone and any(v.certain and _shows_lone(text[start:end], v.out) for start, end, v in judged):
         shows_lone.append(True)
+    if not shows_lone:
+        # A run the scan found and the judge left may hold a dropping
+        # decoder's run that reads alone (``宜!疚掖蛩阒辽`` in a longer one).
+        taken = sorted([(s, e) for s, e, v in judged if v.apply] + weak)
+        salads: list[tuple[int, int, Verdict]] = []
+        for start, end in _alone_starts(text, taken):
+            if salads and start < salads[-1][1]:
+                continue
+            verdict = _verdict(text, start, end, applied, keeps_pua)
+            if verdict is not None and verdict.apply:
+                salads.append((start, end, verdict))
+        if salads:
+            spans = [(s, e) for s, e, _v in salads]
+            judged = [j for j in judged if _outside(spans, j[0], j[1])] + salads
+            applied = sorted(applied + [(s, e, v.out) for s, e, v in salads])
+    # Where the cut showed, in this pass or an earlier one of the same call
+    # (a repaired run is no candidate any more, but its page is still cut).
+    seen = call_memory("cut")
+    seen += [start for start, _end, v in judged if v.certain]
+    cut = sorted(seen)
     if cut and not shows_lone:
         taken = sorted([(s, e) for s, e, _v in judged] + weak)
         finals = _final_marks(text, taken)
@@ -180,13 +195,23 @@ def _weak(text: str, start: int, end: int) -> bool:
     run = text[start:end]
     if rare_char().search(run):
         return False
-    wide = _NOT_WIDE.sub("", run)
-    if len(wide) >= 2 and _backend.impl.char_score(wide) < SALAD_PER_CHAR * len(wide):
+    if _salad(run):
         return False  # common characters in an order no text writes
     right = text[end:end + CONTEXT]
     if signs(run + _sign_context(run, right)):
         return False
     return not (_FINAL_GHOST.search(run) and (not right or right[0] in "\r\n"))
+
+
+def _salad(run: str) -> bool:
+    """Whether the wide characters of ``run`` are common ones in an order no
+    text writes (shifted pairs: ``静妥郎戏诺``), by the character model.
+
+    >>> _salad("!静妥郎戏诺氖且浑p"), _salad("!餐桌上放的是一雙")
+    (True, False)
+    """
+    wide = _NOT_WIDE.sub("", run)
+    return len(wide) >= 2 and _backend.impl.char_score(wide) < SALAD_PER_CHAR * len(wide)
 
 
 def _shows_lone(run: str, out: str) -> bool:
@@ -234,6 +259,43 @@ _DROPPED_START = re.compile(r"[^\x00-\x7f]![^\x00-\x7f]")
 #: lone byte 0x80 (``€``), which realign the decoder, or after the next mark
 #: (the next piece starts there; a lone byte before it was dropped).
 _OUT_OF_STEP = re.compile(r"[^\x00-\x7f?!,;\s\u20ac]*(?:[\x40-\x7e\u20ac]|[?!,;](?![\x00-\x7f]))?")
+
+
+#: A folded ！ or ； between wide characters: where a dropping decoder's
+#: run may start with no ``?`` to show it (``少!静妥郎戏诺氖且浑p``).
+_MARK_START = re.compile(r"(?<=[^\x00-\x7f])[!;](?=[^\x00-\x7f])")
+
+
+def _alone_starts(text: str, taken) -> list[tuple[int, int]]:
+    """Runs starting on a folded mark between wide characters (with the
+    character before it), outside the runs ``taken`` (sorted), that show
+    damage on their own, wherever the page's other damage is: the wide
+    characters read out of step are salad, or the run realigns on a trail
+    byte in 0x40-0x7E between wide characters (``了!具@回``, the ghost ！ of
+    。【 and 這).  They may overlap: the caller skips one that overlaps a run
+    read before it.
+
+    >>> _alone_starts("品種也很少!静妥郎戏诺氖且浑p筷子", [])
+    [(4, 15)]
+    >>> _alone_starts("设施一般,比较旧;肪潮冉铣。", [])
+    [(7, 14)]
+    >>> _alone_starts("習慣了!具@回房間", [])
+    [(2, 6)]
+    >>> _alone_starts("很不方便!我們明天再來吧,好嗎", [])
+    []
+    """
+    out = []
+    for m in _MARK_START.finditer(text):
+        start = m.start() - 1
+        end = min(_OUT_OF_STEP.match(text, m.end()).end(), start + MAX_PIECE)
+        if _outside(taken, start, end) and (_salad(text[m.end():end]) or _REALIGNED.match(text, end - 2)):
+            out.append((start, end))
+    return out
+
+
+#: A run read out of step that ends on a realigning trail byte before a wide
+#: character (or an annotation's ``(``): ``具@`` before 回.
+_REALIGNED = re.compile(r"[^\x00-\x7f][\x40-\x7e][^\x00-\x7f(]")
 
 
 def _dropped_starts(text: str, taken) -> list[tuple[int, int]]:
