@@ -20,8 +20,6 @@ __all__ = ["lost_paragraphs", "report_lost"]
 
 KIND = "lost-text"
 
-#: A paragraph with question marks and no CJK character.
-_LINE = re.compile(r"[^\n]*\?\?[^\n]*")
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _LETTER = re.compile("[A-Za-z]")
 #: Question marks a lost paragraph holds at least (one per lost character).
@@ -33,14 +31,19 @@ def lost_paragraphs(text: str) -> list[tuple[int, int]]:
     character became ``?``: at least ``MIN_MARKS`` question marks, two of
     them together, no CJK character, and fewer Latin letters than half the
     question marks (a line of English asks questions in words)."""
-    if "??" not in text:
-        return []
     found = []
-    for m in _LINE.finditer(text):
-        line = m.group()
+    # Line by line from each "??" (a regular expression for "a line holding
+    # ??" retries at every position of every other line).
+    i = text.find("??")
+    while i >= 0:
+        start = text.rfind("\n", 0, i) + 1
+        end = text.find("\n", i)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
         marks = line.count("?")
         if marks >= MIN_MARKS and not _CJK.search(line) and 2 * len(_LETTER.findall(line)) < marks:
-            found.append(m.span())
+            found.append((start, end))
+        i = text.find("??", end)
     return found
 
 
