@@ -26,8 +26,10 @@ The pipeline repeats its passes until the text stops changing; a later pass
 may expose an annotation (a byte-shift run repaired next to it) whose
 neighbours an earlier pass already removed.  Within one call
 (:func:`remembering`) such an annotation goes when an earlier pass removed
-the same reading of the same character, unless it is a gloss or was already
-there, with the same text around it, when the earlier pass kept it.
+the same reading of the same character, or (on a traditional-only form) two
+annotations or more of traditional-only forms in its style, unless it is a
+gloss or was already there, with the same text around it, when the earlier
+pass kept it.
 """
 
 from __future__ import annotations
@@ -87,12 +89,30 @@ def _context(text: str, match: tuple) -> str:
     return text[max(0, match[0] - 1 - CONTEXT):match[1] + CONTEXT]
 
 
+def _style(match: tuple) -> tuple[bool, bool]:
+    """A converter of traditional forms writes one style: (traditional-only form, tone marks shown)."""
+    flags = match[3]
+    return bool(flags & ANN_TRAD), bool(flags & (ANN_TONED | ANN_NEUTRAL))
+
+
 def _removed_earlier(memory: dict) -> set:
-    """The readings (of characters) that earlier passes removed."""
+    """The readings (of characters) that earlier passes removed, and the
+    styles of which they removed at least ``SAME_STYLE`` annotations of
+    traditional-only forms."""
     if memory["removed"] is None:
-        memory["removed"] = {_reading_key(m) for scan in memory["scans"] for m in scan.matches()
-                             if m[3] & ANN_REMOVE}
+        removed = [m for scan in memory["scans"] for m in scan.matches() if m[3] & ANN_REMOVE]
+        styles: dict = {}
+        for m in removed:
+            styles[_style(m)] = styles.get(_style(m), 0) + 1
+        memory["removed"] = {_reading_key(m) for m in removed} | {
+            ("style",) + style for style, count in styles.items() if style[0] and count >= SAME_STYLE}
     return memory["removed"]
+
+
+#: Annotations of traditional-only forms, in one style, an earlier pass must
+#: have removed for an exposed one of that style to go: a converter of
+#: traditional forms annotates every such character (two make a half's evidence).
+SAME_STYLE = 2
 
 
 def _recall(memory: dict, text: str, scan) -> list[int]:
@@ -107,7 +127,8 @@ def _recall(memory: dict, text: str, scan) -> list[int]:
         context = _context(text, match)
         if context in memory["kept"]:
             continue
-        if memory["scans"] and _reading_key(match) in _removed_earlier(memory):
+        removed = _removed_earlier(memory) if memory["scans"] else ()
+        if _reading_key(match) in removed or ("style",) + _style(match) in removed:
             extra.append(k)
         else:
             memory["kept"].add(context)
