@@ -334,3 +334,12 @@ def test_an_annotation_a_later_pass_exposes_goes_after_its_styles_removal():
     text = "他還不怎麼會(huì)說(shuō)話(huà)?,F(xiàn)在走在馬路上最喜歡看車了"
     assert textrepair.repair(text) == "他還不怎麼會說話。現在走在馬路上最喜歡看車了"
 
+
+
+def test_a_lone_annotation_beside_byte_shift_damage_goes():
+    # One candidate alone is no evidence either way, but a page the farm cut
+    # within a half's reach (200 code points) was annotated by it too.
+    damaged = "感謝各位對數據工作的關心和支持?!笆\ue1a2奈濉睍r期,數(shù)字經濟"
+    assert textrepair.repair(damaged) == "感謝各位對數據工作的關心和支持。“十四五”時期,數字經濟"
+    clean = "感謝各位對數據工作的關心和支持。“十四五”時期,數(shù)字經濟"
+    assert textrepair.repair(clean) == clean

@@ -29,11 +29,15 @@ neighbours an earlier pass already removed.  Within one call
 the same reading of the same character, or (on a traditional-only form) two
 annotations or more of traditional-only forms in its style, unless it is a
 gloss or was already there, with the same text around it, when the earlier
-pass kept it.
+pass kept it.  And an annotation of a traditional-only form, no gloss, goes
+when the mojibake stage saw a certain byte-shift cut within ``WINDOW`` of it
+in this call: the farm that cut the page annotated it (alone it has no
+evidence either way).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
@@ -42,6 +46,8 @@ from .. import _backend
 from .._flags import ANN_CHAINED, ANN_EAT_SPACE, ANN_GLOSS, ANN_NEUTRAL, ANN_REMOVE, ANN_TONED, ANN_TRAD, HAS_PAREN
 from ..edits import Edit
 from ..options import Options
+from .mojibake.common import call_memory
+from .._fallback.annotations import WINDOW
 
 __all__ = ["fix", "fix_text", "remembering"]
 
@@ -123,7 +129,11 @@ def _recall(memory: dict, text: str, scan) -> list[int]:
     flags = scan.flags()
     open_ = [k for k, f in enumerate(flags) if not f & (ANN_REMOVE | ANN_GLOSS | ANN_CHAINED)]
     extra = []
+    cut = sorted(call_memory("cut")) if open_ else []
     for k, match in zip(open_, scan.matches(open_)):
+        if match[3] & ANN_TRAD and _near(cut, match[0]):
+            extra.append(k)  # the farm that cut this page annotated it
+            continue
         context = _context(text, match)
         if context in memory["kept"]:
             continue
@@ -136,6 +146,13 @@ def _recall(memory: dict, text: str, scan) -> list[int]:
         memory["scans"].append(scan)
         memory["removed"] = None
     return extra
+
+
+def _near(cut: list[int], at: int) -> bool:
+    """Whether a byte-shift cut this call saw (``cut``, sorted) is within
+    ``WINDOW`` code points of ``at`` (the reach of a candidate's halves)."""
+    i = bisect_left(cut, at)
+    return any(0 <= j < len(cut) and abs(cut[j] - at) <= WINDOW for j in (i - 1, i))
 
 
 def _judged(text: str):
