@@ -207,11 +207,16 @@ def _salad(run: str) -> bool:
     """Whether the wide characters of ``run`` are common ones in an order no
     text writes (shifted pairs: ``静妥郎戏诺``), by the character model.
 
-    >>> _salad("!静妥郎戏诺氖且浑p"), _salad("!餐桌上放的是一雙")
-    (True, False)
+    Each stretch between ASCII characters is scored alone: clean text puts
+    its folded marks between sentences (``嗎?是的。`` is no salad, though
+    嗎是 is no bigram).
+
+    >>> _salad("!静妥郎戏诺氖且浑p"), _salad("!餐桌上放的是一雙"), _salad("嗎?是的。")
+    (True, False, False)
     """
-    wide = _NOT_WIDE.sub("", run)
-    return len(wide) >= 2 and _backend.impl.char_score(wide) < SALAD_PER_CHAR * len(wide)
+    pieces = [piece for piece in _NOT_WIDE.split(run) if piece]
+    n = sum(map(len, pieces))
+    return n >= 2 and sum(map(_backend.impl.char_score, pieces)) < SALAD_PER_CHAR * n
 
 
 def _shows_lone(run: str, out: str) -> bool:
