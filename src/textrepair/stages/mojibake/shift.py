@@ -186,6 +186,8 @@ def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdi
 
 
 _NOT_WIDE = re.compile(r"[\x00-\x7f]+")
+#: A whole annotation: ``(`` and one to six pinyin letters and ``)``.
+_READING = re.compile(r"\([a-z\u00e0-\u01dc]{1,6}\)")
 
 
 def _weak(text: str, start: int, end: int) -> bool:
@@ -193,8 +195,8 @@ def _weak(text: str, start: int, end: int) -> bool:
     one here), no rare character and no salad of common ones: clean text
     writes such runs too."""
     run = text[start:end]
-    if rare_char().search(run):
-        return False
+    if rare_char().search(_READING.sub("", run)):
+        return False  # a tone letter in a whole annotation is no rare character
     if _salad(run):
         return False  # common characters in an order no text writes
     right = text[end:end + CONTEXT]
@@ -207,14 +209,15 @@ def _salad(run: str) -> bool:
     """Whether the wide characters of ``run`` are common ones in an order no
     text writes (shifted pairs: ``静妥郎戏诺``), by the character model.
 
-    Each stretch between ASCII characters is scored alone: clean text puts
-    its folded marks between sentences (``嗎?是的。`` is no salad, though
-    嗎是 is no bigram).
+    Each stretch between ASCII characters and annotations is scored
+    alone: clean text puts its folded marks between sentences
+    (``嗎?是的。`` is no salad, though 嗎是 is no bigram), and a tone letter
+    is no character of the text.
 
     >>> _salad("!静妥郎戏诺氖且浑p"), _salad("!餐桌上放的是一雙"), _salad("嗎?是的。")
     (True, False, False)
     """
-    pieces = [piece for piece in _NOT_WIDE.split(run) if piece]
+    pieces = [piece for piece in _NOT_WIDE.split(_READING.sub(" ", run)) if piece]
     n = sum(map(len, pieces))
     return n >= 2 and sum(map(_backend.impl.char_score, pieces)) < SALAD_PER_CHAR * n
 
