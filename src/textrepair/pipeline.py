@@ -60,7 +60,7 @@ def run(text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]
         triaged = _triage(impl, text, options)
         if triaged is None:
             return text, []
-        fixed, edits, _findings = _run(impl, text, options, want_edits, False, triaged)
+        fixed, edits, _findings = _run(impl, text, options, want_edits, False, *triaged)
         return fixed, edits
     finally:
         impl.forget()
@@ -75,7 +75,7 @@ def run_report(text: str, options: Options, want_edits: bool = True,
         triaged = _triage(impl, text, options)
         if triaged is None:
             return text, [], []
-        return _run(impl, text, options, want_edits or want_findings, want_findings, triaged)
+        return _run(impl, text, options, want_edits or want_findings, want_findings, *triaged)
     finally:
         impl.forget()
 
@@ -107,9 +107,10 @@ def _plan(options: Options) -> tuple[tuple, tuple[str, ...], int, int, bool]:
     return enabled, phrases, min_items, classes, args is None
 
 
-def _triage(impl, text: str, options: Options) -> frozenset | None:
-    """The enabled stages that may act on ``text`` in the first pass, or
-    None when none may (then no pass would change it or report anything)."""
+def _triage(impl, text: str, options: Options) -> tuple[frozenset, object] | None:
+    """The enabled stages that may act on ``text`` in the first pass and its
+    mojibake scan, or None when none may (then no pass would change it or
+    report anything)."""
     enabled, phrases, min_items, classes, every_line = _plan(options)
     bits, scan = impl.triage(text, classes, phrases, min_items)
     busy = []
@@ -122,7 +123,7 @@ def _triage(impl, text: str, options: Options) -> frozenset | None:
             busy.append(stage)
         elif stage not in _TRIAGE_BITS or bits & _TRIAGE_BITS[stage] and _confirmed(impl, stage, text, options):
             busy.append(stage)
-    return frozenset(busy) if busy else None
+    return (frozenset(busy), scan) if busy else None
 
 
 #: A stage's edit can expose damage to an earlier stage (a removed annotation
@@ -138,11 +139,11 @@ MAX_PASSES = 4
 _REMEMBERING = tuple(stage for stage in STAGES if hasattr(stage, "remembering"))
 
 
-def _run(impl, text: str, options: Options, want_edits: bool,
-         want_findings: bool, busy: frozenset = frozenset(STAGES)) -> tuple[str, list[Edit], list[Finding]]:
+def _run(impl, text: str, options: Options, want_edits: bool, want_findings: bool,
+         busy: frozenset = frozenset(STAGES), scan=None) -> tuple[str, list[Edit], list[Finding]]:
     """Passes until the text stops changing; ``busy``: the stages the
     triage says may act on ``text`` (the others are skipped until a stage
-    changes it)."""
+    changes it); ``scan``: its mojibake scan, when the triage made it."""
     original = text
     edits: list[Edit] = []
     kinds: set[str] = set()
@@ -150,6 +151,8 @@ def _run(impl, text: str, options: Options, want_edits: bool,
     with ExitStack() as stack:
         for stage in _REMEMBERING:
             stack.enter_context(stage.remembering())
+        if scan is not None:
+            mojibake.offer_scan(text, scan)
         for _ in range(MAX_PASSES):
             findings = [] if want_findings else None
             fixed, edits = _pass(impl, original, text, edits, kinds, options, want_edits, findings, busy)

@@ -48,15 +48,29 @@ from .common import _spans, call_memory, remembering
 from .lost import lost_paragraphs, report_lost
 from .shift import repairs as shift_repairs
 
-__all__ = ["KIND", "NAME", "NEEDS", "fix", "fix_text", "idle", "remembering"]
+__all__ = ["KIND", "NAME", "NEEDS", "fix", "fix_text", "idle", "offer_scan", "remembering"]
 
 NAME = "mojibake"
 NEEDS = None
 KIND = "gbk-shift"
 
 
+def offer_scan(text: str, scan) -> None:
+    """Keep ``scan`` (``text``'s ``mojibake_scan``, which the pipeline's
+    triage made) for this stage's first look at that very text object, in
+    this pipeline call."""
+    call_memory("scan")[:] = [(text, scan)]
+
+
+def _scan(text: str):
+    offered = call_memory("scan")
+    if offered and offered[0][0] is text:
+        return offered[0][1]
+    return _backend.impl.mojibake_scan(text)
+
+
 def _repairs(text: str, options: Options) -> list[tuple[int, int, str, float, str]]:
-    scan = _backend.impl.mojibake_scan(text)
+    scan = _scan(text)
     found = [fixed + (KIND,) for fixed in shift_repairs(text, scan.shift, options.mojibake_lost)]
     found += _lost_marks(text, options.mojibake_lost, _spans(found))
     found += codec_repairs(text, _spans(found), scan)
