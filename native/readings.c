@@ -51,6 +51,19 @@ static int code_byte(uint16_t c)
     return (int)(c & 0x1FF) - 2;
 }
 
+/* Whether b may follow the lead byte of a UTF-8 character as its second
+ * byte (well-formed UTF-8: E0 A0-BF, ED 80-9F, F0 90-BF; else 80-BF). */
+static int second_byte_ok(int lead, int b)
+{
+    if (lead == 0xE0)
+        return b >= 0xA0;
+    if (lead == 0xED)
+        return b <= 0x9F;
+    if (lead == 0xF0)
+        return b >= 0x90;
+    return 1;
+}
+
 /* The longest island from byte pos (the twin's _parse): where parsing
  * stopped, and in *island whether one starts there. */
 static size_t parse_island(const uint16_t *codes, size_t n, size_t pos, int lost, int *island)
@@ -58,7 +71,7 @@ static size_t parse_island(const uint16_t *codes, size_t n, size_t pos, int lost
     size_t j = pos, good = pos, good_wide = 0, good_holes = 0, good_inserted = 0;
     size_t wide = 0, holes = 0, inserted = 0, length = 0;
     long cut = -1;
-    int need = 0, broke = 0;
+    int need = 0, broke = 0, lead = 0;
     while (j < n) {
         int b = code_byte(codes[j]);
         int first = (codes[j] & CODE_FIRST) != 0;
@@ -81,18 +94,19 @@ static size_t parse_island(const uint16_t *codes, size_t n, size_t pos, int lost
                 need = 1;
             else if (b >= 0xE0 && b <= 0xEF)
                 need = 2;
-            else if (b >= 0xF0 && b <= 0xF4)
-                need = 3;
+            else if (b == 0xF0)
+                need = 3; /* F1-F4 lead planes 4-16: no text there */
             else {
                 broke = 1;
                 break;
             }
+            lead = b;
             length = 1;
             cut = -1;
             j++;
             continue;
         }
-        if (b == BYTE_HOLE || (b >= 0x80 && b <= 0xBF)) {
+        if (b == BYTE_HOLE || (b >= 0x80 && b <= 0xBF && (length > 1 || second_byte_ok(lead, b)))) {
             if (first)
                 cut = (long)length;
             length++;
@@ -153,7 +167,7 @@ size_t tr_utf8_islands(const uint16_t *codes, size_t n, int lost, size_t *out, s
         int b = code_byte(codes[pos]);
         size_t end;
         int island;
-        if (!(codes[pos] & CODE_FIRST) || b < 0 || (b >= 0x80 && b < 0xC2) || b > 0xF4) {
+        if (!(codes[pos] & CODE_FIRST) || b < 0 || (b >= 0x80 && b < 0xC2) || b > 0xF0) {
             pos++;
             continue;
         }

@@ -81,7 +81,7 @@ def utf8_islands(codes, lost: bool) -> list[tuple[int, int]]:
     pos = 0
     while pos < n:
         b = flat[pos]
-        if not first[pos] or b < 0 or 0x80 <= b < 0xC2 or b > 0xF4:
+        if not first[pos] or b < 0 or 0x80 <= b < 0xC2 or b > 0xF0:
             pos += 1
             continue
         end, found = _parse(flat, first, qmark, pos, lost)
@@ -91,12 +91,30 @@ def utf8_islands(codes, lost: bool) -> list[tuple[int, int]]:
     return out
 
 
+def second_byte_ok(lead: int, b: int) -> bool:
+    """Whether ``b`` (0x80-0xBF) may follow the lead byte ``lead`` as the
+    second byte of a UTF-8 character (well-formed UTF-8: E0 A0-BF, ED 80-9F,
+    F0 90-BF; after any other lead 80-BF).
+
+    >>> second_byte_ok(0xE0, 0x9F), second_byte_ok(0xE4, 0x9F), second_byte_ok(0xF0, 0x90)
+    (False, True, True)
+    """
+    if lead == 0xE0:
+        return b >= 0xA0
+    if lead == 0xED:
+        return b <= 0x9F
+    if lead == 0xF0:
+        return b >= 0x90
+    return True
+
+
 def _parse(flat, first, qmark, pos: int, lost: bool) -> tuple[int, bool]:
     """``codecs_utf8._parse`` counting what it keeps: (where parsing
     stopped, whether an island starts at ``pos``)."""
     n = len(flat)
     wide = 0
     length = 0  # of the character being read
+    lead = 0  # its first byte
     cut = -1
     need = 0
     holes = inserted = 0
@@ -116,15 +134,16 @@ def _parse(flat, first, qmark, pos: int, lost: bool) -> tuple[int, bool]:
                 need = 1
             elif 0xE0 <= b <= 0xEF:
                 need = 2
-            elif 0xF0 <= b <= 0xF4:
-                need = 3
+            elif b == 0xF0:
+                need = 3  # F1-F4 lead planes 4-16: no text there
             else:
                 break
+            lead = b
             length = 1
             cut = -1
             j += 1
             continue
-        if b == _HOLE or 0x80 <= b <= 0xBF:
+        if b == _HOLE or (0x80 <= b <= 0xBF and (length > 1 or second_byte_ok(lead, b))):
             if first[j]:
                 cut = length
             length += 1

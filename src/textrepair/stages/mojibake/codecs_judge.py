@@ -42,10 +42,10 @@ import unicodedata
 from typing import NamedTuple
 
 from ..._cjkcodec import FOLD
-from .model import paragraph_end_logp, posterior, window_score, window_scores
+from .model import paragraph_end_logp, posterior, script_chars, window_score, window_scores
 
-__all__ = ["Reading", "MARGIN", "FLOOR", "TEMPERATURE", "END_WEIGHT", "choose", "fill", "judge", "confidence",
-           "folded", "context", "paragraph_before", "usable", "unopened"]
+__all__ = ["Reading", "MARGIN", "FLOOR", "TEMPERATURE", "END_WEIGHT", "SCRIPT_MIN", "SCRIPT_RATIO", "choose", "fill",
+           "judge", "confidence", "folded", "context", "foreign_script", "paragraph_before", "usable", "unopened"]
 
 #: The reading must beat the stretch as it stands by this many nats.
 MARGIN = 10.0
@@ -59,6 +59,11 @@ TEMPERATURE = 2.2
 END_WEIGHT = 3.0
 #: Characters of context either side of a stretch or a lost byte.
 CONTEXT = 6
+#: A text is of one script when it holds at least ``SCRIPT_MIN`` characters
+#: only that script writes, and more than ``SCRIPT_RATIO`` times as many as
+#: the other script's (a quotation or a name in the other script is no switch).
+SCRIPT_MIN = 2
+SCRIPT_RATIO = 4
 
 
 class Reading(NamedTuple):
@@ -223,6 +228,7 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
     '感觉象是一个90年代的'
     """
     texts: list[str | None] = [s if isinstance(s, str) else None for s in slots]
+    foreign = foreign_script(para + "".join(t for t in texts if t) + outside[1])
     pending = [k for k, s in enumerate(slots) if not isinstance(s, str)]
     counts: dict[str, int] | None = None  # brackets opened so far, counted when a closer is a candidate
     counted = 0
@@ -255,6 +261,8 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
             if counts is not None:
                 unopened_now = _unopened(counts)
                 cands = [c for c in cands if c[0] not in unopened_now] or cands
+            if foreign:
+                cands = [c for c in cands if foreign.isdisjoint(c)] or cands
             if len(cands) > _KEEP:
                 own_left = left if prev is None else folded("".join(texts[prev + 1:k]))
                 own_right, reaches = _right(texts, k)
@@ -295,6 +303,29 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
             texts[k] = x
         product *= share
     return "".join(texts), product
+
+
+def foreign_script(known: str) -> frozenset[str]:
+    """The characters of the script ``known`` is not written in: the
+    simplified-only ones when it holds at least ``SCRIPT_MIN`` traditional-only
+    characters and ``SCRIPT_RATIO`` times as many as simplified-only ones,
+    and the other way round; none in text of no clear script.
+
+    >>> "个" in foreign_script("這個東西"), foreign_script("这个東西"), "說" in foreign_script("这个东西")
+    (True, frozenset(), True)
+    """
+    traditional, simplified = script_chars()
+    t = s = 0
+    for ch in known:
+        if ch in traditional:
+            t += 1
+        elif ch in simplified:
+            s += 1
+    if t >= SCRIPT_MIN and t > SCRIPT_RATIO * s:
+        return simplified
+    if s >= SCRIPT_MIN and s > SCRIPT_RATIO * t:
+        return traditional
+    return frozenset()
 
 
 def _left(texts: list, k: int, outside: str) -> str:

@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 from ... import _backend
 from ..._cjkcodec import encode_char
-from ..._fallback.readings import FIRST, QMARK
+from ..._fallback.readings import FIRST, QMARK, second_byte_ok
 from .codecs_judge import Reading, confidence, context, fill, judge, paragraph_before, usable
 from .common import _overlaps, _trim
 
@@ -179,7 +179,7 @@ def _islands(tokens: list[tuple[int, ...] | None], qmark: list[bool], lost: bool
     out: list[Island] = []
     pos = 0
     while pos < n:
-        if not first[pos] or flat[pos] < 0 or 0x80 <= flat[pos] < 0xC2 or flat[pos] > 0xF4:
+        if not first[pos] or flat[pos] < 0 or 0x80 <= flat[pos] < 0xC2 or flat[pos] > 0xF0:
             pos += 1
             continue
         end, island = _parse(flat, owner, first, qmark, pos, lost)
@@ -251,15 +251,15 @@ def _parse(flat, owner, first, qmark, pos: int, lost: bool) -> tuple[int, Island
                 need = 1
             elif 0xE0 <= b <= 0xEF:
                 need = 2
-            elif 0xF0 <= b <= 0xF4:
-                need = 3
+            elif b == 0xF0:
+                need = 3  # F1-F4 lead planes 4-16: no text there
             else:
                 break
             cur = [b]
             cut = -1
             j += 1
             continue
-        if b == HOLE or 0x80 <= b <= 0xBF:
+        if b == HOLE or (0x80 <= b <= 0xBF and (len(cur) > 1 or second_byte_ok(cur[0], b))):
             if first[j]:
                 cut = len(cur)
             cur.append(b)
@@ -331,7 +331,7 @@ def _candidates_of(char: tuple[int, ...], after: int, reader: str) -> tuple[str,
     holes = [i for i, b in enumerate(char) if b == HOLE]
     if len(holes) > 2:
         return ()
-    ranges = [range(0x80, 0xC0) if i else range(0xC2, 0xF5) for i in holes]
+    ranges = [range(0x80, 0xC0) if i else range(0xC2, 0xF1) for i in holes]
     seq = list(char) + [after]
     out = []
     if len(holes) == 2:
@@ -449,6 +449,12 @@ def _cp936_read(data: bytes) -> str:
     return "".join(out)
 
 
+def _too_many(island: Island) -> bool:
+    """Whether the island guesses more than one byte for every two it found
+    (then it is not this mechanism: a few UTF-8-like pairs among other text)."""
+    return island.holes * 2 > sum(len(c) for c in island.chars) - island.holes
+
+
 def _kind(island: Island, reader: str, damaged: str) -> str:
     if reader == "cp936":
         return "utf8-as-cp936"
@@ -504,7 +510,7 @@ def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]
         if _overlaps(taken, start, end):
             continue
         damaged = text[start:end]
-        if island.inserted and island.holes * 2 > len(island.chars):
+        if island.inserted and _too_many(island):
             continue  # more bytes guessed than found: not this mechanism
         reader = _reader(window, island)
         tail_char = tokens[island.last] if island.last < len(tokens) else None

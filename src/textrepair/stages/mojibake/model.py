@@ -15,7 +15,8 @@ import math
 from ... import _backend
 from ..._fallback.shift import BIGRAM_WEIGHT, posterior
 
-__all__ = ["BIGRAM_WEIGHT", "fold", "paragraph_end_logp", "posterior", "window_score", "window_scores", "word_fits"]
+__all__ = ["BIGRAM_WEIGHT", "fold", "paragraph_end_logp", "posterior", "script_chars", "window_score", "window_scores",
+           "word_fits"]
 
 
 def window_score(text: str) -> float:
@@ -93,3 +94,26 @@ def paragraph_end_logp(ch: str) -> float:
     rate, table = _END_TABLE[0]
     ends, count = table.get(fold(ch), (0, 0))
     return math.log((ends + _END_K * rate) / (count + _END_K))
+
+
+# --- characters only one script writes (the wrong-codec readings' judge) -------
+
+_SCRIPT_CHARS: list = []
+
+
+def script_chars() -> tuple[frozenset[str], frozenset[str]]:
+    """The characters only traditional text writes and those only simplified
+    text writes (``data/script_chars.txt``, from OpenCC's character tables).
+
+    >>> traditional, simplified = script_chars()
+    >>> "說" in traditional, "说" in simplified, "於" in traditional, "中" in traditional | simplified
+    (True, True, False, False)
+    """
+    if not _SCRIPT_CHARS:
+        from pathlib import Path
+
+        path = Path(__file__).resolve().parent.parent.parent / "data" / "script_chars.txt"
+        rows = dict(line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines()
+                    if line and not line.startswith("#"))
+        _SCRIPT_CHARS.append((frozenset(rows["traditional"]), frozenset(rows["simplified"])))
+    return _SCRIPT_CHARS[0]

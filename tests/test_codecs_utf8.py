@@ -1,0 +1,98 @@
+"""UTF-8 read as GBK: where an island may start, how many bytes it may
+guess, and the script of a lost byte's character (issue 18)."""
+
+from __future__ import annotations
+
+import pytest
+
+import textrepair
+from textrepair._fallback.readings import FIRST, second_byte_ok, utf8_islands
+from textrepair.stages.mojibake.codecs_judge import fill, foreign_script
+from textrepair.stages.mojibake.model import script_chars
+
+
+def _repair(text: str) -> str:
+    return textrepair.Repairer(annotations=False, markup=False, boilerplate=False, normalise=False).repair(text)
+
+
+def _as_gbk(clean: str, errors: str) -> str:
+    """``clean`` as UTF-8 bytes read by the GBK decoder (``replace``: U+FFFD
+    for what it rejects; ``ignore``: dropped with no mark)."""
+    return clean.encode("utf-8").decode("gbk", errors)
+
+
+def test_a_clean_character_whose_gbk_bytes_are_no_utf8_lead_starts_no_island():
+    # 魯 is F4 B3 in GBK: F4 may only be followed by 80-8F in UTF-8, so no
+    # character starts there, and the damage after it is read on its own.
+    assert "魯".encode("gbk")[0] == 0xF4
+    text = "粗魯。" + _as_gbk("下次絕對不再住。", "replace")
+    assert _repair(text) == "粗魯。下次絕對不再住。"
+
+
+@pytest.mark.parametrize("lead, second, ok", [(0xE0, 0x9F, False), (0xE0, 0xA0, True), (0xED, 0xA0, False),
+                                              (0xED, 0x9F, True), (0xF0, 0x8F, False), (0xF0, 0x90, True),
+                                              (0xE4, 0x80, True)])
+def test_second_byte_follows_well_formed_utf8(lead, second, ok):
+    assert second_byte_ok(lead, second) is ok
+    want = second_byte_ok(lead, second) or None
+    try:
+        decoded = bytes((lead, second, 0x80, 0x80)[: 3 if lead < 0xF0 else 4]).decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = None
+    assert (decoded is not None) is bool(want)
+
+
+def test_four_byte_leads_beyond_f0_start_no_island():
+    # F1-F4 spell planes 4-16 (unassigned or private use): never text.
+    codes = [(b + 2) | (FIRST if i % 4 == 0 else 0) for i, b in enumerate(bytes((0xF2, 0x9E, 0xA1, 0xA3)) * 2)]
+    assert utf8_islands(codes, False) == []
+    codes = [(b + 2) | (FIRST if i % 4 == 0 else 0) for i, b in enumerate("😀😀".encode("utf-8"))]
+    assert utf8_islands(codes, False) == [(0, 2)]
+
+
+def test_a_short_sentence_that_lost_a_byte_of_most_characters_is_read():
+    # 7 characters, 5 of them short of a byte with no mark (the decoder
+    # skipped what it rejected): 16 of 21 bytes survive.
+    text = "看了之後你還敢去嗎？" + _as_gbk("老實說我不敢！", "ignore")
+    assert _repair(text) == "看了之後你還敢去嗎？老實說我不敢！"
+
+
+def test_script_chars_come_from_opencc_tables():
+    traditional, simplified = script_chars()
+    assert {"說", "髮", "這"} <= traditional and {"说", "这", "个"} <= simplified
+    assert not traditional & simplified
+    assert not {"於", "后", "中", "一"} & (traditional | simplified)  # both scripts write them
+
+
+def test_foreign_script_needs_a_clear_script():
+    traditional, simplified = script_chars()
+    assert foreign_script("這本書很好") == simplified
+    assert foreign_script("这本书很好，这个东西不错，這") == traditional  # one stray character is no switch
+    assert foreign_script("这本书很好，這") == frozenset()  # 2 against 1: no clear script
+    assert foreign_script("这本書") == frozenset()  # one of each: no clear script
+    assert foreign_script("") == frozenset()
+
+
+def test_a_lost_byte_keeps_the_script_of_its_text():
+    # 退 (E9 80 80) and 髮 (E9 AB AE) share no bytes, but 退's last byte lost
+    # before 书 leaves both (and more) as candidates; simplified text keeps 退.
+    text = "书脊都被压坏了，" + _as_gbk("可笑的是申请退书居然简单到让人抓狂。", "replace")
+    assert _repair(text) == "书脊都被压坏了，可笑的是申请退书居然简单到让人抓狂。"
+
+
+def test_fill_drops_a_candidate_of_the_other_script_only_when_one_of_the_script_remains():
+    reading, _share = fill(["这个东西", ["說", "说"], "得好"])
+    assert reading == "这个东西说得好"
+    # Only characters of the other script: the choice stays the model's.
+    reading, _share = fill(["这个东西", ["說"], "得好"])
+    assert reading == "这个东西說得好"
+    # In traditional text a simplified-only candidate goes.
+    reading, _share = fill(["這個東西", ["说", "說"], "得好"])
+    assert reading == "這個東西說得好"
+
+
+def test_no_traditional_only_character_enters_simplified_text():
+    text = "这家酒店不错，" + _as_gbk("另外，给出的地址有误，是浔阳路。", "replace")
+    traditional, _simplified = script_chars()
+    out = _repair(text)
+    assert out != text and not set(out) & traditional
