@@ -114,6 +114,42 @@ def _triggered(text: str, windows, taken) -> list[tuple[int, int]]:
     return [w for w, keep in zip(windows, _backend.impl.codec_triggers(text, windows, taken)) if keep]
 
 
+#: Characters either side of a rare one that its wrong-codec readings look
+#: at: a stretch read with the wrong codec shows rare characters every few
+#: characters (``鏂伴椈``), so a clean paragraph's one rare character
+#: (``鉆``) costs a reading of its neighbourhood, not of the whole paragraph.
+RARE_REACH = 24
+
+
+def _around_rare(text: str, windows) -> list[tuple[int, int]]:
+    """Each window cut down to the stretches within ``RARE_REACH`` of a
+    character that starts a window (merged where they meet).
+
+    >>> _around_rare("好" * 40 + "鏂" + "好" * 40, [(0, 81)])
+    [(16, 65)]
+    """
+    if not windows:
+        return []
+    out: list[tuple[int, int]] = []
+    for start, end in windows:
+        if end - start <= 2 * RARE_REACH + 1:
+            out.append((start, end))
+            continue
+        for p in _rare_starts(text, start, end):
+            lo, hi = max(start, p - RARE_REACH), min(end, p + RARE_REACH + 1)
+            if out and out[-1][1] >= lo and out[-1][0] >= start:
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            else:
+                out.append((lo, hi))
+    return out
+
+
+def _rare_starts(text: str, start: int, end: int) -> list[int]:
+    from ..._fallback.mojibake import _starts_window, rare_char
+
+    return [m.start() for m in rare_char().finditer(text, start, end) if _starts_window(text, m.start())]
+
+
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
     """Stretches decoded with the wrong codec, as ``(start, end, after, confidence, kind)``;
     ``scan`` is the text's ``mojibake_scan`` when the caller has it.  Where
@@ -131,7 +167,7 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
     if not (scan.rare or scan.latin1 or scan.cp1252 or scan.cp1250):
         return []  # no rare character and no code-page run: nothing to try
     found = []
-    rare = _triggered(text, scan.rare, taken)
+    rare = _triggered(text, _around_rare(text, scan.rare), taken)
     if rare:
         # Two-byte codes read wrongly leave Han or private-use characters; a
         # window without any (Һѹϵͳ×n) is no work for them.
@@ -139,8 +175,8 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         keys: dict = {}
         for mechanism in (utf8_repairs, big5_repairs, gbk_as_big5_repairs):
             found += _per_window(mechanism, text, han, taken, keys)
-        found += _per_window(utf8_fallback_repairs, text, _triggered(text, _across_latin1_spaces(text, scan.rare),
-                                                                       taken), taken, keys)
+        found += _per_window(utf8_fallback_repairs, text, _triggered(
+            text, _around_rare(text, _across_latin1_spaces(text, scan.rare)), taken), taken, keys)
     for codec, field in _CODE_PAGES:
         chains = getattr(scan, field)
         if chains:
