@@ -125,7 +125,7 @@ def _around_rare(text: str, windows) -> list[tuple[int, int]]:
     """Each window cut down to the stretches within ``RARE_REACH`` of a
     character that starts a window (merged where they meet).
 
-    >>> _around_rare("好" * 40 + "鏂" + "好" * 40, [(0, 81)])
+    >>> _around_rare("好" * 40 + "椈" + "好" * 40, [(0, 81)])
     [(16, 65)]
     """
     if not windows:
