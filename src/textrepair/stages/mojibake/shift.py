@@ -200,8 +200,8 @@ def _weak(text: str, start: int, end: int) -> bool:
     if _salad(run):
         return False  # common characters in an order no text writes
     right = text[end:end + CONTEXT]
-    if signs(run + _sign_context(run, right)):
-        return False
+    if signs(run + _sign_context(run, right)) or _REALIGNED.match(run[-2:] + right[:1]):
+        return False  # a cut shows, or the run realigns on a trail letter before a wide character
     return not (_FINAL_GHOST.search(run) and (not right or right[0] in "\r\n"))
 
 
@@ -209,15 +209,15 @@ def _salad(run: str) -> bool:
     """Whether the wide characters of ``run`` are common ones in an order no
     text writes (shifted pairs: ``静妥郎戏诺``), by the character model.
 
-    Each stretch between ASCII characters and annotations is scored
-    alone: clean text puts its folded marks between sentences
-    (``嗎?是的。`` is no salad, though 嗎是 is no bigram), and a tone letter
-    is no character of the text.
+    Each stretch of two or more between ASCII characters and annotations
+    is scored alone: clean text puts its folded marks between sentences
+    (``嗎?是的。`` is no salad, though 嗎是 is no bigram), one character has
+    no order, and a tone letter is no character of the text.
 
     >>> _salad("!静妥郎戏诺氖且浑p"), _salad("!餐桌上放的是一雙"), _salad("嗎?是的。")
     (True, False, False)
     """
-    pieces = [piece for piece in _NOT_WIDE.split(_READING.sub(" ", run)) if piece]
+    pieces = [piece for piece in _NOT_WIDE.split(_READING.sub(" ", run)) if len(piece) >= 2]
     n = sum(map(len, pieces))
     return n >= 2 and sum(map(_backend.impl.char_score, pieces)) < SALAD_PER_CHAR * n
 
