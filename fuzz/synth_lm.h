@@ -27,6 +27,8 @@ typedef struct {
     tr_char_model m;
     tr_word_model w;
     uint32_t *cp, *bi_key, *pair, *slot, *fold_from, *fold_to;
+    uint32_t *fold_bmp, *child_at, *child;  /* synth_index's look-ups, or NULL */
+    uint32_t *next_at, *next, *prev_at, *prev;
     uint16_t *bmp;
     double *ln_uni, *ln_cont, *ln_gamma, *bi_logp;
 } synth_model;
@@ -139,6 +141,10 @@ static void synth_build(synth_model *s, uint8_t salt)
     s->m.ln_uni_unknown = -20.5;
     s->m.ln_cont_unknown = -23.0;
     s->m.pair = s->pair;
+    s->m.next_at = NULL;  /* the probe; synth_index adds the bigram index */
+    s->m.next = NULL;
+    s->m.prev_at = NULL;
+    s->m.prev = NULL;
 
     /* Words: pairs and triples of Han characters by a rule, and their prefixes. */
     s->w.chars = &s->m;
@@ -173,10 +179,60 @@ static void synth_build(synth_model *s, uint8_t salt)
     s->w.folds = N_FOLDS;
     s->w.fold_from = s->fold_from;
     s->w.fold_to = s->fold_to;
+    s->w.fold_bmp = NULL;  /* the search and the probe; synth_index adds the look-ups */
+    s->w.child_at = NULL;
+    s->w.child = NULL;
+    s->fold_bmp = s->child_at = s->child = NULL;
+    s->next_at = s->next = s->prev_at = s->prev = NULL;
+}
+
+/* The look-ups the C core may be given (tr_word_model.fold_bmp, child_at,
+ * child), made as _cext makes them and attached to the model: every result
+ * must stay the same to the bit. */
+static inline void synth_index(synth_model *s)
+{
+    uint32_t *every = fuzz_alloc(0x10000 * sizeof *every);
+    size_t c, n;
+    for (c = 0; c < 0x10000; c++)
+        every[c] = (uint32_t)c;
+    s->fold_bmp = fuzz_alloc(0x10000 * sizeof *s->fold_bmp);
+    tr_lm_fold(&s->w, every, 0x10000, s->fold_bmp);
+    free(every);
+    s->child_at = fuzz_alloc((s->w.slots + 1) * sizeof *s->child_at);
+    s->child = fuzz_alloc(2 * s->w.slots * sizeof *s->child);
+    n = tr_word_children(&s->w, s->child_at, s->child, s->w.slots);
+    FUZZ_CHECK(n <= s->w.slots);
+    s->w.fold_bmp = s->fold_bmp;
+    s->w.child_at = s->child_at;
+    s->w.child = s->child;
+    s->next_at = fuzz_alloc((s->m.chars + 1) * sizeof *s->next_at);
+    s->next = fuzz_alloc(2 * s->m.slots * sizeof *s->next);
+    s->prev_at = fuzz_alloc((s->m.chars + 1) * sizeof *s->prev_at);
+    s->prev = fuzz_alloc(2 * s->m.slots * sizeof *s->prev);
+    n = tr_char_bigrams(&s->m, s->next_at, s->next, s->prev_at, s->prev, s->m.slots);
+    FUZZ_CHECK(n <= s->m.slots);  /* the synthetic table holds each key once */
+    s->m.next_at = s->next_at;
+    s->m.next = s->next;
+    s->m.prev_at = s->prev_at;
+    s->m.prev = s->prev;
+}
+
+/* Back to the search and the probe. */
+static inline void synth_unindex(synth_model *s)
+{
+    s->w.fold_bmp = s->w.child_at = s->w.child = NULL;
+    s->m.next_at = s->m.next = s->m.prev_at = s->m.prev = NULL;
 }
 
 static void synth_free(synth_model *s)
 {
+    free(s->fold_bmp);
+    free(s->child_at);
+    free(s->child);
+    free(s->next_at);
+    free(s->next);
+    free(s->prev_at);
+    free(s->prev);
     free(s->cp);
     free(s->bmp);
     free(s->ln_uni);

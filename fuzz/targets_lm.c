@@ -1,6 +1,6 @@
 /* targets_lm.c -- fuzz targets of lm.c (tr_char_logp, tr_char_score,
  * tr_lm_fold, tr_word_score, tr_word_scores, tr_word_segment, tr_word_fits,
- * tr_char_scores).
+ * tr_char_scores, tr_word_children, tr_char_bigrams).
  *
  * They read the synthetic model of synth_lm.h.  The input is read as code
  * points (any value, in range or not), every other one folded onto a
@@ -90,6 +90,7 @@ FUZZ_TARGET(tr_lm_fold)
     out = fuzz_alloc(words * sizeof *out);
     again = fuzz_alloc(words * sizeof *again);
     tr_lm_fold(&s.w, text, words, out);
+    synth_index(&s);  /* the look-up folds as the search does */
     tr_lm_fold(&s.w, text, words, again);
     for (i = 0; i < words; i++) {
         FUZZ_CHECK(out[i] == again[i]);
@@ -221,6 +222,14 @@ FUZZ_TARGET(tr_word_scores)
         FUZZ_CHECK(tr_word_score(&s.w, w.whole, n, &expect) == 0);
         FUZZ_CHECK(same_bits(w.scores[k], expect));
     }
+    if (w.count) {  /* the same with the look-ups */
+        double first = w.scores[0];
+        synth_index(&s);
+        FUZZ_CHECK(tr_word_scores(&s.w, w.text, w.nleft, w.text + w.nleft, w.ends, w.count,
+                                  w.text + w.words - w.nright, w.nright, w.scores) == 0);
+        FUZZ_CHECK(same_bits(w.scores[0], first));
+        synth_unindex(&s);
+    }
     if (w.count > 1) {  /* decreasing ends are refused */
         size_t bad[2] = {2, 1};
         FUZZ_CHECK(tr_word_scores(&s.w, w.text, 0, w.text, bad, 2, w.text, 0, w.scores) == -2);
@@ -314,6 +323,15 @@ FUZZ_TARGET(tr_word_fits)
         for (i = 0; i < j; i++)
             FUZZ_CHECK(memcmp(&out[i * slots], f, slots * sizeof *f) != 0);
     }
+    {  /* the look-ups find the same fillings, in the same order */
+        int32_t *indexed = fuzz_alloc(found * slots * sizeof *indexed);
+        synth_index(&s);
+        FUZZ_CHECK(tr_word_fits(&s.w, before, nbefore, options, ends, slots, after, nafter, reach, indexed, found,
+                                &again) == 0);
+        FUZZ_CHECK(again == found);
+        FUZZ_CHECK(found * slots == 0 || memcmp(indexed, out, found * slots * sizeof *out) == 0);
+        free(indexed);
+    }
     if (slots > 1 && ends[0] > 0) {  /* decreasing ends are refused */
         size_t bad[2] = {ends[0], ends[0] - 1};
         FUZZ_CHECK(tr_word_fits(&s.w, before, nbefore, options, bad, 2, after, nafter, reach, out, 0, &found) == -2);
@@ -321,5 +339,82 @@ FUZZ_TARGET(tr_word_fits)
     free(out);
     free(options);
     free(ends);
+    synth_free(&s);
+}
+
+/* The trie's index: each node's children by code point, each one the node
+ * the table's probe finds; words score the same with it; too small a cap
+ * is reported. */
+FUZZ_TARGET(tr_word_children)
+{
+    synth_model s;
+    size_t words, n, k, i, cap;
+    uint32_t *text, *at, *child;
+    double plain = 0.0, indexed = 1.0;
+    synth_build(&s, size ? data[0] : 0);
+    text = code_points(data, size, &words);
+    cap = size > 1 ? data[1] * 4u : 0;
+    at = fuzz_alloc((s.w.slots + 1) * sizeof *at);
+    child = fuzz_alloc(2 * (cap < s.w.slots ? cap : s.w.slots) * sizeof *child);
+    n = tr_word_children(&s.w, at, child, cap < s.w.slots ? cap : s.w.slots);
+    FUZZ_CHECK(n <= s.w.slots);
+    if (n <= cap) {
+        FUZZ_CHECK(at[0] == 0 && at[s.w.slots] == n);
+        for (k = 0; k < s.w.slots; k++) {
+            FUZZ_CHECK(at[k] <= at[k + 1]);
+            for (i = at[k]; i < at[k + 1]; i++) {
+                uint32_t c = child[2 * i + 1];
+                FUZZ_CHECK(c < s.w.slots && s.slot[3 * c] == k && (s.slot[3 * c + 1] & TR_WORD_CP_MASK) == child[2 * i]);
+                FUZZ_CHECK(i == at[k] || child[2 * i - 2] < child[2 * i]);
+            }
+        }
+    }
+    free(at);
+    free(child);
+    FUZZ_CHECK(tr_word_score(&s.w, text, words, &plain) == 0);
+    synth_index(&s);
+    FUZZ_CHECK(tr_word_score(&s.w, text, words, &indexed) == 0);
+    FUZZ_CHECK(same_bits(plain, indexed));
+    free(text);
+    synth_free(&s);
+}
+
+/* The bigram table's indexes: each listed bigram is the slot the probe
+ * finds for its key, each list by index, both indexes list the same
+ * bigrams; too small a cap is reported. */
+FUZZ_TARGET(tr_char_bigrams)
+{
+    synth_model s;
+    size_t n, k, i, cap, side;
+    uint32_t *at[2], *list[2];
+    synth_build(&s, size ? data[0] : 0);
+    cap = size > 1 ? data[1] * 16u : 0;
+    if (cap > s.m.slots)
+        cap = s.m.slots;
+    for (side = 0; side < 2; side++) {
+        at[side] = fuzz_alloc((s.m.chars + 1) * sizeof *at[side]);
+        list[side] = fuzz_alloc(2 * cap * sizeof *list[side]);
+    }
+    n = tr_char_bigrams(&s.m, at[0], list[0], at[1], list[1], cap);
+    FUZZ_CHECK(n <= s.m.slots);
+    if (n <= cap) {
+        for (side = 0; side < 2; side++) {
+            FUZZ_CHECK(at[side][0] == 0 && at[side][s.m.chars] == n);
+            for (k = 0; k < s.m.chars; k++) {
+                FUZZ_CHECK(at[side][k] <= at[side][k + 1]);
+                for (i = at[side][k]; i < at[side][k + 1]; i++) {
+                    uint32_t slot = list[side][2 * i + 1], other = list[side][2 * i], key;
+                    FUZZ_CHECK(slot < s.m.slots && other < s.m.chars);
+                    key = side ? other << 16 | (uint32_t)k : (uint32_t)k << 16 | other;
+                    FUZZ_CHECK(s.bi_key[slot] == key);
+                    FUZZ_CHECK(i == at[side][k] || list[side][2 * i - 2] < other);
+                }
+            }
+        }
+    }
+    for (side = 0; side < 2; side++) {
+        free(at[side]);
+        free(list[side]);
+    }
     synth_free(&s);
 }

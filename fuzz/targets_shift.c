@@ -296,6 +296,15 @@ FUZZ_TARGET(tr_slot_fillers)
         for (i = 0; i < j; i++)  /* distinct */
             FUZZ_CHECK(memcmp(&out[i * slots], &out[j * slots], slots * sizeof *out) != 0);
     }
+    {  /* the same readings with the bigram index */
+        uint32_t *again = fuzz_alloc(width * slots * sizeof *again);
+        size_t count2 = 99;
+        synth_index(&s);
+        FUZZ_CHECK(tr_slot_fillers(&s.m, chars, ends, slots, prev, next, width, again, &count2) == 0);
+        FUZZ_CHECK(count2 == count && (!slots || !count || !memcmp(again, out, count * slots * sizeof *out)));
+        synth_unindex(&s);
+        free(again);
+    }
     if (slots > 1 && ends[0] > 0) {  /* decreasing ends are refused */
         size_t bad[2] = {ends[0], ends[0] - 1};
         FUZZ_CHECK(tr_slot_fillers(&s.m, chars, bad, 2, prev, next, width, out, &count) == -2);
@@ -417,8 +426,9 @@ static int in_range(const cps *c)
 }
 
 /* Judges the run twice (no room, then the room it asked for) and checks the verdict. */
-static void judge(const tr_shift_model *sm, const cps *run, const cps *left, const cps *right, const cps *opened,
-                  int keeps_pua)
+/* sm2: the same model with the word model's look-ups (synth_index), for the repeat. */
+static void judge(const tr_shift_model *sm, const tr_shift_model *sm2, const cps *run, const cps *left, const cps *right,
+                  const cps *opened, int keeps_pua)
 {
     tr_shift_verdict v, w;
     size_t need = 99, len = 0, k;
@@ -451,9 +461,9 @@ static void judge(const tr_shift_model *sm, const cps *run, const cps *left, con
         FUZZ_CHECK(!(v.confidence < 0.0) && !(v.confidence > 1.0 + 1e-9));
         for (k = 0; k < len; k++)
             FUZZ_CHECK(out[k] <= 0x10FFFF);
-        /* The same bits again. */
+        /* The same bits again, with the look-ups. */
         again = fuzz_alloc(need * sizeof *again);
-        if (tr_shift_judge(sm, run->v, run->len, left->v, left->len, right->v, right->len, opened->v, opened->len,
+        if (tr_shift_judge(sm2, run->v, run->len, left->v, left->len, right->v, right->len, opened->v, opened->len,
                            keeps_pua, &w, again, need, &len) == 0) {
             FUZZ_CHECK(len == need && !memcmp(out, again, need * sizeof *out));
             FUZZ_CHECK(w.apply == v.apply && w.certain == v.certain && w.near_cut == v.near_cut &&
@@ -468,7 +478,9 @@ FUZZ_TARGET(tr_shift_judge)
 {
     reader r = {data, size, 0};
     synth_model s;
-    tr_shift_model sm;
+    tr_shift_model sm, sm2;
+    tr_word_model plain, indexed;
+    tr_char_model plain_m, indexed_m;
     cps run = {NULL, 0, 0}, left = {NULL, 0, 0}, right = {NULL, 0, 0}, opened = {NULL, 0, 0}, raw = {NULL, 0, 0};
     uint8_t head = next_byte(&r), knobs = next_byte(&r);
     size_t k, n;
@@ -487,6 +499,16 @@ FUZZ_TARGET(tr_shift_judge)
     sm.params.fillers = knobs == 255 ? 0 : knobs & 64 ? 1 + knobs % 80 : 64;
     sm.params.word_reach = knobs & 128 ? knobs % 8 : 6;
     sm.params.free_slots = knobs & 64 ? 0 : 2;
+    plain = s.w;
+    plain_m = s.m;
+    synth_index(&s);
+    indexed = s.w;
+    indexed_m = s.m;
+    s.w = plain;
+    s.m = plain_m;
+    sm2 = sm;
+    sm2.words = &indexed;
+    sm2.chars = &indexed_m;
     palette(&r, &run, 40);
     palette(&r, &left, 8);
     palette(&r, &right, 8);
@@ -504,10 +526,10 @@ FUZZ_TARGET(tr_shift_judge)
         left.v = fuzz_alloc(0);
     if (!right.v)
         right.v = fuzz_alloc(0);
-    judge(&sm, &run, &left, &right, &opened, head & 16);
+    judge(&sm, &sm2, &run, &left, &right, &opened, head & 16);
     /* The raw input as the run: garbage in, no crash. */
     raw.v = fuzz_decode(data, size < 2048 ? size : 2048, &raw.len);
-    judge(&sm, &raw, &left, &right, &opened, head & 32);
+    judge(&sm, &sm2, &raw, &left, &right, &opened, head & 32);
     free(raw.v);
     free(run.v);
     free(left.v);

@@ -62,6 +62,9 @@ typedef struct {
     size_t start, len;   /* characters in the pool */
     int32_t next;        /* the next slot of this kind and byte, or -1 */
     int32_t best_uni;    /* the first character of the highest unigram (shown), or -1: not yet */
+    size_t index_at;     /* where the model's indices of its characters (shown) start in sctx.index,
+                            or SIZE_MAX: not yet */
+    size_t order_at;     /* where their order by index starts there, or SIZE_MAX: not yet */
 } slot_info;
 
 typedef struct {
@@ -72,6 +75,12 @@ typedef struct {
     slot_info *slots;
     size_t nslots, slot_cap;
     ivec pool;               /* characters of the slots */
+    ivec index;              /* the model's indices of some slots' characters (slot_index) */
+    long *scratch;           /* slot_logp's: one slot's indices, */
+    uint32_t *order;         /* their order by index, */
+    uint32_t *keys;          /* the sort's scratch, */
+    double *lps;             /* and the terms */
+    size_t scratch_cap;
     int32_t full[4][256];    /* Slot.of(kind, byte): an id, NO_SLOT, or -1: not yet made */
     int32_t head[4][256];    /* the first slot of each kind and byte, or -1 */
     uint32_t *slot_stamp, *slot_index;  /* the merge's hash table */
@@ -202,6 +211,8 @@ static int32_t intern(sctx *x, int kind, int byte, size_t start, size_t len)
     s->len = len;
     s->next = x->head[kind][byte];
     s->best_uni = -1;
+    s->index_at = SIZE_MAX;
+    s->order_at = SIZE_MAX;
     x->head[kind][byte] = id;
     return id;
 }
@@ -315,11 +326,82 @@ static int32_t narrowed(sctx *x, int32_t id, size_t off)
 
 /* ---- the bigram model with slots (the twin's logp) -------------------------- */
 
+/* How many probes a batch of bigram look-ups looks ahead. */
+#define AHEAD 8
+
+/* ln P(c | p) of the characters of index index[0..n) into out, the
+ * probes' slots fetched AHEAD look-ups early (the table is megabytes). */
+static void char_logps(const tr_char_model *m, const tr_char_prev *p, const long *index, size_t n, double *out)
+{
+    size_t i;
+    for (i = 0; i < n && i < AHEAD; i++)
+        TR_PREFETCH(tr_char_home(m, p, index[i]));
+    for (i = 0; i < n; i++) {
+        if (i + AHEAD < n)
+            TR_PREFETCH(tr_char_home(m, p, index[i + AHEAD]));
+        out[i] = tr_char_logp_at(m, p, index[i]);
+    }
+}
+
+
 static double cp_logp(const tr_char_model *m, int32_t prev, uint32_t ch)
 {
     tr_char_prev p;
     tr_char_prev_of(m, prev, &p);
     return tr_char_logp_after(m, &p, ch);
+}
+
+/* The positions of index[0..n) in increasing order of index (-1 first;
+ * equal ones by position) into order, with tmp (n entries) as scratch: a
+ * radix sort of the indices, which are below 0xFFFF. */
+static void index_order(const long *index, size_t n, uint32_t *tmp, uint32_t *order)
+{
+    size_t count[257], i, pass;
+    uint32_t *src = tmp, *dst = order, *t;
+    for (i = 0; i < n; i++)
+        tmp[i] = (uint32_t)i;
+    for (pass = 0; pass < 2; pass++) {
+        unsigned shift = 8u * (unsigned)pass;
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++)
+            count[(((uint32_t)(index[src[i]] + 1) >> shift) & 0xFF) + 1]++;
+        for (i = 1; i < 257; i++)
+            count[i] += count[i - 1];
+        for (i = 0; i < n; i++)
+            dst[count[((uint32_t)(index[src[i]] + 1) >> shift) & 0xFF]++] = src[i];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    /* two passes: the result is back in tmp */
+    memcpy(order, src, n * sizeof *order);
+}
+
+/* char_logps, by the model's successors of p when it has them (and not
+ * many more than n): one pass over those and the characters in order of
+ * index (order), instead of a probe per character.  The same values. */
+static void next_logps(const tr_char_model *m, const tr_char_prev *p, const long *index, const uint32_t *order,
+                       size_t n, double *out)
+{
+    if (m->next_at && p->index >= 0 && n > 1) {
+        size_t a = m->next_at[p->index], e = m->next_at[p->index + 1], r;
+        if (e - a <= 8 * n) {
+            for (r = 0; r < n; r++) {
+                size_t i = order[r];
+                long c = index[i];
+                if (c < 0) {
+                    out[i] = p->ln_gamma + m->ln_cont_unknown;
+                    continue;
+                }
+                while (a < e && m->next[2 * a] < (uint32_t)c)
+                    a++;
+                out[i] = a < e && m->next[2 * a] == (uint32_t)c ? m->bi_logp[m->next[2 * a + 1]]
+                                                                  : p->ln_gamma + m->ln_cont[c];
+            }
+            return;
+        }
+    }
+    char_logps(m, p, index, n, out);
 }
 
 /* max(slot.chars, key=lambda c: logp("", _shown(c))), shown. */
@@ -343,6 +425,62 @@ static int32_t best_unigram(sctx *x, size_t id)
     return s->best_uni;
 }
 
+/* The model's indices of slot id's characters (shown) in x->scratch (its
+ * length: the slot's) and, when ordered, their order by index in x->order,
+ * worked out once per slot; NULL on failure. */
+static const long *slot_index(sctx *x, size_t id, int ordered)
+{
+    slot_info *s = &x->slots[id];
+    size_t i, n = s->len;
+    if (n > x->scratch_cap) {
+        size_t cap = n;
+        long *ns;
+        double *nl;
+        uint32_t *no;
+        uint32_t *nk;
+        if (cap > SIZE_MAX / 2 / sizeof *nl)
+            return NULL;
+        if (!(ns = realloc(x->scratch, cap * sizeof *ns)))
+            return NULL;
+        x->scratch = ns;
+        if (!(nl = realloc(x->lps, cap * sizeof *nl)))
+            return NULL;
+        x->lps = nl;
+        if (!(no = realloc(x->order, cap * sizeof *no)))
+            return NULL;
+        x->order = no;
+        if (!(nk = realloc(x->keys, cap * sizeof *nk)))
+            return NULL;
+        x->keys = nk;
+        x->scratch_cap = cap;
+    }
+    if (s->index_at == SIZE_MAX) {  /* the indices in x->index */
+        size_t at = x->index.len;
+        for (i = 0; i < n && !x->failed; i++)
+            ipush(x, &x->index, (int32_t)tr_char_index(x->m, fold_cp((uint32_t)x->pool.v[s->start + i])));
+        if (x->failed)
+            return NULL;
+        s->index_at = at;
+    }
+    for (i = 0; i < n; i++)
+        x->scratch[i] = x->index.v[s->index_at + i];
+    if (ordered) {
+        if (s->order_at == SIZE_MAX) {  /* their order, after them in x->index */
+            size_t at = x->index.len;
+            index_order(x->scratch, n, x->keys, x->order);
+            for (i = 0; i < n && !x->failed; i++)
+                ipush(x, &x->index, (int32_t)x->order[i]);
+            if (x->failed)
+                return NULL;
+            s->order_at = at;
+        } else {
+            for (i = 0; i < n; i++)
+                x->order[i] = (uint32_t)x->index.v[s->order_at + i];
+        }
+    }
+    return x->scratch;
+}
+
 /* logp(prev, ch) when prev or ch is a slot: prev NONE (""), a character or a
  * slot; ch a character or a slot. */
 static double slot_logp(sctx *x, int32_t prev, int32_t ch)
@@ -350,6 +488,7 @@ static double slot_logp(sctx *x, int32_t prev, int32_t ch)
     const tr_char_model *m = x->m;
     tr_char_prev p;
     double best = 0.0, v;
+    const long *index;
     size_t i;
     if (IS_SLOT(ch)) {
         const slot_info *s = &x->slots[SLOT_ID(ch)];
@@ -359,8 +498,13 @@ static double slot_logp(sctx *x, int32_t prev, int32_t ch)
         else
             before = prev == NONE ? NONE : (int32_t)fold_cp((uint32_t)prev);
         tr_char_prev_of(m, before, &p);
+        if (!(index = slot_index(x, SLOT_ID(ch), m->next_at && p.index >= 0))) {
+            x->failed = 1;
+            return 0.0;
+        }
+        next_logps(m, &p, index, x->order, s->len, x->lps);
         for (i = 0; i < s->len; i++) {
-            v = tr_char_logp_after(m, &p, fold_cp((uint32_t)x->pool.v[s->start + i]));
+            v = x->lps[i];
             if (i == 0 || v > best)
                 best = v;
         }
@@ -368,8 +512,48 @@ static double slot_logp(sctx *x, int32_t prev, int32_t ch)
     }
     if (IS_SLOT(prev)) {
         const slot_info *s = &x->slots[SLOT_ID(prev)];
-        for (i = 0; i < s->len; i++) {
-            v = cp_logp(m, (int32_t)fold_cp((uint32_t)x->pool.v[s->start + i]), (uint32_t)ch);
+        long c = tr_char_index(m, (uint32_t)ch);
+        size_t a = 0, e = 0;
+        if (m->prev_at && c >= 0 && s->len > 1) {
+            a = m->prev_at[c];
+            e = m->prev_at[c + 1];
+        }
+        if (!(index = slot_index(x, SLOT_ID(prev), m->prev_at && c >= 0 && s->len > 1 && e - a <= 8 * s->len))) {
+            x->failed = 1;
+            return 0.0;
+        }
+        if (m->prev_at && c >= 0 && s->len > 1 && e - a <= 8 * s->len) {
+            /* The stored bigrams before ch against the slot's characters in
+             * order of index: the terms the probes would give. */
+            size_t r;
+            for (r = 0; r < s->len; r++) {
+                size_t k = x->order[r];
+                long q = index[k];
+                if (q < 0) {
+                    x->lps[k] = m->ln_uni[c];
+                    continue;
+                }
+                while (a < e && m->prev[2 * a] < (uint32_t)q)
+                    a++;
+                x->lps[k] = a < e && m->prev[2 * a] == (uint32_t)q ? m->bi_logp[m->prev[2 * a + 1]]
+                                                                  : m->ln_gamma[q] + m->ln_cont[c];
+            }
+            for (i = 0; i < s->len; i++) {
+                v = x->lps[i];
+                if (i == 0 || v > best)
+                    best = v;
+            }
+            return best;
+        }
+        for (i = 0; i < s->len; i++) {  /* cp_logp(fold(the slot's character i), ch) */
+            p.index = index[i];
+            p.ln_gamma = p.index >= 0 ? m->ln_gamma[p.index] : 0.0;
+            if (i + AHEAD < s->len) {
+                tr_char_prev q;
+                q.index = index[i + AHEAD];
+                TR_PREFETCH(tr_char_home(m, &q, c));
+            }
+            v = tr_char_logp_at(m, &p, c);
             if (i == 0 || v > best)
                 best = v;
         }
@@ -1053,6 +1237,11 @@ static void sctx_free(sctx *x)
     free(x->item);
     free(x->slots);
     free(x->pool.v);
+    free(x->index.v);
+    free(x->scratch);
+    free(x->order);
+    free(x->keys);
+    free(x->lps);
     free(x->memo_keys);
     free(x->memo_values);
 }
@@ -1119,10 +1308,43 @@ int tr_shift_paths(const tr_char_model *m, const int32_t *prog, size_t prog_len,
 
 /* ---- tr_slot_fillers: the bigram beam over a group of slots --------------------- */
 
-static int cmp_u32(const void *a, const void *b)
+/* Sorts v[0..n) in place (heapsort: no call per comparison, no memory). */
+static void sort_u32(uint32_t *v, size_t n)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    size_t end, i;
+    for (i = n / 2; i-- > 0;) {
+        size_t r = i;
+        uint32_t t = v[r];
+        for (;;) {  /* sift t down from r */
+            size_t c = 2 * r + 1;
+            if (c >= n)
+                break;
+            if (c + 1 < n && v[c + 1] > v[c])
+                c++;
+            if (!(v[c] > t))
+                break;
+            v[r] = v[c];
+            r = c;
+        }
+        v[r] = t;
+    }
+    for (end = n; end > 1; end--) {
+        size_t r = 0;
+        uint32_t t = v[end - 1];
+        v[end - 1] = v[0];
+        for (;;) {
+            size_t c = 2 * r + 1;
+            if (c >= end - 1)
+                break;
+            if (c + 1 < end - 1 && v[c + 1] > v[c])
+                c++;
+            if (!(v[c] > t))
+                break;
+            v[r] = v[c];
+            r = c;
+        }
+        v[r] = t;
+    }
 }
 
 /* sorted({_shown(c) for c in chars}): into shown, their number. */
@@ -1131,8 +1353,7 @@ static size_t shown_set(const uint32_t *chars, size_t n, uint32_t *shown)
     size_t i, k = 0;
     for (i = 0; i < n; i++)
         shown[i] = fold_cp(chars[i]);
-    if (n)
-        qsort(shown, n, sizeof *shown, cmp_u32);
+    sort_u32(shown, n);
     for (i = 0; i < n; i++)
         if (!k || shown[i] != shown[k - 1])
             shown[k++] = shown[i];
@@ -1150,7 +1371,10 @@ int tr_slot_fillers(const tr_char_model *m, const uint32_t *chars, const size_t 
 {
     size_t k, i, b, c, nb = 1, longest = 0, from = 0;
     uint32_t *shown = NULL, *seq = NULL, *grown_seq = NULL;
-    double *score = NULL;
+    long *index = NULL;
+    uint32_t *order = NULL;
+    uint32_t *keys = NULL;
+    double *score = NULL, *lps = NULL;
     int32_t *last = NULL;
     filler *top = NULL;
     int rc = 0;
@@ -1172,12 +1396,16 @@ int tr_slot_fillers(const tr_char_model *m, const uint32_t *chars, const size_t 
     if (width > SIZE_MAX / 4 / (slots + 1) / sizeof(uint32_t) || longest > SIZE_MAX / 8)
         return -1;
     shown = malloc((longest ? longest : 1) * sizeof *shown);
+    index = malloc((longest ? longest : 1) * sizeof *index);
+    lps = malloc((longest ? longest : 1) * sizeof *lps);
+    order = malloc((longest ? longest : 1) * sizeof *order);
+    keys = malloc((longest ? longest : 1) * sizeof *keys);
     seq = malloc(width * slots * sizeof *seq);
     grown_seq = malloc(width * slots * sizeof *grown_seq);
     score = malloc(width * sizeof *score);
     last = malloc(width * sizeof *last);
     top = malloc(width * sizeof *top);
-    if (!shown || !seq || !grown_seq || !score || !last || !top) {
+    if (!shown || !index || !lps || !order || !keys || !seq || !grown_seq || !score || !last || !top) {
         rc = -1;
         goto done;
     }
@@ -1187,14 +1415,22 @@ int tr_slot_fillers(const tr_char_model *m, const uint32_t *chars, const size_t 
     for (k = 0; k < slots; k++) {
         size_t ns = shown_set(chars + from, ends[k] - from, shown), kept = 0;
         from = ends[k];
+        for (c = 0; c < ns; c++)
+            index[c] = tr_char_index(m, shown[c]);
+        if (m->next_at && ns < UINT32_MAX)
+            index_order(index, ns, keys, order);
         /* grown, beam-major: the first width of it stably sorted by -score. */
         for (b = 0; b < nb; b++) {
             tr_char_prev p;
             tr_char_prev_of(m, last[b], &p);
+            if (m->next_at && ns < UINT32_MAX)
+                next_logps(m, &p, index, order, ns, lps);
+            else
+                char_logps(m, &p, index, ns, lps);
             for (c = 0; c < ns; c++) {
                 filler f;
                 size_t pos;
-                double lp = tr_char_logp_after(m, &p, shown[c]);
+                double lp = lps[c];
                 f.score = score[b] + lp;
                 f.key = -f.score;
                 f.from = b;
@@ -1252,6 +1488,10 @@ int tr_slot_fillers(const tr_char_model *m, const uint32_t *chars, const size_t 
     *count = nb;
 done:
     free(shown);
+    free(index);
+    free(lps);
+    free(order);
+    free(keys);
     free(seq);
     free(grown_seq);
     free(score);
@@ -1313,6 +1553,14 @@ typedef struct {
     size_t text_at, text_len;  /* its filled text in jctx.texts_out */
 } judged_path;
 
+/* Results remembered by key (code points): per entry its key, a text and
+ * two doubles; a search is linear (a call holds a few dozen entries). */
+typedef struct {
+    uvec keys, texts;
+    zvec key_at, key_len, text_at, text_len;
+    dvec values;  /* two per entry */
+} memo;
+
 typedef struct {
     const tr_shift_model *sm;
     const uint32_t *run, *left, *right, *opened;
@@ -1334,6 +1582,8 @@ typedef struct {
     size_t sc_cap;
     fold_class *classes;
     size_t nclasses, classes_cap;
+    uint32_t *class_table;  /* classes_of's hash table */
+    size_t class_table_cap;
     uvec members;
     /* fill's scratch */
     int32_t *pieces;
@@ -1343,9 +1593,13 @@ typedef struct {
     uvec cands, before, after, head, tail, stack, window, found, words, ranked, tmp, fold_before,
         fold_after, group_chars, options, filled, texts_out;
     zvec ends, keep;
-    dvec scores, shares;
+    dvec scores, shares, chars_scores;
     int32_t *fills;
     size_t fills_cap;
+    /* fill's results and window_score's, remembered across the decoder
+     * modes of one call (the modes often find the same paths) */
+    memo fills_memo, windows_memo;
+    uvec key;
 } jctx;
 
 static int jgrow(jctx *j, void **v, size_t *cap, size_t need, size_t size)
@@ -1404,6 +1658,40 @@ static void jput(jctx *j, ivec *v, int32_t value)
 {
     if (jgrow(j, (void **)&v->v, &v->cap, v->len + 1, sizeof *v->v) == 0)
         v->v[v->len++] = value;
+}
+
+/* The entry of m whose key is k[0..n), or SIZE_MAX. */
+static size_t memo_find(const memo *m, const uint32_t *k, size_t n)
+{
+    size_t e;
+    for (e = 0; e < m->key_at.len; e++)
+        if (m->key_len.v[e] == n && (!n || !memcmp(m->keys.v + m->key_at.v[e], k, n * sizeof *k)))
+            return e;
+    return SIZE_MAX;
+}
+
+/* Remembers the text t[0..tn) and the values a, b under the key k[0..n). */
+static void memo_add(jctx *j, memo *m, const uint32_t *k, size_t n, const uint32_t *t, size_t tn, double a, double b)
+{
+    zput(j, &m->key_at, m->keys.len);
+    zput(j, &m->key_len, n);
+    uadd(j, &m->keys, k, n);
+    zput(j, &m->text_at, m->texts.len);
+    zput(j, &m->text_len, tn);
+    uadd(j, &m->texts, t, tn);
+    dput(j, &m->values, a);
+    dput(j, &m->values, b);
+}
+
+static void memo_free(memo *m)
+{
+    free(m->keys.v);
+    free(m->texts.v);
+    free(m->key_at.v);
+    free(m->key_len.v);
+    free(m->text_at.v);
+    free(m->text_len.v);
+    free(m->values.v);
 }
 
 /* s[-k:] and s[:k] as Python slices them (s[-0:] is all of s). */
@@ -1734,14 +2022,19 @@ static int closes_paragraph(jctx *j, const uint32_t *reading, size_t rn, int dro
 
 static double window_score(jctx *j, const uint32_t *t, size_t n)
 {
-    double w = 0.0, c, b;
+    double w = 0.0, c, b, v;
+    size_t e = memo_find(&j->windows_memo, t, n);
+    if (e != SIZE_MAX)
+        return j->windows_memo.values.v[2 * e];
     if (tr_word_score(j->sm->words, t, n, &w)) {
         j->failed = 1;
         return 0.0;
     }
     c = tr_char_score(j->sm->chars, t, n, -1, -1);
     b = j->sm->params.bigram_weight * c;
-    return w + b;
+    v = w + b;
+    memo_add(j, &j->windows_memo, t, n, NULL, 0, v, 0.0);
+    return v;
 }
 
 /* _closer_cost(left, reading[0..rn), right): what the closing mark ending the
@@ -1784,14 +2077,17 @@ static void window_scores(jctx *j, const uint32_t *cands, size_t count, size_t g
         return;
     }
     j->scores.len = count;
-    for (k = 0; k < count && !j->failed; k++) {
-        double c, b;
-        j->window.len = 0;
-        uadd(j, &j->window, head->v, head->len);
-        uadd(j, &j->window, cands + k * g, g);
-        uadd(j, &j->window, tail->v, tail->len);
-        c = tr_char_score(j->sm->chars, j->window.v, j->window.len, -1, -1);
-        b = j->sm->params.bigram_weight * c;
+    /* The bigram scores of head + candidate + tail: the same sums in the
+     * same order as tr_char_score of each window (the head's taken once). */
+    if (jgrow(j, (void **)&j->chars_scores.v, &j->chars_scores.cap, count, sizeof *j->chars_scores.v))
+        return;
+    if (tr_char_scores(j->sm->chars, head->v, head->len, cands, j->ends.v, count, tail->v, tail->len,
+                       j->chars_scores.v)) {
+        j->failed = 1;
+        return;
+    }
+    for (k = 0; k < count; k++) {
+        double b = j->sm->params.bigram_weight * j->chars_scores.v[k];
         j->scores.v[k] = j->scores.v[k] + b;
     }
 }
@@ -2111,7 +2407,7 @@ static const slot_classes *classes_of(jctx *j, const sctx *x, size_t id)
 {
     const slot_info *s = &x->slots[id];
     slot_classes *sc;
-    size_t i, k, first;
+    size_t i, k, first, cap;
     if (id >= j->sc_cap) {
         size_t old = j->sc_cap;
         if (jgrow(j, (void **)&j->sc, &j->sc_cap, x->nslots, sizeof *j->sc))
@@ -2123,12 +2419,32 @@ static const slot_classes *classes_of(jctx *j, const sctx *x, size_t id)
         return sc;
     first = j->nclasses;
     j->tmp.len = 0;  /* the class of each character */
+    /* The classes made so far for this slot, by key: a hash table of
+     * (key, class) pairs, class -1 for a free entry. */
+    for (cap = 16; cap < 2 * s->len; cap *= 2)
+        if (cap > SIZE_MAX / 8 / sizeof *j->class_table) {
+            j->failed = 1;
+            return NULL;
+        }
+    if (jgrow(j, (void **)&j->class_table, &j->class_table_cap, 2 * cap, sizeof *j->class_table))
+        return NULL;
+    for (k = 0; k < cap; k++)
+        j->class_table[2 * k + 1] = UINT32_MAX;
     for (i = 0; i < s->len && !j->failed; i++) {
         uint32_t shown = fold_cp((uint32_t)x->pool.v[s->start + i]), key;
+        size_t h;
         tr_lm_fold(j->sm->words, &shown, 1, &key);
-        for (k = first; k < j->nclasses && j->classes[k].key != key; k++)
+        for (h = (key * 0x9E3779B1u) & (cap - 1); j->class_table[2 * h + 1] != UINT32_MAX &&
+             j->class_table[2 * h] != key; h = (h + 1) & (cap - 1))
             ;
+        k = j->class_table[2 * h + 1] != UINT32_MAX ? j->class_table[2 * h + 1] : j->nclasses;
         if (k == j->nclasses) {
+            if (k >= UINT32_MAX) {
+                j->failed = 1;
+                return NULL;
+            }
+            j->class_table[2 * h] = key;
+            j->class_table[2 * h + 1] = (uint32_t)k;
             if (jgrow(j, (void **)&j->classes, &j->classes_cap, k + 1, sizeof *j->classes))
                 return NULL;
             j->classes[k].key = key;
@@ -2551,6 +2867,56 @@ static void fill(jctx *j, const sctx *x, const int32_t *items, size_t n, double 
         *score = window_score(j, j->window.v, j->window.len);
 }
 
+/* The key of a path for fill's memo in j->key: its items, each slot as its
+ * kind, byte and characters and each text as its characters (slot and text
+ * ids are a search's own), which is all fill reads of them. */
+static void fill_key(jctx *j, const sctx *x, const int32_t *items, size_t n)
+{
+    size_t k;
+    j->key.len = 0;
+    for (k = 0; k < n && !j->failed; k++) {
+        int32_t it = items[k];
+        if (IS_SLOT(it)) {
+            const slot_info *s = &x->slots[SLOT_ID(it)];
+            size_t i;
+            uput(j, &j->key, 0xFFFFFFF0u);
+            uput(j, &j->key, s->kind);
+            uput(j, &j->key, s->byte);
+            uput(j, &j->key, (uint32_t)s->len);
+            for (i = 0; i < s->len; i++)
+                uput(j, &j->key, (uint32_t)x->pool.v[s->start + i]);
+        } else if (it < 0) {
+            size_t id = (size_t)(TR_ITEM_TEXT - it);
+            uput(j, &j->key, 0xFFFFFFF1u);
+            uput(j, &j->key, (uint32_t)j->text_len.v[id]);
+            uadd(j, &j->key, j->texts.v + j->text_at.v[id], j->text_len.v[id]);
+        } else {
+            uput(j, &j->key, (uint32_t)it);
+        }
+    }
+}
+
+/* fill, remembered across the modes of one call: a path found again gives
+ * the same text, score and confidence. */
+static void fill_once(jctx *j, const sctx *x, const int32_t *items, size_t n, double *score, double *confidence)
+{
+    size_t e, at = j->texts_out.len;
+    fill_key(j, x, items, n);
+    if (j->failed)
+        return;
+    e = memo_find(&j->fills_memo, j->key.v, j->key.len);
+    if (e != SIZE_MAX) {
+        uadd(j, &j->texts_out, j->fills_memo.texts.v + j->fills_memo.text_at.v[e], j->fills_memo.text_len.v[e]);
+        *score = j->fills_memo.values.v[2 * e];
+        *confidence = j->fills_memo.values.v[2 * e + 1];
+        return;
+    }
+    fill(j, x, items, n, score, confidence);
+    if (!j->failed)
+        memo_add(j, &j->fills_memo, j->key.v, j->key.len, j->texts_out.v + at, j->texts_out.len - at, *score,
+                 *confidence);
+}
+
 /* ---- the verdict ------------------------------------------------------------------------ */
 
 /* The path's characters read out of surviving bytes that the run did not
@@ -2636,10 +3002,10 @@ static void near_verdict(jctx *j, mode_verdict *mv, const judged_path *e, const 
 }
 
 /* _judge: the verdict under one decoder (dropped, pua); mv->found 0 for the twin's None. */
-static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
+static void judge_mode(jctx *j, sctx *xs, int dropped, int pua, mode_verdict *mv)
 {
     const tr_shift_params *pp = &j->sm->params;
-    sctx x;
+    sctx *const x = xs;
     final_state finals[TR_SHIFT_BEAM];
     judged_path jp[TR_SHIFT_PATHS], *best;
     double totals[TR_SHIFT_PATHS], as_is, salad_score, d, gain;
@@ -2654,19 +3020,19 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
                 return;  /* this decoder keeps private-use characters */
     if (tokens(j, dropped, pua) || j->failed)
         return;
-    sctx_start(&x, j->sm->chars, j->ann.v);
-    j->nclasses = 0;
-    j->members.len = 0;
-    if (j->sc)
-        memset(j->sc, 0, j->sc_cap * sizeof *j->sc);
-    if (search(&x, j->prog.v, j->left_len ? (int32_t)j->left[j->left_len - 1] : NONE,
+    /* One search context for every mode: its slots (and what is worked out
+     * per slot: terms, indices, fold classes) are interned by value, so a
+     * slot a mode finds again has its id of before. */
+    x->ann = j->ann.v;
+    x->nodes = 0;
+    if (search(x, j->prog.v, j->left_len ? (int32_t)j->left[j->left_len - 1] : NONE,
                j->right_len ? (int32_t)j->right[0] : NONE, j->run[0] == '!' || j->run[0] == ';', finals, &nf)) {
         j->failed = 1;
         goto done;
     }
     j->items.len = 0;
-    np = nf ? distinct_paths(&x, finals, nf, &j->items, j->starts, j->totals, j->guesses) : 0;
-    if (x.failed) {
+    np = nf ? distinct_paths(x, finals, nf, &j->items, j->starts, j->totals, j->guesses) : 0;
+    if (x->failed) {
         j->failed = 1;
         goto done;
     }
@@ -2684,7 +3050,7 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
         judged_path e;
         double score, share, cost;
         e.text_at = j->texts_out.len;
-        fill(j, &x, j->items.v + j->starts[k], j->starts[k + 1] - j->starts[k], &score, &share);
+        fill_once(j, x, j->items.v + j->starts[k], j->starts[k + 1] - j->starts[k], &score, &share);
         if (j->failed)
             goto done;
         e.text_len = j->texts_out.len - e.text_at;
@@ -2752,7 +3118,7 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
     if (j->failed)
         goto done;
     if (j->tmp.len)
-        qsort(j->tmp.v, j->tmp.len, sizeof *j->tmp.v, cmp_u32);
+        sort_u32(j->tmp.v, j->tmp.len);
     if ((shown && gain > 0 &&
          guesses_within(j->items.v + j->starts[best->path], j->starts[best->path + 1] - j->starts[best->path], &j->tmp,
                         j->sm->params.free_slots)) ||
@@ -2786,8 +3152,7 @@ static void judge_mode(jctx *j, int dropped, int pua, mode_verdict *mv)
             break;
         }
     }
-done:
-    sctx_free(&x);
+done:;
 }
 
 static int code_points_ok(const uint32_t *s, size_t n)
@@ -2811,6 +3176,7 @@ static void jctx_free(jctx *j)
     free(j->items.v);
     free(j->sc);
     free(j->classes);
+    free(j->class_table);
     free(j->members.v);
     free(j->pieces);
     free(j->gstart.v);
@@ -2840,8 +3206,12 @@ static void jctx_free(jctx *j)
     free(j->ends.v);
     free(j->keep.v);
     free(j->scores.v);
+    free(j->chars_scores.v);
     free(j->shares.v);
     free(j->fills);
+    memo_free(&j->fills_memo);
+    memo_free(&j->windows_memo);
+    free(j->key.v);
 }
 
 int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len, const uint32_t *left,
@@ -2850,6 +3220,7 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
                    size_t *out_len)
 {
     jctx j;
+    sctx x;
     mode_verdict m[3], *v;
     size_t k;
     int rc = 0;
@@ -2873,18 +3244,19 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
     j.left_len = left_len;
     j.right_len = right_len;
     j.opened_len = opened_len;
+    sctx_start(&x, sm->chars, NULL);
     /* A decoder that shows a lone lead byte as '?' first; one that drops it
      * only when that explains nothing. */
-    judge_mode(&j, 0, 0, &m[0]);
+    judge_mode(&j, &x, 0, 0, &m[0]);
     v = m[0].found ? &m[0] : NULL;
     if (!j.failed && (!v || !v->v.apply)) {
-        judge_mode(&j, 1, 0, &m[1]);
+        judge_mode(&j, &x, 1, 0, &m[1]);
         if (m[1].found && (m[1].v.apply || !v || (m[1].v.near_cut && !v->v.near_cut)))
             v = &m[1];
     }
     if (!j.failed && !keeps_pua) {
         /* A decoder that drops private-use characters must beat the others by PUA_GAP. */
-        judge_mode(&j, 0, 1, &m[2]);
+        judge_mode(&j, &x, 0, 1, &m[2]);
         if (m[2].found && m[2].v.apply) {
             double lim = v ? v->v.score + sm->params.pua_gap : 0.0;
             if (!v || !v->v.apply || m[2].v.score > lim)
@@ -2905,6 +3277,7 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
     }
     for (k = 0; k < 3; k++)
         free(m[k].out.v);
+    sctx_free(&x);
     jctx_free(&j);
     return rc;
 }

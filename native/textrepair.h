@@ -200,6 +200,10 @@ typedef struct {
     double ln_cont_unknown;      /* ln P_cont of one */
     const uint32_t *pair;        /* 65536: authored character of GBK lead << 8 | trail, or 0;
                                     read by shift.c only (NULL elsewhere) */
+    const uint32_t *next_at;     /* NULL, or tr_char_bigrams' index by previous character... */
+    const uint32_t *next;        /* ... and its pairs; read by shift.c only */
+    const uint32_t *prev_at;     /* NULL, or its index by next character... */
+    const uint32_t *prev;        /* ... and its pairs; read by shift.c only */
 } tr_char_model;
 
 /* The word model: a trie of the word table in one hash table (a node is its
@@ -214,6 +218,10 @@ typedef struct {
     size_t folds;
     const uint32_t *fold_from;   /* traditional characters, sorted */
     const uint32_t *fold_to;     /* the simplified character of each */
+    const uint32_t *fold_bmp;    /* NULL, or 65536: the fold of each BMP code point, as tr_lm_fold
+                                    gives it with fold_bmp NULL (a look-up instead of a search) */
+    const uint32_t *child_at;    /* NULL, or the index tr_word_children made (slots + 1 offsets)... */
+    const uint32_t *child;       /* ... and its pairs: a node's children without a hash probe */
 } tr_word_model;
 
 typedef struct {
@@ -260,6 +268,31 @@ int tr_word_scores(const tr_word_model *w, const uint32_t *left, size_t left_len
  * allocation failure. */
 int tr_word_segment(const tr_word_model *w, const uint32_t *text, size_t len, tr_word_token *out, size_t cap,
                     size_t *count, double *score);
+
+/* Two indexes of the bigram table (no twin: the judge's scores are the
+ * same with or without them, only sooner).  The stored bigrams after the
+ * character of index p < chars are the pairs next[2 * i] (the next
+ * character's index), next[2 * i + 1] (its slot) for i in [next_at[p],
+ * next_at[p + 1]), by index; those before the character of index c are
+ * prev[2 * i] (the previous character's index), prev[2 * i + 1] for i in
+ * [prev_at[c], prev_at[c + 1]), by index.  A bigram is listed when the
+ * table's own probe finds it there.  next_at and prev_at hold chars + 1
+ * offsets, next and prev 2 * cap values each.  Returns how many bigrams
+ * there are (the indexes are whole only when that is at most cap), or
+ * SIZE_MAX on allocation failure or when the table holds a key twice
+ * (then the probes must stay). */
+size_t tr_char_bigrams(const tr_char_model *m, uint32_t *next_at, uint32_t *next, uint32_t *prev_at, uint32_t *prev,
+                       size_t cap);
+
+/* An index of the word table's trie (no twin: every tr_word_* function
+ * returns the same with or without it, only sooner): the children of node
+ * s < slots are the pairs child[2 * i] (a code point), child[2 * i + 1]
+ * (the child's slot) for i in [at[s], at[s + 1]), by code point; a child is
+ * listed when the table's own probe finds it there.  at holds slots + 1
+ * offsets, child 2 * cap values.  Returns how many children there are (the
+ * index is whole only when that is at most cap), or SIZE_MAX on allocation
+ * failure or when the table holds a node twice (then the probes must stay). */
+size_t tr_word_children(const tr_word_model *w, uint32_t *at, uint32_t *child, size_t cap);
 
 /* The fillings of a group of slots that spell a word of the table with the
  * known text around them (twin: _fallback.lm.word_fits).  before[0..before_len)
@@ -457,6 +490,14 @@ size_t tr_codec_triggers(const uint32_t *t, size_t n, const size_t *windows, siz
 
 /* CDEF END */
 
+/* A hint that *p will be read soon: the model's hash tables are megabytes,
+ * so a probe is a cache miss that the next ones can overlap. */
+#if defined(__GNUC__) || defined(__clang__)
+#define TR_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define TR_PREFETCH(p) ((void)(p))
+#endif
+
 /* ---- the character model's look-ups, shared by lm.c and shift.c (the
  * search's hottest steps); twin: _fallback.lm.CharModel ------------------ */
 
@@ -499,10 +540,17 @@ static inline size_t tr_bigram_slot(uint32_t key, size_t slots)
     return (size_t)(((uint64_t)h * (uint64_t)slots) >> 32);
 }
 
-/* ln P(ch | prev): one probe of the bigram table, at most one addition (CharModel._logp). */
-static inline double tr_char_logp_after(const tr_char_model *m, const tr_char_prev *p, uint32_t ch)
+/* The bigram slot tr_char_logp_at(m, p, c) reads first, for TR_PREFETCH (NULL: none). */
+static inline const uint32_t *tr_char_home(const tr_char_model *m, const tr_char_prev *p, long c)
 {
-    long c = tr_char_index(m, ch);
+    if (p->index < 0 || c < 0 || !m->slots)
+        return NULL;
+    return &m->bi_key[tr_bigram_slot((uint32_t)p->index << 16 | (uint32_t)c, m->slots)];
+}
+
+/* ln P(ch | prev) of the character of index c (-1: one the model never saw). */
+static inline double tr_char_logp_at(const tr_char_model *m, const tr_char_prev *p, long c)
+{
     uint32_t key;
     size_t s, n;
     if (p->index < 0)
@@ -523,6 +571,12 @@ static inline double tr_char_logp_after(const tr_char_model *m, const tr_char_pr
         }
     }
     return p->ln_gamma + m->ln_cont[c];
+}
+
+/* ln P(ch | prev): one probe of the bigram table, at most one addition (CharModel._logp). */
+static inline double tr_char_logp_after(const tr_char_model *m, const tr_char_prev *p, uint32_t ch)
+{
+    return tr_char_logp_at(m, p, tr_char_index(m, ch));
 }
 
 /* ---- mojibake tables: rendered at build time by gen_tables.py from

@@ -200,6 +200,7 @@ def normalise_runs(text: str, classes: int) -> list[tuple[int, int, int]]:
 # --- lm.c: the language model ------------------------------------------------------------
 
 import sys  # noqa: E402  (this section's own imports)
+from array import array  # noqa: E402
 from functools import lru_cache  # noqa: E402
 from itertools import accumulate  # noqa: E402
 
@@ -241,6 +242,7 @@ class _Model:
         w.folds = len(fold["from"])
         w.fold_from = pointer("uint32_t[]", fold["from"])
         w.fold_to = pointer("uint32_t[]", fold["to"])
+        w.fold_bmp, w.child_at, w.child = ffi.NULL, ffi.NULL, ffi.NULL  # the shift model's copy has them
         keep.append(m)
         self.chars, self.words, self._keep = m, w, keep
 
@@ -596,11 +598,33 @@ class _ShiftModel:
             pairs[code] = ord(ch)
         chars = ffi.new("tr_char_model *", model.chars[0])
         chars.pair = pairs
+        # The stored bigrams by previous and by next character, for the
+        # judge's beams and slot terms (a pass over a short list where a probe
+        # per character is a cache miss).
+        next_at, prev_at = ffi.new("uint32_t[]", chars.chars + 1), ffi.new("uint32_t[]", chars.chars + 1)
+        count = lib.tr_char_bigrams(chars, next_at, ffi.NULL, prev_at, ffi.NULL, 0)  # how many
+        bigrams = [next_at, ffi.new("uint32_t[]", 2 * max(count, 1)), prev_at, ffi.new("uint32_t[]", 2 * max(count, 1))]
+        if count <= chars.slots and lib.tr_char_bigrams(chars, *bigrams, count) == count:
+            chars.next_at, chars.next, chars.prev_at, chars.prev = bigrams
         encode = ffi.new("uint16_t[]", 65536)
         for ch, raw in encoder.items():  # encode_char of every character cp936 writes
             encode[ord(ch)] = int.from_bytes(raw, "big")
+        # The word model with two look-ups for the judge's hot loops, built
+        # here (for damaged text, not on every start): the fold of every BMP
+        # code point, made by the binary search it replaces, and the trie's
+        # children by node (a short binary search where a probe is a cache miss).
+        words = ffi.new("tr_word_model *", model.words[0])
+        fold_bmp = ffi.new("uint32_t[]", 0x10000)
+        every = array("I" if array("I").itemsize == 4 else "L", range(0x10000))
+        lib.tr_lm_fold(words, ffi.from_buffer("uint32_t[]", every), 0x10000, fold_bmp)
+        words.fold_bmp = fold_bmp
+        child_at = ffi.new("uint32_t[]", words.slots + 1)
+        count = lib.tr_word_children(words, child_at, ffi.NULL, 0)  # how many
+        child = ffi.new("uint32_t[]", 2 * max(count, 1))
+        if count <= words.slots and lib.tr_word_children(words, child_at, child, count) == count:
+            words.child_at, words.child = child_at, child
         s = ffi.new("tr_shift_model *")
-        s.chars, s.words, s.encode = chars, model.words, encode
+        s.chars, s.words, s.encode = chars, words, encode
         p = s.params
         p.margin, p.salad, p.page_prior, p.pua_gap = shift.MARGIN, shift.SALAD, shift.PAGE_PRIOR, shift.PUA_GAP
         p.bigram_weight, p.free_slots = shift.BIGRAM_WEIGHT, shift.FREE_SLOTS
@@ -608,7 +632,7 @@ class _ShiftModel:
         p.context, p.judged_paths, p.fillers, p.word_reach = (shift.CONTEXT, shift.JUDGED_PATHS, shift.FILLERS,
                                                               shift.WORD_REACH)
         self.struct = s
-        self._keep = (model, pairs, chars, encode)
+        self._keep = (model, pairs, chars, encode, words, fold_bmp, child_at, child, bigrams)
 
 
 _shift_models: list[_ShiftModel] = []

@@ -756,12 +756,16 @@ def open_marks(text: str) -> str:
     ('“《', '')
     """
     stack: list[str] = []
-    for ch in text:
+    for ch in _MARKS.findall(text):  # the marks alone: a paragraph is mostly other text
         if ch in _OPENING:
             stack.append(ch)
-        elif ch in _CLOSING and stack and stack[-1] == _CLOSING[ch]:
+        elif stack and stack[-1] == _CLOSING[ch]:
             stack.pop()
     return "".join(stack)
+
+
+#: Every paired mark, opening or closing.
+_MARKS = re.compile("[" + re.escape("".join(_CLOSING) + "".join(_OPENING)) + "]")
 
 
 def _pairs_ok(reading: str, opened: str) -> bool:
