@@ -382,8 +382,8 @@ def _nfc_edits(text: str) -> list[Edit]:
     >>> [(len(e.before), e.after) for e in _nfc_edits("lu\\u0308\\u030c \\ufa0c")]
     [(3, 'ǚ')]
     """
-    if text.isascii():
-        return []
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return []  # nothing to compose (and the tables cost 0.1 s to build)
     bmp_runs, any_runs, mapped = _nfc_tables()
     runs = any_runs if _ASTRAL.search(text) else bmp_runs
     edits = []
