@@ -91,6 +91,7 @@ typedef struct {
     size_t memo_len, memo_cap;
     svec merged, byte1, byte2;  /* scratch */
     svec states, best, branch, next;  /* the beam, and the scratch of a token */
+    int by_guesses;             /* the merge keeps states of unequal guesses apart (the run may drop pairs) */
     int failed;                 /* an allocation failed: the result is void */
 } sctx;
 
@@ -731,7 +732,7 @@ static void step_droppair(sctx *x, svec *to, const sstate *s)
     id = slot_of(x, TR_SLOT_UDA, s->pending);
     if (id < 0)
         return;
-    emitted(x, &t, s, SLOT_REF(id), P_NONE, NONE, SLOT_REF(id), 2, NONE);
+    emitted(x, &t, s, SLOT_REF(id), P_NONE, NONE, SLOT_REF(id), 1, NONE);
     t.pending = P_U;
     push(x, to, &t);
 }
@@ -846,18 +847,20 @@ static double rank(const sstate *s)
     return -s->score + cost;
 }
 
-static int same_key(const sstate *a, const sstate *b)
+static int same_key(const sstate *a, const sstate *b, int by_guesses)
 {
     return a->pending == b->pending && a->prevbyte == b->prevbyte && a->lastpair == b->lastpair &&
-           a->prevchar == b->prevchar && a->need == b->need;
+           a->prevchar == b->prevchar && (!by_guesses || a->guesses == b->guesses) && a->need == b->need;
 }
 
-static size_t key_hash(const sstate *s)
+static size_t key_hash(const sstate *s, int by_guesses)
 {
     uint64_t h = (uint32_t)s->pending;
     h = h * 0x9E3779B97F4A7C15ull ^ (uint32_t)s->prevbyte;
     h = h * 0x9E3779B97F4A7C15ull ^ (uint32_t)s->lastpair;
     h = h * 0x9E3779B97F4A7C15ull ^ (uint32_t)s->prevchar;
+    if (by_guesses)
+        h = h * 0x9E3779B97F4A7C15ull ^ (uint64_t)s->guesses;
     h = h * 0x9E3779B97F4A7C15ull ^ (uint32_t)s->need;
     h *= 0x9E3779B97F4A7C15ull;
     return (size_t)(h >> 20);
@@ -910,7 +913,7 @@ static void best_states(sctx *x, svec *v)
     merged->len = 0;
     for (i = 0; i < v->len; i++) {
         const sstate *t = &v->v[i];
-        size_t h = key_hash(t) & mask;
+        size_t h = key_hash(t, x->by_guesses) & mask;
         for (;;) {
             if (x->slot_stamp[h] != x->stamp) {
                 x->slot_stamp[h] = x->stamp;
@@ -918,7 +921,7 @@ static void best_states(sctx *x, svec *v)
                 merged->v[merged->len++] = *t;
                 break;
             }
-            if (same_key(&merged->v[x->slot_index[h]], t)) {
+            if (same_key(&merged->v[x->slot_index[h]], t, x->by_guesses)) {
                 sstate *e = &merged->v[x->slot_index[h]];
                 if (rank(t) < rank(e))
                     *e = *t;
@@ -1248,6 +1251,23 @@ static void sctx_free(sctx *x)
 
 /* The search over a well-formed program: the finals (their number in *nf,
  * 0 when no reading exists) point into x->states.  Returns 0, -1 on failure. */
+/* Twin: _drops_pairs.  Whether some option of the (valid) program holds TR_ATOM_DROPPAIR. */
+static int drops_pairs(const int32_t *prog)
+{
+    size_t pc = 1;
+    int32_t t, o, a, ntok = prog[0];
+    for (t = 0; t < ntok; t++) {
+        int32_t nopt = prog[pc++];
+        for (o = 0; o < nopt; o++) {
+            int32_t natom = prog[pc++];
+            for (a = 0; a < natom; a++)
+                if (prog[pc++] == TR_ATOM_DROPPAIR)
+                    return 1;
+        }
+    }
+    return 0;
+}
+
 static int search(sctx *x, const int32_t *prog, int32_t before, int32_t after, int lost_lead, final_state *finals,
                   size_t *nf)
 {
@@ -1256,6 +1276,7 @@ static int search(sctx *x, const int32_t *prog, int32_t before, int32_t after, i
     int32_t t, ntok;
     int rc = 0;
     *nf = 0;
+    x->by_guesses = drops_pairs(prog);
     start.score = 0.0;
     start.guesses = 0;
     start.pending = P_NONE;

@@ -403,7 +403,7 @@ def test_small_output_buffer():
     toks = twin.tokens("辦???", True)
     prog, ann, _texts = _cext._shift_program(toks)
     status, npaths, needed = _call(prog, ann, 1 << 16)
-    assert status == 0 and npaths == 3 and needed > 8
+    assert status == 0 and npaths == len(twin.shift_paths(toks, "", "", False)) > 1 and needed > 8
     assert _call(prog, ann, needed - 1)[0] == 2 and _call(prog, ann, needed - 1)[2] == needed
     assert _call(prog, ann, 0)[:1] == (2,)
     assert _call(prog, ann, needed) == (0, npaths, needed)

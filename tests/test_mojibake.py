@@ -262,3 +262,13 @@ def _cases():
     from benchmarks.damage import cases
 
     return cases
+
+
+def test_a_dropped_private_use_pair_is_read_by_the_word_model():
+    # A farm's decoder dropped the out-of-step pair of 同's trail and 程's lead
+    # (a private-use pair): the reading that guessed those bytes (不同程度)
+    # must reach the word model, not merge into the one that guessed fewer (不吞度).
+    damaged = ("大概看了一下这本书,先以医生的角度分析人们在日?;迪肮咴斐刹煌潭鹊姆逝?,"
+               "而后通过每种形成原因对症下药。")
+    assert textrepair.repair(damaged) == ("大概看了一下这本书,先以医生的角度分析人们在日常坏习惯造成不同程度的肥胖,"
+                                          "而后通过每种形成原因对症下药。")

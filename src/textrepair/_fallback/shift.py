@@ -207,14 +207,15 @@ def _step_unknown(state) -> list:
 def _step_droppair(state) -> list:
     # The out-of-step decoder read the trail of the pending character and the
     # lead of the next as a private-use pair, and dropped it: the pending
-    # character's trail is one of the areas' first bytes, the next lead is lost.
+    # character's trail is one of the areas' first bytes (one guess here), the
+    # next lead is lost (its guess is counted where its slot is emitted).
     _s, pending, prevbyte, _lp, _pc, _out, _g, need = state
     if not isinstance(pending, int) or need is not None:
         return []
     slot = Slot.of("uda", pending)
     if not slot.chars:
         return []
-    emitted = _emit(state, slot, None, None, slot, 2)
+    emitted = _emit(state, slot, None, None, slot, 1)
     return [emitted[:1] + (U,) + emitted[2:]]
 
 
@@ -284,14 +285,23 @@ def _rank(state) -> float:
     return -state[0] + GUESS_COST * state[6]
 
 
-def _merge(best: dict, states: list) -> None:
-    """Keep in ``best`` the best state of each future-shaping key."""
+def _merge(best: dict, states: list, by_guesses: bool = False) -> None:
+    """Keep in ``best`` the best state of each future-shaping key; with
+    ``by_guesses`` (a decoder that drops private-use pairs) the number of
+    guesses is part of the key, so a reading that guessed more bytes (a
+    dropped pair: 机器 for 击) survives to be filled by the word model, which
+    the character bigrams alone would not let it."""
     for t in states:
-        key = t[1:5] + t[7:]
+        key = t[1:5] + t[6:] if by_guesses else t[1:5] + t[7:]
         kept = best.get(key)
         # Equal outputs with fewer guesses win; the first of equals stays.
         if kept is None or _rank(t) < _rank(kept):
             best[key] = t
+
+
+def _drops_pairs(toks) -> bool:
+    """Whether some option of the tokens holds a dropped private-use pair."""
+    return any(DROPPAIR in option for _text, options in toks for option in options)
 
 
 def shift_paths(toks, before: str, after: str, lost_lead: bool) -> list[tuple[float, list, int]]:
@@ -306,6 +316,7 @@ def shift_paths(toks, before: str, after: str, lost_lead: bool) -> list[tuple[fl
     """
     start = (0.0, None, None, None, before, (), 0, None)
     states = [start]
+    by_guesses = _drops_pairs(toks)
     if lost_lead:
         states.append(start[:1] + (U,) + start[2:])
     for _text, options in toks:
@@ -317,7 +328,7 @@ def shift_paths(toks, before: str, after: str, lost_lead: bool) -> list[tuple[fl
                     branch = [t for s in branch for t in _step(s, atom)]
                     if not branch:
                         break
-                _merge(best, branch)
+                _merge(best, branch, by_guesses)
         if not best:
             return []
         states = sorted(best.values(), key=_rank)[:BEAM]
