@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 from ... import _backend
 from ..._fallback import ftfy_suspect
@@ -122,32 +123,43 @@ RARE_REACH = 24
 
 
 def _around_rare(text: str, windows) -> list[tuple[int, int]]:
-    """Each window cut down to the stretches within ``RARE_REACH`` of a
-    character that starts a window (merged where they meet).
+    """Each window without the inside of its stretches of common characters
+    longer than ``2 * RARE_REACH``: what stays is within ``RARE_REACH`` of a
+    rare character (found by one regular expression per window, so a window
+    of nothing but rare characters costs no Python step per character).
 
     >>> _around_rare("好" * 40 + "椈" + "好" * 40, [(0, 81)])
     [(16, 65)]
     """
-    if not windows:
-        return []
     out: list[tuple[int, int]] = []
+    common = _common_run()
     for start, end in windows:
         if end - start <= 2 * RARE_REACH + 1:
-            out.append((start, end))
+            out.append((start, end))  # short: all of it is near its rare character
             continue
-        for p in _rare_starts(text, start, end):
-            lo, hi = max(start, p - RARE_REACH), min(end, p + RARE_REACH + 1)
-            if out and out[-1][1] >= lo and out[-1][0] >= start:
-                out[-1] = (out[-1][0], max(out[-1][1], hi))
-            else:
-                out.append((lo, hi))
+        lo = start
+        for m in common.finditer(text, start, end):
+            cut_lo = m.start() + RARE_REACH if m.start() > start else m.start()
+            cut_hi = m.end() - RARE_REACH if m.end() < end else m.end()
+            if cut_hi - cut_lo <= 0:
+                continue
+            if cut_lo > lo:
+                out.append((lo, cut_lo))
+            lo = cut_hi
+        if lo < end:
+            out.append((lo, end))
     return out
 
 
-def _rare_starts(text: str, start: int, end: int) -> list[int]:
-    from ..._fallback.mojibake import _starts_window, rare_char
+@lru_cache(maxsize=1)
+def _common_run() -> re.Pattern[str]:
+    """A stretch of more than ``RARE_REACH`` characters none of which is
+    rare (enough at a window's edge; inside one, only its part farther than
+    ``RARE_REACH`` from both ends is cut)."""
+    from ..._cjkcodec import char_model, common_chars
 
-    return [m.start() for m in rare_char().finditer(text, start, end) if _starts_window(text, m.start())]
+    common = "".join(re.escape(c) for c in sorted(common_chars(char_model())))
+    return re.compile("[\\x00-\\x7f%s]{%d,}" % (common, RARE_REACH + 1))
 
 
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
