@@ -1329,42 +1329,33 @@ int tr_shift_paths(const tr_char_model *m, const int32_t *prog, size_t prog_len,
 
 /* ---- tr_slot_fillers: the bigram beam over a group of slots --------------------- */
 
+/* Sift t down from v[r] within the heap v[0..n). */
+static void sift_down(uint32_t *v, size_t r, size_t n, uint32_t t)
+{
+    for (;;) {
+        size_t c = 2 * r + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && v[c + 1] > v[c])
+            c++;
+        if (!(v[c] > t))
+            break;
+        v[r] = v[c];
+        r = c;
+    }
+    v[r] = t;
+}
+
 /* Sorts v[0..n) in place (heapsort: no call per comparison, no memory). */
 static void sort_u32(uint32_t *v, size_t n)
 {
     size_t end, i;
-    for (i = n / 2; i-- > 0;) {
-        size_t r = i;
-        uint32_t t = v[r];
-        for (;;) {  /* sift t down from r */
-            size_t c = 2 * r + 1;
-            if (c >= n)
-                break;
-            if (c + 1 < n && v[c + 1] > v[c])
-                c++;
-            if (!(v[c] > t))
-                break;
-            v[r] = v[c];
-            r = c;
-        }
-        v[r] = t;
-    }
+    for (i = n / 2; i-- > 0;)
+        sift_down(v, i, n, v[i]);
     for (end = n; end > 1; end--) {
-        size_t r = 0;
         uint32_t t = v[end - 1];
         v[end - 1] = v[0];
-        for (;;) {
-            size_t c = 2 * r + 1;
-            if (c >= end - 1)
-                break;
-            if (c + 1 < end - 1 && v[c + 1] > v[c])
-                c++;
-            if (!(v[c] > t))
-                break;
-            v[r] = v[c];
-            r = c;
-        }
-        v[r] = t;
+        sift_down(v, 0, end - 1, t);
     }
 }
 
