@@ -37,7 +37,6 @@ evidence either way).
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
@@ -47,6 +46,7 @@ from .._flags import ANN_CHAINED, ANN_EAT_SPACE, ANN_GLOSS, ANN_NEUTRAL, ANN_REM
 from ..edits import Edit
 from ..options import Options
 from .mojibake.common import call_memory
+from .mojibake.shift import _near
 from .._fallback.annotations import WINDOW
 
 __all__ = ["fix", "fix_text", "remembering"]
@@ -131,7 +131,7 @@ def _recall(memory: dict, text: str, scan) -> list[int]:
     extra = []
     cut = sorted(call_memory("cut")) if open_ else []
     for k, match in zip(open_, scan.matches(open_)):
-        if match[3] & ANN_TRAD and _near(cut, match[0]):
+        if match[3] & ANN_TRAD and _near(cut, match[0], WINDOW):
             extra.append(k)  # the farm that cut this page annotated it
             continue
         context = _context(text, match)
@@ -146,13 +146,6 @@ def _recall(memory: dict, text: str, scan) -> list[int]:
         memory["scans"].append(scan)
         memory["removed"] = None
     return extra
-
-
-def _near(cut: list[int], at: int) -> bool:
-    """Whether a byte-shift cut this call saw (``cut``, sorted) is within
-    ``WINDOW`` code points of ``at`` (the reach of a candidate's halves)."""
-    i = bisect_left(cut, at)
-    return any(0 <= j < len(cut) and abs(cut[j] - at) <= WINDOW for j in (i - 1, i))
 
 
 def _judged(text: str):

@@ -360,9 +360,10 @@ def _paragraph_before(text: str, start: int, applied=()) -> str:
     return "".join(pieces)
 
 
-def _near(cut: list[int], start: int) -> bool:
+def _near(cut: list[int], start: int, reach: int = REACH) -> bool:
+    """Whether a position of ``cut`` (sorted) is within ``reach`` of ``start``."""
     i = bisect_left(cut, start)
-    return any(0 <= j < len(cut) and abs(cut[j] - start) <= REACH for j in (i - 1, i))
+    return any(0 <= j < len(cut) and abs(cut[j] - start) <= reach for j in (i - 1, i))
 
 
 _BARE_RUN = re.compile(r"[?!]+")
