@@ -27,6 +27,8 @@ settings.load_profile("default")
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "single_backend: the test compares the backends itself")
+    config.addinivalue_line("markers", "spawns: the test starts fresh processes, which read TEXTREPAIR_BACKEND "
+                            "and not the in-process switch (CI runs these again with the Python path forced)")
 
 
 def pytest_generate_tests(metafunc):

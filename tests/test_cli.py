@@ -363,6 +363,7 @@ def test_stdin_has_no_total(tmp_path):
     assert streaming._total_size([str(tmp_path / "missing")]) == 0
 
 
+@pytest.mark.spawns
 def test_real_process(tmp_path):
     import subprocess
     import sys
@@ -414,6 +415,7 @@ def test_detects_the_encoding_of_plain_text(tmp_path):
                                   "invalid start byte; replaced by U+FFFD\n")
 
 
+@pytest.mark.spawns
 @pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
 def test_killed_process_leaves_no_file(tmp_path, jobs, signame):

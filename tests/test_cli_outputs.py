@@ -23,6 +23,10 @@ import textrepair
 from helpers import read_seed
 from textrepair.cli import main
 
+# Some tests start the command as a fresh process, which reads the backend
+# from TEXTREPAIR_BACKEND, not from the in-process switch (CI forces it).
+pytestmark = pytest.mark.spawns
+
 DAMAGED = "我國數(shù)字經(jīng)濟\n"
 FIXED = "我國數字經濟\n"
 #: What each output holds for DAMAGED.

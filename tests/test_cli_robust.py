@@ -24,6 +24,10 @@ from textrepair import _backend, cli
 from textrepair import _streaming as streaming
 from textrepair.cli import main
 
+# Some tests start the command as a fresh process, which reads the backend
+# from TEXTREPAIR_BACKEND, not from the in-process switch (CI forces it).
+pytestmark = pytest.mark.spawns
+
 needs_fork = pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
                                 reason="planted by monkeypatching, which only forked workers inherit")
 needs_proc = pytest.mark.skipif(not os.path.exists(f"/proc/{os.getpid()}/task"), reason="needs Linux /proc")

@@ -305,10 +305,11 @@ def _next_leads(ch: str, lead: int) -> frozenset:
 
 def _viterbi(run: str) -> tuple[bytes, float] | None:
     logp = _backend.impl.char_logp
-    # state (pending lead or -1, last character) -> (score, chosen options)
-    best: dict[tuple[int, str], tuple[float, list[bytes]]] = {(-1, ""): (0.0, [])}
+    # state (pending lead or -1, last character) -> (score, chosen options as a
+    # linked list (option, earlier): a copied list made a long run quadratic)
+    best: dict[tuple[int, str], tuple[float, tuple | None]] = {(-1, ""): (0.0, None)}
     for ch in run:
-        nxt: dict[tuple[int, str], tuple[float, list[bytes]]] = {}
+        nxt: dict[tuple[int, str], tuple[float, tuple | None]] = {}
         for option in _options(ch):
             for (lead, last), (score, chosen) in best.items():
                 step = _read_gbk(option, lead, last)
@@ -323,7 +324,7 @@ def _viterbi(run: str) -> tuple[bytes, float] | None:
                     prev = c
                 key = (lead2, last2)
                 if key not in nxt or total > nxt[key][0]:
-                    nxt[key] = (total, chosen + [option])
+                    nxt[key] = (total, (option, chosen))
         if not nxt:
             return None
         best = nxt
@@ -332,7 +333,11 @@ def _viterbi(run: str) -> tuple[bytes, float] | None:
         return None
     top = max(ends, key=lambda v: v[0])
     share = posterior([v[0] / TEMPERATURE for v in ends], top[0] / TEMPERATURE)
-    return b"".join(top[1]), share
+    options, link = [], top[1]
+    while link is not None:
+        option, link = link
+        options.append(option)
+    return b"".join(reversed(options)), share
 
 
 def _fast(run: str) -> bytes | None:
