@@ -119,11 +119,39 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     for start, end, verdict in sorted(judged, key=lambda j: j[0]):
         if verdict.apply or (verdict.near_cut and _near(cut, start)):
             fixed = _repair(text, start, end, verdict, lost)
-            if fixed is not None:
+            if fixed is not None and _unsure(text[fixed[0]:fixed[1]], fixed[2], verdict):
+                report(KIND, fixed[0], fixed[1], text[fixed[0]:fixed[1]],
+                       f"{UNSURE} ({verdict.confidence:.2f}): {fixed[2]!r}")
+            elif fixed is not None:
                 found.append(fixed)
         elif verdict.reason:
             report(KIND, start, end, text[start:end], f"{verdict.reason}: {verdict.out.replace(_LOST, '?')!r}")
     return found
+
+
+#: A short run (``?。?``, ``??``) whose best reading has a confidence below
+#: MIN_CONFIDENCE is reported, not repaired: it is damage, but its few
+#: surviving bytes do not say which character they belonged to, and its
+#: reading would invent one (``差?。?!`` read ``差啊,!`` for ``差!!!``).
+#: Measured on the synthetic benchmark's six byte-shift cases (300 items
+#: each; ``python -m benchmarks.mojibake_accuracy``): of the edits the stage
+#: applied to runs of at most 4 characters, none of 38 below 0.15 was right
+#: (but those giving an eaten ``<`` back, below), none of 16 from 0.15 to
+#: 0.25; seed 001's ``社???,`` → 社保卡, right, is read at 0.17.  On longer
+#: runs most characters come from surviving bytes, and a reading below 0.15
+#: is mostly right (CER), though rarely exactly: it stays applied.
+SHORT_RUN = 4
+MIN_CONFIDENCE = 0.15
+
+
+def _unsure(run: str, out: str, verdict: Verdict) -> bool:
+    """Whether ``out``, the reading of ``run``, is too unsure to apply.  A
+    reading that gives a tag after it back its ``<`` (``?!?span`` → ``。”<span``)
+    has the tag for evidence of its last byte: it stays applied."""
+    return len(run) <= SHORT_RUN and verdict.confidence < MIN_CONFIDENCE and out.count("<") <= run.count("<")
+
+
+UNSURE = "damage, but no reading is clearly the one its bytes spell"
 
 
 #: The longest run judged as one: real runs are a clause long (the seeds'
