@@ -2298,11 +2298,12 @@ static int plain_token(jctx *j, uint32_t ch, int dropped, int pua)
 }
 
 /* Twin: _lead_lost_before.  Whether a run whose last character is ``last``
- * may end on a lead byte the decoder dropped: ``after`` (NO_CHAR at the
- * end) cannot be a trail byte. */
+ * may end on a lead byte the decoder dropped: ``after`` cannot be a trail
+ * byte.  Not at the end of the text (NO_CHAR): nothing vouches for a trail
+ * guessed there. */
 static int lead_lost_before(uint32_t last, int64_t after)
 {
-    return last >= 0x80 && (after == NO_CHAR || after < 0x40);
+    return last >= 0x80 && after != NO_CHAR && after < 0x40;
 }
 
 /* tokens: the program of the run in one decoder mode, its annotation records

@@ -603,12 +603,14 @@ def tokens(run: str, dropped: bool = False, after: str = "", pua: bool = False) 
 
 def _lead_lost_before(last: str, after: str) -> bool:
     """Whether a run ending on ``last`` may end on a lead byte the decoder
-    dropped: ``after`` ("" at the end) cannot be a trail byte.
+    dropped: ``after`` cannot be a trail byte.  Not at the end of the text
+    (``after`` ""): no mechanism leaves a lead byte last, and its trail would
+    be a guess with nothing after it to vouch for it (a text cut short).
 
-    >>> _lead_lost_before("辽", "5"), _lead_lost_before("辽", "p"), _lead_lost_before("!", "")
+    >>> _lead_lost_before("辽", "5"), _lead_lost_before("辽", "p"), _lead_lost_before("辽", "")
     (True, False, False)
     """
-    return last >= "\x80" and after < "\x40"
+    return last >= "\x80" and "" < after < "\x40"
 
 
 @lru_cache(maxsize=1 << 14)
