@@ -226,7 +226,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const tr_
         /* A stretch of plain ideographs in a quiet state (no group, chain or
          * ftfy stretch open, inside an item, after no mark that anchors):
          * each step of the loop below would only count it. */
-        if (busy && !group && in_item && prev != '!' && prev != ';' && prev != ',' && plain_han(c, busy) &&
+        if (busy && plain_han(c, busy) && !group && in_item && prev != '!' && prev != ';' && prev != ',' &&
             tr_mj_quiet(&st, TR_MJ_CJK)) {
             size_t first = i;
             while (++i < n && plain_han(t[i], busy))
