@@ -456,19 +456,26 @@ size_t tr_utf8_islands(const uint16_t *codes, size_t n, int lost, size_t *out, s
 #define TR_TRI_NORMALISE 8    /* a character of the normalise classes, or one NFC may compose */
 #define TR_TRI_MOJIBAKE 16    /* a span of tr_mojibake_scan */
 #define TR_TRI_LOST 32        /* "??" or U+951F: lost text, lost bytes */
-#define TR_TRI_FAILED 64      /* an allocation failed: take every stage as needed */
+#define TR_TRI_FAILED 64      /* an allocation failed: take every stage as needed (no longer set: tr_triage allocates nothing) */
 #define TR_TRI_MARK 128       /* a '!' or ';' between non-ASCII characters: a dropping decoder's run may start there */
 
+/* What tr_triage reads besides the text, built once per phrase set: the
+ * boilerplate phrases ('\0'-separated UTF-8 phrases[0..phrases_len), what
+ * tr_boilerplate_lines takes) and the ideographs that feed no trigger.
+ * Read-only once built (threads may share one).  NULL when it cannot
+ * allocate; tr_triage_tables_free takes NULL too. */
+typedef struct tr_triage_tables tr_triage_tables;
+tr_triage_tables *tr_triage_tables_new(const uint8_t *phrases, size_t phrases_len);
+void tr_triage_tables_free(tr_triage_tables *tables);
+
 /* Twin: _fallback.triage.  The TR_TRI_* bits of the code points t[0..n):
- * norm_classes are the normalise stage's TR_NORM_* classes, phrases,
- * phrases_len and min_items the boilerplate scan's arguments; han_rare,
- * when han_rare_len is what tr_triage_han_rare returned, its bitmap (a
- * faster look-up of the same classes; otherwise ignored); the spans
- * tr_mojibake_scan finds in the same text go to out as that function writes
- * them (at most cap; *found may exceed cap). */
-uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uint8_t *phrases, size_t phrases_len,
-                   size_t min_items, const uint8_t *han_rare, size_t han_rare_len, tr_mojibake_run *out, size_t cap,
-                   size_t *found);
+ * norm_classes are the normalise stage's TR_NORM_* classes, tables (built
+ * from the boilerplate scan's phrases; NULL: no phrases, and slower) and
+ * min_items the boilerplate scan's arguments; the spans tr_mojibake_scan
+ * finds in the same text go to out as that function writes them (at most
+ * cap; *found may exceed cap).  Allocates nothing. */
+uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const tr_triage_tables *tables,
+                   size_t min_items, tr_mojibake_run *out, size_t cap, size_t *found);
 
 /* Twin: _fallback.triage.han_rare.  The TR_MJ_RARE bit of U+4E00..U+9FFF
  * as a bitmap (bit c & 7 of byte c >> 3 for U+4E00 + c) in out: returns its

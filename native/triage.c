@@ -46,6 +46,8 @@ static uint32_t norm_bits(uint32_t c, uint32_t classes)
  * and three code points at each step: a bitmap of hashed keys rules out
  * almost every one, a sorted array of the keys confirms. */
 #define FILTER_BITS 16
+#define HAN_FIRST 0x4E00u
+#define HAN_COUNT 0x5200u
 typedef struct {
     uint64_t last[0x10000 / 64];   /* the last code point of some key (the BMP; others all pass) */
     uint64_t bitmap[(1u << FILTER_BITS) / 64];
@@ -53,7 +55,16 @@ typedef struct {
     size_t count;
 } phrase_filter;
 
-static int ends_key(const phrase_filter *f, uint32_t c)
+/* What the triage reads besides the text, built once per phrase set. */
+struct tr_triage_tables {
+    phrase_filter filter;
+    /* U+4E00 + c is a plain ideograph (class TR_MJ_CJK alone, not U+951F,
+     * ending no key) when bit c & 7 of byte c >> 3 is clear */
+    uint8_t busy_han[HAN_COUNT / 8];
+    int has_busy_han;              /* 0 when the classes of the range did not fit the bitmap */
+};
+
+static inline int ends_key(const phrase_filter *f, uint32_t c)
 {
     return c > 0xFFFF || ((f->last[c >> 6] >> (c & 63)) & 1);
 }
@@ -75,14 +86,10 @@ static int cmp_key(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Fill f from the '\0'-separated phrases; -1 when it cannot allocate. */
+/* Fill f (zeroed) from the '\0'-separated phrases; -1 when it cannot allocate. */
 static int filter_build(phrase_filter *f, const uint8_t *p, size_t len)
 {
     size_t i = 0, count = 0;
-    memset(f->bitmap, 0, sizeof f->bitmap);
-    memset(f->last, 0, sizeof f->last);
-    f->keys = NULL;
-    f->count = 0;
     for (i = 0; i < len; i++)
         count += p[i] == 0 || i + 1 == len;
     if (!count)
@@ -113,6 +120,45 @@ static int filter_build(phrase_filter *f, const uint8_t *p, size_t len)
     return 0;
 }
 
+/* Mark the ideographs that end a key of f as busy. */
+static void mark_key_ends(tr_triage_tables *tables)
+{
+    const phrase_filter *f = &tables->filter;
+    size_t k;
+    for (k = 0; k < f->count; k++) {
+        uint32_t h = (uint32_t)(f->keys[k] & 0x1FFFFF) - HAN_FIRST;
+        if (h < HAN_COUNT)
+            tables->busy_han[h >> 3] |= (uint8_t)(1u << (h & 7));
+    }
+}
+
+/* Built once per phrase set (the caller keeps it): building costs more than
+ * triaging a short text.  Read-only afterwards, so threads may share it. */
+tr_triage_tables *tr_triage_tables_new(const uint8_t *phrases, size_t phrases_len)
+{
+    tr_triage_tables *tables = calloc(1, sizeof *tables);
+    uint32_t h = 0x951Fu - HAN_FIRST;  /* lost text's mark */
+    if (!tables)
+        return NULL;
+    if (filter_build(&tables->filter, phrases, phrases_len) != 0) {
+        free(tables);
+        return NULL;
+    }
+    /* the rare ideographs first: the bitmap of tr_triage_han_rare */
+    tables->has_busy_han = tr_triage_han_rare(tables->busy_han, sizeof tables->busy_han) == HAN_COUNT / 8;
+    tables->busy_han[h >> 3] |= (uint8_t)(1u << (h & 7));
+    mark_key_ends(tables);
+    return tables;
+}
+
+void tr_triage_tables_free(tr_triage_tables *tables)
+{
+    if (tables) {
+        free(tables->filter.keys);
+        free(tables);
+    }
+}
+
 static int filter_has(const phrase_filter *f, uint64_t key)
 {
     uint32_t h = pair_hash(key);
@@ -131,9 +177,6 @@ static int filter_has(const phrase_filter *f, uint64_t key)
     return 0;
 }
 
-#define HAN_FIRST 0x4E00u
-#define HAN_COUNT 0x5200u
-
 size_t tr_triage_han_rare(uint8_t *out, size_t cap)
 {
     uint32_t c;
@@ -150,23 +193,49 @@ size_t tr_triage_han_rare(uint8_t *out, size_t cap)
     return HAN_COUNT / 8;
 }
 
-uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uint8_t *phrases, size_t phrases_len,
-                   size_t min_items, const uint8_t *han_rare, size_t han_rare_len, tr_mojibake_run *out, size_t cap,
-                   size_t *found)
+/* Whether the key ending at t[i] = c (after prev2, prev) starts a phrase. */
+static inline int has_key(const phrase_filter *f, size_t i, uint32_t prev2, uint32_t prev, uint32_t c)
+{
+    return ends_key(f, c) &&
+           (filter_has(f, pair_key(0, 0, c)) || (i >= 1 && filter_has(f, pair_key(0, prev, c))) ||
+            (i >= 2 && filter_has(f, pair_key(prev2, prev, c))));
+}
+
+/* A unified ideograph of class TR_MJ_CJK alone, not U+951F, ending no key:
+ * the commonest code point of a page, which feeds no trigger. */
+static inline int plain_han(uint32_t c, const uint8_t *busy)
+{
+    uint32_t h = c - HAN_FIRST;
+    return h < HAN_COUNT && !((busy[h >> 3] >> (h & 7)) & 1);
+}
+
+uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const tr_triage_tables *tables,
+                   size_t min_items, tr_mojibake_run *out, size_t cap, size_t *found)
 {
     uint32_t bits = 0, prev = 0, prev2 = 0;
-    size_t i, count = 0, items = 0, letters = 0;
+    size_t i = 0, count = 0, items = 0, letters = 0;
     int anchor = 0, in_item = 0, boiler = 0, group = 0;
-    int use_bitmap = han_rare_len == HAN_COUNT / 8;
+    const uint8_t *busy = tables && tables->has_busy_han ? tables->busy_han : NULL;
+    const phrase_filter *filter = tables && tables->filter.count ? &tables->filter : NULL;
     tr_mj_state st;
-    phrase_filter filter;
     *found = 0;
-    if (filter_build(&filter, phrases, phrases_len) != 0)
-        return TR_TRI_FAILED;
     tr_mj_begin(&st);
-    for (i = 0; i < n; i++) {
+    while (i < n) {
         uint32_t c = t[i];
         uint16_t k;
+        /* A stretch of plain ideographs in a quiet state (no group, chain or
+         * ftfy stretch open, inside an item, after no mark that anchors):
+         * each step of the loop below would only count it. */
+        if (busy && plain_han(c, busy) && !group && in_item && prev != '!' && prev != ';' && prev != ',' &&
+            tr_mj_quiet(&st, TR_MJ_CJK)) {
+            size_t first = i;
+            while (++i < n && plain_han(t[i], busy))
+                ;
+            st.len += i - first - 1;  /* tr_mj_quiet counted the first */
+            prev2 = i - first >= 2 ? t[i - 2] : prev;
+            prev = t[i - 1];
+            continue;
+        }
         if (c < 0x80) {
             k = tr_mj_ascii_class(c);
             switch (c) {
@@ -208,11 +277,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uin
             else if (group)
                 letters++;
             if (c - HAN_FIRST < HAN_COUNT) {  /* a unified ideograph: inert, no normalise class */
-                uint32_t h = c - HAN_FIRST;
-                if (use_bitmap)
-                    k = (han_rare[h >> 3] >> (h & 7)) & 1 ? TR_MJ_CJK | TR_MJ_RARE : TR_MJ_CJK;
-                else
-                    k = tr_mj_class(c);
+                k = tr_mj_class(c);
                 if (c == 0x951F)
                     bits |= TR_TRI_LOST;
             } else {
@@ -222,9 +287,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uin
             }
         }
         /* boilerplate: a phrase's first code points, or the items of a spaced menu */
-        if (!boiler && filter.count && ends_key(&filter, c) &&
-            (filter_has(&filter, pair_key(0, 0, c)) || (i >= 1 && filter_has(&filter, pair_key(0, prev, c))) ||
-             (i >= 2 && filter_has(&filter, pair_key(prev2, prev, c)))))
+        if (!boiler && filter && has_key(filter, i, prev2, prev, c))
             boiler = 1;
         if (c == '\n') {
             items = 0;
@@ -240,6 +303,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uin
         prev = c;
         if (!tr_mj_quiet(&st, k))
             tr_mj_step(&st, c, k, out, cap, &count);
+        i++;
     }
     tr_mj_end(&st, out, cap, &count);
     if (anchor)
@@ -247,8 +311,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const uin
     *found = count;
     if (count)
         bits |= TR_TRI_MOJIBAKE;
-    if (boiler || filter.count > 4096)  /* tr_boilerplate_lines refuses so many: let the stage say so */
+    if (boiler || (filter && filter->count > 4096))  /* tr_boilerplate_lines refuses so many: let the stage say so */
         bits |= TR_TRI_BOILERPLATE;
-    free(filter.keys);
     return bits;
 }

@@ -676,39 +676,45 @@ def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bo
 def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: int):
     """C twin of ``_fallback.triage``."""
     # Code points: UTF-32 costs a third of UTF-8 to make, and nothing to read.
-    data = ffi.from_buffer("uint32_t[]", text.encode("utf-32-le", "surrogatepass"))
     n = len(text)
-    blob = _phrase_blob(phrases)
-    rare = _han_rare or _load_han_rare()
     cap = n // 16 + 64
-    found = ffi.new("size_t *")
     buffer = _new_unzeroed("tr_mojibake_run[]", cap)
-    bits = lib.tr_triage(data, n, norm_classes, blob, len(blob), min_items, rare, len(rare), buffer, cap, found)
-    if bits & lib.TR_TRI_FAILED:
-        raise MemoryError("tr_triage could not allocate")
-    if found[0] > cap:
+    found = ffi.new("size_t *")
+    bits = lib.tr_triage(ffi.from_buffer("uint32_t[]", text.encode(_UTF32, "surrogatepass")), n, norm_classes,
+                         _tables.get(phrases) or _triage_tables(phrases), min_items, buffer, cap, found)
+    count = found[0]
+    if not count:
+        return bits, _MojibakeScan([], [], [], [], [], [])
+    if count > cap:
         return bits, mojibake_scan(text)
     lists: tuple[list, ...] = ([], [], [], [], [], [])
     kinds = _SCAN_KINDS
-    for i in range(found[0]):
+    for i in range(count):
         span = buffer[i]
         lists[kinds[span.kind]].append((span.start_char, span.end_char))
     return bits, _MojibakeScan(*lists)
 
 
-_han_rare = b""
+#: The triage's tables built so far, by phrase tuple (the stage passes the
+#: same few tuples; building them costs more than triaging a short text).
+_tables: dict[tuple[str, ...], object] = {}
+
+
+def _triage_tables(phrases: tuple[str, ...]):
+    blob = _phrase_blob(phrases)
+    made = lib.tr_triage_tables_new(blob, len(blob))
+    if made == ffi.NULL:
+        raise MemoryError("tr_triage_tables_new could not allocate")
+    made = ffi.gc(made, lib.tr_triage_tables_free, size=0x5200 // 8 + 16384)
+    if len(_tables) < 16:
+        _tables[phrases] = made
+    return made
 
 
 def triage_han_rare() -> bytes:
     """C twin of ``_fallback.triage.han_rare``."""
     buffer = ffi.new("uint8_t[]", 2624)
     return bytes(ffi.buffer(buffer, lib.tr_triage_han_rare(buffer, 2624)))
-
-
-def _load_han_rare() -> bytes:
-    global _han_rare
-    _han_rare = triage_han_rare() or b"\0"  # b"\0": not usable (the triage reads the classes)
-    return _han_rare
 
 
 from ._fallback.mojibake import MojibakeScan as _MojibakeScan  # noqa: E402  (the same result type as the twin)

@@ -107,11 +107,19 @@ def _plan(options: Options) -> tuple[tuple, tuple[str, ...], int, int, bool]:
     return enabled, phrases, min_items, classes, args is None
 
 
+#: The last options :func:`_triage` saw and their plan.
+_last_plan: tuple = (None, None)
+
+
 def _triage(impl, text: str, options: Options) -> tuple[frozenset, object] | None:
     """The enabled stages that may act on ``text`` in the first pass and its
     mojibake scan, or None when none may (then no pass would change it or
     report anything)."""
-    enabled, phrases, min_items, classes, every_line = _plan(options)
+    global _last_plan
+    last = _last_plan
+    if last[0] is not options:  # the same Options object call after call: no hash of its fields
+        last = _last_plan = (options, _plan(options))
+    enabled, phrases, min_items, classes, every_line = last[1]
     bits, scan = impl.triage(text, classes, phrases, min_items)
     busy = []
     for stage in enabled:

@@ -106,8 +106,7 @@ def idle(text: str, scan, options: Options, lost: bool = True, marks: bool = Tru
     if lost and ("\u951f" in text and options.mojibake_lost != "keep" or "??" in text and lost_paragraphs(text)):
         return False
     if scan.ftfy:
-        is_bad = _is_bad()
-        if any(is_bad(text[start:end]) for start, end in scan.ftfy):
+        if any(_stretch_is_bad(text[start:end]) for start, end in scan.ftfy):
             return False
     if marks and shift._alone_starts(text, []):
         return False
@@ -118,6 +117,21 @@ def idle(text: str, scan, options: Options, lost: bool = True, marks: bool = Tru
             if not shift._weak(text, start, end):
                 return False
     return True
+
+
+def _stretch_is_bad(stretch: str) -> bool:
+    """ftfy's badness test of one stretch; a short one's verdict is kept:
+    clean pages hand it the same few pairs again and again (``×”``, ``”“``).
+
+    >>> _stretch_is_bad("×”"), _stretch_is_bad("Ã©")
+    (False, True)
+    """
+    return _short_is_bad(stretch) if len(stretch) <= 8 else _is_bad()(stretch)
+
+
+@lru_cache(maxsize=4096)
+def _short_is_bad(stretch: str) -> bool:
+    return _is_bad()(stretch)
 
 
 @lru_cache(maxsize=1)
