@@ -225,12 +225,14 @@ def _weak(text: str, start: int, end: int) -> bool:
     run = text[start:end]
     if rare_char().search(_READING.sub("", run)):
         return False  # a tone letter in a whole annotation is no rare character
-    if _salad(run):
-        return False  # common characters in an order no text writes
     right = text[end:end + CONTEXT]
     if signs(run + _sign_context(run, right)) or _REALIGNED.match(run[-2:] + right[:1]):
         return False  # a cut shows, or the run realigns on a trail letter before a wide character
-    return not (_FINAL_GHOST.search(run) and (not right or right[0] in "\r\n"))
+    if _FINAL_GHOST.search(run) and (not right or right[0] in "\r\n"):
+        return False
+    # Last, as it costs the most (the character model): common characters
+    # in an order no text writes.
+    return not _salad(run)
 
 
 def _salad(run: str) -> bool:
