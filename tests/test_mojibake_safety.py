@@ -79,3 +79,27 @@ def test_a_run_in_clean_text_keeps_its_fullwidth_punctuation():
     text = "支持?!眹?guó)家秀威影城股份有限公司（竹田）招聘網頁設計師，聯繫人陳金鳳，"
     fixed = textrepair.repair(text, annotations=False)
     assert fixed == "支持。”國(guó)家秀威影城股份有限公司（竹田）招聘網頁設計師，聯繫人陳金鳳，"
+
+
+#: Short runs no reading of which is sure: ``?。?`` before ``!`` is ！！！ here,
+#: but its surviving bytes fit any character with the trail byte A1 (啊, 小):
+#: reported, not guessed (the model had read ``差啊,!``).
+UNSURE = ["的售後服務果真如網上說的一樣差?。?!", "写的太夸大了,内容实在不怎么样?。。?!【非常的"]
+
+
+@pytest.mark.parametrize("text", UNSURE)
+def test_a_short_run_with_no_sure_reading_is_reported_not_guessed(text):
+    assert textrepair.repair(text) == text
+    assert textrepair.explain(text) == []
+    found = textrepair.findings(text)
+    assert [(f.kind, f.text) for f in found] == [("gbk-shift", text[text.index("?"):text.rindex("?") + 1])]
+    assert found[0].reason.startswith("damage, but no reading is clearly the one its bytes spell")
+
+
+def test_a_text_cut_short_inside_a_run_gets_no_character_from_its_last_lead_byte():
+    # 期間 (C6 DA, E9 67) shifted by a byte reads 逼陂 (B1 C6, DA E9) and the
+    # trail 67 alone; here the text ends after 陂, so nothing says which
+    # character E9 began: no trail byte is guessed at the end of a text.
+    text = "最后是圍著產業轉?!笆\ue1a2奈濉逼陂"
+    assert "間" not in textrepair.repair(text)
+    assert all("間" not in e.after for e in textrepair.explain(text))
