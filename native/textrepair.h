@@ -456,7 +456,6 @@ size_t tr_utf8_islands(const uint16_t *codes, size_t n, int lost, size_t *out, s
 #define TR_TRI_NORMALISE 8    /* a character of the normalise classes, or one NFC may compose */
 #define TR_TRI_MOJIBAKE 16    /* a span of tr_mojibake_scan */
 #define TR_TRI_LOST 32        /* "??" or U+951F: lost text, lost bytes */
-#define TR_TRI_FAILED 64      /* an allocation failed: take every stage as needed (no longer set: tr_triage allocates nothing) */
 #define TR_TRI_MARK 128       /* a '!' or ';' between non-ASCII characters: a dropping decoder's run may start there */
 
 /* What tr_triage reads besides the text, built once per phrase set: the
