@@ -87,7 +87,7 @@ static void check_paths(const tr_shift_path *paths, size_t npaths, const int32_t
     while (at < len) {  /* the slot records fill the rest exactly */
         size_t n;
         FUZZ_CHECK(len - at >= 3);
-        FUZZ_CHECK(out[at] >= TR_SLOT_LEAD && out[at] <= TR_SLOT_UDA && out[at + 1] >= 0 && out[at + 1] <= 255);
+        FUZZ_CHECK(out[at] >= TR_SLOT_LEAD && out[at] <= TR_SLOT_HITRAIL && out[at + 1] >= 0 && out[at + 1] <= 255);
         n = (size_t)out[at + 2];
         FUZZ_CHECK(out[at + 2] >= 0 && n <= 190 && n <= len - at - 3);
         for (i = 0; i < n; i++)
@@ -190,8 +190,10 @@ FUZZ_TARGET(tr_shift_paths)
                     uint32_t atom;
                     if (kind < 140)
                         atom = next_byte(&r);
-                    else if (kind < 165)
+                    else if (kind < 158)
                         atom = TR_ATOM_U;
+                    else if (kind < 165)
+                        atom = TR_ATOM_UHI;
                     else if (kind < 185)
                         atom = TR_ATOM_PIECE;
                     else if (kind < 195)

@@ -81,8 +81,8 @@ typedef struct {
     uint32_t *keys;          /* the sort's scratch, */
     double *lps;             /* and the terms */
     size_t scratch_cap;
-    int32_t full[4][256];    /* Slot.of(kind, byte): an id, NO_SLOT, or -1: not yet made */
-    int32_t head[4][256];    /* the first slot of each kind and byte, or -1 */
+    int32_t full[5][256];    /* Slot.of(kind, byte): an id, NO_SLOT, or -1: not yet made */
+    int32_t head[5][256];    /* the first slot of each kind and byte, or -1 */
     uint32_t *slot_stamp, *slot_index;  /* the merge's hash table */
     size_t slot_cap_tbl;
     uint32_t stamp;
@@ -252,7 +252,8 @@ static int32_t slot_of(sctx *x, int kind, int32_t byte)
         for (k = 0; k < N_TRAILS; k++) {  /* _pairs_starting(byte): trails in order */
             int trail = trail_at(k);
             uint32_t ch = pair_of(x->m, byte, trail);
-            if (ch && (kind == TR_SLOT_TRAIL || uda_first(trail)))
+            if (ch && (kind == TR_SLOT_TRAIL || (kind == TR_SLOT_UDA && uda_first(trail)) ||
+                       (kind == TR_SLOT_HITRAIL && trail >= 0x81)))
                 ipush(x, &x->pool, (int32_t)ch);
         }
     }
@@ -694,7 +695,7 @@ static void step_byte(sctx *x, svec *to, const sstate *state, int32_t b)
     }
 }
 
-static void step_unknown(sctx *x, svec *to, const sstate *s)
+static void step_unknown(sctx *x, svec *to, const sstate *s, int hi)
 {
     int32_t id;
     if (s->need != NONE)
@@ -717,7 +718,7 @@ static void step_unknown(sctx *x, svec *to, const sstate *s)
         }
         return;
     }
-    id = slot_of(x, TR_SLOT_TRAIL, s->pending);
+    id = slot_of(x, hi ? TR_SLOT_HITRAIL : TR_SLOT_TRAIL, s->pending);
     if (id >= 0)
         emit(x, to, s, SLOT_REF(id), P_NONE, NONE, SLOT_REF(id), 1, NONE);
 }
@@ -813,8 +814,8 @@ static void step(sctx *x, svec *to, const sstate *s, int32_t atom)
 {
     if (atom >= 0 && atom < 256) {
         step_byte(x, to, s, atom);
-    } else if (atom == TR_ATOM_U) {
-        step_unknown(x, to, s);
+    } else if (atom == TR_ATOM_U || atom == TR_ATOM_UHI) {
+        step_unknown(x, to, s, atom == TR_ATOM_UHI);
     } else if (atom == TR_ATOM_DROPPAIR) {
         step_droppair(x, to, s);
     } else if (atom == TR_ATOM_ALONE) {
@@ -977,8 +978,8 @@ static int records_ok(const uint32_t *ann, size_t ann_len, uint8_t *starts)
 static int atom_ok(int32_t atom, const uint8_t *starts, size_t ann_len)
 {
     size_t off;
-    if (atom >= 0 && atom <= TR_ATOM_DROPPAIR)
-        return 1;  /* a byte, or TR_ATOM_PIECE .. TR_ATOM_DROPPAIR */
+    if (atom >= 0 && atom <= TR_ATOM_UHI)
+        return 1;  /* a byte, or TR_ATOM_PIECE .. TR_ATOM_UHI */
     if (atom >= TR_ATOM_ANN && atom < TR_ATOM_ANN + TR_ATOM_ANN_MAX)
         off = (size_t)(atom - TR_ATOM_ANN);
     else if (atom >= TR_ATOM_ANNCHAR && atom < TR_ATOM_ANNCHAR + TR_ATOM_ANN_MAX)
@@ -2398,9 +2399,9 @@ static int tokens(jctx *j, int dropped, int pua)
                          lead_lost_before(run[n - 1], after))) {
         /* The paragraph's last byte, a lone lead after the ghost ！, dropped
          * too; or the lead a wide last character left, before a byte that
-         * cannot be its trail: [(U,), ()]. */
+         * cannot be its trail: [(UHI,), ()]. */
         jput(j, &j->prog, 2);
-        atoms[0] = TR_ATOM_U;
+        atoms[0] = TR_ATOM_UHI;
         option(j, 1, atoms);
         option(j, 0, atoms);
         ntok++;
@@ -2997,17 +2998,30 @@ static int is_observed(const jctx *j, const uint32_t *t, size_t n)
 
 static void verdict_none(tr_shift_verdict *v)
 {
-    v->apply = v->certain = v->near_cut = 0;
+    v->apply = v->certain = v->near_cut = v->edge_guess = 0;
     v->reason = TR_SHIFT_REASON_NONE;
     v->confidence = 0.0;
     v->score = -INFINITY;
 }
 
+/* Twin: _edge_guess.  Whether the path's last item is a slot guessed from a
+ * lead byte alone, the run having ended on a lead the decoder dropped. */
+static int edge_guess(const jctx *j, const sctx *x, size_t path)
+{
+    size_t a = j->starts[path], b = j->starts[path + 1];
+    int32_t last;
+    if (b <= a)
+        return 0;
+    last = j->items.v[b - 1];
+    return IS_SLOT(last) && x->slots[SLOT_ID(last)].kind == TR_SLOT_HITRAIL;
+}
+
 /* The reading of path e held back near a cut (the twin's Verdict(False, ..., near_cut=True)). */
-static void near_verdict(jctx *j, mode_verdict *mv, const judged_path *e, const double *totals, size_t nj,
-                         int reason)
+static void near_verdict(jctx *j, const sctx *x, mode_verdict *mv, const judged_path *e, const double *totals,
+                         size_t nj, int reason)
 {
     mv->v.near_cut = 1;
+    mv->v.edge_guess = edge_guess(j, x, e->path);
     mv->v.reason = reason;
     mv->v.confidence = e->share * posterior(totals, nj, e->total);
     mv->v.score = e->total;
@@ -3143,6 +3157,7 @@ static void judge_mode(jctx *j, sctx *xs, int dropped, int pua, mode_verdict *mv
         mv->v.certain = 1;
         mv->v.confidence = best->share * p;
         mv->v.score = best->total;
+        mv->v.edge_guess = edge_guess(j, x, best->path);
         uadd(j, &mv->out, j->texts_out.v + best->text_at, best->text_len);
         goto done;
     }
@@ -3151,7 +3166,7 @@ static void judge_mode(jctx *j, sctx *xs, int dropped, int pua, mode_verdict *mv
                        j->sm->params.free_slots)) {
         /* Informal text writes a final ! too: read as the closing marks only near certain damage,
          * which vouches for a reading the model finds a little less likely (PAGE_PRIOR). */
-        near_verdict(j, mv, best, totals, nj, TR_SHIFT_REASON_CLEAN);
+        near_verdict(j, x, mv, best, totals, nj, TR_SHIFT_REASON_CLEAN);
         goto done;
     }
     /* Near certain damage, a run whose shifted characters are common ones is read too. */
@@ -3161,7 +3176,7 @@ static void judge_mode(jctx *j, sctx *xs, int dropped, int pua, mode_verdict *mv
         if (support(j->items.v + j->starts[e->path], j->starts[e->path + 1] - j->starts[e->path], &j->tmp,
                     j->sm->params.free_slots, 1) &&
             e->total > lim) {
-            near_verdict(j, mv, e, totals, nj, salad ? TR_SHIFT_REASON_NO_BYTE : TR_SHIFT_REASON_CLEAN);
+            near_verdict(j, x, mv, e, totals, nj, salad ? TR_SHIFT_REASON_NO_BYTE : TR_SHIFT_REASON_CLEAN);
             break;
         }
     }

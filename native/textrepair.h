@@ -313,7 +313,7 @@ int tr_word_fits(const tr_word_model *w, const uint32_t *before, size_t before_l
  * states, atoms and slots).  A run's tokens arrive as a program of int32:
  * [ntok, then per token: nopt, then per option: natom, atoms...].  An atom
  * is a byte (0-255), TR_ATOM_PIECE, TR_ATOM_U, TR_ATOM_LOST, TR_ATOM_ALONE,
- * TR_ATOM_DROPPAIR, or TR_ATOM_ANN + off / TR_ATOM_ANNCHAR + off for the
+ * TR_ATOM_DROPPAIR, TR_ATOM_UHI (the twin's UHI), or TR_ATOM_ANN + off / TR_ATOM_ANNCHAR + off for the
  * annotation whose record starts at ann[off].  The table ann is a sequence
  * of records [n, item, then per character, in increasing code point order:
  * code point, bytes], bytes being 1 << 16 | byte or 2 << 16 | lead << 8 |
@@ -330,6 +330,7 @@ int tr_word_fits(const tr_word_model *w, const uint32_t *before, size_t before_l
 #define TR_ATOM_LOST 258
 #define TR_ATOM_ALONE 259
 #define TR_ATOM_DROPPAIR 260
+#define TR_ATOM_UHI 261
 #define TR_ATOM_ANN 16777216
 #define TR_ATOM_ANNCHAR 33554432
 #define TR_ATOM_ANN_MAX 16777216
@@ -343,6 +344,7 @@ int tr_word_fits(const tr_word_model *w, const uint32_t *before, size_t before_l
 #define TR_SLOT_TRAIL 1
 #define TR_SLOT_PAIR 2
 #define TR_SLOT_UDA 3
+#define TR_SLOT_HITRAIL 4
 
 typedef struct {
     double score;        /* the path's total */
@@ -413,6 +415,8 @@ typedef struct {
     int reason;          /* TR_SHIFT_REASON_*: why the run stays */
     double confidence;
     double score;        /* the reading's score less its guesses (-inf: no reading) */
+    int edge_guess;      /* the reading's last character is a guess from its lead byte alone: the
+                            run ended on a lead byte the decoder dropped (a TR_SLOT_HITRAIL slot) */
 } tr_shift_verdict;
 
 /* The verdict on the run run[0..run_len) between left and right (code

@@ -134,6 +134,10 @@ def test_wrong_repairs_are_not_explained(kind, before, after):
     ("gbk-shift", "???", "保\ufffd", ",覆蓋"),  # or marked
     ("gbk-shift", "?!?", "。”", "x1"),  # a lost ASCII byte eaten after ”
     ("gbk-shift+pinyin-annotation", "持?jǐn)?shù)", "持數", ""),
+    # A toneless farm's key across two characters: E9 82 (閭, lv) of 為偅
+    # (9E E9, 82 A3) annotated, 82 then dropped before the ``(``.
+    ("gbk-shift", "為(lv)?!笆\ue1a2奈濉睍r", "為偅浚“十四五”時", ""),
+    ("gbk-shift", "為(lǘ)?!笆\ue1a2奈濉睍r", "為偅浚“十四五”時", ""),
     ("gbk-shift+pinyin-annotation+hidden-span", '?!?span style="display:none">32n即熱新聞', "。”", ""),
     ("utf8-as-gbk", "鏂伴椈", "新闻", ""),
     ("utf8-as-gbk", "鏁版嵁瑕佺礌甯傚満鍖栭厤缃\ufffd鏀归潻", "数据要素市场化配置改革", ""),

@@ -287,7 +287,7 @@ _CHARS = [twin.chars_for(s) for s in ("shù", "jīng", "guan", "wù", "bào", "z
 annotation_atom = st.builds(lambda kind, k, text: (kind, _CHARS[k], text), st.sampled_from(["ann", "annchar"]),
                             st.integers(0, len(_CHARS) - 1), st.sampled_from(["(shu)", "(jing)", "x", "\x00", ""]))
 atom = st.one_of(st.integers(0, 255), st.sampled_from([0x3F, 0xA1, 0xA3, 0xB0, 0xD6, 0xC9, 0x41, 0x80, 0xFF, 0xAE]),
-                 st.sampled_from([twin.PIECE, twin.U, twin.LOSTB, twin.ALONE, twin.DROPPAIR]), annotation_atom)
+                 st.sampled_from([twin.PIECE, twin.U, twin.LOSTB, twin.ALONE, twin.DROPPAIR, twin.UHI]), annotation_atom)
 option = st.lists(atom, min_size=0, max_size=4).map(tuple)
 token = st.tuples(st.just("x"), st.one_of(st.lists(option, min_size=1, max_size=3),
                                           st.lists(option, min_size=1, max_size=3).map(tuple)))
@@ -304,7 +304,7 @@ def test_shift_on_hostile_tokens(toks, before, after, lost_lead):
 
 # --- slot readings and word fillings on their own --------------------------------------------
 
-_KINDS = ["lead", "trail", "pair", "uda"]
+_KINDS = ["lead", "trail", "pair", "uda", "hitrail"]
 
 
 @st.composite
@@ -377,7 +377,7 @@ def test_word_fits_finds_words():
 def test_constants_agree():
     assert lib.TR_SHIFT_BEAM == twin.BEAM and lib.TR_SHIFT_PATHS == twin.PATHS
     assert lib.TR_SHIFT_GUESS_COST == twin.GUESS_COST
-    assert [lib.TR_SLOT_LEAD, lib.TR_SLOT_TRAIL, lib.TR_SLOT_PAIR, lib.TR_SLOT_UDA] == [0, 1, 2, 3]
+    assert [lib.TR_SLOT_LEAD, lib.TR_SLOT_TRAIL, lib.TR_SLOT_PAIR, lib.TR_SLOT_UDA, lib.TR_SLOT_HITRAIL] == [0, 1, 2, 3, 4]
     assert _cext._SLOT_KINDS == tuple(_KINDS)
 
 
@@ -387,6 +387,8 @@ def test_slots_come_from_the_authored_pairs():
         assert Slot.of("lead", byte).chars == tuple(ch for lead in LEADS if (ch := original_pair(lead, byte)))
     assert Slot.of("uda", 0xB0).chars == tuple(original_pair(0xB0, t) for t in TRAILS
                                                if t in twin._UDA_FIRST and original_pair(0xB0, t))
+    # A trail the decoder dropped alone was a lead byte: 間 (E9 67) is not one.
+    assert "間" in Slot.of("trail", 0xE9).chars and "間" not in Slot.of("hitrail", 0xE9).chars
 
 
 def _call(prog, ann, cap, model=None):
@@ -413,7 +415,7 @@ _REC = [2, lib.TR_SHIFT_TEXT, 0x6570, 2 << 16 | 0xCAFD, 0x6578, 2 << 16 | 0xCAFE
 
 
 @pytest.mark.parametrize("prog, ann", [
-    ([], []), ([1], []), ([-1], []), ([1, 1, 1, 261], []), ([1, 1, 2, 65], []), ([0, 7], []),
+    ([], []), ([1], []), ([-1], []), ([1, 1, 1, lib.TR_ATOM_UHI + 1], []), ([1, 1, 2, 65], []), ([0, 7], []),
     ([1, 1, 1, lib.TR_ATOM_ANN], []), ([1, 1, 1, lib.TR_ATOM_ANN], [5, 0x6578, 0xCAFD]),
     ([1, 1, 1, lib.TR_ATOM_ANN + 2], _REC),  # not the start of a record
     ([1, 1, 1, lib.TR_ATOM_ANN], _REC[:4]),  # a truncated record

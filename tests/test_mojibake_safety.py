@@ -101,5 +101,60 @@ def test_a_text_cut_short_inside_a_run_gets_no_character_from_its_last_lead_byte
     # trail 67 alone; here the text ends after 陂, so nothing says which
     # character E9 began: no trail byte is guessed at the end of a text.
     text = "最后是圍著產業轉?!笆\ue1a2奈濉逼陂"
-    assert "間" not in textrepair.repair(text)
+    assert textrepair.repair(text) == text
     assert all("間" not in e.after for e in textrepair.explain(text))
+    # No reading ends where the text does; the run shows the cut: reported.
+    found = [f for f in textrepair.findings(text) if f.kind == "gbk-shift"]
+    assert [f.text for f in found] == ["轉?!笆\ue1a2奈濉逼陂"] and "a byte is missing" in found[0].reason
+
+
+def test_a_run_cut_short_before_a_new_paragraph_is_reported_not_filled():
+    # The same run cut after 陂, then a new paragraph (CI's fuzz drew it).  A
+    # lead byte the decoder dropped before a newline is a real ending, but the
+    # byte it dropped was itself a lead (0x81 and up): 間's trail 67 would
+    # have shown as ``g``, so 間 is no reading.  What is left (期闆, 0.09) is a
+    # guess from the lead byte alone: reported, not applied.
+    text = "最后是圍著產業轉?!笆\ue1a2奈濉逼陂\n\n설릌"
+    assert textrepair.repair(text) == text
+    found = [f for f in textrepair.findings(text) if f.kind == "gbk-shift"]
+    assert [f.text for f in found] == ["?!笆\ue1a2奈濉逼陂"]
+    assert found[0].reason.startswith("damage, but no reading is clearly the one its bytes spell")
+    # With its trail byte there, the run is read whole.
+    assert textrepair.repair("最后是圍著產業轉?!笆\ue1a2奈濉逼陂g\n") == "最后是圍著產業轉。“十四五”期間\n"
+
+
+def test_no_reading_below_the_floor_is_applied_to_a_long_run():
+    # A fuzz document: question marks, then a seed fragment starting inside
+    # an annotation (``hè)`` of 設(shè)施 without its first bytes).  The
+    # best reading, 所熓‐, has confidence 0.01: reported, not applied.
+    text = "。" + "?" * 60 + "hè)施,適度超前推進(jìn)5G-A、高速光網(wǎng)等規(guī)模"
+    fixed = textrepair.repair(text)
+    assert "?" * 60 + "hè)施" in fixed and "熓" not in fixed
+    found = [f for f in textrepair.findings(text) if f.kind == "gbk-shift"]
+    assert [f.text for f in found] == ["?hè)施"] and "(0.01)" in found[0].reason
+
+
+def test_the_semicolon_of_a_character_reference_starts_no_run():
+    # ``&#12290;`` is 。 written as a reference; its ``;`` is no folded ； of
+    # the cutter's, even on a page the cut shows on (``;為`` had been read 。粸閞).
+    text = "謝謝這位記者朋友的提問?!笆\ue1a2奈濉睍r期,在各部&#12290;為(guan)\n"
+    fixed = textrepair.repair(text)
+    assert fixed.startswith("謝謝這位記者朋友的提問。“十四五”時期,在各部") and "粸" not in fixed
+
+
+@pytest.mark.parametrize("text", ["的個人信息Ď˘¸şÓĐ±ŁĂÜŇĺÎńŁ¬不得", "個人Ů¶Čˇ±ÎŇµÄż快遞", "的Ã¡¢³成"])
+def test_ftfy_spells_no_foreign_letters_beside_chinese(text):
+    # GBK read as a code page, a byte out of step where two damaged
+    # paragraphs met (the fuzz found it): ftfy had read such stretches as
+    # UTF-8 and made Greek, Cyrillic, Arabic and syllabics of them
+    # (Ϣ¸şÓбŁĂÜŇĺÎń٬).  Beside Chinese only a fix spelling Latin letters stands.
+    from textrepair.stages.mojibake.codecs import latin_repairs
+
+    assert latin_repairs(text) == []
+    assert all(e.kind != "latin-mojibake" for e in textrepair.explain(text))
+
+
+def test_ftfy_still_fixes_latin_text_beside_chinese():
+    from textrepair.stages.mojibake.codecs import latin_repairs
+
+    assert [r[2] for r in latin_repairs("新闻 Ã©tÃ© 新闻")] == ["été"]

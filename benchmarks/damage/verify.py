@@ -425,8 +425,12 @@ _PINYIN = re.compile(r"[a-zü" + "".join("".join(v) for v in sites._TONES.values
 
 @lru_cache(maxsize=4096)
 def _readings(ch: str) -> tuple[str, ...]:
+    """How a farm may write ``ch``'s readings: tone-marked (``lǜ``) or, as the
+    toneless farms do (``關(guan) 於(yu)``), bare (``lv``)."""
     entry = sites.all_readings().get(ch)
-    return tuple(dict.fromkeys(sites.marked(r) for r in entry[0])) if entry else ()
+    if not entry:
+        return ()
+    return tuple(dict.fromkeys([sites.marked(r) for r in entry[0]] + [r.rstrip("012345") for r in entry[0]]))
 
 
 def _slots(after: str, prefix: str, max_lost: int, annotations: bool) -> list[list[tuple[tuple, int]]]:

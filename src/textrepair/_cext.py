@@ -420,8 +420,8 @@ def word_fits(before: str, options, after: str, reach: int) -> set[tuple[str, ..
 # as records; tr_shift_judge makes its own program from the run.
 
 _SHIFT_ATOMS = {"piece": lib.TR_ATOM_PIECE, "u": lib.TR_ATOM_U, "lost": lib.TR_ATOM_LOST,
-                "alone": lib.TR_ATOM_ALONE, "droppair": lib.TR_ATOM_DROPPAIR}
-_SLOT_KINDS = ("lead", "trail", "pair", "uda")  # TR_SLOT_LEAD .. TR_SLOT_UDA
+                "alone": lib.TR_ATOM_ALONE, "droppair": lib.TR_ATOM_DROPPAIR, "uhi": lib.TR_ATOM_UHI}
+_SLOT_KINDS = ("lead", "trail", "pair", "uda", "hitrail")  # TR_SLOT_LEAD .. TR_SLOT_HITRAIL
 
 
 def _shift_atom(atom) -> int:
@@ -668,7 +668,8 @@ def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bo
         raise ValueError("tr_shift_judge: opened holds a character that opens no paired mark")
     v = verdict[0]
     text = ffi.buffer(out, 4 * out_len[0])[:].decode(_UTF32, "surrogatepass")
-    return Verdict(bool(v.apply), text, v.confidence, REASONS[v.reason], bool(v.certain), bool(v.near_cut), v.score)
+    return Verdict(bool(v.apply), text, v.confidence, REASONS[v.reason], bool(v.certain), bool(v.near_cut), v.score,
+                   bool(v.edge_guess))
 
 
 # --- triage.c -----------------------------------------------------------------

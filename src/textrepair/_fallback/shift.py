@@ -56,6 +56,7 @@ GUESS_COST = 2.0
 # tuples ``("ann", chars, text)`` and ``("annchar", chars, text)``.
 PIECE = "piece"  # a piece starts here: the decoder was in step or a lone lead was lost
 U = "u"  # one unknown byte
+UHI = "uhi"  # one unknown byte from 0x81: a lone lead byte the decoder dropped
 LOSTB = "lost"  # one lost ASCII byte (swallowed as an invalid trail)
 ALONE = "alone"  # the next byte is read in step, as a character of its own
 DROPPAIR = "droppair"  # two bytes the decoder read as a private-use character and dropped
@@ -77,7 +78,8 @@ class Slot:
     ``chars``.  ``kind`` is ``"lead"`` (the lead byte is lost, ``byte`` is
     the trail), ``"trail"`` (the trail is lost, ``byte`` is the lead) or
     ``"pair"`` (both were lone bytes of their own pieces; ``byte`` is the
-    trail the cut implies) or ``"uda"`` (the trail went with the next lead
+    trail the cut implies), ``"hitrail"`` (the trail is lost and was a lead
+    byte from 0x81, the kind a decoder drops alone) or ``"uda"`` (the trail went with the next lead
     as a dropped private-use pair; ``byte`` is the lead).  ``guesses`` counts the unknown bytes.
 
     >>> s = Slot.of("lead", 0xA3)
@@ -103,6 +105,8 @@ class Slot:
             chars = tuple(ch for _trail, ch in _pairs_starting(byte))
         elif kind == "uda":
             chars = tuple(ch for trail, ch in _pairs_starting(byte) if trail in _UDA_FIRST)
+        elif kind == "hitrail":
+            chars = tuple(ch for trail, ch in _pairs_starting(byte) if trail >= 0x81)
         else:
             chars = tuple(ch for _lead, ch in _pairs_ending(byte))
         return Slot(kind, byte, chars, 2 if kind in ("pair", "uda") else 1)
@@ -188,7 +192,7 @@ def _step_byte(state, b: int) -> list:
     return [_emit(state, ch, None, b, ch, 0)] if ch else []
 
 
-def _step_unknown(state) -> list:
+def _step_unknown(state, hi: bool = False) -> list:
     _s, pending, prevbyte, _lp, _pc, _out, _g, need = state
     if need is not None:
         return []  # the next piece starts with a known byte, not a lost one
@@ -200,7 +204,7 @@ def _step_unknown(state) -> list:
         # (the next byte starts one too): A1 then A3 (。), or A3 then A1 (！).
         return [_emit(state, slot, None, trail, slot, 2, 0x144 - trail) for trail in (0xA1, 0xA3)
                 if (slot := Slot.of("pair", trail)).chars]
-    slot = Slot.of("trail", pending)
+    slot = Slot.of("hitrail" if hi else "trail", pending)
     return [_emit(state, slot, None, None, slot, 1)] if slot.chars else []
 
 
@@ -246,6 +250,8 @@ def _step(state, atom) -> list:
         return _step_byte(state, atom)
     if atom == U:
         return _step_unknown(state)
+    if atom == UHI:
+        return _step_unknown(state, True)
     if atom == DROPPAIR:
         return _step_droppair(state)
     if atom == ALONE:
@@ -431,10 +437,12 @@ class Verdict(NamedTuple):
     salad, which shows the text went through the cutter; ``near_cut``: a
     reading that is only held back because clean text could write the run,
     applied where certain damage is near (the stage's ``REACH``); ``score``:
-    the reading's log-probability in its window, less its guesses.
+    the reading's log-probability in its window, less its guesses;
+    ``edge_guess``: the reading's last character is a guess from its lead
+    byte alone (the run ended on a lead byte the decoder dropped).
 
     >>> Verdict(False)
-    Verdict(apply=False, out='', confidence=0.0, reason=None, certain=False, near_cut=False, score=-inf)
+    Verdict(apply=False, out='', confidence=0.0, reason=None, certain=False, near_cut=False, score=-inf, edge_guess=False)
     """
 
     apply: bool
@@ -444,6 +452,13 @@ class Verdict(NamedTuple):
     certain: bool = False
     near_cut: bool = False
     score: float = float("-inf")
+    edge_guess: bool = False
+
+
+def _edge_guess(items) -> bool:
+    """Whether the path's last item is a slot guessed from a lead byte
+    alone, the run having ended on a lead the decoder dropped (``hitrail``)."""
+    return bool(items) and isinstance(items[-1], Slot) and items[-1].kind == "hitrail"
 
 
 # --- the model's scores of a window ------------------------------------------------------
@@ -597,7 +612,9 @@ def tokens(run: str, dropped: bool = False, after: str = "", pua: bool = False) 
         # The paragraph's last byte, a lone lead after the ghost ！ (the trail
         # of 。”'s ”), dropped too; or the lead byte a wide last character
         # left, before a byte that cannot be its trail (``辽`` before ``50``).
-        out.append(("", [(U,), ()]))
+        # Either way the lost byte was one the decoder drops alone: a lead
+        # byte, from 0x81 (間's trail 0x67 would have shown as ``g``).
+        out.append(("", [(UHI,), ()]))
     return out
 
 
@@ -1027,14 +1044,15 @@ def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]
         gain += _closer_cost(left, out, right)
     shown = signs(run + _sign_context(run, right)) or (closes and not dropped)
     confidence = share * posterior([j[0] for j in judged], total)
+    edge = _edge_guess(items)
     if shown and gain > 0 and _guesses_within(items, observed):
-        return Verdict(True, out, confidence, certain=True, score=total)
+        return Verdict(True, out, confidence, certain=True, score=total, edge_guess=edge)
     if closes and gain > -PAGE_PRIOR and _guesses_within(items, observed):
         # ``好!`` is informal text too: read as 。” only near certain damage,
         # which vouches for a reading a little less likely to the model.
-        return Verdict(False, out, confidence, REASONS[1], near_cut=True, score=total)
+        return Verdict(False, out, confidence, REASONS[1], near_cut=True, score=total, edge_guess=edge)
     if salad and gain >= MARGIN and _support(items, observed):
-        return Verdict(True, out, confidence, certain=True, score=total)
+        return Verdict(True, out, confidence, certain=True, score=total, edge_guess=edge)
     reason = REASONS[1] if not salad else REASONS[2]
     # Near certain damage, a run whose shifted characters are common ones
     # (no salad to the model) is read too; never a run of bare ``?``/``!``:
@@ -1042,5 +1060,5 @@ def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]
     for total, out, share, items, guesses in judged:
         if _support(items, observed, near=True) and total > as_is - PAGE_PRIOR:
             confidence = share * posterior([j[0] for j in judged], total)
-            return Verdict(False, out, confidence, reason, near_cut=True, score=total)
+            return Verdict(False, out, confidence, reason, near_cut=True, score=total, edge_guess=_edge_guess(items))
     return Verdict(False)

@@ -307,6 +307,18 @@ def _spells_text(after: str) -> bool:
     return bool(after) and all(unicodedata.category(c)[0] not in "MC" and c != "\ufffd" for c in after)
 
 
+def _latin_letters(after: str) -> bool:
+    """Whether every letter of ftfy's fix is a Latin one.  Beside Chinese, a
+    fix that spells Greek, Cyrillic, Arabic or syllabics out of a code-page
+    stretch was GBK damage read one byte out of step, not Latin text
+    (``Ď˘¸şÓĐ±ŁĂÜŇĺÎńŁ¬`` → ``Ϣ¸şÓбŁĂÜŇĺÎń٬``).
+
+    >>> _latin_letters("doesn’t été"), _latin_letters("Ϣ¸şÓб")
+    (True, False)
+    """
+    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in after)
+
+
 def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, float, str]]:
     """ftfy's encoding fixes on the CJK-free stretches outside ``taken``
     (``scan``: the text's ``mojibake_scan``, when the caller has it).
@@ -337,8 +349,8 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
             lo, hi = _trim(segment, fixed)
             # Inside Chinese text a CJK-free stretch is as often GBK damage no codec reading took: less sure.
             inside = _CJK_NEXT.match(text, max(0, seg_start - 1)) or _CJK_NEXT.match(text, seg_end)
-            if inside and not _spells_text(fixed[lo : len(fixed) - hi]):
-                continue  # ftfy only deleting, or making a mark, beside Chinese: no evidence of Latin text
+            if inside and not (_spells_text(fixed[lo : len(fixed) - hi]) and _latin_letters(fixed[lo : len(fixed) - hi])):
+                continue  # ftfy deleting, making a mark or a non-Latin letter beside Chinese: no Latin text
             found.append((start + lo, end - hi, fixed[lo : len(fixed) - hi], 0.6 if inside else 0.9,
                           "latin-mojibake"))
     return found
