@@ -158,3 +158,13 @@ def test_ftfy_still_fixes_latin_text_beside_chinese():
     from textrepair.stages.mojibake.codecs import latin_repairs
 
     assert [r[2] for r in latin_repairs("新闻 Ã©tÃ© 新闻")] == ["été"]
+
+
+def test_question_marks_read_as_a_lone_character_stay():
+    # Informal ``???,`` just after a repaired cut (the fuzz drew it): its
+    # bytes are those of seed 001's ``社???,`` (社保卡), but no byte of the
+    # character it would restore survives, and 呢小 is no word: only a word
+    # vouches for a guess there (社保卡 is one).  Was ``呢?小,``.
+    text = "速推進, 圍著產業轉?!笆\ue1a2奈濉逼陂g我的快递呢???,有的企業利用公路貨"
+    assert textrepair.repair(text) == "速推進, 圍著產業轉。“十四五”期間我的快递呢???,有的企業利用公路貨"
+    assert textrepair.repair("電子社???,覆蓋") == "電子社保卡,覆蓋"

@@ -121,7 +121,8 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     for start, end, verdict in sorted(judged, key=lambda j: j[0]):
         if verdict.apply or (verdict.near_cut and _near(cut, start)):
             fixed = _repair(text, start, end, verdict, lost)
-            if fixed is not None and _unsure(text[fixed[0]:fixed[1]], fixed[2], verdict):
+            if fixed is not None and (_unsure(text[fixed[0]:fixed[1]], fixed[2], verdict)
+                                      or _wordless_guess(text, *fixed[:3])):
                 report(KIND, fixed[0], fixed[1], text[fixed[0]:fixed[1]],
                        f"{UNSURE} ({verdict.confidence:.2f}): {fixed[2]!r}")
             elif fixed is not None:
@@ -167,6 +168,33 @@ def _unsure(run: str, out: str, verdict: Verdict) -> bool:
 
 
 UNSURE = "damage, but no reading is clearly the one its bytes spell"
+
+#: What a run of bare marks shows: no byte of a character survives as one.
+_BARE_MARKS = frozenset("?!,;")
+
+
+def _wordless_guess(text: str, start: int, end: int, out: str) -> bool:
+    """Whether ``out`` reads a run of bare marks (``???``) as Han characters
+    that make no word of the word list with the text around them.  Such a
+    run shows no byte of the characters it would restore: only a word
+    vouches for them (``社???,`` → 社保卡 is one word); a lone character is
+    the model's guess, and informal ``呢???,`` is no ``呢小?,``.
+
+    >>> _wordless_guess("電子社???,覆蓋", 3, 6, "保卡"), _wordless_guess("快递呢???,有的", 3, 5, "小")
+    (False, True)
+    """
+    run = text[start:end]
+    if not run or not all(c in _BARE_MARKS for c in run) or out.count("<") > run.count("<"):
+        return False  # (a reading that gives a tag its ``<`` back has the tag for evidence)
+    left = text[max(0, start - 4):start]
+    han = [len(left) + i for i, c in enumerate(out) if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
+    if not han:
+        return False
+    in_words = set()
+    for a, b, _lp, in_table in _backend.impl.word_segments(left + out + text[end:end + 4]):
+        if in_table and b - a >= 2:
+            in_words.update(range(a, b))
+    return any(i not in in_words for i in han)
 UNREAD = "damage (the cut shows), but no reading of its bytes ends where it ends: a byte is missing"
 
 
