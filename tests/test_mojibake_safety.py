@@ -142,12 +142,14 @@ def test_the_semicolon_of_a_character_reference_starts_no_run():
     assert fixed.startswith("謝謝這位記者朋友的提問。“十四五”時期,在各部") and "粸" not in fixed
 
 
-@pytest.mark.parametrize("text", ["的個人信息Ď˘¸şÓĐ±ŁĂÜŇĺÎńŁ¬不得", "個人Ů¶Čˇ±ÎŇµÄż快遞", "的Ã¡¢³成"])
+@pytest.mark.parametrize("text", ["的個人信息Ď˘¸şÓĐ±ŁĂÜŇĺÎńŁ¬不得", "個人Ů¶Čˇ±ÎŇµÄż快遞", "的Ã¡¢³成",
+                                  "的É˘źáĐÔŇ»°ăŁ¬成", "真ÕæÊÇ·Ç³的"])
 def test_ftfy_spells_no_foreign_letters_beside_chinese(text):
     # GBK read as a code page, a byte out of step where two damaged
     # paragraphs met (the fuzz found it): ftfy had read such stretches as
     # UTF-8 and made Greek, Cyrillic, Arabic and syllabics of them
-    # (Ϣ¸şÓбŁĂÜŇĺÎń٬).  Beside Chinese only a fix spelling Latin letters stands.
+    # (Ϣ¸şÓбŁĂÜŇĺÎń٬), rare Latin letters (Ƿǳ, ɢ) and an Arabic comma.
+    # Beside Chinese only a fix spelling Latin text stands.
     from textrepair.stages.mojibake.codecs import latin_repairs
 
     assert latin_repairs(text) == []
@@ -168,3 +170,12 @@ def test_question_marks_read_as_a_lone_character_stay():
     text = "速推進, 圍著產業轉?!笆\ue1a2奈濉逼陂g我的快递呢???,有的企業利用公路貨"
     assert textrepair.repair(text) == "速推進, 圍著產業轉。“十四五”期間我的快递呢???,有的企業利用公路貨"
     assert textrepair.repair("電子社???,覆蓋") == "電子社保卡,覆蓋"
+
+
+def test_japanese_after_question_marks_is_no_run():
+    # Kana are in cp936 too, so ``??`` before Japanese has a shifted reading
+    # (the fuzz drew it): it had become 呢。郡长韦郡後.  Two kana in a row are
+    # Japanese text, not Chinese read a byte out of step.
+    text = "說好的贈品呢??このため、Guido はより実用的なプログラミング言語の開発を開始し"
+    assert textrepair.repair(text) == text
+    assert textrepair.findings(text) == []

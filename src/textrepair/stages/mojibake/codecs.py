@@ -307,16 +307,22 @@ def _spells_text(after: str) -> bool:
     return bool(after) and all(unicodedata.category(c)[0] not in "MC" and c != "\ufffd" for c in after)
 
 
-def _latin_letters(after: str) -> bool:
-    """Whether every letter of ftfy's fix is a Latin one.  Beside Chinese, a
-    fix that spells Greek, Cyrillic, Arabic or syllabics out of a code-page
-    stretch was GBK damage read one byte out of step, not Latin text
-    (``Ď˘¸şÓĐ±ŁĂÜŇĺÎńŁ¬`` → ``Ϣ¸şÓбŁĂÜŇĺÎń٬``).
+#: What ftfy's fix beside Chinese may spell: ASCII, Latin-1, Latin
+#: Extended-A, Vietnamese (Latin Extended Additional and ƠơƯư), general
+#: punctuation, currency and letterlike symbols (``’``, ``é``, ``€``, ``™``).
+_LATIN_TEXT = re.compile("[\x00-\u017f\u01a0\u01a1\u01af\u01b0\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]*")
 
-    >>> _latin_letters("doesn’t été"), _latin_letters("Ϣ¸şÓб")
-    (True, False)
+
+def _latin_letters(after: str) -> bool:
+    """Whether ftfy's fix spells Latin text (:data:`_LATIN_TEXT`).  Beside
+    Chinese, a fix that spells Greek, Cyrillic, Arabic, syllabics or rare
+    Latin letters (Ƿ, ǳ) out of a code-page stretch was GBK damage read a
+    byte out of step, not Latin text (``Ď˘¸şÓĐ±ŁĂÜŇĺÎńŁ¬`` → ``Ϣ¸şÓбŁĂÜŇĺÎń٬``).
+
+    >>> _latin_letters("doesn’t été"), _latin_letters("Ϣ¸şÓб"), _latin_letters("Ƿǳ")
+    (True, False, False)
     """
-    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in after)
+    return _LATIN_TEXT.fullmatch(after) is not None
 
 
 def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, float, str]]:

@@ -208,6 +208,8 @@ def _cut_unread(text: str, start: int, end: int) -> bool:
     (True, False)
     """
     run = text[start:end]
+    if _KANA_PAIR.search(run):
+        return False
     return bool(signs(run + _sign_context(run, text[end:end + CONTEXT]))) and all(
         c.isascii() or _encode_char(c) is not None for c in run)
 
@@ -267,9 +269,15 @@ def _pieces(text: str, start: int, end: int, applied, keeps_pua: bool) -> list[t
 _ENTITY_BEFORE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31})$")
 
 
+#: Two kana in a row: Japanese text (``??このため``), which cp936 writes too;
+#: a run of Chinese read a byte out of step shows them next to never.
+_KANA_PAIR = re.compile("[\u3041-\u3096\u30a1-\u30fa]{2}")
+
+
 def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdict | None:
     """The judge's verdict on ``text[start:end]``; None for no run at all,
-    as for a run that starts on the ``;`` of a character reference.
+    as for a run that starts on the ``;`` of a character reference or holds
+    Japanese kana.
 
     >>> _verdict("謝謝&#12290;為(guan)", 9, 11, [], False) is None
     True
@@ -277,6 +285,8 @@ def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdi
     if text[start:start + 1] == ";" and _ENTITY_BEFORE.search(text, max(0, start - 40), start):
         return None
     run = text[start:end]
+    if _KANA_PAIR.search(run):
+        return None
     left = text[max(0, start - CONTEXT):start]
     right = text[end:end + CONTEXT]
     opened = open_marks(_paragraph_before(text, start, applied))
