@@ -172,10 +172,12 @@ def test_question_marks_read_as_a_lone_character_stay():
     assert textrepair.repair("電子社???,覆蓋") == "電子社保卡,覆蓋"
 
 
-def test_japanese_after_question_marks_is_no_run():
-    # Kana are in cp936 too, so ``??`` before Japanese has a shifted reading
-    # (the fuzz drew it): it had become 呢。郡长韦郡後.  Two kana in a row are
-    # Japanese text, not Chinese read a byte out of step.
-    text = "說好的贈品呢??このため、Guido はより実用的なプログラミング言語の開発を開始し"
+@pytest.mark.parametrize("text", ["說好的贈品呢??このため、Guido はより実用的なプログラミング言語の開発を開始し",
+                                  "你好??Привет, как дела", "真的嗎??ΑΘΗΝΑ"])
+def test_greek_cyrillic_or_japanese_after_question_marks_is_no_run(text):
+    # Kana, Greek and Cyrillic are in cp936 too, so ``??`` before them has a
+    # shifted reading (the fuzz drew the Japanese one: 呢。郡长韦郡後; Russian
+    # became 你好。咖抱猝讧缨支鋼).  Two such letters in a row are text in
+    # that language, not Chinese read a byte out of step.
     assert textrepair.repair(text) == text
     assert textrepair.findings(text) == []

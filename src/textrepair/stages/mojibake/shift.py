@@ -208,7 +208,7 @@ def _cut_unread(text: str, start: int, end: int) -> bool:
     (True, False)
     """
     run = text[start:end]
-    if _KANA_PAIR.search(run):
+    if _FOREIGN_PAIR.search(run):
         return False
     return bool(signs(run + _sign_context(run, text[end:end + CONTEXT]))) and all(
         c.isascii() or _encode_char(c) is not None for c in run)
@@ -264,20 +264,22 @@ def _pieces(text: str, start: int, end: int, applied, keeps_pua: bool) -> list[t
     return found if any(v.apply for _lo, _hi, v in found) else []
 
 
-#: An HTML character reference just before a position: its ``;`` ends it,
-#: it is no folded ； of the cutter's (``&#12290;為`` is no ``。粸閞``).
-_ENTITY_BEFORE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31})$")
+#: An HTML character reference just before a position, escaped again or not
+#: (``&amp;nbsp;``): its ``;`` ends it, it is no folded ； of the cutter's
+#: (``&#12290;為`` is no ``。粸閞``).
+_ENTITY_BEFORE = re.compile(r"&(?:amp;)*(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31})$")
 
 
-#: Two kana in a row: Japanese text (``??このため``), which cp936 writes too;
-#: a run of Chinese read a byte out of step shows them next to never.
-_KANA_PAIR = re.compile("[\u3041-\u3096\u30a1-\u30fa]{2}")
+#: Two letters in a row of the scripts cp936 writes besides Han -- Greek,
+#: Cyrillic, kana: text in that language (``??このため``, ``??Привет``); a
+#: run of Chinese read a byte out of step shows them next to never.
+_FOREIGN_PAIR = re.compile("[\u0391-\u03c9\u0401-\u0451\u3041-\u3096\u30a1-\u30fa]{2}")
 
 
 def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdict | None:
     """The judge's verdict on ``text[start:end]``; None for no run at all,
     as for a run that starts on the ``;`` of a character reference or holds
-    Japanese kana.
+    Greek, Cyrillic or Japanese words.
 
     >>> _verdict("謝謝&#12290;為(guan)", 9, 11, [], False) is None
     True
@@ -285,7 +287,7 @@ def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdi
     if text[start:start + 1] == ";" and _ENTITY_BEFORE.search(text, max(0, start - 40), start):
         return None
     run = text[start:end]
-    if _KANA_PAIR.search(run):
+    if _FOREIGN_PAIR.search(run):
         return None
     left = text[max(0, start - CONTEXT):start]
     right = text[end:end + CONTEXT]
