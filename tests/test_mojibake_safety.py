@@ -173,11 +173,20 @@ def test_question_marks_read_as_a_lone_character_stay():
 
 
 @pytest.mark.parametrize("text", ["說好的贈品呢??このため、Guido はより実用的なプログラミング言語の開発を開始し",
-                                  "你好??Привет, как дела", "真的嗎??ΑΘΗΝΑ"])
+                                  "你好??Привет, как дела", "真的嗎??ΑΘΗΝΑ", "好??ㄅㄆㄇㄈ好的"])
 def test_greek_cyrillic_or_japanese_after_question_marks_is_no_run(text):
     # Kana, Greek and Cyrillic are in cp936 too, so ``??`` before them has a
     # shifted reading (the fuzz drew the Japanese one: 呢。郡长韦郡後; Russian
-    # became 你好。咖抱猝讧缨支鋼).  Two such letters in a row are text in
-    # that language, not Chinese read a byte out of step.
+    # became 你好。咖抱猝讧缨支鋼, bopomofo 疑??乳事些亞疑腔 even with no damage
+    # near).  Two such letters in a row are text in that script, not Chinese
+    # read a byte out of step.
     assert textrepair.repair(text) == text
     assert textrepair.findings(text) == []
+
+
+@pytest.mark.parametrize("text", ["好ㄅㄆ", "好ㄅㄆㄇㄈ好的"])
+def test_bopomofo_written_out_is_no_big5_read_as_gbk(text):
+    # GBK writes bopomofo, and Big5 read as GBK makes one of a character
+    # whose Big5 bytes are A8C5-A8E9: these had become 疑乳事 (0.99).  Two in a
+    # row are text that writes them; they are no salad on their own.
+    assert textrepair.repair(text) == text

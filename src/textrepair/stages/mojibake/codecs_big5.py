@@ -51,6 +51,8 @@ _HAN_OR_PUA = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff]")
 #: each common character whose trail byte is A1 or more (中 A4A4 is ぃ), so
 #: its kana stand alone or in pairs.
 _KANA_RUN = re.compile("[\u3041-\u3096]{3}|[\u30a1-\u30fa]{3}")
+_BOPOMOFO = re.compile("[\u3105-\u3129]")
+_BOPOMOFO_PAIR = re.compile("[\u3105-\u3129]{2}")
 #: Runs of two-byte characters (and what a broken pair leaves: U+FFFD, ``?``).
 _RUN = re.compile("[^\\x00-\\x7f\\s\u3000][^\\s\u3000]*")
 
@@ -463,8 +465,8 @@ def _shows_mechanism(damaged: str) -> bool:
 
     >>> _shows_mechanism("皊┍狝叭"), _shows_mechanism("été"), _shows_mechanism("\ufffd\ufffd")
     (True, False, False)
-    >>> _shows_mechanism("開始されています")
-    False
+    >>> _shows_mechanism("開始されています"), _shows_mechanism("好ㄅㄆㄇㄈ好的")
+    (False, False)
     """
     lost = damaged.count("\ufffd")
     wide = [c for c in damaged if c >= "\x80" and c != "\ufffd"]
@@ -475,6 +477,11 @@ def _shows_mechanism(damaged: str) -> bool:
         return False  # kana or bopomofo alone (ㄅㄆㄇㄈ) is a text about them
     if _KANA_RUN.search(damaged):
         return False  # Japanese: its kana come in words (ていました), Big5's read as GBK one by one
+    if _BOPOMOFO_PAIR.search(damaged):
+        # Bopomofo written out (好ㄅㄆ) is no salad: Big5 read as GBK makes
+        # one only of a character whose Big5 bytes are A8C5-A8E9; something
+        # else must show the mechanism.
+        damaged = _BOPOMOFO.sub("", damaged)
     return bool(lost) or bool(_SALAD.search(damaged))
 
 

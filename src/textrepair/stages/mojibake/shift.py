@@ -271,15 +271,16 @@ _ENTITY_BEFORE = re.compile(r"&(?:amp;)*(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-
 
 
 #: Two letters in a row of the scripts cp936 writes besides Han -- Greek,
-#: Cyrillic, kana: text in that language (``??このため``, ``??Привет``); a
-#: run of Chinese read a byte out of step shows them next to never.
-_FOREIGN_PAIR = re.compile("[\u0391-\u03c9\u0401-\u0451\u3041-\u3096\u30a1-\u30fa]{2}")
+#: Cyrillic, kana, bopomofo: text in that script (``??このため``,
+#: ``??Привет``, ``??ㄅㄆ``); a run of Chinese read a byte out of step shows
+#: them next to never.
+_FOREIGN_PAIR = re.compile("[\u0391-\u03c9\u0401-\u0451\u3041-\u3096\u30a1-\u30fa\u3105-\u3129]{2}")
 
 
 def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdict | None:
     """The judge's verdict on ``text[start:end]``; None for no run at all,
     as for a run that starts on the ``;`` of a character reference or holds
-    Greek, Cyrillic or Japanese words.
+    Greek, Cyrillic, Japanese or bopomofo.
 
     >>> _verdict("謝謝&#12290;為(guan)", 9, 11, [], False) is None
     True
