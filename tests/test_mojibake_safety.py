@@ -190,3 +190,14 @@ def test_bopomofo_written_out_is_no_big5_read_as_gbk(text):
     # whose Big5 bytes are A8C5-A8E9: these had become 疑乳事 (0.99).  Two in a
     # row are text that writes them; they are no salad on their own.
     assert textrepair.repair(text) == text
+
+
+@pytest.mark.parametrize("tail", ["??°C好的", "??㎡好的", "??μg好的", "??ー好的"])
+def test_a_reading_near_damage_keeps_the_ascii_text_it_shows(tail):
+    # An unknown figure (``面積??㎡``) a little after a repaired cut: the
+    # symbol's trail byte is ASCII, so a shifted reading makes a letter of it
+    # or swallows the next one (``。咯O``, ``。俊鉉``, 0.57-0.79).  Read only
+    # because damage is near, such a reading is reported, not applied.
+    cut = "謝謝這位記者朋友的提問?!笆\ue1a2奈濉睍r期,在各部門。价格"
+    fixed = textrepair.repair(cut + tail)
+    assert fixed == "謝謝這位記者朋友的提問。“十四五”時期,在各部門。价格" + tail

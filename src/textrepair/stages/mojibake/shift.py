@@ -122,7 +122,8 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
         if verdict.apply or (verdict.near_cut and _near(cut, start)):
             fixed = _repair(text, start, end, verdict, lost)
             if fixed is not None and (_unsure(text[fixed[0]:fixed[1]], fixed[2], verdict)
-                                      or _wordless_guess(text, *fixed[:3])):
+                                      or _wordless_guess(text, *fixed[:3])
+                                      or (not verdict.apply and _makes_letters(text[fixed[0]:fixed[1]], fixed[2]))):
                 report(KIND, fixed[0], fixed[1], text[fixed[0]:fixed[1]],
                        f"{UNSURE} ({verdict.confidence:.2f}): {fixed[2]!r}")
             elif fixed is not None:
@@ -168,6 +169,23 @@ def _unsure(run: str, out: str, verdict: Verdict) -> bool:
 
 
 UNSURE = "damage, but no reading is clearly the one its bytes spell"
+
+def _makes_letters(run: str, out: str) -> bool:
+    """Whether ``out`` changes the ASCII text ``run`` shows (besides the
+    cutter's marks ``?!,;``): a reading read only near damage that makes a
+    letter out of a symbol's trail byte or swallows one into a Han
+    character (``??㎡`` → ``。咯O``, ``??°C`` → ``。俊鉉``) has nothing but the
+    model behind it.
+
+    >>> _makes_letters("??㎡", "。咯O"), _makes_letters("??°C", "。俊鉉"), _makes_letters("?;邮", "。机子")
+    (True, True, False)
+    """
+    return _ascii_text(run) != _ascii_text(out)
+
+
+def _ascii_text(text: str) -> list[str]:
+    return sorted(c for c in text if c.isascii() and c not in "?!,;" and c != _LOST)
+
 
 #: What a run of bare marks shows: no byte of a character survives as one.
 _BARE_MARKS = frozenset("?!,;")
