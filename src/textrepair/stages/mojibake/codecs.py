@@ -313,13 +313,13 @@ def _spells_text(after: str) -> bool:
 _LATIN_TEXT = re.compile("[\x00-\u017f\u01a0\u01a1\u01af\u01b0\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf\u2100-\u214f]*")
 
 
-def _latin_letters(after: str) -> bool:
+def _spells_latin(after: str) -> bool:
     """Whether ftfy's fix spells Latin text (:data:`_LATIN_TEXT`).  Beside
     Chinese, a fix that spells Greek, Cyrillic, Arabic, syllabics or rare
     Latin letters (Ƿ, ǳ) out of a code-page stretch was GBK damage read a
     byte out of step, not Latin text (``Ď˘¸şÓĐ±ŁĂÜŇĺÎńŁ¬`` → ``Ϣ¸şÓбŁĂÜŇĺÎń٬``).
 
-    >>> _latin_letters("doesn’t été"), _latin_letters("Ϣ¸şÓб"), _latin_letters("Ƿǳ")
+    >>> _spells_latin("doesn’t été"), _spells_latin("Ϣ¸şÓб"), _spells_latin("Ƿǳ")
     (True, False, False)
     """
     return _LATIN_TEXT.fullmatch(after) is not None
@@ -353,12 +353,12 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
             if fixed == segment:
                 continue
             lo, hi = _trim(segment, fixed)
+            after = fixed[lo : len(fixed) - hi]
             # Inside Chinese text a CJK-free stretch is as often GBK damage no codec reading took: less sure.
             inside = _CJK_NEXT.match(text, max(0, seg_start - 1)) or _CJK_NEXT.match(text, seg_end)
-            if inside and not (_spells_text(fixed[lo : len(fixed) - hi]) and _latin_letters(fixed[lo : len(fixed) - hi])):
+            if inside and not (_spells_text(after) and _spells_latin(after)):
                 continue  # ftfy deleting, making a mark or a non-Latin letter beside Chinese: no Latin text
-            found.append((start + lo, end - hi, fixed[lo : len(fixed) - hi], 0.6 if inside else 0.9,
-                          "latin-mojibake"))
+            found.append((start + lo, end - hi, after, 0.6 if inside else 0.9, "latin-mojibake"))
     return found
 
 

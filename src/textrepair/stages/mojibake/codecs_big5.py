@@ -27,7 +27,7 @@ from ..._cjkcodec import encode_char
 from .codecs_judge import Reading, confidence, context, fill, folded, judge, paragraph_before, usable
 from ..._fallback import rare_char
 from .codecs_utf8 import END, _rejects
-from .common import _overlaps
+from .common import BOPOMOFO, HIRAGANA, KATAKANA, _overlaps
 
 __all__ = ["big5_repairs", "gbk_as_big5_repairs"]
 
@@ -50,9 +50,11 @@ _HAN_OR_PUA = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\ue000-\uf8ff]")
 #: Three kana in a row: a Japanese word.  Big5 read as GBK makes a kana of
 #: each common character whose trail byte is A1 or more (中 A4A4 is ぃ), so
 #: its kana stand alone or in pairs.
-_KANA_RUN = re.compile("[\u3041-\u3096]{3}|[\u30a1-\u30fa]{3}")
-_BOPOMOFO = re.compile("[\u3105-\u3129]")
-_BOPOMOFO_PAIR = re.compile("[\u3105-\u3129]{2}")
+_KANA_RUN = re.compile(f"[{HIRAGANA}]{{3}}|[{KATAKANA}]{{3}}")
+#: Bopomofo, and two in a row: Big5 read as GBK makes one only of a
+#: character whose Big5 bytes are A8C5-A8E9, so its bopomofo stand alone.
+_BOPOMOFO = re.compile(f"[{BOPOMOFO}]")
+_BOPOMOFO_PAIR = re.compile(f"[{BOPOMOFO}]{{2}}")
 #: Runs of two-byte characters (and what a broken pair leaves: U+FFFD, ``?``).
 _RUN = re.compile("[^\\x00-\\x7f\\s\u3000][^\\s\u3000]*")
 

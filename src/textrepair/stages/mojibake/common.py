@@ -10,6 +10,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+# Character-class ranges of the non-Han scripts cp936 writes, for the
+# checks that tell text in them from Chinese read with the wrong codec.
+HIRAGANA = "\u3041-\u3096"
+KATAKANA = "\u30a1-\u30fa"
+BOPOMOFO = "\u3105-\u3129"
+
 
 def _spans(found) -> list[tuple[int, int]]:
     """The sorted, non-overlapping spans of ``found`` repairs."""

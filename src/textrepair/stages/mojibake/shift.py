@@ -20,7 +20,7 @@ from ..._fallback import rare_char
 from ..._fallback.shift import CONTEXT, LOST as _LOST, SALAD_PER_CHAR, Verdict, open_marks, signs
 from ..._fallback.shift import _FINAL_GHOST, _PUA, _SHIFT_SIGNS, _sign_context
 from ...edits import report
-from .common import _remembered, _trim, call_memory
+from .common import BOPOMOFO, HIRAGANA, KATAKANA, _remembered, _trim, call_memory
 
 __all__ = ["KIND", "OPEN_REACH", "REACH", "repairs"]
 
@@ -121,9 +121,7 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     for start, end, verdict in sorted(judged, key=lambda j: j[0]):
         if verdict.apply or (verdict.near_cut and _near(cut, start)):
             fixed = _repair(text, start, end, verdict, lost)
-            if fixed is not None and (_unsure(text[fixed[0]:fixed[1]], fixed[2], verdict)
-                                      or _wordless_guess(text, *fixed[:3])
-                                      or (not verdict.apply and _makes_letters(text[fixed[0]:fixed[1]], fixed[2]))):
+            if fixed is not None and _held_back(text, *fixed[:3], verdict):
                 report(KIND, fixed[0], fixed[1], text[fixed[0]:fixed[1]],
                        f"{UNSURE} ({verdict.confidence:.2f}): {fixed[2]!r}")
             elif fixed is not None:
@@ -169,6 +167,19 @@ def _unsure(run: str, out: str, verdict: Verdict) -> bool:
 
 
 UNSURE = "damage, but no reading is clearly the one its bytes spell"
+UNREAD = "damage (the cut shows), but no reading of its bytes ends where it ends: a byte is missing"
+#: What a run of bare marks shows: no byte of a character survives as one.
+_BARE_MARKS = frozenset("?!,;")
+
+
+def _held_back(text: str, start: int, end: int, out: str, verdict: Verdict) -> bool:
+    """Whether ``out``, the reading of ``text[start:end]``, is reported
+    instead of applied: too unsure, a wordless guess, or -- read only near
+    damage -- a change to the ASCII text the run shows."""
+    run = text[start:end]
+    return (_unsure(run, out, verdict) or _wordless_guess(text, start, end, out)
+            or (not verdict.apply and _makes_letters(run, out)))
+
 
 def _makes_letters(run: str, out: str) -> bool:
     """Whether ``out`` changes the ASCII text ``run`` shows (besides the
@@ -184,11 +195,7 @@ def _makes_letters(run: str, out: str) -> bool:
 
 
 def _ascii_text(text: str) -> list[str]:
-    return sorted(c for c in text if c.isascii() and c not in "?!,;" and c != _LOST)
-
-
-#: What a run of bare marks shows: no byte of a character survives as one.
-_BARE_MARKS = frozenset("?!,;")
+    return sorted(c for c in text if c.isascii() and c not in _BARE_MARKS and c != _LOST)
 
 
 def _wordless_guess(text: str, start: int, end: int, out: str) -> bool:
@@ -205,7 +212,7 @@ def _wordless_guess(text: str, start: int, end: int, out: str) -> bool:
     if not run or not all(c in _BARE_MARKS for c in run) or out.count("<") > run.count("<"):
         return False  # (a reading that gives a tag its ``<`` back has the tag for evidence)
     left = text[max(0, start - 4):start]
-    han = [len(left) + i for i, c in enumerate(out) if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
+    han = [len(left) + i for i, c in enumerate(out) if _HAN.match(c)]
     if not han:
         return False
     in_words = set()
@@ -213,21 +220,21 @@ def _wordless_guess(text: str, start: int, end: int, out: str) -> bool:
         if in_table and b - a >= 2:
             in_words.update(range(a, b))
     return any(i not in in_words for i in han)
-UNREAD = "damage (the cut shows), but no reading of its bytes ends where it ends: a byte is missing"
 
 
 def _cut_unread(text: str, start: int, end: int) -> bool:
     """Whether the run the judge found no reading for shows the cut and
     cp936 writes every character of it: bytes of cut text that stop inside
     a character (a text cut short after ``…奈濉逼陂``), to report.  A run
-    holding a character cp936 cannot write is no GBK damage at all.
+    holding a character cp936 cannot write is no GBK damage at all, nor is
+    one :func:`_no_run` turns away.
 
     >>> _cut_unread("轉?!笆\ue1a2奈濉逼陂", 1, 9), _cut_unread("好?!한국", 1, 5)
     (True, False)
     """
-    run = text[start:end]
-    if _FOREIGN_PAIR.search(run):
+    if _no_run(text, start, end):
         return False
+    run = text[start:end]
     return bool(signs(run + _sign_context(run, text[end:end + CONTEXT]))) and all(
         c.isascii() or _encode_char(c) is not None for c in run)
 
@@ -292,22 +299,28 @@ _ENTITY_BEFORE = re.compile(r"&(?:amp;)*(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-
 #: Cyrillic, kana, bopomofo: text in that script (``??このため``,
 #: ``??Привет``, ``??ㄅㄆ``); a run of Chinese read a byte out of step shows
 #: them next to never.
-_FOREIGN_PAIR = re.compile("[\u0391-\u03c9\u0401-\u0451\u3041-\u3096\u30a1-\u30fa\u3105-\u3129]{2}")
+_FOREIGN_PAIR = re.compile(f"[\u0391-\u03c9\u0401-\u0451{HIRAGANA}{KATAKANA}{BOPOMOFO}]{{2}}")
+
+
+def _no_run(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is no byte-shift run at all, whatever the
+    judge would read: it starts on the ``;`` of a character reference or
+    holds Greek, Cyrillic, Japanese or bopomofo.
+
+    >>> _no_run("謝謝&#12290;為(guan)", 9, 11), _no_run("呢??このため", 1, 7), _no_run("呢??中文", 1, 5)
+    (True, True, False)
+    """
+    if text[start:start + 1] == ";" and _ENTITY_BEFORE.search(text, max(0, start - 40), start):
+        return True
+    return bool(_FOREIGN_PAIR.search(text, start, end))
 
 
 def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdict | None:
-    """The judge's verdict on ``text[start:end]``; None for no run at all,
-    as for a run that starts on the ``;`` of a character reference or holds
-    Greek, Cyrillic, Japanese or bopomofo.
-
-    >>> _verdict("謝謝&#12290;為(guan)", 9, 11, [], False) is None
-    True
-    """
-    if text[start:start + 1] == ";" and _ENTITY_BEFORE.search(text, max(0, start - 40), start):
+    """The judge's verdict on ``text[start:end]``; None for no run at all
+    (:func:`_no_run`, or no cp936 reading)."""
+    if _no_run(text, start, end):
         return None
     run = text[start:end]
-    if _FOREIGN_PAIR.search(run):
-        return None
     left = text[max(0, start - CONTEXT):start]
     right = text[end:end + CONTEXT]
     opened = open_marks(_paragraph_before(text, start, applied))
