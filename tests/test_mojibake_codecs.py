@@ -150,6 +150,16 @@ def test_big5_read_as_gbk(clean):
     assert _repair(damaged) == clean
 
 
+@pytest.mark.parametrize("clean", BIG5_SENTENCES + ["國家數據局局長劉烈宏出席國新辦新聞發佈會", "我覺得這本書寫得很好，值得一讀。"])
+def test_big5_read_by_pythons_gbk(clean):
+    # requests' .text of a Big5 page taken for GBK: a pair gbk has no
+    # character for loses its lead byte as U+FFFD, the trail is read again
+    # (，is A1 41: "\ufffdA"); the lost lead is chosen among A1-A7.
+    damaged = clean.encode("big5").decode("gbk", "replace")
+    assert "\ufffd" in damaged
+    assert _repair(damaged) == clean
+
+
 def test_gbk_read_as_big5():
     clean = "酒店的位置很好，交通非常方便。"
     damaged = clean.encode("gbk").decode("cp950", "replace")

@@ -15,6 +15,10 @@ the clean characters they came from.
   single-byte code page, a byte the code page leaves undefined read as
   Latin-1, as browsers do (``，`` → ``£¬``);
 * ``big5-as-gbk``: Big5 (cp950) read by Microsoft cp936;
+  ``big5-as-gbk-python``: read by Python's ``gbk`` with ``errors="replace"``
+  (what ``requests`` makes of a Big5 page it takes for GBK): a pair ``gbk``
+  has no character for loses its lead byte as U+FFFD and the trail byte is
+  read again (一 A4 40 → ``\ufffd@``);
 * ``gbk-as-big5``: GBK read by cp950 (a broken pair → U+FFFD).
 
 >>> misread_text("液压系统", "gbk-as-utf8"), misread_text("中国，", "gbk-as-latin1")
@@ -132,6 +136,7 @@ MECHANISMS: dict[str, Mechanism] = {
     "gbk-as-cp1252": Mechanism(_gbk_strict, lambda d: code_page_tokens(d, "cp1252")),
     "gbk-as-cp1250": Mechanism(_gbk_strict, lambda d: code_page_tokens(d, "cp1250")),
     "big5-as-gbk": Mechanism(lambda t: t.encode("cp950"), lambda d: cp936.tokens(d, cp936.GATEWAY)),
+    "big5-as-gbk-python": Mechanism(lambda t: t.encode("cp950"), lambda d: python_tokens(d, "gbk", "replace")),
     "gbk-as-big5": Mechanism(_gbk_strict, lambda d: python_tokens(d, "cp950", "replace")),
 }
 

@@ -118,6 +118,7 @@ CLASSIC = {
     "gbk-as-cp1252": ((_cp936_writer,), (_code_page("cp1252"),)),
     "gbk-as-cp1250": ((_cp936_writer,), (_code_page("cp1250"),)),
     "big5-as-gbk": ((_encoder("cp950"), _encoder("big5")), _GBK_READERS),
+    "big5-as-gbk-python": ((_encoder("cp950"), _encoder("big5")), _GBK_READERS),
     "gbk-as-big5": ((_cp936_writer,), _BIG5_READERS),
     # UTF-8 read as a single-byte code page (ftfy's kind of mojibake: the
     # code pages ftfy.fix_encoding tries).

@@ -260,6 +260,7 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
             marks = [s.start() for s in _MARK.finditer(run)]
             if not marks or not _may_show(run):
                 continue  # no part of it can show the mechanism (see _may_show)
+            reader = _reader_of(run, reader)
             alone = _char_segments(run, to_bytes, codec, marks)
             if alone is not None:
                 for first, end, news in alone:
@@ -277,6 +278,28 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
                 if found is not None:
                     out.append(found)
     return out
+
+
+#: Python's ``gbk`` (what ``requests`` gives ``.text`` of a page it takes
+#: for GBK) reads a pair it has no character for as U+FFFD for the lead
+#: byte alone and reads the trail again (Big5 一 A4 40 is ``\ufffd@``); it
+#: never makes a private-use character.  Microsoft's cp936 reads every pair
+#: of a lead byte, the user-defined areas as private use.
+_PYTHON_GBK = {"cp936": "gbk"}
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _reader_of(run: str, reader: str) -> str:
+    """The decoder that made ``run``: a run with U+FFFD and no private use
+    was read by Python's ``gbk``, whose unknown bytes are the lead bytes it
+    rejects before the byte after (A1-A7 before ``@``), not cp936's.
+
+    >>> _reader_of("\ufffd@\ufffd@", "cp936"), _reader_of("\ue5e6\ufffd", "cp936"), _reader_of("\ufffd", "cp950")
+    ('gbk', 'cp936', 'cp950')
+    """
+    if reader in _PYTHON_GBK and "\ufffd" in run and not _PRIVATE_USE.search(run):
+        return _PYTHON_GBK[reader]
+    return reader
 
 
 def _read_alone(text: str, offset: int, run: str, first: int, news: str, taken, kind: str) -> Reading | None:
