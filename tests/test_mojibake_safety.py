@@ -201,3 +201,16 @@ def test_a_reading_near_damage_keeps_the_ascii_text_it_shows(tail):
     cut = "謝謝這位記者朋友的提問?!笆\ue1a2奈濉睍r期,在各部門。价格"
     fixed = textrepair.repair(cut + tail)
     assert fixed == "謝謝這位記者朋友的提問。“十四五”時期,在各部門。价格" + tail
+
+
+@pytest.mark.parametrize("text", ["ÀÁÂÃÄÅ 是带变音符的拉丁字母，不是乱码。", "参见：ÀÁÂÃÄÅ。", "ÒÓÔÕÖ是一个地名",
+                                  "法国球星ÒÓÔÕÖ在比赛中表现出色。"])
+def test_an_alphabet_written_out_is_no_gbk(text):
+    # Latin-1 letters in code point order list the alphabet: read as GBK
+    # they had become 懒旅呐 (GBK as Latin-1) and 矣哉宙槸 (GBK as UTF-8,
+    # with the 是 after them, 0.99).
+    assert textrepair.repair(text) == text
+
+
+def test_gbk_read_as_latin1_beside_chinese_is_still_read():
+    assert textrepair.repair("标题：新闻 " + "张三".encode("gbk").decode("latin-1")) == "标题：新闻 张三"

@@ -157,10 +157,34 @@ def code_page_repairs(text: str, chains, codec: str, taken=()) -> list[tuple[int
                 continue  # taken, or UTF-8 read as a code page (ftfy's case)
             if _foreign(text, start - 1, codec) or _foreign(text, end, codec):
                 continue  # beside a character no code page shows: GBK read as UTF-8, not this
+            if _written_out(damaged):
+                continue  # an alphabet, not GBK (see _written_out)
             gain = judge(text, start, end, reading)
             if gain is not None:
                 out.append(Reading(start, end, reading, confidence(gain, 1.0), KINDS[codec], gain))
     return out
+
+
+#: Letters in code point order, this many in a row: an alphabet written out.
+_IN_ORDER = 4
+
+
+def _written_out(damaged: str) -> bool:
+    """Whether ``damaged`` holds ``_IN_ORDER`` characters above ASCII in
+    code point order (``ÀÁÂÃ``): a text listing the letters (``ÀÁÂÃÄÅ 是带
+    变音符的拉丁字母`` had become ``懒旅呐``).  GBK read as a code page shows
+    four bytes in a row in that order only for two characters whose codes
+    follow each other that way (C0 C1 C2 C3), next to never in text.
+
+    >>> _written_out("ÀÁÂÃÄÅ"), _written_out("ÖÐ¹ú£¬"), _written_out("ÀÁÂ")
+    (True, False, False)
+    """
+    run = 1
+    for a, b in zip(damaged, damaged[1:]):
+        run = run + 1 if a >= "\x80" and ord(b) == ord(a) + 1 else 1
+        if run >= _IN_ORDER:
+            return True
+    return False
 
 
 # --- GBK read as UTF-8, a rejected byte shown as Latin-1 ---------------------------
@@ -397,8 +421,8 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
             if sum(c >= "\u4e00" for c in reading) < _MIN_PAIRS:
                 continue
             # (Last of the tests that only reject, as it costs the most where most runs fail.)
-            if _one_alphabet(_word(text, start, end)):
-                continue  # a word of one alphabet: that language, not GBK
+            if _one_alphabet(_word(text, start, end)) or _written_out(damaged):
+                continue  # a word of one alphabet, or the alphabet itself: that language, not GBK
             lo, hi = _trim(damaged, reading)
             s, e, after = start + lo, end - hi, reading[lo:len(reading) - hi]
             gain = judge(text, s, e, after)
