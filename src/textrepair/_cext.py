@@ -200,6 +200,7 @@ def normalise_runs(text: str, classes: int) -> list[tuple[int, int, int]]:
 # --- lm.c: the language model ------------------------------------------------------------
 
 import sys  # noqa: E402  (this section's own imports)
+import threading  # noqa: E402
 from array import array  # noqa: E402
 from functools import lru_cache  # noqa: E402
 from itertools import accumulate  # noqa: E402
@@ -679,10 +680,20 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
     # Code points: UTF-32 costs a third of UTF-8 to make, and nothing to read.
     n = len(text)
     cap = n // 16 + 64
-    buffer = _new_unzeroed("tr_mojibake_run[]", cap)
-    found = ffi.new("size_t *")
+    if cap == 64:
+        # A short text (most calls): this thread's own buffers, made once.
+        scratch = _scratch.__dict__
+        buffer = scratch.get("runs")
+        if buffer is None:
+            buffer, found = scratch["runs"], scratch["found"] = _new_unzeroed("tr_mojibake_run[]", 64), ffi.new("size_t *")
+        found = scratch["found"]
+    else:
+        buffer = _new_unzeroed("tr_mojibake_run[]", cap)
+        found = ffi.new("size_t *")
+    last = _last_tables
+    tables = last[1] if last[0] is phrases else _tables_for(phrases)  # the same tuple call after call: no hash
     bits = lib.tr_triage(ffi.from_buffer("uint32_t[]", text.encode(_UTF32, "surrogatepass")), n, norm_classes,
-                         _tables.get(phrases) or _triage_tables(phrases), min_items, buffer, cap, found)
+                         tables, min_items, buffer, cap, found)
     count = found[0]
     if not count:
         return bits, _MojibakeScan([], [], [], [], [], [])
@@ -699,6 +710,18 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
 #: The triage's tables built so far, by phrase tuple (the stage passes the
 #: same few tuples; building them costs more than triaging a short text).
 _tables: dict[tuple[str, ...], object] = {}
+#: The last phrase tuple asked for and its tables.
+_last_tables: tuple = ((), None)
+#: Per thread, the triage's buffers for a short text (cffi releases the GIL
+#: during the call, so threads cannot share them).
+_scratch = threading.local()
+
+
+def _tables_for(phrases: tuple[str, ...]):
+    global _last_tables
+    made = _tables.get(phrases) or _triage_tables(phrases)
+    _last_tables = (phrases, made)
+    return made
 
 
 def _triage_tables(phrases: tuple[str, ...]):
