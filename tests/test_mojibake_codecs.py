@@ -202,3 +202,21 @@ def test_clean_text_is_left_alone(text):
 
 def test_latin_script_mojibake_stays_ftfys():
     assert _repair("The Mona Lisa doesnâ€™t have eyebrows.") == "The Mona Lisa doesn’t have eyebrows."
+
+
+@pytest.mark.parametrize("reader", ["gbk", "gb18030", "cp950", "big5"])
+def test_rejects_table_is_what_the_reader_does(reader):
+    # The table is built without exceptions; its definition: the reader
+    # fails at the first byte of the pair (or of the byte alone, at the end).
+    from textrepair.stages.mojibake.codecs_utf8 import END, _rejects
+
+    table = _rejects(reader)
+
+    def rejected(b, nb):
+        try:
+            (bytes((b,)) if nb == END else bytes((b, nb))).decode(reader)
+        except UnicodeDecodeError as exc:
+            return exc.start == 0
+        return False
+
+    assert [b * 257 + nb for b in range(256) for nb in range(257) if table[b * 257 + nb] != rejected(b, nb)] == []

@@ -214,3 +214,18 @@ def test_an_alphabet_written_out_is_no_gbk(text):
 
 def test_gbk_read_as_latin1_beside_chinese_is_still_read():
     assert textrepair.repair("标题：新闻 " + "张三".encode("gbk").decode("latin-1")) == "标题：新闻 张三"
+
+
+def test_gbk_read_as_utf8_with_replace_invents_nothing():
+    # Every byte UTF-8 rejected is lost (U+FFFD); the letters between are
+    # pairs it happened to accept, out of step with GBK's.  Read as GBK they
+    # had become 帮拷, 卮锟劫措 (0.99), and the paragraph-final U+FFFD went.
+    clean = ("国家数据局局长刘烈宏出席国新办新闻发布会。国家发展改革委党组成员、国家数据局局长刘烈宏，"
+             "福建省委常委、福州市委书记郭宁宁出席发布会，介绍有关情况，并答记者问。\n下一段")
+    damaged = clean.encode("gbk").decode("utf-8", "replace")
+    assert damaged.count("\ufffd") > 20
+    assert textrepair.repair(damaged) == damaged
+
+
+def test_a_cut_paragraph_still_loses_its_dangling_replacement_character():
+    assert textrepair.repair("这是一段被截断的文字\ufffd\n下一段") == "这是一段被截断的文字\n下一段"

@@ -11,7 +11,9 @@ fate of another (which keeps the stage idempotent):
 * invisible characters are dropped (ZWJ and ZWNJ only when the characters
   around them are CJK or ASCII: in emoji and Indic or Arabic text they matter);
 * a paragraph's tail of U+FFFD and spaces holding one to three U+FFFD loses
-  them (kind ``"truncated"``): a character cut in two;
+  them (kind ``"truncated"``): a character cut in two; not when the
+  paragraph holds U+FFFD before its tail too (text whose bytes were lost
+  throughout, such as GBK read as UTF-8, keeps every mark);
 * whitespace (option): a run at the start of the text goes, one at the end
   becomes a single ``\\n`` (or nothing without a line break), one holding
   line breaks becomes ``\\n`` or, for two or more, ``\\n\\n``; inside a line
@@ -166,8 +168,14 @@ class _Rewriter:
         while start > 0 and in_tail(text[start - 1]):
             start -= 1
         verdict = (end == self.n or text[end] in BREAKS) and 1 <= text.count("\ufffd", start, end) <= MAX_TRUNCATED
+        if verdict and "\ufffd" in text[self._paragraph_start(start):start]:
+            verdict = False  # U+FFFD inside too: lost text (GBK read as UTF-8), not a cut
         self._tail = (start, end, verdict)
         return verdict
+
+    def _paragraph_start(self, i: int) -> int:
+        """Where the paragraph holding ``i`` starts."""
+        return max(self.text.rfind(b, 0, i) for b in BREAKS) + 1
 
     def in_url(self, i: int) -> bool:
         """True when the token around ``i`` (at most 80 characters each way)

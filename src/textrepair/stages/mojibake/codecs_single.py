@@ -398,7 +398,17 @@ def _read_gbk(option: bytes, lead: int, last: str):
 
 
 def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
-    """GBK read as UTF-8 with a Latin-1 fallback, in ``windows``."""
+    """GBK read as UTF-8 with a Latin-1 fallback, in ``windows``.
+
+    An island in or beside a U+FFFD is none: that decoder showed the bytes it
+    rejected as U+FFFD, and lost them (GBK read with ``errors="replace"``).
+    The letters between are pairs it happened to accept, out of step with
+    GBK's (局局长 BE D6 BE D6 B3 A4 shows ``\ufffd־ֳ``: D6 BE and D6 B3), and
+    reading them as GBK gives other characters (``°\ufffd`` had become 帮拷).
+
+    >>> utf8_fallback_repairs("\ufffd־ֳ\ufffd", [(0, 4)])
+    []
+    """
     out = []
     for w_start, w_end in windows:
         for m in _ISLAND.finditer(text, w_start, w_end):
@@ -408,6 +418,8 @@ def utf8_fallback_repairs(text: str, windows, taken=()) -> list[tuple[int, int, 
             damaged = m.group()
             if not _TWO_BYTE.search(damaged):
                 continue  # Latin-1 alone: the code pages read these bytes the same
+            if "\ufffd" in text[max(0, start - 1):end + 1]:
+                continue  # a decoder that replaces: no byte of it is known (see above)
             found = _to_gbk(damaged)
             if found is None:
                 continue
