@@ -234,6 +234,7 @@ def test_a_cut_paragraph_still_loses_its_dangling_replacement_character():
 def test_gbk_read_as_utf8_dropping_what_it_rejects_is_not_read_as_gbk():
     # errors="ignore" drops the rejected bytes: the pairs left are out of
     # step, and reading them as GBK had given 曳展母委员菥志殖液 at 0.99.
-    clean = "国家发展改革委党组成员、国家数据局局长刘烈宏，福建省委常委、福州市委书记郭宁宁出席发布会。"
+    clean = ("【智慧城市网 时事聚焦】5月10日下午,国新办举行新闻发布会。国家发展改革委党组成员、国家数据局局长刘烈宏,"
+             "福建省委常委、福州市委书记郭宁宁,福建省人民政府副省长林文斌出席发布会,介绍第七届数字中国建设峰会有关情况,并答记者问。")
     damaged = clean.encode("gbk").decode("utf-8", "ignore")
     assert [e.kind for e in textrepair.explain(damaged) if e.kind.startswith("gbk")] == []
