@@ -64,6 +64,7 @@ def run(text: str, options: Options, want_edits: bool) -> tuple[str, list[Edit]]
         return fixed, edits
     finally:
         impl.forget()
+        boilerplate.forget()
 
 
 def run_report(text: str, options: Options, want_edits: bool = True,
@@ -78,6 +79,7 @@ def run_report(text: str, options: Options, want_edits: bool = True,
         return _run(impl, text, options, want_edits or want_findings, want_findings, *triaged)
     finally:
         impl.forget()
+        boilerplate.forget()
 
 
 #: The triage bit of each stage whose trigger the triage knows.
@@ -91,7 +93,7 @@ def _confirmed(impl, stage, text: str, options: Options) -> bool:
     if stage is annotations:
         return impl.scan_annotations(text).stats[0] > 0
     if stage is boilerplate:
-        return bool(boilerplate.candidate_lines(text, options))
+        return boilerplate.confirmed(text, options)
     return True
 
 
