@@ -106,6 +106,10 @@ def _decode_pairs(data: list[int], codec: str, reader: str) -> list:
             out.append((i, i + 2, ch if ch is not None and usable(ch) else None))
         else:
             after = data[i + 2] if i + 2 < n and data[i + 2] >= 0 else END
+            if t == HOLE and i + 2 < n and data[i + 2] == HOLE:
+                # The byte after is unknown too: it is one the reader rejects
+                # before the byte after it, and this one is rejected before it.
+                after = (HOLE, data[i + 3] if i + 3 < n and data[i + 3] >= 0 else END)
             out.append((i, i + 2, _fillings(b, t, after, codec, reader) or None))
         i += 2
     return out
@@ -172,11 +176,19 @@ def _fillings_of(b: int, t: int, after: int, codec: str, reader: str) -> tuple[s
                 found.append(ch)
         return tuple(found)
     rows = _pair_chars(codec)
+    if isinstance(after, tuple):  # (HOLE, the byte after it): rejected before some byte rejected there
+        nexts = [z for z in range(0x81, 0xFF) if rejects[z * 257 + after[1]]]
+        fits = bytes(any(rejects[y * 257 + z] for z in nexts) for y in range(256))
+    else:
+        fits = None
     for x in leads:
         for y, ch in rows[x]:  # every trail 0x40-0xFE that reads, in order
             if b == HOLE and not rejects[x * 257 + y]:
                 continue
-            if after != HOLE and not rejects[y * 257 + after]:
+            if fits is not None:
+                if not fits[y]:
+                    continue
+            elif after != HOLE and not rejects[y * 257 + after]:
                 continue
             found.append(ch)
     return tuple(found)
@@ -274,7 +286,7 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
                 at = bisect_left(marks, first)
                 if at == len(marks) or marks[at] >= end or not _may_show(run[first:end]):
                     continue  # no salad in it, or too little East Asian text (see _may_show)
-                found = _read_part(text, m.start(), run, blocks, taken, kind)
+                found = _read_part(text, m.start(), run, blocks, taken, kind, _rereader(codec, reader))
                 if found is not None:
                     out.append(found)
     return out
@@ -447,25 +459,49 @@ def _char_segments(run: str, to_bytes, codec: str, marks: list[int]) -> list | N
     return segments
 
 
-def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str) -> Reading | None:
+def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str, reread=None) -> Reading | None:
     """The best-gaining part of a segment (or the whole segment, when the
-    judge finds it better still), read and judged."""
+    judge finds it better still), read and judged; ``reread``, when given,
+    must give the damaged part back from its reading."""
     part = _best_part(run, blocks)
     if part is None:
         return None
     best = None
     for i, j in {part, (0, len(blocks))}:
-        found = _judged(text, offset, blocks[i:j], taken, kind)
+        found = _judged(text, offset, blocks[i:j], taken, kind, reread)
         if found is not None and (best is None or found.gain > best.gain):
             best = found
     return best
 
 
-def _judged(text: str, offset: int, chosen, taken, kind: str) -> Reading | None:
-    return _judged_span(text, offset + chosen[0][0], offset + chosen[-1][1], chosen, taken, kind)
+def _judged(text: str, offset: int, chosen, taken, kind: str, reread=None) -> Reading | None:
+    return _judged_span(text, offset + chosen[0][0], offset + chosen[-1][1], chosen, taken, kind, reread)
 
 
-def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str) -> Reading | None:
+def _rereader(codec: str, reader: str):
+    """What the decoder ``reader`` makes of a reading written in ``codec``,
+    for the decoders Python has (None for Microsoft's cp936).  Each unknown
+    byte is chosen with the byte after it known; where the byte after is
+    unknown too (Python's ``gbk`` shows ``\ufffd\ufffd\ufffd`` for three
+    lead bytes it rejected in a row) only the whole reading read again
+    shows whether the choices fit each other."""
+    if reader == "cp936":
+        return None
+    writers = ("cp950", "big5") if codec == "cp950" else (codec,)
+
+    def reread(after: str) -> set[str]:
+        out = set()
+        for writer in writers:
+            try:
+                out.add(after.encode(writer).decode(reader, "replace"))
+            except UnicodeEncodeError:
+                pass
+        return out
+
+    return reread
+
+
+def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str, reread=None) -> Reading | None:
     """The reading of ``text[start:end]`` from ``chosen`` (its blocks, or a
     str that reads it one character for one), judged."""
     if end - start < _MIN_CHARS or _overlaps(taken, start, end):
@@ -475,11 +511,42 @@ def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str) -> R
         return None
     slots = list(chosen) if isinstance(chosen, str) else [slot for _f, _e, piece in chosen for slot in piece]
     final = end == len(text) or text[end] == "\n"
-    after, choices = fill(slots, context(text, start, end), final, paragraph_before(text, start))
+    outside, para = context(text, start, end), paragraph_before(text, start)
+    after, choices = fill(slots, outside, final, para)
+    if reread is not None and damaged not in reread(after):
+        refilled = _refill(slots, after, damaged, reread, outside, final, para)
+        if refilled is None:
+            return None  # choices that do not fit each other
+        after, choices = refilled
     gain = judge(text, start, end, after)
     if gain is None:
         return None
     return Reading(start, end, after, confidence(gain, choices), kind, gain)
+
+
+#: Chained unknown bytes :func:`_refill` tries another choice for.
+_REFILLS = 6
+
+
+def _refill(slots: list, after: str, damaged: str, reread, outside, final: bool, para: str):
+    """``fill`` again where unknown bytes next to each other were chosen
+    apart and do not fit together (each is checked only against the byte
+    after it when that is known): each such slot in turn loses the
+    character chosen for it, and the first reading that gives ``damaged``
+    back is taken.  None when none does (or the reading is not one
+    character per slot)."""
+    if len(after) != len(slots):
+        return None
+    chained = [k for k, slot in enumerate(slots) if not isinstance(slot, str) and (
+        (k and not isinstance(slots[k - 1], str)) or (k + 1 < len(slots) and not isinstance(slots[k + 1], str)))]
+    for k in chained[:_REFILLS]:
+        rest = [c for c in slots[k] if c != after[k]]
+        if not rest:
+            continue
+        tried = fill(slots[:k] + [rest] + slots[k + 1:], outside, final, para)
+        if damaged in reread(tried[0]):
+            return tried
+    return None
 
 
 def _shows_mechanism(damaged: str) -> bool:
