@@ -220,3 +220,14 @@ def test_rejects_table_is_what_the_reader_does(reader):
         return False
 
     assert [b * 257 + nb for b in range(256) for nb in range(257) if table[b * 257 + nb] != rejected(b, nb)] == []
+
+
+def test_big5_read_by_pythons_gbk_reads_back_to_what_it_shows():
+    # Three lead bytes rejected in a row (琌���H): each unknown byte was
+    # chosen against the byte after it only, and 是個人 was taken, whose
+    # bytes gbk reads as 琌\ufffd婴H.  A reading must give the damage back.
+    damaged = ("材�Q�G兵�@セ快猭┮嘿醇紌�哎��A琌���H筿�l┪�台浈LよΑ癸獺�И喊O魁�C")
+    edits = [e for e in textrepair.explain(damaged) if e.kind == "big5-as-gbk"]
+    assert edits
+    for e in edits:
+        assert e.after.encode("big5").decode("gbk", "replace") == e.before
