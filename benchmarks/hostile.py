@@ -68,6 +68,8 @@ CASES = (
     Case("mojibake", "latin-a-acute", "á", what="`á`×n"),
     Case("mojibake", "gbk-as-utf8", "Һѹϵͳ", what="`Һѹϵͳ`×n: GBK read as UTF-8 with a Latin-1 fallback, one run"),
     Case("mojibake", "big5-as-gbk", "计沮", what="`计沮`×n: Big5 read as GBK, one run"),
+    Case("mojibake", "big5-as-gbk-python", "硂琌禦\ufffd翰膜G\ufffdA",
+         what="`硂琌禦\\ufffd翰膜G\\ufffdA`×n: Big5 read by Python's gbk, one run"),
     Case("mojibake", "lost-bytes", "锟斤拷", what="`锟斤拷`×n: bytes lost before the page"),
     Case("annotations", "open-parens", "(", what="`(`×n"),
     Case("annotations", "dense-annotations", "數(shù)據(jù)經(jīng)濟", what="`數(shù)據(jù)經(jīng)濟`×n"),
