@@ -199,8 +199,9 @@ def test_undecodable_line_unit_keeps_other_lines(tmp_path):
     out, err = io.BytesIO(), io.StringIO()
     status = main(["--unit", "line", str(bad)], stdout=out, stderr=err)
     assert status == 3
-    # The line's last U+FFFD go with the normalise stage's rule for a cut character.
-    assert out.getvalue().decode("utf-8") == "數據\n\ufffd\ufffd x \n數據\n"
+    # The line holds U+FFFD before its tail too: bytes lost, no character cut
+    # at its end, so the normalise stage keeps every one.
+    assert out.getvalue().decode("utf-8") == "數據\n\ufffd\ufffd x \ufffd\ufffd\n數據\n"
     assert err.getvalue() == (f"textrepair: {bad}:2: cannot decode 0xe6 0x95 (byte 1 of the line) as UTF-8: "
                               "invalid continuation byte, and 2 more bytes on the line; replaced by U+FFFD\n")
 

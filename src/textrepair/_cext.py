@@ -679,17 +679,11 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
     """C twin of ``_fallback.triage``."""
     # Code points: UTF-32 costs a third of UTF-8 to make, and nothing to read.
     n = len(text)
-    cap = n // 16 + 64
-    if cap == 64:
-        # A short text (most calls): this thread's own buffers, made once.
-        scratch = _scratch.__dict__
-        buffer = scratch.get("runs")
-        if buffer is None:
-            buffer, found = scratch["runs"], scratch["found"] = _new_unzeroed("tr_mojibake_run[]", 64), ffi.new("size_t *")
-        found = scratch["found"]
+    cap = n // 16 + _SHORT_CAP
+    if cap == _SHORT_CAP:  # a short text (most calls): this thread's own buffers
+        buffer, found = getattr(_scratch, "buffers", None) or _scratch_buffers()
     else:
-        buffer = _new_unzeroed("tr_mojibake_run[]", cap)
-        found = ffi.new("size_t *")
+        buffer, found = _new_unzeroed("tr_mojibake_run[]", cap), ffi.new("size_t *")
     last = _last_tables
     tables = last[1] if last[0] is phrases else _tables_for(phrases)  # the same tuple call after call: no hash
     bits = lib.tr_triage(ffi.from_buffer("uint32_t[]", text.encode(_UTF32, "surrogatepass")), n, norm_classes,
@@ -713,8 +707,14 @@ _tables: dict[tuple[str, ...], object] = {}
 #: The last phrase tuple asked for and its tables.
 _last_tables: tuple = ((), None)
 #: Per thread, the triage's buffers for a short text (cffi releases the GIL
-#: during the call, so threads cannot share them).
+#: during the call, so threads cannot share them), of ``_SHORT_CAP`` runs.
 _scratch = threading.local()
+_SHORT_CAP = 64
+
+
+def _scratch_buffers():
+    _scratch.buffers = (_new_unzeroed("tr_mojibake_run[]", _SHORT_CAP), ffi.new("size_t *"))
+    return _scratch.buffers
 
 
 def _tables_for(phrases: tuple[str, ...]):

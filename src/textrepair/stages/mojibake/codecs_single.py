@@ -409,9 +409,9 @@ _REJECTED_SHARE = 5
 def _nothing_rejected(damaged: str, raw: bytes, reading: str) -> bool:
     """Whether a reading of ``_REJECTS_BY`` GBK characters or more took
     (next to) no character of ``damaged`` for a byte the decoder rejected
-    (shown as Latin-1).  UTF-8 accepts a GBK pair only when its lead is C2-DF and its
-    trail 80-BF, about one common character in eight (液压系统 is such a
-    one); in a longer stretch the decoder showed rejected bytes, and a
+    (shown as Latin-1).  UTF-8 accepts a GBK pair only when its lead is
+    C2-DF and its trail 80-BF, about one common character in eight (液压系统
+    is such a one); in a longer stretch the decoder showed rejected bytes, and a
     stretch without them was read by a decoder that dropped them
     (``errors="ignore"``), its pairs out of step (``ҷչĸίԱݾ־ֳ`` had become
     曳展母委员菥志殖 at 0.99).
