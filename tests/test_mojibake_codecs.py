@@ -231,3 +231,15 @@ def test_big5_read_by_pythons_gbk_reads_back_to_what_it_shows():
     assert edits
     for e in edits:
         assert e.after.encode("big5").decode("gbk", "replace") == e.before
+
+
+@pytest.mark.parametrize("codec", ["gbk", "cp950", "big5"])
+def test_pair_rows_are_what_the_codec_reads_pair_by_pair(codec):
+    # A row is read in one decode (pairs parted by NUL); its definition: the
+    # pairs that read alone as one usable non-ASCII character.
+    from textrepair.stages.mojibake.codecs_big5 import _PairChars, _pair_char
+
+    rows = _PairChars(codec)
+    for x in range(0x80, 0x100):
+        assert rows[x] == tuple((y, _pair_char(x, y, codec)) for y in range(0x40, 0xFF)
+                                if _pair_char(x, y, codec) is not None)

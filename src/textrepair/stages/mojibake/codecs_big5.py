@@ -141,13 +141,19 @@ class _PairChars(dict):
         self.codec = codec
 
     def __missing__(self, x: int) -> tuple[tuple[int, str], ...]:
+        # One decode for the row: each pair followed by a NUL, which no
+        # decoder pairs, so a pair that reads as one character reads alone.
+        lead = bytes((x,))
+        pieces = b"".join(lead + _TRAIL[y] + b"\0" for y in range(0x40, 0xFF)).decode(self.codec, "replace")
         row = []
-        for y in range(0x40, 0xFF):
-            ch = _pair_char(x, y, self.codec)
-            if ch is not None:
-                row.append((y, ch))
+        for y, piece in zip(range(0x40, 0xFF), pieces.split("\0")):
+            if len(piece) == 1 and piece != "\ufffd" and usable(piece) and not piece.isascii():
+                row.append((y, piece))
         found = self[x] = tuple(row)
         return found
+
+
+_TRAIL = [bytes((y,)) for y in range(256)]
 
 
 @lru_cache(maxsize=None)
