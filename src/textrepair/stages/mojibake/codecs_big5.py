@@ -143,8 +143,9 @@ class _PairChars(dict):
     def __missing__(self, x: int) -> tuple[tuple[int, str], ...]:
         # One decode for the row: each pair followed by a NUL, which no
         # decoder pairs, so a pair that reads as one character reads alone.
-        lead = bytes((x,))
-        pieces = b"".join(lead + _TRAIL[y] + b"\0" for y in range(0x40, 0xFF)).decode(self.codec, "replace")
+        pairs = bytearray(_ROW)  # a copy: threads may build rows at once
+        pairs[0::3] = bytes((x,)) * _TRAILS
+        pieces = pairs.decode(self.codec, "replace")
         row = []
         for y, piece in zip(range(0x40, 0xFF), pieces.split("\0")):
             if len(piece) == 1 and piece != "\ufffd" and usable(piece) and not piece.isascii():
@@ -153,7 +154,10 @@ class _PairChars(dict):
         return found
 
 
-_TRAIL = [bytes((y,)) for y in range(256)]
+#: A row of pairs to read at once: lead, trail 0x40-0xFE, NUL (the lead set in a copy per row).
+_TRAILS = 0xFF - 0x40
+_ROW = bytearray(3 * _TRAILS)
+_ROW[1::3] = bytes(range(0x40, 0xFF))
 
 
 @lru_cache(maxsize=None)
