@@ -67,6 +67,17 @@ def test_word_scores(left, candidates, right):
 
 
 @given(short, st.lists(short, max_size=6), short)
+def test_word_and_char_scores(left, candidates, right):
+    # Both models' scores from one encoding: each the model's own call.
+    words, chars = _cext.word_and_char_scores(candidates, left, right)
+    py_words, py_chars = _fallback.word_and_char_scores(candidates, left, right)
+    assert [bits(x) for x in words] == [bits(x) for x in py_words] == [
+        bits(x) for x in _cext.word_scores(candidates, left, right)]
+    assert [bits(x) for x in chars] == [bits(x) for x in py_chars] == [
+        bits(x) for x in _cext.char_scores(candidates, left, right)]
+
+
+@given(short, st.lists(short, max_size=6), short)
 def test_char_scores(left, candidates, right):
     c = _cext.char_scores(candidates, left, right)
     assert [bits(x) for x in c] == [bits(x) for x in _fallback.char_scores(candidates, left, right)]

@@ -377,6 +377,23 @@ def word_scores(candidates, left: str = "", right: str = "") -> list[float]:
     return _window_scores(lib.tr_word_scores, _model().words, candidates, left, right)
 
 
+def word_and_char_scores(candidates, left: str = "", right: str = "") -> tuple[list[float], list[float]]:
+    """C twin of ``_fallback.word_and_char_scores``: the candidates and the
+    context encoded once for both models' calls."""
+    candidates = list(candidates)
+    n = len(candidates)
+    if not n:
+        return [], []
+    model = _model()
+    ends = ffi.new("size_t[]", list(accumulate(map(len, candidates))))
+    lo, mid, hi = _u32(left), _u32("".join(candidates)), _u32(right)
+    words, chars = _new_unzeroed("double[]", n), _new_unzeroed("double[]", n)
+    if (lib.tr_word_scores(model.words, lo, len(left), mid, ends, n, hi, len(right), words)
+            or lib.tr_char_scores(model.chars, lo, len(left), mid, ends, n, hi, len(right), chars)):
+        raise MemoryError("window scores failed")  # the ends are increasing: only an allocation can fail
+    return ffi.unpack(words, n), ffi.unpack(chars, n)
+
+
 def word_segments(text: str) -> list[tuple[int, int, float, bool]]:
     """C twin of ``_fallback.word_segments``."""
     count = ffi.new("size_t *")

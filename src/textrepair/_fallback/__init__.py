@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from .annotations import AnnotationScan, scan_annotations
 from .boilerplate import boilerplate_lines
-from .lm import char_logp, char_score, char_scores, fold_text, word_fits, word_score, word_scores, word_segments
+from .lm import (char_logp, char_score, char_scores, fold_text, word_and_char_scores, word_fits, word_score, word_scores,
+                 word_segments)
 from .markup import markup_candidates
 from .mojibake import NO_CJK, MojibakeScan, code_page_run, ftfy_suspect, mojibake_runs, mojibake_scan, rare_char
 from .normalise import normalise_runs
@@ -23,5 +24,5 @@ from .triage import triage, triage_han_rare
 __all__ = ["AnnotationScan", "GUESS_COST", "MojibakeScan",
            "NO_CJK", "best_gain", "boilerplate_lines", "char_logp", "char_score", "char_scores", "code_page_run", "codec_triggers", "fold_text", "forget",
            "ftfy_suspect", "markup_candidates", "mojibake_runs", "mojibake_scan", "normalise_runs", "rare_char",
-           "scan_annotations", "scan_flags", "shift_judge", "shift_paths", "slot_fillers", "triage", "triage_han_rare", "utf8_islands", "word_fits", "word_score", "word_scores",
+           "scan_annotations", "scan_flags", "shift_judge", "shift_paths", "slot_fillers", "triage", "triage_han_rare", "utf8_islands", "word_and_char_scores", "word_fits", "word_score", "word_scores",
            "word_segments"]

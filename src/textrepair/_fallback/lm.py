@@ -529,6 +529,17 @@ def word_scores(candidates, left: str = "", right: str = "") -> list[float]:
     return [word_score(left + c + right) for c in candidates]
 
 
+def word_and_char_scores(candidates, left: str = "", right: str = "") -> tuple[list[float], list[float]]:
+    """:func:`word_scores` and :func:`char_scores` of the same candidates
+    (the C core encodes them once for both).
+
+    >>> word_and_char_scores(["保卡"], "社", "。") == (word_scores(["保卡"], "社", "。"), char_scores(["保卡"], "社", "。"))
+    True
+    """
+    candidates = list(candidates)
+    return word_scores(candidates, left, right), char_scores(candidates, left, right)
+
+
 def word_segments(text: str) -> list[tuple[int, int, float, bool]]:
     """The best segmentation of ``text``: ``(start, end, ln P, in_table)`` per
     token, ``in_table`` False for a character scored by the backoff.

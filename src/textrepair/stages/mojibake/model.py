@@ -32,9 +32,8 @@ def window_score(text: str) -> float:
 
 def window_scores(candidates: list[str], left: str, right: str) -> list[float]:
     """:func:`window_score` of ``left + c + right`` for each candidate."""
-    impl = _backend.impl
-    words = impl.word_scores(candidates, left, right)
-    return [w + BIGRAM_WEIGHT * c for w, c in zip(words, impl.char_scores(candidates, left, right))]
+    words, chars = _backend.impl.word_and_char_scores(candidates, left, right)
+    return [w + BIGRAM_WEIGHT * c for w, c in zip(words, chars)]
 
 
 def fold(text: str) -> str:
