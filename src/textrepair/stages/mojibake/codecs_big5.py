@@ -115,9 +115,13 @@ def _decode_pairs(data: list[int], codec: str, reader: str) -> list:
     return out
 
 
-def _fillings(b: int, t: int, after: int, codec: str, reader: str) -> list[str]:
+def _fillings(b: int, t: int, after: int | tuple[int, int], codec: str, reader: str) -> list[str]:
     """The characters ``codec`` reads from the pair ``b t`` with its unknown
-    bytes filled, each unknown byte one ``reader`` rejected there."""
+    bytes filled, each unknown byte one ``reader`` rejected there: a lead
+    before its trail, an unknown trail before ``after`` (the byte after the
+    pair, END at the end; ``(HOLE, next)`` when that byte is unknown too and
+    ``next`` follows it: the trail is then one rejected before some byte the
+    reader rejects before ``next``)."""
     key = (b, t, after, codec, reader)
     found = _FILLINGS.get(key)
     if found is None:
@@ -173,7 +177,7 @@ def _pair_char(x: int, y: int, codec: str) -> str | None:
     return ch if len(ch) == 1 and usable(ch) and not ch.isascii() else None
 
 
-def _fillings_of(b: int, t: int, after: int, codec: str, reader: str) -> tuple[str, ...]:
+def _fillings_of(b: int, t: int, after: int | tuple[int, int], codec: str, reader: str) -> tuple[str, ...]:
     rejects = _rejects(reader)
     leads = range(0x81, 0xFF) if b == HOLE else (b,)
     found = []
