@@ -204,11 +204,12 @@ def test_a_reading_near_damage_keeps_the_ascii_text_it_shows(tail):
 
 
 @pytest.mark.parametrize("text", ["ÀÁÂÃÄÅ 是带变音符的拉丁字母，不是乱码。", "参见：ÀÁÂÃÄÅ。", "ÒÓÔÕÖ是一个地名",
-                                  "法国球星ÒÓÔÕÖ在比赛中表现出色。"])
+                                  "法国球星ÒÓÔÕÖ在比赛中表现出色。", "ÀÉÎÕÜ是大写元音"])
 def test_an_alphabet_written_out_is_no_gbk(text):
     # Latin-1 letters in code point order list the alphabet: read as GBK
     # they had become 懒旅呐 (GBK as Latin-1) and 矣哉宙槸 (GBK as UTF-8,
-    # with the 是 after them, 0.99).
+    # with the 是 after them, 0.99).  Letters from À up alone, read as two
+    # Han characters that make no word, had become 郎握.
     assert textrepair.repair(text) == text
 
 

@@ -35,7 +35,7 @@ from functools import lru_cache
 from ... import _backend
 from ..._cjkcodec import code_page_char, original_pair
 from .codecs_judge import TEMPERATURE, Reading, confidence, folded, judge
-from .model import posterior
+from .model import fold, posterior, word_fits
 from .common import _overlaps, _trim
 
 __all__ = ["code_page_repairs", "utf8_fallback_repairs", "KINDS"]
@@ -157,8 +157,8 @@ def code_page_repairs(text: str, chains, codec: str, taken=()) -> list[tuple[int
                 continue  # taken, or UTF-8 read as a code page (ftfy's case)
             if _foreign(text, start - 1, codec) or _foreign(text, end, codec):
                 continue  # beside a character no code page shows: GBK read as UTF-8, not this
-            if _written_out(damaged):
-                continue  # an alphabet, not GBK (see _written_out)
+            if _written_out(damaged) or _wordless_letters(text, start, end, reading):
+                continue  # an alphabet, or letters read as no word: not GBK (see those)
             gain = judge(text, start, end, reading)
             if gain is not None:
                 out.append(Reading(start, end, reading, confidence(gain, 1.0), KINDS[codec], gain))
@@ -185,6 +185,32 @@ def _written_out(damaged: str) -> bool:
         if run >= _IN_ORDER:
             return True
     return False
+
+
+#: A reading of this many Han characters or fewer, out of letters alone, must make a word.
+_FEW_HAN = 3
+#: Latin-1's letters above ¿ (× and ÷ are no letters): both bytes of a GBK
+#: character shown so have their high bits set, C0-FF.
+_HIGH_LETTERS = re.compile("[\xc0-\xd6\xd8-\xf6\xf8-\xff]+")
+
+
+def _wordless_letters(text: str, start: int, end: int, reading: str) -> bool:
+    """Whether ``text[start:end]`` is Latin-1 letters from À up only (a list
+    of them: ``ÀÉÎÕÜ 是大写元音`` had become 郎握) read as at most
+    ``_FEW_HAN`` Han characters that make no word of the word list with
+    their neighbours.  GBK read as Latin-1 shows most text with a symbol
+    among its letters (a trail byte A1-BF: ``ÖÐ¹ú``, ``ºÃµÄ``); a short
+    reading of letters alone is vouched for only by a word (``ÕÅÈý`` → 张三).
+
+    >>> _wordless_letters("ÀÉÎÕÜ是", 0, 4, "郎握"), _wordless_letters("ÕÅÈý说", 0, 4, "张三")
+    (True, False)
+    """
+    han = [k for k, c in enumerate(reading) if "\u4e00" <= c <= "\u9fff"]
+    if not han or len(han) > _FEW_HAN or not _HIGH_LETTERS.fullmatch(text, start, end):
+        return False
+    left, right = text[max(0, start - 4):start], text[end:end + 4]
+    fits = word_fits(fold(left), [{fold(c): [c]} for c in reading], fold(right), 6)
+    return any(not any(fit[k] for fit in fits) for k in han)
 
 
 # --- GBK read as UTF-8, a rejected byte shown as Latin-1 ---------------------------
