@@ -26,7 +26,7 @@ from ... import _backend
 from ..._cjkcodec import encode_char
 from .codecs_judge import Reading, confidence, context, fill, folded, judge, paragraph_before, usable
 from ..._fallback import rare_char
-from .codecs_utf8 import END, _rejects
+from .codecs_utf8 import END, _rejects, pair_pieces
 from .common import BOPOMOFO, HIRAGANA, KATAKANA, _overlaps
 
 __all__ = ["big5_repairs", "gbk_as_big5_repairs"]
@@ -145,23 +145,16 @@ class _PairChars(dict):
         self.codec = codec
 
     def __missing__(self, x: int) -> tuple[tuple[int, str], ...]:
-        # One decode for the row: each pair followed by a NUL, which no
-        # decoder pairs, so a pair that reads as one character reads alone.
-        pairs = bytearray(_ROW)  # a copy: threads may build rows at once
-        pairs[0::3] = bytes((x,)) * _TRAILS
-        pieces = pairs.decode(self.codec, "replace")
         row = []
-        for y, piece in zip(range(0x40, 0xFF), pieces.split("\0")):
+        for y, piece in zip(_TRAILS, pair_pieces(x, _TRAILS, self.codec)):
             if len(piece) == 1 and piece != "\ufffd" and usable(piece) and not piece.isascii():
                 row.append((y, piece))
         found = self[x] = tuple(row)
         return found
 
 
-#: A row of pairs to read at once: lead, trail 0x40-0xFE, NUL (the lead set in a copy per row).
-_TRAILS = 0xFF - 0x40
-_ROW = bytearray(3 * _TRAILS)
-_ROW[1::3] = bytes(range(0x40, 0xFF))
+#: The trail bytes of a row.
+_TRAILS = range(0x40, 0xFF)
 
 
 @lru_cache(maxsize=None)

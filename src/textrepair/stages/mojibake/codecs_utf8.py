@@ -39,7 +39,7 @@ from ..._fallback.readings import FIRST, QMARK, second_byte_ok
 from .codecs_judge import Reading, confidence, context, fill, judge, paragraph_before, usable
 from .common import _overlaps, _trim
 
-__all__ = ["utf8_repairs"]
+__all__ = ["pair_pieces", "utf8_repairs"]
 
 HOLE = -1  # an unknown byte
 END = 256  # "the next byte" after the end of the text
@@ -54,23 +54,32 @@ def _rejects(reader: str) -> bytes:
     if reader == "cp936":
         return _rejects_cp936()
     # A byte an ASCII-compatible reader rejects where it starts reads as
-    # U+FFFD first under "replace" (no byte alone reads so).  One decode per
-    # row: each pair followed by a NUL, which no reader takes for a trail,
-    # so each pair reads alone between them (33,000 decodes raising an
-    # exception each took 0.1-0.3 s per reader).
+    # U+FFFD first under "replace" (no byte alone reads so); one decode per
+    # row (33,000 decodes raising an exception each took 0.1-0.3 s per reader).
     table = bytearray(256 * 257)
     for b in range(0x80, 256):
         row = b * 257
-        lead = bytes((b,))
-        pieces = b"".join(lead + _BYTES[nb] + b"\0" for nb in range(1, 256)).decode(reader, "replace").split("\0")
-        for nb, piece in zip(range(1, 256), pieces):
+        for nb, piece in zip(range(1, 256), pair_pieces(b, range(1, 256), reader)):
             table[row + nb] = piece[:1] == "\ufffd"
-        table[row] = (lead + b"\0").decode(reader, "replace")[0] == "\ufffd"  # NUL itself: alone
-        table[row + END] = lead.decode(reader, "replace")[0] == "\ufffd"
+        table[row] = (_BYTES[b] + b"\0").decode(reader, "replace")[0] == "\ufffd"  # NUL itself: alone
+        table[row + END] = _BYTES[b].decode(reader, "replace")[0] == "\ufffd"
     return bytes(table)
 
 
 _BYTES = [bytes((b,)) for b in range(256)]
+
+
+def pair_pieces(lead: int, trails: range, codec: str) -> list[str]:
+    """What ``codec`` reads (``errors="replace"``) from each pair ``lead``,
+    trail, read alone, in one decode: each pair is followed by a NUL, which
+    no decoder takes for a trail (``trails`` must not hold 0).
+
+    >>> pair_pieces(0xB0, range(0x40, 0x43), "gbk"), pair_pieces(0xA1, range(0x40, 0x42), "gbk")
+    (['癅', '癆', '癇'], ['\ufffd@', '\ufffdA'])
+    """
+    lead_byte = _BYTES[lead]
+    data = b"".join(lead_byte + _BYTES[t] + b"\0" for t in trails)
+    return data.decode(codec, "replace").split("\0")[:len(trails)]
 
 
 def _rejects_cp936() -> bytes:
