@@ -279,7 +279,7 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
             marks = [s.start() for s in _MARK.finditer(run)]
             if not marks or not _may_show(run):
                 continue  # no part of it can show the mechanism (see _may_show)
-            reader = _reader_of(run, reader)
+            run_reader = _reader_of(run, reader)
             alone = _char_segments(run, to_bytes, codec, marks)
             if alone is not None:
                 for first, end, news in alone:
@@ -288,12 +288,13 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
                         if found is not None:
                             out.append(found)
                 continue
-            for blocks in _segments(run, to_bytes, codec, reader):
+            reread = _rereader(codec, run_reader)
+            for blocks in _segments(run, to_bytes, codec, run_reader):
                 first, end = blocks[0][0], blocks[-1][1]
                 at = bisect_left(marks, first)
                 if at == len(marks) or marks[at] >= end or not _may_show(run[first:end]):
                     continue  # no salad in it, or too little East Asian text (see _may_show)
-                found = _read_part(text, m.start(), run, blocks, taken, kind, _rereader(codec, reader))
+                found = _read_part(text, m.start(), run, blocks, taken, kind, reread)
                 if found is not None:
                     out.append(found)
     return out
