@@ -279,22 +279,27 @@ def char_score(text: str, before: str = "", after: str = "") -> float:
 
 def char_scores(candidates, left: str = "", right: str = "") -> list[float]:
     """C twin of ``_fallback.char_scores``."""
-    return _window_scores(lib.tr_char_scores, _model().chars, candidates, left, right)
+    return _window_scores(((lib.tr_char_scores, _model().chars),), candidates, left, right)[0]
 
 
-def _window_scores(function, model, candidates, left: str, right: str) -> list[float]:
-    """``function`` (tr_char_scores or tr_word_scores) of each candidate
-    between ``left`` and ``right``, in one call."""
+def _window_scores(calls, candidates, left: str, right: str) -> list[list[float]]:
+    """For each ``(function, model)`` of ``calls`` (tr_char_scores or
+    tr_word_scores and its model), the scores of each candidate between
+    ``left`` and ``right``, one C call each; the text is encoded once for all."""
     candidates = list(candidates)
-    if not candidates:
-        return []
-    ends = list(accumulate(map(len, candidates)))
-    scores = _new_unzeroed("double[]", len(candidates))
-    status = function(model, _u32(left), len(left), _u32("".join(candidates)), ffi.new("size_t[]", ends),
-                      len(candidates), _u32(right), len(right), scores)
-    if status:  # the ends are increasing here: only an allocation can fail
-        raise MemoryError(f"window scores failed ({status})")
-    return ffi.unpack(scores, len(candidates))
+    n = len(candidates)
+    if not n:
+        return [[] for _ in calls]
+    ends = ffi.new("size_t[]", list(accumulate(map(len, candidates))))
+    lo, mid, hi = _u32(left), _u32("".join(candidates)), _u32(right)
+    out = []
+    for function, model in calls:
+        scores = _new_unzeroed("double[]", n)
+        status = function(model, lo, len(left), mid, ends, n, hi, len(right), scores)
+        if status:  # the ends are increasing here: only an allocation can fail
+            raise MemoryError(f"window scores failed ({status})")
+        out.append(ffi.unpack(scores, n))
+    return out
 
 
 def best_gain(old: str, read: str) -> tuple[int, int] | None:
@@ -374,24 +379,16 @@ def word_score(text: str) -> float:
 
 def word_scores(candidates, left: str = "", right: str = "") -> list[float]:
     """C twin of ``_fallback.word_scores``."""
-    return _window_scores(lib.tr_word_scores, _model().words, candidates, left, right)
+    return _window_scores(((lib.tr_word_scores, _model().words),), candidates, left, right)[0]
 
 
 def word_and_char_scores(candidates, left: str = "", right: str = "") -> tuple[list[float], list[float]]:
     """C twin of ``_fallback.word_and_char_scores``: the candidates and the
     context encoded once for both models' calls."""
-    candidates = list(candidates)
-    n = len(candidates)
-    if not n:
-        return [], []
     model = _model()
-    ends = ffi.new("size_t[]", list(accumulate(map(len, candidates))))
-    lo, mid, hi = _u32(left), _u32("".join(candidates)), _u32(right)
-    words, chars = _new_unzeroed("double[]", n), _new_unzeroed("double[]", n)
-    if (lib.tr_word_scores(model.words, lo, len(left), mid, ends, n, hi, len(right), words)
-            or lib.tr_char_scores(model.chars, lo, len(left), mid, ends, n, hi, len(right), chars)):
-        raise MemoryError("window scores failed")  # the ends are increasing: only an allocation can fail
-    return ffi.unpack(words, n), ffi.unpack(chars, n)
+    words, chars = _window_scores(((lib.tr_word_scores, model.words), (lib.tr_char_scores, model.chars)),
+                                  candidates, left, right)
+    return words, chars
 
 
 def word_segments(text: str) -> list[tuple[int, int, float, bool]]:
