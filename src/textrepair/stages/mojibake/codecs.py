@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from ... import _backend
 from ..._fallback import ftfy_suspect
+from ..._fallback.readings import _ANNOTATION, TONE_LETTERS
 from .codecs_big5 import big5_repairs, gbk_as_big5_repairs
 from .codecs_single import code_page_repairs, utf8_fallback_repairs
 from .codecs_judge import CONTEXT, paragraph_before
@@ -126,19 +127,27 @@ def _around_rare(text: str, windows) -> list[tuple[int, int]]:
     """Each window without the inside of its stretches of common characters
     longer than ``2 * RARE_REACH``: what stays is within ``RARE_REACH`` of a
     rare character (found by one regular expression per window, so a window
-    of nothing but rare characters costs no Python step per character).
+    of nothing but rare characters costs no Python step per character).  The
+    tone letters of pinyin annotations count as common here, as they start
+    no reading (:func:`_triggered`): a paragraph annotated throughout is
+    read around its one rare character, not as a whole.
 
     >>> _around_rare("好" * 40 + "椈" + "好" * 40, [(0, 81)])
     [(16, 65)]
+    >>> _around_rare("數(shù)" * 20 + "椈" + "好" * 40, [(0, 161)])
+    [(96, 145)]
     """
     out: list[tuple[int, int]] = []
     common = _common_run()
+    masked = None
     for start, end in windows:
         if end - start <= 2 * RARE_REACH + 1:
             out.append((start, end))  # short: all of it is near its rare character
             continue
+        if masked is None:
+            masked = _tones_masked(text)
         lo = start
-        for m in common.finditer(text, start, end):
+        for m in common.finditer(masked, start, end):
             cut_lo = m.start() + RARE_REACH if m.start() > start else m.start()
             cut_hi = m.end() - RARE_REACH if m.end() < end else m.end()
             if cut_hi - cut_lo <= 0:
@@ -149,6 +158,21 @@ def _around_rare(text: str, windows) -> list[tuple[int, int]]:
         if lo < end:
             out.append((lo, end))
     return out
+
+
+def _tones_masked(text: str) -> str:
+    """``text`` with the tone letters inside pinyin annotations as ``a``
+    (same length: offsets stay), where ``excused`` excuses them.
+
+    >>> _tones_masked("數(shù)ù(x)")
+    '數(sha)ù(x)'
+    """
+    if "(" not in text:
+        return text
+    return _ANNOTATION.sub(lambda m: m.group().translate(_TONE_TO_A), text)
+
+
+_TONE_TO_A = str.maketrans(dict.fromkeys(TONE_LETTERS, "a"))
 
 
 @lru_cache(maxsize=1)
