@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from ... import _backend
 from ..._fallback import ftfy_suspect
-from ..._fallback.readings import _ANNOTATION, TONE_LETTERS
+from ..._fallback.readings import TONE_LETTERS
 from .codecs_big5 import big5_repairs, gbk_as_big5_repairs
 from .codecs_single import code_page_repairs, utf8_fallback_repairs
 from .codecs_judge import CONTEXT, paragraph_before
@@ -139,15 +139,14 @@ def _around_rare(text: str, windows) -> list[tuple[int, int]]:
     """
     out: list[tuple[int, int]] = []
     common = _common_run()
-    masked = None
     for start, end in windows:
         if end - start <= 2 * RARE_REACH + 1:
             out.append((start, end))  # short: all of it is near its rare character
             continue
-        if masked is None:
-            masked = _tones_masked(text)
         lo = start
-        for m in common.finditer(masked, start, end):
+        for m in common.finditer(text, start, end):
+            if m.end() - m.start() <= RARE_REACH:
+                continue  # cut short by a tone letter outside an annotation
             cut_lo = m.start() + RARE_REACH if m.start() > start else m.start()
             cut_hi = m.end() - RARE_REACH if m.end() < end else m.end()
             if cut_hi - cut_lo <= 0:
@@ -160,30 +159,20 @@ def _around_rare(text: str, windows) -> list[tuple[int, int]]:
     return out
 
 
-def _tones_masked(text: str) -> str:
-    """``text`` with the tone letters inside pinyin annotations as ``a``
-    (same length: offsets stay), where ``excused`` excuses them.
-
-    >>> _tones_masked("數(shù)ù(x)")
-    '數(sha)ù(x)'
-    """
-    if "(" not in text:
-        return text
-    return _ANNOTATION.sub(lambda m: m.group().translate(_TONE_TO_A), text)
-
-
-_TONE_TO_A = str.maketrans(dict.fromkeys(TONE_LETTERS, "a"))
-
-
 @lru_cache(maxsize=1)
 def _common_run() -> re.Pattern[str]:
     """A stretch of more than ``RARE_REACH`` characters none of which is
-    rare (enough at a window's edge; inside one, only its part farther than
-    ``RARE_REACH`` from both ends is cut)."""
+    rare, a pinyin annotation counting as common (enough at a window's edge;
+    inside one, only its part farther than ``RARE_REACH`` from both ends is
+    cut).  The lookahead asks for ``RARE_REACH + 1`` characters that are
+    common or tone letters before a match may start, so a window of rare
+    characters costs no Python step per character; a match cut short by a
+    tone letter outside an annotation is skipped by the caller."""
     from ..._cjkcodec import char_model, common_chars
 
-    common = "".join(re.escape(c) for c in sorted(common_chars(char_model())))
-    return re.compile("[\\x00-\\x7f%s]{%d,}" % (common, RARE_REACH + 1))
+    common = "\\x00-\\x7f" + "".join(re.escape(c) for c in sorted(common_chars(char_model())))
+    annotation = "\\([a-z%s]{1,8}\\)" % TONE_LETTERS
+    return re.compile("(?=[%s%s]{%d})(?:%s|[%s])+" % (common, TONE_LETTERS, RARE_REACH + 1, annotation, common))
 
 
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
