@@ -204,6 +204,35 @@ def test_clean_text_is_not_split_into_lines():
     assert boilerplate.fix_text(text, Options()) is text
 
 
+def test_offered_lines_belong_to_one_thread(monkeypatch):
+    # The lines the pipeline's triage found are kept for the stage's first
+    # look at the same text in the same thread: another thread's call (its
+    # own offer, its forget()) neither takes nor clears them.
+    import threading
+
+    text = "正文。\n分享到:"
+    other = "另一篇。\n上一篇:"
+    scans = []
+    real = textrepair._backend.impl.boilerplate_lines
+    monkeypatch.setattr(textrepair._backend.impl, "boilerplate_lines", lambda *a: scans.append(a[0]) or real(*a))
+    assert boilerplate.confirmed(text, Options())
+    offered, cleared = threading.Event(), threading.Event()
+
+    def elsewhere():
+        boilerplate.confirmed(other, Options())
+        offered.set()
+        boilerplate.forget()
+        cleared.set()
+
+    worker = threading.Thread(target=elsewhere)
+    worker.start()
+    worker.join()
+    assert offered.is_set() and cleared.is_set()
+    assert boilerplate.candidate_lines(text, Options()) == [1]
+    assert scans == [text, other]  # this thread's text was scanned once
+    boilerplate.forget()
+
+
 # --- Issue 19: no rule removes more than its evidence covers
 
 SENTENCES = ["記者從會議上了解到,今年的重點工作已經部署完畢。", "專家表示,相關政策將在明年全面實施,各地正在準備。",

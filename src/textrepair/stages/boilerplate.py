@@ -37,6 +37,7 @@ items), and their neighbours, are examined; clean text costs that scan.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -190,12 +191,11 @@ def candidate_lines(text: str, options: Options) -> list[int]:
     >>> candidate_lines("正文。\\n分享到:", Options())
     [1]
     """
-    global _offered
     if options.extra_spam_patterns:
         return list(range(text.count("\n") + 1))
-    offered = _offered
+    offered = _OFFERED.get()
     if offered[0] is text:
-        _offered = _NOTHING  # used once
+        _OFFERED.set(_NOTHING)  # used once
         return list(offered[1])
     return _backend.impl.boilerplate_lines(text, _trigger_phrases(), MENU_ITEMS)
 
@@ -203,23 +203,22 @@ def candidate_lines(text: str, options: Options) -> list[int]:
 _NOTHING: tuple = (None, ())
 #: The text whose candidate lines the pipeline found when it asked whether
 #: this stage has anything to do, and those lines (the stage's first scan
-#: of that very text object is then no second scan).
-_offered: tuple = _NOTHING
+#: of that very text object is then no second scan).  A context variable:
+#: each thread's pipeline call has its own.
+_OFFERED: ContextVar[tuple] = ContextVar("textrepair_boilerplate_offered", default=_NOTHING)
 
 
 def forget() -> None:
     """Drop the offered lines (the pipeline calls this after each run)."""
-    global _offered
-    _offered = _NOTHING
+    _OFFERED.set(_NOTHING)
 
 
 def confirmed(text: str, options: Options) -> bool:
     """Whether ``text`` has a candidate line; the lines are kept for the
     stage's own first look at the same text object."""
-    global _offered
     lines = candidate_lines(text, options)
     if lines and not options.extra_spam_patterns:
-        _offered = (text, tuple(lines))
+        _OFFERED.set((text, tuple(lines)))
     return bool(lines)
 
 
