@@ -272,3 +272,22 @@ def test_a_dropped_private_use_pair_is_read_by_the_word_model():
                "而后通过每种形成原因对症下药。")
     assert textrepair.repair(damaged) == ("大概看了一下这本书,先以医生的角度分析人们在日常坏习惯造成不同程度的肥胖,"
                                           "而后通过每种形成原因对症下药。")
+
+
+def test_a_later_pass_keeps_the_pages_decoder(monkeypatch):
+    # Seed 001 shows private-use characters, so its decoder kept them; once
+    # the first pass has repaired them all, the second pass still judges the
+    # page's runs as that decoder's (no reading that drops a private-use
+    # pair), so a run met again unchanged (a real ``況?謝謝。``) is the same
+    # question and is not judged again.
+    asked = []
+    real = _backend.impl.shift_judge
+
+    def judge(run, left, right, opened="", keeps_pua=True):
+        asked.append((run, left, right, opened, keeps_pua))
+        return real(run, left, right, opened, keeps_pua)
+
+    monkeypatch.setattr(_backend.impl, "shift_judge", judge)
+    textrepair.repair(read_seed("001"))
+    assert asked and all(keeps for *_question, keeps in asked)
+    assert len(asked) == len(set(asked))

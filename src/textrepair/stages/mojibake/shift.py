@@ -68,7 +68,12 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
     question marks cost a regular expression, not a search."""
     judged = []
     applied: list[tuple[int, int, str]] = []  # runs read so far, for the marks they open
-    keeps_pua = bool(_PUA.search(text))
+    # A page whose decoder kept private-use characters keeps that decoder
+    # after an earlier pass of this call repaired them all away.
+    kept = call_memory("keeps pua")
+    if not kept and _PUA.search(text):
+        kept.append(True)
+    keeps_pua = bool(kept)
     weak = []
     for start, end in _bounded(text, runs):
         if _weak(text, start, end):
