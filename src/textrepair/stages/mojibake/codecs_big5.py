@@ -520,9 +520,10 @@ def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str, rere
     slots = list(chosen) if isinstance(chosen, str) else [slot for _f, _e, piece in chosen for slot in piece]
     final = end == len(text) or text[end] == "\n"
     outside, para = context(text, start, end), paragraph_before(text, start)
-    after, choices = fill(slots, outside, final, para)
+    memo: dict = {}  # one span's fills share their choices (see fill)
+    after, choices = fill(slots, outside, final, para, memo)
     if reread is not None and damaged not in reread(after):
-        refilled = _refill(slots, after, damaged, reread, outside, final, para)
+        refilled = _refill(slots, after, damaged, reread, outside, final, para, memo)
         if refilled is None:
             return None  # choices that do not fit each other
         after, choices = refilled
@@ -536,7 +537,7 @@ def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str, rere
 _REFILLS = 6
 
 
-def _refill(slots: list, after: str, damaged: str, reread, outside, final: bool, para: str):
+def _refill(slots: list, after: str, damaged: str, reread, outside, final: bool, para: str, memo: dict | None = None):
     """``fill`` again where unknown bytes next to each other were chosen
     apart and do not fit together (each is checked only against the byte
     after it when that is known): each such slot in turn loses the
@@ -551,7 +552,7 @@ def _refill(slots: list, after: str, damaged: str, reread, outside, final: bool,
         rest = [c for c in slots[k] if c != after[k]]
         if not rest:
             continue
-        tried = fill(slots[:k] + [rest] + slots[k + 1:], outside, final, para)
+        tried = fill(slots[:k] + [rest] + slots[k + 1:], outside, final, para, memo)
         if damaged in reread(tried[0]):
             return tried
     return None

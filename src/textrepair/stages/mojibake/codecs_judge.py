@@ -215,7 +215,7 @@ def _count(counts: dict[str, int], text: str) -> None:
 
 
 def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
-         para: str = "") -> tuple[str, float]:
+         para: str = "", memo: dict | None = None) -> tuple[str, float]:
     """Choose every slot of a reading: ``slots`` holds known text (a str) or
     the candidates of an unknown stretch (a list of str).  Slots within
     ``_NEAR`` characters of each other are chosen together (一个 from
@@ -223,6 +223,10 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
     ``_KEEP`` best alone.  ``outside`` is the folded context around the
     reading, ``final`` whether it ends a paragraph, ``para`` the paragraph
     before it.  Returns the reading and the product of the posteriors.
+    ``memo``, when given, keeps each slot's pruning and each group's choice
+    for another fill of the same slot objects (the same answers: a choice
+    depends only on its candidates and context), so filling again with one
+    slot changed costs that slot and its neighbours.
 
     >>> fill(["感觉象是", ["中", "一", "丫"], ["个", "中", "丬"], "90年代的"])[0]
     '感觉象是一个90年代的'
@@ -257,20 +261,16 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
         pruned = []
         prev = None
         for k in group:
-            cands = slots[k]
-            if counts is not None:
-                unopened_now = _unopened(counts)
-                cands = [c for c in cands if c[0] not in unopened_now] or cands
-            if foreign:
-                cands = [c for c in cands if foreign.isdisjoint(c)] or cands
-            if len(cands) > _KEEP:
-                own_left = left if prev is None else folded("".join(texts[prev + 1:k]))
-                own_right, reaches = _right(texts, k)
-                scores = _scores(cands, own_left, folded(own_right[:CONTEXT]),
-                                 final and reaches and k == len(slots) - 1)
-                # The _KEEP best, ties in candidate order (as a stable sort by falling score).
-                order = heapq.nlargest(_KEEP, range(len(cands)), key=scores.__getitem__)
-                cands = [cands[i] for i in order]
+            unopened_now = _unopened(counts) if counts is not None else None
+            own_left = left if prev is None else folded("".join(texts[prev + 1:k]))
+            key = (k, id(slots[k]), unopened_now, own_left)
+            kept = memo.get(key) if memo is not None else None
+            if kept is not None and kept[0] is slots[k]:
+                cands = kept[1]
+            else:
+                cands = _pruned(slots, texts, k, unopened_now, foreign, own_left, final)
+                if memo is not None:
+                    memo[key] = (slots[k], cands)
             pruned.append(cands)
             prev = k
         combos = [()]
@@ -286,7 +286,7 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
                 prev = k
             strings.append("".join(parts))
         at_end = final and last == len(slots) - 1
-        best, share = choose(strings, left, right, at_end)
+        best, share = _choose(memo, strings, left, right, at_end)
         for k, x in zip(group, combos[best]):
             texts[k] = x
         chosen.append((group, combos, strings, at_end, best, share))
@@ -298,11 +298,40 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
         right, to_end = _right(texts, last, through=True)
         if to_end:
             right += outside[1]
-        best, share = choose(strings, left, folded(right[:CONTEXT]), at_end)
+        best, share = _choose(memo, strings, left, folded(right[:CONTEXT]), at_end)
         for k, x in zip(group, combos[best]):
             texts[k] = x
         product *= share
     return "".join(texts), product
+
+
+def _pruned(slots: list, texts: list, k: int, unopened_now, foreign, own_left: str, final: bool) -> list[str]:
+    """Slot ``k``'s candidates that fit (no closer of a bracket not
+    opened, none of the foreign script, unless that leaves none), the
+    ``_KEEP`` best of them between ``own_left`` and the known text after."""
+    cands = slots[k]
+    if unopened_now is not None:
+        cands = [c for c in cands if c[0] not in unopened_now] or cands
+    if foreign:
+        cands = [c for c in cands if foreign.isdisjoint(c)] or cands
+    if len(cands) > _KEEP:
+        own_right, reaches = _right(texts, k)
+        scores = _scores(cands, own_left, folded(own_right[:CONTEXT]), final and reaches and k == len(slots) - 1)
+        # The _KEEP best, ties in candidate order (as a stable sort by falling score).
+        order = heapq.nlargest(_KEEP, range(len(cands)), key=scores.__getitem__)
+        cands = [cands[i] for i in order]
+    return cands
+
+
+def _choose(memo: dict | None, strings: list[str], left: str, right: str, at_end: bool) -> tuple[int, float]:
+    """:func:`choose`, asked once per question when ``memo`` is given."""
+    if memo is None:
+        return choose(strings, left, right, at_end)
+    key = ("choose", tuple(strings), left, right, at_end)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = choose(strings, left, right, at_end)
+    return found
 
 
 def foreign_script(known: str) -> frozenset[str]:
