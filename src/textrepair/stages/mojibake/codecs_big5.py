@@ -128,11 +128,23 @@ def _fillings(b: int, t: int, after: int | tuple[int, int], codec: str, reader: 
         found = _fillings_of(b, t, after, codec, reader)
         if len(_FILLINGS) < 1 << 14:
             _FILLINGS[key] = found
-    return list(found)
+    return _Fillings(found, key)
 
 
 #: :func:`_fillings` met before (a pure function of its arguments).
 _FILLINGS: dict = {}
+
+
+class _Fillings(list):
+    """A slot's candidates (a list of its own) with the ``key`` they were
+    made from: the same key, the same candidates (``fill`` prunes them once
+    per context)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, found, key: tuple) -> None:
+        super().__init__(found)
+        self.key = key
 
 
 class _PairChars(dict):

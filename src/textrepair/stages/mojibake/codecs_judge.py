@@ -42,6 +42,7 @@ import unicodedata
 from typing import NamedTuple
 
 from ..._cjkcodec import FOLD
+from .common import _remembered
 from .model import paragraph_end_logp, posterior, script_chars, window_score, window_scores
 
 __all__ = ["Reading", "MARGIN", "FLOOR", "TEMPERATURE", "END_WEIGHT", "SCRIPT_MIN", "SCRIPT_RATIO", "choose", "fill",
@@ -308,15 +309,26 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
 def _pruned(slots: list, texts: list, k: int, unopened_now, foreign, own_left: str, final: bool) -> list[str]:
     """Slot ``k``'s candidates that fit (no closer of a bracket not
     opened, none of the foreign script, unless that leaves none), the
-    ``_KEEP`` best of them between ``own_left`` and the known text after."""
-    cands = slots[k]
+    ``_KEEP`` best of them between ``own_left`` and the known text after.
+    Candidates that say what made them (a ``key``: the same key, the same
+    candidates) are pruned once per pipeline call in the same context."""
+    own_right, reaches = _right(texts, k)
+    own_right = folded(own_right[:CONTEXT])
+    at_end = final and reaches and k == len(slots) - 1
+    source = getattr(slots[k], "key", None)
+    if source is None:
+        return _prune(slots[k], unopened_now, foreign, own_left, own_right, at_end)
+    return _remembered(("pruned", source, unopened_now, foreign, own_left, own_right, at_end),
+                       lambda: _prune(slots[k], unopened_now, foreign, own_left, own_right, at_end))
+
+
+def _prune(cands: list[str], unopened_now, foreign, own_left: str, own_right: str, at_end: bool) -> list[str]:
     if unopened_now is not None:
         cands = [c for c in cands if c[0] not in unopened_now] or cands
     if foreign:
         cands = [c for c in cands if foreign.isdisjoint(c)] or cands
     if len(cands) > _KEEP:
-        own_right, reaches = _right(texts, k)
-        scores = _scores(cands, own_left, folded(own_right[:CONTEXT]), final and reaches and k == len(slots) - 1)
+        scores = _scores(cands, own_left, own_right, at_end)
         # The _KEEP best, ties in candidate order (as a stable sort by falling score).
         order = heapq.nlargest(_KEEP, range(len(cands)), key=scores.__getitem__)
         cands = [cands[i] for i in order]
