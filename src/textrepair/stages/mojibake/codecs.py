@@ -56,12 +56,14 @@ _CODE_PAGES = (("latin-1", "latin1"), ("cp1252", "cp1252"), ("cp1250", "cp1250")
 
 def _per_window(mechanism, text: str, windows, taken, keys: dict | None = None) -> list:
     """``mechanism`` on each window; a window met again in the same
-    surroundings (its text, its neighbours, the paragraph before it) reads
-    the same, so it is read once (``鏂伴椈 ``×n costs one reading).
-    ``keys``: the surroundings of windows already met, by span (shared by
-    the mechanisms of one text)."""
+    surroundings (its text, its neighbours, the paragraph before it), in
+    this pass or a later one of the same pipeline call, reads the same, so
+    it is read once (``鏂伴椈 ``×n costs one reading; a page left mostly
+    unread is not read again whole in every pass).  ``keys``: the
+    surroundings of windows already met, by span (shared by the mechanisms
+    of one text).  A window that overlaps ``taken`` is read as it is and
+    not remembered: its reading left the taken part out."""
     found = []
-    memo: dict = {}
     if keys is None:
         keys = {}
     for w_start, w_end in windows:
@@ -70,12 +72,13 @@ def _per_window(mechanism, text: str, windows, taken, keys: dict | None = None) 
             key = keys[w_start, w_end] = (text[w_start:w_end], text[max(0, w_start - CONTEXT):w_start],
                                           text[w_end:w_end + CONTEXT], w_end == len(text),
                                           paragraph_before(text, w_start))
-        if key in memo and not _overlaps(taken, w_start, w_end):
-            found += [r._replace(start=r.start + w_start, end=r.end + w_start) for r in memo[key]]
+        if _overlaps(taken, w_start, w_end):
+            found += mechanism(text, [(w_start, w_end)], taken)
             continue
-        here = mechanism(text, [(w_start, w_end)], taken)
-        memo[key] = [r._replace(start=r.start - w_start, end=r.end - w_start) for r in here]
-        found += here
+        here = _remembered(("window", mechanism, key), lambda: [
+            r._replace(start=r.start - w_start, end=r.end - w_start)
+            for r in mechanism(text, [(w_start, w_end)], taken)])
+        found += [r._replace(start=r.start + w_start, end=r.end + w_start) for r in here]
     return found
 
 

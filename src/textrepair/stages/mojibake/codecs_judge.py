@@ -247,7 +247,7 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
             group.append(pending[g + len(group)])
         g += len(group)
         first, last = group[0], group[-1]
-        if counts is None and any(c[0] in _OPENER for k in group for c in slots[k]):
+        if counts is None and any(_closes(slots[k]) for k in group):
             counts = {}
             _count(counts, para)
         if counts is not None:
@@ -322,11 +322,41 @@ def _pruned(slots: list, texts: list, k: int, unopened_now, foreign, own_left: s
                        lambda: _prune(slots[k], unopened_now, foreign, own_left, own_right, at_end))
 
 
-def _prune(cands: list[str], unopened_now, foreign, own_left: str, own_right: str, at_end: bool) -> list[str]:
+def _closes(cands: list[str]) -> bool:
+    """Whether a candidate starts with a closing bracket or quote (asked
+    once per ``key`` of candidates that have one)."""
+    source = getattr(cands, "key", None)
+    if source is None:
+        return any(c[0] in _OPENER for c in cands)
+    found = _CLOSES.get(source)
+    if found is None:
+        found = any(c[0] in _OPENER for c in cands)
+        if len(_CLOSES) < 1 << 14:
+            _CLOSES[source] = found
+    return found
+
+
+#: :func:`_closes` of the candidates made from a key (a pure function of it).
+_CLOSES: dict = {}
+
+
+def _fitting(cands: list[str], unopened_now, foreign) -> list[str]:
+    """The candidates that close no bracket not opened and hold nothing of
+    the foreign script (each filter dropped when it would leave none)."""
     if unopened_now is not None:
         cands = [c for c in cands if c[0] not in unopened_now] or cands
     if foreign:
         cands = [c for c in cands if foreign.isdisjoint(c)] or cands
+    return cands
+
+
+def _prune(cands: list[str], unopened_now, foreign, own_left: str, own_right: str, at_end: bool) -> list[str]:
+    source = getattr(cands, "key", None)
+    if source is None:
+        cands = _fitting(cands, unopened_now, foreign)
+    else:
+        cands = _remembered(("fitting", source, unopened_now, foreign),
+                            lambda: _fitting(cands, unopened_now, foreign))
     if len(cands) > _KEEP:
         scores = _scores(cands, own_left, own_right, at_end)
         # The _KEEP best, ties in candidate order (as a stable sort by falling score).
