@@ -61,6 +61,16 @@ def test_utf8_read_as_gbk_comes_back(clean, errors):
     assert _repair(damaged) == clean
 
 
+def test_a_question_mark_after_a_dropped_byte_stays_a_question_mark():
+    # errors="ignore" drops the last byte of 强 before the "?" (E5 BC BA:
+    # BA 3F is no GBK pair): the "?" is the question mark, not a lost byte
+    # shown as "?", which no decoder that drops bytes unmarked writes.
+    clean = "请问哪些方面需要加强?谢谢。"
+    damaged = clean.encode("utf-8").decode("gbk", "ignore")
+    assert damaged == "璇烽棶鍝浜涙柟闈㈤渶瑕佸姞寮?璋㈣阿銆"
+    assert _repair(damaged) == clean
+
+
 @pytest.mark.parametrize("clean", SENTENCES)
 def test_utf8_read_as_gb18030_comes_back(clean):
     damaged = clean.encode("utf-8").decode("gb18030", "replace")

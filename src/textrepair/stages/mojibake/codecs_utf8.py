@@ -123,6 +123,7 @@ class _Tokens(dict):
         self.euro = euro
         self.quick = _Quick(self)
         self.codes = _Codes(self)
+        self.plain_codes = _Codes(self, qmarks=False)  # ``?`` read as itself only
 
     def __missing__(self, ch: str):
         tok = self[ch] = _char_bytes(ch, self.euro)
@@ -132,13 +133,14 @@ class _Tokens(dict):
 class _Codes(dict):
     """Per character, its bytes packed as ``_backend.impl.utf8_islands`` reads them."""
 
-    def __init__(self, tokens: _Tokens) -> None:
+    def __init__(self, tokens: _Tokens, qmarks: bool = True) -> None:
         super().__init__()
         self.tokens = tokens
+        self.qmarks = qmarks
 
     def __missing__(self, ch: str) -> bytes:
         t = self.tokens[ch]
-        q = QMARK if ch == "?" else 0
+        q = QMARK if ch == "?" and self.qmarks else 0
         packed = [FIRST | q] if t is None else [(b + 2) | (FIRST if i == 0 else 0) | q for i, b in enumerate(t)]
         raw = self[ch] = array("H", packed).tobytes()
         return raw
@@ -235,6 +237,33 @@ def _islands_at(window: str, tokens, qmark, lost: bool, table: _Tokens) -> list[
     each read again from its own characters: an island ends where the walk
     stopped at a cut between two characters, so its bytes alone give it."""
     return _islands_at_codes(b"".join(map(table.codes.__getitem__, window)), tokens, qmark, lost)
+
+
+def _one_decoder(window: str, islands: list[Island], tokens, table: _Tokens) -> list[Island]:
+    """``islands`` where none reads a ``?`` as a lost byte and also takes
+    bytes the decoder dropped with no mark: no decoder does both (one shows
+    a lead byte it cannot pair as ``?``, another drops it), so such an
+    island is read again with every ``?`` as itself (发力?谢谢 read with
+    errors="ignore": the byte of 力 before ``?`` was dropped, and ``?`` is
+    the question mark).
+
+    >>> t = _token_table((0x80,))
+    >>> w = "闈㈠彂鍔?璋㈣阿銆"
+    >>> mixed = _islands_at(w, _PerChar(w, t.__getitem__), _PerChar(w, "?".__eq__), True, t)
+    >>> [(i.qmarks, i.inserted) for i in mixed], [(i.qmarks, i.inserted) for i in _one_decoder(w, mixed, _PerChar(w, t.__getitem__), t)]
+    ([(1, 1)], [(0, 2)])
+    """
+    mixed = [(i.first, i.last) for i in islands if i.qmarks and i.inserted]
+    if not mixed:
+        return islands
+    plain = _islands_at_codes(b"".join(map(table.plain_codes.__getitem__, window)), tokens,
+                              _PerChar(window, _never), True)
+    return sorted([i for i in islands if not (i.qmarks and i.inserted)]
+                  + [i for i in plain if _overlaps(mixed, i.first, i.last)])
+
+
+def _never(_ch: str) -> bool:
+    return False
 
 
 def _islands_at_codes(codes: bytes, tokens, qmark, lost: bool) -> list[Island]:
@@ -529,7 +558,10 @@ def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]
     qmark = _PerChar(window, "?".__eq__)
     lost = "\ufffd" not in window
     out: list[Reading] = []
-    for island in _islands_at(window, tokens, qmark, lost, table):
+    islands = _islands_at(window, tokens, qmark, lost, table)
+    if lost:
+        islands = _one_decoder(window, islands, tokens, table)
+    for island in islands:
         start, end = w_start + island.first, w_start + island.last
         if _overlaps(taken, start, end):
             continue
