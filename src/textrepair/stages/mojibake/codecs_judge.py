@@ -274,20 +274,18 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
                     memo[key] = (slots[k], cands)
             pruned.append(cands)
             prev = k
-        combos = [()]
-        for k, cands in zip(group, pruned):
-            combos = [c + (x,) for c in combos for x in cands]
-        strings = []
-        for combo in combos:
-            parts = []
-            for k, x in zip(group, combo):
-                if parts:
-                    parts.append("".join(texts[prev + 1:k]))
-                parts.append(x)
-                prev = k
-            strings.append("".join(parts))
         at_end = final and last == len(slots) - 1
-        best, share = _choose(memo, strings, left, right, at_end)
+        # The same group with the same pruned candidates in the same context
+        # (another fill of the span): its combinations and choice again.
+        gkey = ("group", tuple(group), tuple(map(id, pruned)), left, right, at_end)
+        hit = memo.get(gkey) if memo is not None else None
+        if hit is not None and all(a is b for a, b in zip(hit[0], pruned)):
+            combos, strings, best, share = hit[1:]
+        else:
+            combos, strings = _combinations(group, pruned, texts)
+            best, share = _choose(memo, strings, left, right, at_end)
+            if memo is not None:
+                memo[gkey] = (pruned, combos, strings, best, share)
         for k, x in zip(group, combos[best]):
             texts[k] = x
         chosen.append((group, combos, strings, at_end, best, share))
@@ -320,6 +318,23 @@ def _pruned(slots: list, texts: list, k: int, unopened_now, foreign, own_left: s
         return _prune(slots[k], unopened_now, foreign, own_left, own_right, at_end)
     return _remembered(("pruned", source, unopened_now, foreign, own_left, own_right, at_end),
                        lambda: _prune(slots[k], unopened_now, foreign, own_left, own_right, at_end))
+
+
+def _combinations(group: list[int], pruned: list[list[str]], texts: list) -> tuple[list[tuple], list[str]]:
+    """Every choice of one candidate per slot of ``group``, and each as
+    the text it spells with the known text between the slots."""
+    combos: list[tuple] = [()]
+    for cands in pruned:
+        combos = [c + (x,) for c in combos for x in cands]
+    between = ["".join(texts[a + 1:b]) for a, b in zip(group, group[1:])]
+    strings = []
+    for combo in combos:
+        parts = [combo[0]]
+        for gap, x in zip(between, combo[1:]):
+            parts.append(gap)
+            parts.append(x)
+        strings.append("".join(parts))
+    return combos, strings
 
 
 def _closes(cands: list[str]) -> bool:
