@@ -7,7 +7,9 @@ The specification: the C core returns exactly what this module returns.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left as _bisect_left
 from functools import lru_cache
+from itertools import islice as _islice
 from typing import NamedTuple
 
 from .. import _cjkcodec
@@ -18,6 +20,9 @@ from .._tables import reading_table
 _FOLD_PUNCT = "!,;:?"
 _SPLIT_START = "!,;?\u3002\u3001"  # characters whose GBK bytes start A1/A3 (the split pairs)
 _RUN_CAP = 48
+#: Up to this many candidate positions are tried one by one; more (damaged
+#: or hostile pages) go to the plain regex scans, whose loop is in C.
+_FEW = 64
 
 
 def _pinyin_letter(ch: str) -> bool:
@@ -146,14 +151,94 @@ def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
     >>> mojibake_runs("這是真的嗎?")
     []
     """
-    runs: list[tuple[int, int, int]] = []
+    if "," not in text and "!" not in text and ";" not in text:
+        return _shift_runs(text, [])  # the rare characters matter only after these marks
+    return _shift_runs(text, _rare_starts(text))
+
+
+def _shift_runs(text: str, rare: list[int]) -> list[tuple[int, int, int]]:
+    """:func:`mojibake_runs`, given the :func:`_rare_starts` of ``text``."""
     if "?" not in text and "!" not in text and ";" not in text and "," not in text:
-        return runs
+        return []
+    return _runs(text, _marks_that_may_anchor(text, rare))
+
+
+def _mojibake_runs_reference(text: str) -> list[tuple[int, int, int]]:
+    """:func:`mojibake_runs` by its definition: :func:`_anchor` tried at every
+    ``?!;,`` (the fast one skips marks where it cannot hold; tests compare them).
+
+    >>> _mojibake_runs_reference("支持?!笆\\ue1a2奈濉睍r期")
+    [(1, 10, 1)]
+    """
+    return _runs(text, [m.start() for m in _OTHER_MARKS.finditer(text)])
+
+
+_OTHER_MARKS = re.compile("[!;,]")
+_QMARKS = re.compile(r"\?+")
+
+
+def _rare_starts(text: str) -> list[int]:
+    """Where :func:`rare_char` matches (none in ASCII text)."""
+    return [] if text.isascii() else [m.start() for m in rare_char().finditer(text)]
+
+
+def _marks_that_may_anchor(text: str, rare: list[int]) -> list[int]:
+    """The ``!;,`` where :func:`_anchor` may be true (a superset, in order),
+    given the :func:`_rare_starts` of ``text``: a ``!`` or ``;`` with a ``(``
+    two to five places on, and a mark one to three places before a rare
+    character.  Clean pages fold many commas between Han characters and
+    hold few rare ones, so this skips almost all of them.
+
+    >>> _marks_that_may_anchor("好,好!好!x(shù) 中,好椈", [16])
+    [3, 5, 14]
+    """
+    found = set()
+    if "(" in text:
+        for mark in "!;":
+            p = text.find(mark)
+            while p >= 0:
+                if "(" in text[p + 2:p + 6]:
+                    found.add(p)
+                p = text.find(mark, p + 1)
+    if not rare or ("," not in text and "!" not in text and ";" not in text):
+        return sorted(found)
+    if len(rare) > _FEW:  # many rare characters: one scan in C
+        found.update(m.start() for m in _mark_before_rare().finditer(text))
+    else:
+        for r in rare:
+            for p in range(max(0, r - 3), r):
+                if text[p] in "!;,":
+                    found.add(p)
+    return sorted(found)
+
+
+@lru_cache(maxsize=1)
+def _mark_before_rare() -> re.Pattern[str]:
+    # A mark one to three places before a rare character.
+    return re.compile("[!;,](?=.{0,2}%s)" % rare_char().pattern, re.S)
+
+
+def _runs(text: str, marks: list[int]) -> list[tuple[int, int, int]]:
+    """The runs anchored at a ``?`` or at one of ``marks`` (positions of
+    ``!;,`` in order, which must hold every one where :func:`_anchor` is true)."""
+    runs: list[tuple[int, int, int]] = []
     n = len(text)
     last_end = 0
-    found = _ANCHOR_CHAR.search(text)
-    while found is not None:
-        p = found.start()
+    k = 0
+    q = text.find("?")
+    p = 0
+    while p < n:
+        # The next position to try: the nearer of the next "?" and the next mark.
+        while k < len(marks) and marks[k] < p:
+            k += 1
+        if 0 <= q < p:
+            q = text.find("?", p)
+        if k < len(marks) and (q < 0 or marks[k] < q):
+            p = marks[k]
+        elif q >= 0:
+            p = q
+        else:
+            break
         if _anchor(text, p):
             start = max(_run_start(text, p), last_end)
             end = _run_end(text, p)
@@ -170,12 +255,7 @@ def mojibake_runs(text: str) -> list[tuple[int, int, int]]:
             p = max(p + 1, _QMARKS.match(text, p).end() - 4)
         else:
             p += 1
-        found = _ANCHOR_CHAR.search(text, p) if p < n else None
     return runs
-
-
-_ANCHOR_CHAR = re.compile("[?!;,]")
-_QMARKS = re.compile(r"\?+")
 
 
 class MojibakeScan(NamedTuple):
@@ -234,6 +314,49 @@ def rare_windows(text: str) -> list[tuple[int, int]]:
     >>> rare_windows("【新闻】 音樂(yuè) 鏂伴椈(yuè)x"), rare_windows("音樂(yuèx 好")
     ([(13, 22)], [(0, 7)])
     """
+    return _windows(text, _rare_starts(text))
+
+
+def _windows(text: str, rare: list[int]) -> list[tuple[int, int]]:
+    """:func:`rare_windows`, given the :func:`_rare_starts` of ``text``."""
+    windows: list[tuple[int, int]] = []
+    done = 0
+    k = 0
+    backwards = ""
+    while k < len(rare):
+        p = rare[k]
+        k += 1
+        if not _starts_window(text, p):
+            continue
+        if not backwards:
+            backwards = text[::-1]
+        start = _stretch_start(text, backwards, p, done)
+        space = _SPACE_RE.search(text, p)
+        done = space.start() if space else len(text)
+        windows.append((start, done))
+        k = _bisect_left(rare, done, k)
+    return windows
+
+
+def _stretch_start(text: str, backwards: str, p: int, done: int) -> int:
+    """Just after the last space before ``p``, but not before ``done``
+    (``backwards`` is ``text`` reversed: the search runs to the left).
+
+    >>> t = "ab cd好x"; _stretch_start(t, t[::-1], 5, 0), _stretch_start(t, t[::-1], 5, 4), _stretch_start(t, t[::-1], 1, 0)
+    (3, 4, 0)
+    """
+    n = len(text)
+    space = _SPACE_RE.search(backwards, n - p, n - done)
+    return n - space.start() if space else done
+
+
+def _rare_windows_reference(text: str) -> list[tuple[int, int]]:
+    """:func:`rare_windows` by its definition: stretches grown one character
+    at a time.
+
+    >>> _rare_windows_reference("新闻 发布会:鏂伴椈 好")
+    [(3, 10)]
+    """
     windows: list[tuple[int, int]] = []
     done = 0
     for m in rare_char().finditer(text):
@@ -283,7 +406,97 @@ def _has_letter(run: str) -> bool:
     return any(c.isalpha() for c in run)
 
 
+_CODE_PAGES = ("latin-1", "cp1252", "cp1250")
+
+
+@lru_cache(maxsize=1)
+def _chain_starts() -> re.Pattern[str]:
+    """Every position where a :func:`code_page_run` of any of the three code
+    pages may start (a superset): a high character of one of them followed,
+    maybe after one ASCII trail, by another.  Clean pages hold few (``”“``,
+    ``——``), so each code page's pattern is tried only there.
+
+    >>> [m.start() for m in _chain_starts().finditer("中文“引号”“x ÖÐ¹ú")]
+    [5, 9, 10, 11]
+    """
+    high = "".join(re.escape(c) for c in sorted(set().union(*map(_cjkcodec.code_page_high, _CODE_PAGES))))
+    return re.compile("[%s](?=[\x40-\x7e]?[%s])" % (high, high))
+
+
+def _chains(text: str, codec: str, starts: list[int]) -> list[tuple[int, int]]:
+    """The :func:`code_page_run` matches of ``codec`` that hold a letter,
+    trying the pattern only at ``starts`` (which hold every position where
+    one may start): what ``finditer`` finds, since matches never overlap.
+
+    >>> t = "中文“引号”“x ÖÐ¹ú"; _chains(t, "latin-1", [5, 9, 10, 11]) == _chains_reference(t, "latin-1")
+    True
+    """
+    pattern = code_page_run(codec)
+    if len(starts) > _FEW:  # a page of them: one scan in C, from the first
+        return [m.span() for m in pattern.finditer(text, starts[0]) if _has_letter(m.group())]
+    found = []
+    done = 0
+    for p in starts:
+        if p < done:
+            continue
+        m = pattern.match(text, p)
+        if m is not None:
+            done = m.end()
+            if _has_letter(m.group()):
+                found.append(m.span())
+    return found
+
+
+def _chains_reference(text: str, codec: str) -> list[tuple[int, int]]:
+    """:func:`_chains` by its definition.
+
+    >>> _chains_reference("中文“引号”“x ÖÐ¹ú", "latin-1")
+    [(9, 13)]
+    """
+    return [m.span() for m in code_page_run(codec).finditer(text) if _has_letter(m.group())]
+
+
+@lru_cache(maxsize=1)
+def _ftfy_starts() -> re.Pattern[str]:
+    """:func:`_ftfy_positions` written to start with one class (a C1 control
+    or a lead character, the latter followed by a continuation character),
+    which the regex engine's search loop skips to quickly."""
+    lead, cont = ftfy_suspect().pattern.split("|", 1)[1].split("][")
+    return re.compile("[\x80-\x9f%s](?:(?<=[\x80-\x9f])|(?=[%s))" % (lead[1:], cont))
+
+
 def _ftfy_segments(text: str) -> list[tuple[int, int]]:
+    """The :data:`NO_CJK` stretches that hold a position where ftfy's fixes
+    could start; each is found around its first such position.
+
+    >>> t = "中文Ã©x中文 abc Ã© 中"; _ftfy_segments(t) == _ftfy_segments_reference(t) == [(2, 5), (7, 15)]
+    True
+    """
+    positions = [m.start() for m in _islice(_ftfy_starts().finditer(text), _FEW + 1)]
+    if len(positions) > _FEW:  # a page of them: every stretch, in one scan
+        return _ftfy_segments_reference(text)
+    found: list[tuple[int, int]] = []
+    n = len(text)
+    backwards = ""
+    for q in positions:
+        if found and q < found[-1][1]:
+            continue  # in the stretch just found
+        stretch = NO_CJK.match(text, q)
+        if stretch is None:
+            continue  # a CJK character is in no stretch
+        if not backwards:
+            backwards = text[::-1]
+        found.append((n - NO_CJK.match(backwards, n - 1 - q).end(), stretch.end()))
+    return found
+
+
+def _ftfy_segments_reference(text: str) -> list[tuple[int, int]]:
+    """:func:`_ftfy_segments` by its definition: every stretch, in order,
+    kept when a position lies in it.
+
+    >>> _ftfy_segments_reference("中文Ã©x中文 abc Ã© 中")
+    [(2, 5), (7, 15)]
+    """
     positions = [m.start() for m in _ftfy_positions().finditer(text)]
     if not positions:
         return []
@@ -305,9 +518,19 @@ def mojibake_scan(text: str) -> MojibakeScan:
     >>> s.shift, s.rare, s.latin1, s.ftfy
     ([(1, 10)], [(0, 11), (12, 16)], [(12, 16)], [(11, 16)])
     """
-    shift = [(s, e) for s, e, _k in mojibake_runs(text)]
+    rare = _rare_starts(text)
+    shift = [(s, e) for s, e, _k in _shift_runs(text, rare)]
     if text.isascii():  # every other class is non-ASCII
         return MojibakeScan(shift, [], [], [], [], [])
-    chains = [[m.span() for m in code_page_run(codec).finditer(text) if _has_letter(m.group())]
-              for codec in ("latin-1", "cp1252", "cp1250")]
-    return MojibakeScan(shift, rare_windows(text), *chains, _ftfy_segments(text))
+    starts = [m.start() for m in _islice(_chain_starts().finditer(text), _FEW + 1)]
+    chains = [_chains(text, codec, starts) for codec in _CODE_PAGES]
+    return MojibakeScan(shift, _windows(text, rare), *chains, _ftfy_segments(text))
+
+
+def _mojibake_scan_reference(text: str) -> MojibakeScan:
+    """:func:`mojibake_scan` by its definition (tests compare them)."""
+    shift = [(s, e) for s, e, _k in _mojibake_runs_reference(text)]
+    if text.isascii():
+        return MojibakeScan(shift, [], [], [], [], [])
+    chains = [_chains_reference(text, codec) for codec in _CODE_PAGES]
+    return MojibakeScan(shift, _rare_windows_reference(text), *chains, _ftfy_segments_reference(text))

@@ -1,0 +1,87 @@
+"""The fast paths of the pure-Python twins return what their straightforward
+definitions (the private ``*_reference`` functions beside them) return."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import SEEDS, load_json
+from strategies import cjk_text
+
+pytestmark = pytest.mark.single_backend
+
+mojibake = importlib.import_module("textrepair._fallback.mojibake")
+
+# Pieces on every branch: anchors, folded split pairs, annotations, rare and
+# common Han, code-page and ftfy characters, C1 controls, spaces, surrogates.
+PIECES = ["?", "!", ";", ",", "?!", "??", "?;", "?!?", "jǐn)", "(shù)", "(bào)", "wù)", "(BI)", "(", ")", "r", "P",
+          "\u20ac", "\ue1a2", "\ue848", "\uf8ff", " ", "\u3000", "\xa0", "\u2028", "\x85", "\n", "\t", "<", "。", "、",
+          "“", "”", "”“", "——", "……", "×”", "5", "abcdefgh)", "x", "A", "@", "~", "鏂伴椈", "椈", "锟斤拷", "\ufffd",
+          "ÖÐ¹ú", "Ö", "Ð", "ú", "ů", "Ă", "Č", "©", "°", "\x81", "\x9d", "\x80", "â€™", "Ã©", "Ã", "€", "™", "╬",
+          "中", "国", "好", "，", "\U00020000", "\ud800", "\udc00", "ù", "ǜ"]
+pieces_text = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+inputs = st.one_of(cjk_text, pieces_text, st.text(st.characters(blacklist_categories=()), max_size=80),
+                   st.text(st.characters(min_codepoint=0x80, max_codepoint=0x24FF), max_size=60))
+
+
+def _pages() -> list[str]:
+    pages = [p.read_text(encoding="utf-8") for p in SEEDS]
+    pages += [case["context"] for case in load_json("mojibake_seeds.json")["runs"]]
+    return pages
+
+
+def _tricky() -> list[str]:
+    """Long and hostile inputs, each past the point where the fast paths
+    switch to their many-candidates branch."""
+    return ["?" * 10000, "(" * 5000, "!" * 3000 + "(", "," * 3000, "中," * 3000, "中,椈" * 1000, "好!椈(shù)" * 500,
+            "\ue000\ue1a2\uf8ff" * 1000, "\ufffd" * 500, "”“" * 1000, "Ã©中" * 1000, "ÖÐ¹ú " * 500, "\x81" * 300,
+            "中\ud800," * 500, "a ,椈" * 200, "", "?", ",", "中文“引号”“x ÖÐ¹ú"]
+
+
+def _check_mojibake(text: str) -> None:
+    assert mojibake.mojibake_runs(text) == mojibake._mojibake_runs_reference(text)
+    assert mojibake.rare_windows(text) == mojibake._rare_windows_reference(text)
+    assert mojibake._ftfy_segments(text) == mojibake._ftfy_segments_reference(text)
+    assert mojibake.mojibake_scan(text) == mojibake._mojibake_scan_reference(text)
+
+
+@given(inputs)
+def test_mojibake_fast_paths(text):
+    _check_mojibake(text)
+
+
+@pytest.mark.parametrize("text", _pages() + _tricky(), ids=lambda t: repr(t[:12]))
+def test_mojibake_fast_paths_on_pages(text):
+    _check_mojibake(text)
+
+
+def test_mojibake_fast_paths_on_page_slices():
+    # Every cut of the seed pages in windows of 300: runs, windows and
+    # segments that start or end at the cut.
+    for page in _pages()[:5]:
+        for start in range(0, len(page), 97):
+            _check_mojibake(page[start:start + 300])
+
+
+def test_anchor_candidates_hold_every_anchor():
+    # The marks skipped are those where the anchor test is false.
+    for text in _pages() + _tricky():
+        rare = mojibake._rare_starts(text)
+        tried = set(mojibake._marks_that_may_anchor(text, rare))
+        for p, ch in enumerate(text):
+            if ch in "!;," and p not in tried:
+                assert not mojibake._anchor(text, p), (text[:40], p)
+
+
+def test_chains_use_both_branches():
+    few = "中文ÖÐ¹ú”“x"
+    many = "ÖÐ¹ú " * 100
+    for text in (few, many):
+        starts = [m.start() for m in mojibake._chain_starts().finditer(text)]
+        for codec in mojibake._CODE_PAGES:
+            assert mojibake._chains(text, codec, starts) == mojibake._chains_reference(text, codec)
+    assert mojibake._chains(few, "latin-1", [2, 3, 4]) == [(2, 6)]
