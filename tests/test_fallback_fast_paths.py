@@ -85,3 +85,42 @@ def test_chains_use_both_branches():
         for codec in mojibake._CODE_PAGES:
             assert mojibake._chains(text, codec, starts) == mojibake._chains_reference(text, codec)
     assert mojibake._chains(few, "latin-1", [2, 3, 4]) == [(2, 6)]
+
+
+# --- boilerplate_lines ------------------------------------------------------
+boilerplate = importlib.import_module("textrepair._fallback.boilerplate")
+
+
+def _default_phrases() -> tuple[tuple[str, ...], int]:
+    from textrepair.options import Options
+    from textrepair.stages import boilerplate as stage
+
+    return stage.scan_args(Options())
+
+
+LINE_PIECES = ["\n", " ", "\t", "\u3000", "  ", "分享到", "分享", "上一篇:", "上一篇", "上一", "字体", "字", ".com", "copy",
+               "copyright", "|", ">", "©", "新", "聞", "a", "好", "\xa0", "\r", "网站二维码", "点击右上角QQ"]
+line_text = st.lists(st.sampled_from(LINE_PIECES), max_size=60).map("".join)
+phrase_sets = st.lists(st.sampled_from(["分享", "分享到", "上一篇", "上一篇:", "字体", "a", "a a", " ", "好好", "|", "新 聞",
+                                        "©", "x", "", ".com", "聞\u3000"]), max_size=6).map(tuple)
+
+
+@given(st.one_of(line_text, cjk_text, st.text(max_size=60)), phrase_sets, st.integers(0, 7))
+def test_boilerplate_lines_fast_path(text, phrases, min_items):
+    assert (boilerplate.boilerplate_lines(text, phrases, min_items)
+            == boilerplate._boilerplate_lines_reference(text, phrases, min_items))
+
+
+@given(st.one_of(line_text, cjk_text))
+def test_boilerplate_lines_fast_path_default_phrases(text):
+    phrases, min_items = _default_phrases()
+    assert (boilerplate.boilerplate_lines(text, phrases, min_items)
+            == boilerplate._boilerplate_lines_reference(text, phrases, min_items))
+
+
+@pytest.mark.parametrize("text", _pages() + _tricky() + ["a b c d e f\n" * 50, "\t \u3000x" * 500, "|" * 1000],
+                         ids=lambda t: repr(t[:12]))
+def test_boilerplate_lines_fast_path_on_pages(text):
+    phrases, min_items = _default_phrases()
+    for args in ((phrases, min_items), (phrases, 0), ((), 2), (("分享", "a\nb"), 3), (("上一",), 1)):
+        assert boilerplate.boilerplate_lines(text, *args) == boilerplate._boilerplate_lines_reference(text, *args)
