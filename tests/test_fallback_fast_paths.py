@@ -124,3 +124,49 @@ def test_boilerplate_lines_fast_path_on_pages(text):
     phrases, min_items = _default_phrases()
     for args in ((phrases, min_items), (phrases, 0), ((), 2), (("分享", "a\nb"), 3), (("上一",), 1)):
         assert boilerplate.boilerplate_lines(text, *args) == boilerplate._boilerplate_lines_reference(text, *args)
+
+
+# --- triage ---------------------------------------------------------------
+triage = importlib.import_module("textrepair._fallback.triage")
+CLASSES = [0, 1, 2, 4, 8, 16, 17, 31]
+
+
+@given(st.one_of(inputs, line_text), st.sampled_from(CLASSES), phrase_sets, st.integers(0, 7))
+def test_triage_fast_paths(text, classes, phrases, min_items):
+    assert (triage.triage(text, classes, phrases, min_items)
+            == triage._triage_reference(text, classes, phrases, min_items))
+
+
+@pytest.mark.parametrize("text", _pages() + _tricky() + ["好!" * 200 + "好", "好;" * 200 + "x", "a b c d e f\n" * 50],
+                         ids=lambda t: repr(t[:12]))
+def test_triage_fast_paths_on_pages(text):
+    phrases, min_items = _default_phrases()
+    for classes in CLASSES:
+        for args in ((phrases, min_items), ((), 0), (("分享",), 1)):
+            assert triage.triage(text, classes, *args) == triage._triage_reference(text, classes, *args)
+
+
+@pytest.mark.parametrize("classes", CLASSES)
+def test_may_normalise_on_every_code_point(classes):
+    everything = "".join(map(chr, range(0x110000)))
+    normalise = importlib.import_module("textrepair._fallback.normalise")
+    single = normalise._norm_pattern(classes)
+    expected = {m.start() for m in triage._NOT_INERT.finditer(everything)}
+    if single is not None:
+        expected |= {p for m in single.finditer(everything) for p in range(*m.span())}
+    assert {m.start() for m in triage._may_normalise(classes).finditer(everything)} == expected
+
+
+def test_folded_mark_many_marks():
+    for text in ("!" * 100 + "好!好", "好! " * 100, ";" * 200, "好;" * 100 + "x"):
+        assert triage._folded_mark(text) == (triage._MARK.search(text) is not None)
+
+
+# --- normalise_runs ---------------------------------------------------------
+@given(st.one_of(inputs, line_text), st.sampled_from(CLASSES))
+def test_normalise_runs_pattern(text, classes):
+    # ``[x][x]*`` finds what ``[x]+`` finds.
+    normalise = importlib.import_module("textrepair._fallback.normalise")
+    bodies = normalise._norm_bodies(classes)
+    plus = [m.span() for m in __import__("re").finditer(f"[{bodies}]+", text)] if bodies else []
+    assert [run[:2] for run in normalise.normalise_runs(text, classes)] == plus

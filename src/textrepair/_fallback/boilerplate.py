@@ -134,6 +134,23 @@ def _phrase_starts(text: str, phrases: tuple[str, ...]) -> list[int]:
     return starts
 
 
+def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether one of ``phrases`` occurs in ``text``.
+
+    >>> _has_phrase("上一篇", ("一篇",)), _has_phrase("上一", ("一篇",)), _has_phrase("x", ())
+    (True, False, False)
+    """
+    pattern, keyed = _keyed(phrases)
+    if pattern is None:
+        return False
+    for m in pattern.finditer(text):
+        q = m.start()
+        for i, phrase in keyed[text[q]]:
+            if q >= i and text.startswith(phrase, q - i):
+                return True
+    return False
+
+
 # --- menus -----------------------------------------------------------------
 # A line matches the item pattern at its start exactly when it holds
 # ``min_items`` items; such a line holds ``min_items - 1`` separator runs
@@ -150,8 +167,9 @@ def _menu_hint(min_items: int) -> re.Pattern[str]:
     return re.compile(f"{sep}(?<!{sep}{sep}){sep}*+{item}++(?:{sep}++{item}++){{{min_items - 2}}}")
 
 
-def _menu_line_starts(text: str, min_items: int) -> list[int]:
-    """The starts of the lines that hold ``min_items`` (at least 2) items.
+def _menu_line_starts(text: str, min_items: int, first_only: bool = False) -> list[int]:
+    """The starts of the lines that hold ``min_items`` (at least 2) items
+    (``first_only``: only the first).
 
     >>> _menu_line_starts("a b c\\n d e\\n\\nf g h i", 3)
     [0, 12]
@@ -164,6 +182,8 @@ def _menu_line_starts(text: str, min_items: int) -> list[int]:
         line = text.rfind("\n", 0, found.start()) + 1
         if items.match(text, line):
             starts.append(line)
+            if first_only:
+                break
         end = text.find("\n", found.end())
         if end < 0:
             break

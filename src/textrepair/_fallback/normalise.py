@@ -24,8 +24,17 @@ _NORM_SINGLE = tuple((bit, re.compile(f"[{body}]")) for bit, body in _NORM_SETS)
 
 @lru_cache(maxsize=None)
 def _norm_pattern(classes: int) -> re.Pattern[str] | None:
-    bodies = "".join(body for bit, body in _NORM_SETS if bit & classes)
-    return re.compile(f"[{bodies}]+") if bodies else None
+    # ``[x][x]*`` rather than ``[x]+``: a pattern that starts with a class
+    # lets the regex engine skip to its characters (a search of ``[x]+``
+    # tries the whole pattern at every position); the matches are the same.
+    bodies = _norm_bodies(classes)
+    return re.compile(f"[{bodies}][{bodies}]*") if bodies else None
+
+
+@lru_cache(maxsize=None)
+def _norm_bodies(classes: int) -> str:
+    """The enabled classes' code points as one regex set body."""
+    return "".join(body for bit, body in _NORM_SETS if bit & classes)
 
 
 def _norm_class(ch: str) -> int:
