@@ -106,13 +106,28 @@ def _keyed(phrases: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, 
         # ASCII phrase is keyed on its first character, the rest checked in C.
         i = min(range(len(phrase)), key=lambda i: (phrase[i].isascii(), 0 if phrase[i].isascii() else counts.get(phrase[i], 0), i))
         keyed.setdefault(phrase[i], []).append((i, phrase))
-    # Each branch starts with its literal key, so the engine finds a prefix set.
+    # Each branch starts with its literal key, so the engine finds a prefix
+    # set; the whole phrase is compared around it in C (a look-behind to the
+    # key, a look-ahead after it).  The engine tries the branches in turn:
+    # the keys most common in Chinese text come first.
     branches = []
-    for key, found in sorted(keyed.items()):
-        rests = sorted({re.escape(phrase[i + 1:]) for i, phrase in found})
-        branches.append(re.escape(key) + ("" if "" in rests else "(?=%s)" % "|".join(rests)))
+    for key, found in sorted(keyed.items(), key=lambda kv: (not kv[0].isascii(), -counts.get(kv[0], 0), kv[0])):
+        around = sorted({_around(phrase, i) for i, phrase in found})
+        branches.append(re.escape(key) + ("" if "" in around else "(?:%s)" % "|".join(around)))
     pattern = re.compile("|".join(branches)) if branches else None
     return pattern, {key: tuple(found) for key, found in keyed.items()}
+
+
+def _around(phrase: str, i: int) -> str:
+    """Look-arounds that hold at ``i + 1`` where ``phrase`` occurs with its
+    ``i``-th character just before.
+
+    >>> _around("上一篇", 2), _around("分享到", 0), _around("|", 0)
+    ('(?<=上一篇)', '(?=享到)', '')
+    """
+    before = "(?<=%s)" % re.escape(phrase[:i + 1]) if i > 0 else ""
+    after = "(?=%s)" % re.escape(phrase[i + 1:]) if i + 1 < len(phrase) else ""
+    return before + after
 
 
 def _phrase_starts(text: str, phrases: tuple[str, ...]) -> list[int]:
