@@ -518,6 +518,11 @@ def _ftfy_segments(text: str) -> list[tuple[int, int]]:
     positions = [m.start() for m in _islice(_ftfy_starts().finditer(text), _FEW + 1)]
     if len(positions) > _FEW:  # a page of them: every stretch, in one scan
         return _ftfy_segments_reference(text)
+    return _stretches_around(text, positions)
+
+
+def _stretches_around(text: str, positions: list[int]) -> list[tuple[int, int]]:
+    """The :data:`NO_CJK` stretches that hold one of ``positions`` (in order)."""
     found: list[tuple[int, int]] = []
     n = len(text)
     backwards = ""
@@ -561,13 +566,43 @@ def mojibake_scan(text: str) -> MojibakeScan:
     >>> s.shift, s.rare, s.latin1, s.ftfy
     ([(1, 10)], [(0, 11), (12, 16)], [(12, 16)], [(11, 16)])
     """
-    rare = _rare_starts(text)
+    if text.isascii():  # every class but the shift runs' is non-ASCII
+        return MojibakeScan([(s, e) for s, e, _k in _shift_runs(text, [])], [], [], [], [], [])
+    notable = [m.start() for m in _islice(_notable().finditer(text), _FEW + 1)]
+    if len(notable) <= _FEW:
+        # Few: sort them into the three kinds here rather than scan thrice.
+        rare = [p for p in notable if rare_char().match(text, p)]
+        starts = [p for p in notable if _chain_starts().match(text, p)]
+        ftfy = _stretches_around(text, [p for p in notable if _ftfy_starts().match(text, p)])
+    else:
+        rare = _rare_starts(text)
+        starts = [m.start() for m in _islice(_chain_starts().finditer(text), _FEW + 1)]
+        ftfy = _ftfy_segments(text)
     shift = [(s, e) for s, e, _k in _shift_runs(text, rare)]
-    if text.isascii():  # every other class is non-ASCII
-        return MojibakeScan(shift, [], [], [], [], [])
-    starts = [m.start() for m in _islice(_chain_starts().finditer(text), _FEW + 1)]
     chains = [_chains(text, codec, starts) for codec in _CODE_PAGES]
-    return MojibakeScan(shift, _windows(text, rare), *chains, _ftfy_segments(text))
+    return MojibakeScan(shift, _windows(text, rare), *chains, ftfy)
+
+
+@lru_cache(maxsize=1)
+def _notable() -> re.Pattern[str]:
+    """The positions where one of the scans of :func:`mojibake_scan` finds
+    something: a :func:`rare_char`, a :func:`_chain_starts` or a
+    :func:`_ftfy_starts` position (one pattern: the text is read once).
+
+    >>> [m.start() for m in _notable().finditer("中文“引号”“x椈 Ã©\\x81")]
+    [5, 8, 10, 11, 12]
+    """
+    wanted = set().union(*map(_cjkcodec.code_page_high, _CODE_PAGES), _cjkcodec.ftfy_chars(0xC0, 0x100),
+                         map(chr, range(0x80, 0xA0)))
+    spaces = {c for c in map(chr, range(0x80, 0x3001)) if c.isspace()}  # no space lies above U+3000
+    quiet = (_cjkcodec.common_chars(_cjkcodec.char_model()) | spaces) - wanted
+    first = "[^\\x00-\\x7f%s]" % "".join(re.escape(c) for c in sorted(quiet))
+    # Each kind checked on the character just read (look-behind) and after it.
+    chain, ftfy = _chain_starts().pattern, _ftfy_starts().pattern
+    kinds = ["(?<=%s)" % rare_char().pattern,
+             "(?<=%s)%s" % (chain[:chain.index("](") + 1], chain[chain.index("](") + 1:]),
+             "(?<=%s)%s" % (ftfy[:ftfy.index("](") + 1], ftfy[ftfy.index("](") + 1:])]
+    return re.compile("%s(?:%s)" % (first, "|".join(kinds)))
 
 
 def _mojibake_scan_reference(text: str) -> MojibakeScan:
