@@ -476,7 +476,7 @@ def _chains(text: str, codec: str, starts: list[int]) -> list[tuple[int, int]]:
     """
     pattern = code_page_run(codec)
     if len(starts) > _FEW:  # a page of them: one scan in C, from the first
-        return [m.span() for m in pattern.finditer(text, starts[0]) if _has_letter(m.group())]
+        return [m.span() for m in _class_led_run(codec).finditer(text, starts[0]) if _has_letter(m.group())]
     found = []
     done = 0
     for p in starts:
@@ -488,6 +488,20 @@ def _chains(text: str, codec: str, starts: list[int]) -> list[tuple[int, int]]:
             if _has_letter(m.group()):
                 found.append(m.span())
     return found
+
+
+@lru_cache(maxsize=None)
+def _class_led_run(codec: str) -> re.Pattern[str]:
+    """:func:`code_page_run` written ``X(?:X)+`` rather than ``(?:X){2,}``:
+    the same greedy matches (the high characters and the ASCII trails never
+    overlap), but the pattern starts with a class, which the engine's
+    search loop skips to (five times faster on Chinese text).
+
+    >>> _class_led_run("latin-1").findall("中ÖÐ¹ú 文Ã©x") == code_page_run("latin-1").findall("中ÖÐ¹ú 文Ã©x")
+    True
+    """
+    unit = code_page_run(codec).pattern[len("(?:"):-len("){2,}")]
+    return re.compile("%s(?:%s)+" % (unit, unit))
 
 
 def _chains_reference(text: str, codec: str) -> list[tuple[int, int]]:
@@ -515,10 +529,7 @@ def _ftfy_segments(text: str) -> list[tuple[int, int]]:
     >>> t = "中文Ã©x中文 abc Ã© 中"; _ftfy_segments(t) == _ftfy_segments_reference(t) == [(2, 5), (7, 15)]
     True
     """
-    positions = [m.start() for m in _islice(_ftfy_starts().finditer(text), _FEW + 1)]
-    if len(positions) > _FEW:  # a page of them: every stretch, in one scan
-        return _ftfy_segments_reference(text)
-    return _stretches_around(text, positions)
+    return _stretches_around(text, [m.start() for m in _ftfy_starts().finditer(text)])
 
 
 def _stretches_around(text: str, positions: list[int]) -> list[tuple[int, int]]:
