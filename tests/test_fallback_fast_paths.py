@@ -29,9 +29,13 @@ inputs = st.one_of(cjk_text, pieces_text, st.text(st.characters(blacklist_catego
 
 
 def _pages() -> list[str]:
+    from benchmarks.corpora import damaged_text, sentence_text
+
     pages = [p.read_text(encoding="utf-8") for p in SEEDS]
     pages += [case["context"] for case in load_json("mojibake_seeds.json")["runs"]]
-    return pages
+    # Long documents: the fast paths switch to their many-candidates branch
+    # by density there.
+    return pages + [sentence_text(60_000), damaged_text(60_000)]
 
 
 def _tricky() -> list[str]:
@@ -75,6 +79,13 @@ def test_anchor_candidates_hold_every_anchor():
         for p, ch in enumerate(text):
             if ch in "!;," and p not in tried:
                 assert not mojibake._anchor(text, p), (text[:40], p)
+
+
+@given(inputs)
+def test_class_led_code_page_runs(text):
+    for codec in mojibake._CODE_PAGES:
+        assert ([m.span() for m in mojibake._class_led_run(codec).finditer(text)]
+                == [m.span() for m in mojibake.code_page_run(codec).finditer(text)])
 
 
 def test_chains_use_both_branches():

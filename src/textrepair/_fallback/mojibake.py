@@ -25,6 +25,13 @@ _RUN_CAP = 48
 _FEW = 64
 
 
+def _few(text: str) -> int:
+    """How many candidates of ``text`` are tried one by one: ``_FEW``, or
+    one per 64 characters on a long page (a Python step per candidate
+    costs about what the regex engine spends on 64 characters)."""
+    return max(_FEW, len(text) >> 6)
+
+
 def _pinyin_letter(ch: str) -> bool:
     return _ascii_letter(ch) or ch in reading_table().letters
 
@@ -245,7 +252,7 @@ def _marks_that_may_anchor(text: str, rare: list[int]) -> list[int]:
                 p = text.find(mark, p + 1)
     if not rare or ("," not in text and "!" not in text and ";" not in text):
         return sorted(found)
-    if len(rare) > _FEW:  # many rare characters: one scan in C
+    if len(rare) > _few(text):  # many rare characters: one scan in C
         found.update(m.start() for m in _mark_before_rare().finditer(text))
     else:
         for r in rare:
@@ -475,7 +482,7 @@ def _chains(text: str, codec: str, starts: list[int]) -> list[tuple[int, int]]:
     True
     """
     pattern = code_page_run(codec)
-    if len(starts) > _FEW:  # a page of them: one scan in C, from the first
+    if len(starts) > _few(text):  # a page of them: one scan in C, from the first
         return [m.span() for m in _class_led_run(codec).finditer(text, starts[0]) if _has_letter(m.group())]
     found = []
     done = 0
@@ -579,15 +586,16 @@ def mojibake_scan(text: str) -> MojibakeScan:
     """
     if text.isascii():  # every class but the shift runs' is non-ASCII
         return MojibakeScan([(s, e) for s, e, _k in _shift_runs(text, [])], [], [], [], [], [])
-    notable = [m.start() for m in _islice(_notable().finditer(text), _FEW + 1)]
-    if len(notable) <= _FEW:
+    few = _few(text)
+    notable = [m.start() for m in _islice(_notable().finditer(text), few + 1)]
+    if len(notable) <= few:
         # Few: sort them into the three kinds here rather than scan thrice.
         rare = [p for p in notable if rare_char().match(text, p)]
         starts = [p for p in notable if _chain_starts().match(text, p)]
         ftfy = _stretches_around(text, [p for p in notable if _ftfy_starts().match(text, p)])
     else:
         rare = _rare_starts(text)
-        starts = [m.start() for m in _islice(_chain_starts().finditer(text), _FEW + 1)]
+        starts = [m.start() for m in _islice(_chain_starts().finditer(text), few + 1)]
         ftfy = _ftfy_segments(text)
     shift = [(s, e) for s, e, _k in _shift_runs(text, rare)]
     chains = [_chains(text, codec, starts) for codec in _CODE_PAGES]
