@@ -181,3 +181,48 @@ def test_normalise_runs_pattern(text, classes):
     bodies = normalise._norm_bodies(classes)
     plus = [m.span() for m in __import__("re").finditer(f"[{bodies}]+", text)] if bodies else []
     assert [run[:2] for run in normalise.normalise_runs(text, classes)] == plus
+
+
+# --- remembered answers -------------------------------------------------------
+def _snapshot(scan):
+    return scan.stats, scan.matches(), scan.flags()
+
+
+def test_scan_annotations_again_is_a_fresh_scan():
+    annotations = importlib.import_module("textrepair._fallback.annotations")
+    scan_module = importlib.import_module("textrepair._fallback.scan")
+    text = "數(shù)字經(jīng)濟 音樂(yuè)"
+    first = annotations.scan_annotations(text)
+    pristine = _snapshot(first)
+    first.judge()
+    first.remove(range(len(first.matches())))
+    second = annotations.scan_annotations(text)  # the same object: remembered
+    assert second is not first and _snapshot(second) == pristine
+    assert _snapshot(annotations.AnnotationScan(text)) == pristine
+    second.judge()
+    fresh = annotations.AnnotationScan(text)
+    fresh.judge()
+    assert second.removed() == fresh.removed() and second.flags() == fresh.flags()
+    scan_module.forget()
+    assert _snapshot(annotations.scan_annotations(text)) == pristine
+
+
+def test_normalise_runs_again_is_a_fresh_list():
+    normalise = importlib.import_module("textrepair._fallback.normalise")
+    text = "中\u200b文\ufffd x"
+    runs = normalise.normalise_runs(text, 31)
+    expected = list(runs)
+    runs.append((0, 0, 0))
+    assert normalise.normalise_runs(text, 31) == expected
+    assert normalise.normalise_runs(text, 1) == normalise._runs(text, 1) != expected
+
+
+def test_remembered_by_identity_only():
+    scan_module = importlib.import_module("textrepair._fallback.scan")
+    remembered = scan_module.Remembered()
+    text = "".join(["中", "文"])
+    remembered.put(text, 1, "answer")
+    assert remembered.get(text, 1) == "answer"
+    assert remembered.get("".join(["中", "文"]), 1) is None  # equal, yet another object
+    scan_module.forget()
+    assert remembered.get(text, 1) is None

@@ -14,6 +14,7 @@ from bisect import bisect_left
 
 from .. import _flags as F
 from .._tables import reading_table
+from .scan import Remembered
 
 __all__ = ["AnnotationScan", "COVER", "DENSE", "ECHO", "GLOSSY", "STYLE", "TRAD", "WINDOW", "scan_annotations"]
 
@@ -170,6 +171,17 @@ class AnnotationScan:
         self.stats = (len(found), sum(1 for f in plain if f & F.ANN_TRAD), len(toneless),
                       sum(1 for f in toneless if f & F.ANN_SPACE_AFTER))
 
+    @classmethod
+    def _again(cls, text: str, found: list[list[int]], stats: tuple[int, int, int, int]) -> AnnotationScan:
+        """A scan of ``text`` made from an earlier one's findings (copied:
+        judging or removing changes a scan's own rows)."""
+        scan = cls.__new__(cls)
+        scan._text = text
+        scan._found = [row[:] for row in found]
+        scan._judged = False
+        scan.stats = stats
+        return scan
+
     @staticmethod
     def _candidate(table, readings, han: str, inside: str) -> tuple[int, int, int] | None:
         """The reading annotation ``han(inside)``, or the echo ``,(,)``, or None."""
@@ -223,7 +235,17 @@ def scan_annotations(text: str) -> AnnotationScan:
     >>> scan.removed()
     '數字經濟'
     """
-    return AnnotationScan(text)
+    kept = _last.get(text, None)
+    if kept is not None:
+        return AnnotationScan._again(text, *kept)
+    scan = AnnotationScan(text)
+    _last.put(text, None, ([row[:] for row in scan._found], scan.stats))
+    return scan
+
+
+#: The findings of the last text scanned (the pipeline's triage confirms
+#: the annotation bit with a scan, then the stage scans the same text).
+_last = Remembered()
 
 
 # --- the judgement -------------------------------------------------------------

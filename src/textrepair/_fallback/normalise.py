@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from .. import _flags as F
+from .scan import Remembered
 
 
 # The code points of each class, as regex set bodies (see tr_normalise_runs).
@@ -53,6 +54,17 @@ def normalise_runs(text: str, classes: int) -> list[tuple[int, int, int]]:
     >>> normalise_runs("a, b", F.NORM_SPACE | F.NORM_PUNCT)
     [(1, 3, 10)]
     """
+    runs = _last.get(text, classes)
+    if runs is None:
+        runs = _runs(text, classes)
+        _last.put(text, classes, runs)
+    return list(runs)  # the caller's own list
+
+
+_last = Remembered()
+
+
+def _runs(text: str, classes: int) -> list[tuple[int, int, int]]:
     pattern = _norm_pattern(classes)
     if pattern is None:
         return []

@@ -61,8 +61,45 @@ def scan_flags(text: str) -> int:
     return flags
 
 
+class Remembered:
+    """The last answer of one twin: the text object it was about, the other
+    arguments and the result.  The pipeline asks some twins twice about the
+    same text in one call (a triage confirmation, then the stage); like
+    ``_cext``'s cached encoding, one entry replaced as a whole and dropped by
+    :func:`forget` when a repair ends.
+
+    >>> r = Remembered(); text = "中文"; r.put(text, 1, [2])
+    >>> r.get(text, 1), r.get(text, 0), r.get("中" + "文x"[0], 1)
+    ([2], None, None)
+    """
+
+    __slots__ = ("_entry",)
+
+    def __init__(self) -> None:
+        self._entry: tuple | None = None
+        _REMEMBERED.append(self)
+
+    def get(self, text: str, key):
+        entry = self._entry
+        if entry is not None and entry[0] is text and entry[1] == key:
+            return entry[2]
+        return None
+
+    def put(self, text: str, key, value) -> None:
+        self._entry = (text, key, value)
+
+    def drop(self) -> None:
+        self._entry = None
+
+
+_REMEMBERED: list[Remembered] = []
+
+
 def forget() -> None:
-    """Twin of ``_cext.forget``, which drops its cached encoding; nothing to drop here.
+    """Twin of ``_cext.forget``, which drops its cached encoding: drop every
+    :class:`Remembered` answer (the pipeline calls this after each run).
 
     >>> forget()
     """
+    for remembered in _REMEMBERED:
+        remembered.drop()
