@@ -226,3 +226,31 @@ def test_remembered_by_identity_only():
     assert remembered.get("".join(["中", "文"]), 1) is None  # equal, yet another object
     scan_module.forget()
     assert remembered.get(text, 1) is None
+
+
+# --- annotation gaps -----------------------------------------------------------
+annotations_module = importlib.import_module("textrepair._fallback.annotations")
+GAP_PIECES = ["數(shù)", "數(shu) ", "音樂(yuè)", "樂(lè)", "音乐", "數", "樂", "很好", "，", "。", " ", "\u3000", "\n", "ab", "(c)",
+              ",(,)", "(", ")", "\x00", "\u200b", "\U00020000", "𠀀(a)", "\ud800", "“", "”", "好" * 30, "樂樂樂" * 10]
+gap_text = st.lists(st.sampled_from(GAP_PIECES), max_size=80).map("".join)
+
+
+def _check_gaps(text: str) -> None:
+    found = annotations_module.AnnotationScan(text)._found
+    expected = annotations_module._gaps_reference(text, found)
+    for long_gap in (0, 1, 24, 10 ** 9):  # every gap by regex scans, and none
+        previous, annotations_module._LONG_GAP = annotations_module._LONG_GAP, long_gap
+        try:
+            assert annotations_module._gaps(text, found) == expected
+        finally:
+            annotations_module._LONG_GAP = previous
+
+
+@given(st.one_of(gap_text, cjk_text))
+def test_gaps_fast_path(text):
+    _check_gaps(text)
+
+
+@pytest.mark.parametrize("text", _pages(), ids=lambda t: repr(t[:12]))
+def test_gaps_fast_path_on_pages(text):
+    _check_gaps(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from .. import _flags as F
 from .._tables import reading_table
@@ -259,7 +260,98 @@ def _gaps(text: str, found: list[list[int]]) -> list[tuple[int, int, int]]:
     characters, misses) in the text between the one before it and its
     character; zeros when the two are more than WINDOW apart (no half holds
     both).  A miss is a use of a character that has an annotation of the same
-    character at most WINDOW away."""
+    character at most WINDOW away.
+
+    Long gaps (clean text between a primer's few annotations) are counted
+    with regex scans, short ones (a converter page's) one character at a time.
+
+    >>> t = "音樂(yuè)很好，音乐與音樂 \\u3000ab(c)。" * 3 + "樂(lè)"
+    >>> f = AnnotationScan(t)._found; _gaps(t, f) == _gaps_reference(t, f)
+    True
+    """
+    readings = reading_table().readings
+    near: dict[str, list[int]] = {}
+    for f in found:
+        if not f[3] & F.ANN_ECHO:
+            near.setdefault(chr(f[2]), []).append(f[6])
+    uses = None  # a pattern of the annotated characters, made for the first long gap
+    out = [(0, 0, 0)]
+    for prev, f in zip(found, found[1:]):
+        han = vis = miss = 0
+        start, end = prev[1], f[6]
+        if end - prev[6] > WINDOW:
+            pass
+        elif end - start < _LONG_GAP or _ASTRAL.search(text, start, end):
+            for q in range(start, end):
+                ch = text[q]
+                if ch in readings:
+                    han += 1
+                    spots = near.get(ch)
+                    if spots is not None:
+                        k = bisect_left(spots, q - WINDOW)
+                        miss += k < len(spots) and spots[k] <= q + WINDOW
+                elif _echoable(ord(ch), readings):
+                    vis += 1
+        else:
+            gap = text[start:end]
+            unread = _read_runs().sub("", gap)  # the characters without a reading
+            han = len(gap) - len(unread)
+            vis = len(_unseen().sub("", unread))
+            if near:
+                if uses is None:
+                    uses = re.compile("[%s]" % "".join(re.escape(c) for c in sorted(near)))
+                for m in uses.finditer(text, start, end):
+                    q = m.start()
+                    spots = near[text[q]]
+                    k = bisect_left(spots, q - WINDOW)
+                    miss += k < len(spots) and spots[k] <= q + WINDOW
+        out.append((han, vis, miss))
+    return out
+
+
+#: Gaps at least this long are counted by regex scans in :func:`_gaps`.
+_LONG_GAP = 24
+#: Above the BMP a class of the Han characters would be a list of ranges the
+#: regex engine walks for every character: gaps with such characters are
+#: counted one at a time.
+_ASTRAL = re.compile("[\\U00010000-\\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _read_runs() -> re.Pattern[str]:
+    """Runs of BMP characters with a reading (``ch in readings``)."""
+    return re.compile("[%s]+" % _class_body(sorted(c for c in map(ord, reading_table().readings) if c < 0x10000)))
+
+
+@lru_cache(maxsize=1)
+def _unseen() -> re.Pattern[str]:
+    """What :func:`_echoable` rejects among characters without a reading:
+    the invisible ones and the parentheses."""
+    return re.compile("[%s]" % _class_body(sorted(_INVISIBLE | {0x28, 0x29})))
+
+
+def _class_body(code_points: list[int]) -> str:
+    """A regex set body of sorted code points, consecutive ones as ranges.
+
+    >>> _class_body([0x28, 0x29, 0x2a, 0x4e00])
+    '\\\\U00000028-\\\\U0000002a\\\\U00004e00'
+    """
+    pieces = []
+    i = 0
+    while i < len(code_points):
+        j = i
+        while j + 1 < len(code_points) and code_points[j + 1] == code_points[j] + 1:
+            j += 1
+        a, b = code_points[i], code_points[j]
+        pieces.append(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}")
+        i = j + 1
+    return "".join(pieces)
+
+
+def _gaps_reference(text: str, found: list[list[int]]) -> list[tuple[int, int, int]]:
+    """For each annotation after the first: (Han characters, other visible
+    characters, misses) in the text between the one before it and its
+    character, one character at a time (:func:`_gaps` by its definition)."""
     readings = reading_table().readings
     near: dict[str, list[int]] = {}
     for f in found:
@@ -281,6 +373,7 @@ def _gaps(text: str, found: list[list[int]]) -> list[tuple[int, int, int]]:
                     vis += 1
         out.append((han, vis, miss))
     return out
+
 
 
 def _glosses(found: list[list[int]]) -> list[bool]:
