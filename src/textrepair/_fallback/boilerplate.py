@@ -178,8 +178,10 @@ def _menu_hint(min_items: int) -> re.Pattern[str]:
     # Written to start with the separator class (the engine then skips to
     # separators), possessive since items and separators never overlap.
     sep, item = f"[{_SEPARATORS}]", f"[^{_SEPARATORS}\\n]"
-    # The look-behind starts it at a run's first separator only.
-    return re.compile(f"{sep}(?<!{sep}{sep}){sep}*+{item}++(?:{sep}++{item}++){{{min_items - 2}}}")
+    # The look-behind starts it at a run right after an item (the first
+    # item's), not at a line's indentation: the rest of the line is read
+    # from there only.
+    return re.compile(f"{sep}(?<={item}{sep}){sep}*+{item}++(?:{sep}++{item}++){{{min_items - 2}}}")
 
 
 def _menu_line_starts(text: str, min_items: int, first_only: bool = False) -> list[int]:
