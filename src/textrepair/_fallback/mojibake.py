@@ -32,15 +32,22 @@ def _few(text: str) -> int:
     return max(_FEW, len(text) >> 6)
 
 
-def _pinyin_letter(ch: str) -> bool:
-    return _ascii_letter(ch) or ch in reading_table().letters
+@lru_cache(maxsize=1)
+def _pinyin_letters() -> frozenset[str]:
+    """The ASCII letters and the table's pinyin letters (one set lookup).
+
+    >>> {"a", "Z", "ù"} <= _pinyin_letters(), "1" in _pinyin_letters()
+    (True, False)
+    """
+    return frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") | frozenset(reading_table().letters)
 
 
 def _tail_end(text: str, i: int) -> int:
     """End of ``letters)`` starting at ``i`` (1-7 pinyin letters), or -1."""
     j = i
     n = len(text)
-    while j < n and j - i < 8 and _pinyin_letter(text[j]):
+    letters = _pinyin_letters()
+    while j < n and j - i < 8 and text[j] in letters:
         j += 1
     if i < j <= i + 7 and j < n and text[j] == ")":
         return j + 1
@@ -342,7 +349,8 @@ WINDOW_EXEMPT = frozenset("【】「」『』〔〕〖〗")
 def _in_annotation(text: str, p: int) -> bool:
     """Whether ``text[p]`` is a letter of a ``(letters)`` group (1-7 pinyin letters)."""
     q = p
-    while q >= 0 and p - q < 7 and _pinyin_letter(text[q]):
+    letters = _pinyin_letters()
+    while q >= 0 and p - q < 7 and text[q] in letters:
         q -= 1
     if q < 0 or text[q] != "(":
         return False
@@ -453,7 +461,7 @@ NO_CJK = re.compile("[^%s]+" % _cjkcodec.CJK_CLASS)
 
 
 def _has_letter(run: str) -> bool:
-    return any(c.isalpha() for c in run)
+    return any(map(str.isalpha, run))
 
 
 _CODE_PAGES = ("latin-1", "cp1252", "cp1250")
