@@ -254,3 +254,22 @@ def test_gaps_fast_path(text):
 @pytest.mark.parametrize("text", _pages(), ids=lambda t: repr(t[:12]))
 def test_gaps_fast_path_on_pages(text):
     _check_gaps(text)
+
+
+def _judged_snapshot(scan):
+    scan.judge()
+    return _snapshot(scan), scan.removed(True), scan.removed(False)
+
+
+@given(st.one_of(gap_text, cjk_text, st.text(max_size=40)))
+def test_candidate_parens_scan_as_definition(text):
+    # Only the parentheses that can be annotations are tried: the same scan.
+    assert (_judged_snapshot(annotations_module.AnnotationScan(text))
+            == _judged_snapshot(annotations_module.AnnotationScan(text, annotations_module._PARENS)))
+
+
+@pytest.mark.parametrize("text", _pages() + ["數(shù)(2023年)(shù)(x)(記者 張三)(Beijing)(bào)(abcdefghi)", ",(,)(,)"],
+                         ids=lambda t: repr(t[:12]))
+def test_candidate_parens_scan_on_pages(text):
+    assert (_judged_snapshot(annotations_module.AnnotationScan(text))
+            == _judged_snapshot(annotations_module.AnnotationScan(text, annotations_module._PARENS)))

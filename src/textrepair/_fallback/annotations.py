@@ -10,6 +10,7 @@ the measured ones it documents, and the header repeats them (a test checks).
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left
 from functools import lru_cache
 
@@ -60,6 +61,23 @@ GLOSSY = (1, 4)
 # (The pattern starts with its literal "(" so the regex engine can jump to
 # candidates; the annotated character is read outside it.)
 _PARENS = re.compile(r"\(([^()]{1,8})\)")
+
+
+
+@lru_cache(maxsize=1)
+def _candidate_parens() -> re.Pattern[str]:
+    """The matches of ``_PARENS`` that can be annotations: one character
+    inside (an echo, or a one-letter reading), or only pinyin letters (what
+    ``ReadingTable.spell`` reads).  Parentheses never nest in either, so
+    ``finditer`` yields the same matches less the others (``(2023年)``),
+    which the scan would only have skipped.
+
+    >>> [m.group(1) for m in _candidate_parens().finditer("數(shù)(2023年)(x)(記者 張三)(Beijing)")]
+    ['shù', 'x', 'Beijing']
+    """
+    letters = "".join(re.escape(c) for c in sorted(set(reading_table().letters) | set(string.ascii_letters)))
+    return re.compile(r"\(([^()]|[%s]{2,8})\)" % letters)
+
 
 _OPEN_QUOTES = frozenset("“‘「『\"'")
 _CLOSE_QUOTES = frozenset("”’」』\"'")
@@ -134,14 +152,17 @@ class AnnotationScan:
 
     __slots__ = ("_text", "_found", "stats", "_judged")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, parens: re.Pattern[str] | None = None) -> None:
+        """Scan ``text``, trying the matches of ``parens`` (by default
+        :func:`_candidate_parens`; ``_PARENS``, the definition, gives the
+        same scan)."""
         table = reading_table()
         readings = table.readings
         # Converter pages repeat the same few annotations: judge each once.
         verdicts: dict[str, tuple[int, int, int] | None] = {}
         found: list[list[int]] = []
         # Every annotation ends with ")": without one there is nothing to find.
-        for m in _PARENS.finditer(text) if ")" in text else ():
+        for m in (parens or _candidate_parens()).finditer(text) if ")" in text else ():
             start, end = m.span()
             if start == 0:
                 continue
