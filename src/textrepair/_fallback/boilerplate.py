@@ -104,7 +104,7 @@ def _keyed(phrases: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, 
     for phrase in minimal:
         # ASCII is common on Chinese pages whatever the model says: an
         # ASCII phrase is keyed on its first character, the rest checked in C.
-        i = min(range(len(phrase)), key=lambda i: (phrase[i].isascii(), 0 if phrase[i].isascii() else counts.get(phrase[i], 0), i))
+        i = min(range(len(phrase)), key=lambda i: (phrase[i].isascii(), _count(counts, phrase[i]), i))
         keyed.setdefault(phrase[i], []).append((i, phrase))
     # Each branch starts with its literal key, so the engine finds a prefix
     # set; the whole phrase is compared around it in C (a look-behind to the
@@ -116,6 +116,11 @@ def _keyed(phrases: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, 
         branches.append(re.escape(key) + ("" if "" in around else "(?:%s)" % "|".join(around)))
     pattern = re.compile("|".join(branches)) if branches else None
     return pattern, {key: tuple(found) for key, found in keyed.items()}
+
+
+def _count(counts, ch: str) -> int:
+    """How often the character model saw ``ch`` (ASCII counts alike: 0)."""
+    return 0 if ch.isascii() else counts.get(ch, 0)
 
 
 def _around(phrase: str, i: int) -> str:

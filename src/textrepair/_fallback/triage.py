@@ -104,7 +104,8 @@ def _may_normalise(classes: int) -> re.Pattern[str]:
     for a, b in NFC_INERT:
         pieces = [(a, b)]
         for c, d in cut:
-            pieces = [piece for x, y in pieces for piece in ((x, min(y, c - 1)), (max(x, d + 1), y)) if piece[0] <= piece[1]]
+            pieces = [piece for x, y in pieces for piece in ((x, min(y, c - 1)), (max(x, d + 1), y))
+                      if piece[0] <= piece[1]]
         quiet += pieces
     return re.compile("[^%s]" % "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in quiet))
 
@@ -165,7 +166,8 @@ def _triage_reference(text: str, norm_classes: int, phrases: tuple[str, ...],
                       min_items: int) -> tuple[int, MojibakeScan]:
     """:func:`triage` by its definition (tests compare them).
 
-    >>> _triage_reference("e\\u0301 锟斤拷 上一篇", 17, ("上一篇:",), 6) == triage("e\\u0301 锟斤拷 上一篇", 17, ("上一篇:",), 6)
+    >>> text = "e\\u0301 锟斤拷 上一篇"
+    >>> _triage_reference(text, 17, ("上一篇:",), 6) == triage(text, 17, ("上一篇:",), 6)
     True
     """
     bits = 0
