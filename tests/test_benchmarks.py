@@ -15,7 +15,7 @@ pytestmark = pytest.mark.single_backend
 
 
 @pytest.mark.parametrize("name", ["benchmarks.corpora", "benchmarks.measure", "benchmarks.opencc_cpp", "benchmarks.compare",
-                                  "benchmarks.hostile"])
+                                  "benchmarks.hostile", "benchmarks.whole_pages", "benchmarks.versus_ftfy"])
 def test_benchmark_docstrings(name):
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
