@@ -150,10 +150,8 @@ _CHOICE_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if not chr(cp - 
     ord("「"): "“", ord("」"): "”"}
 
 
-def _scores(candidates: list[str], left: str, right: str, final: bool, folded_candidates=None) -> list[float]:
-    if folded_candidates is None:
-        folded_candidates = _choice_folded(candidates)
-    scores = window_scores(folded_candidates, left, right)
+def _scores(candidates: list[str], left: str, right: str, final: bool) -> list[float]:
+    scores = window_scores(_choice_folded(candidates), left, right)
     if final:
         scores = [s + END_WEIGHT * paragraph_end_logp(c[-1]) for s, c in zip(scores, candidates)]
     return scores
@@ -367,23 +365,15 @@ def _fitting(cands: list[str], unopened_now, foreign) -> list[str]:
     return cands
 
 
-def _fitting_folded(cands: list[str], unopened_now, foreign) -> tuple[list[str], list[str] | None]:
-    """:func:`_fitting`, and those candidates as the models read them when
-    there are more than can be kept (they are scored)."""
-    fit = _fitting(cands, unopened_now, foreign)
-    return fit, _choice_folded(fit) if len(fit) > _KEEP else None
-
-
 def _prune(cands: list[str], unopened_now, foreign, own_left: str, own_right: str, at_end: bool) -> list[str]:
     source = getattr(cands, "key", None)
     if source is None:
         cands = _fitting(cands, unopened_now, foreign)
-        folded_cands = None
     else:
-        cands, folded_cands = _remembered(("fitting", source, unopened_now, foreign),
-                                          lambda: _fitting_folded(cands, unopened_now, foreign))
+        cands = _remembered(("fitting", source, unopened_now, foreign),
+                            lambda: _fitting(cands, unopened_now, foreign))
     if len(cands) > _KEEP:
-        scores = _scores(cands, own_left, own_right, at_end, folded_cands)
+        scores = _scores(cands, own_left, own_right, at_end)
         # The _KEEP best, ties in candidate order (as a stable sort by falling score).
         order = heapq.nlargest(_KEEP, range(len(cands)), key=scores.__getitem__)
         cands = [cands[i] for i in order]
