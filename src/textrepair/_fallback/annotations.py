@@ -303,16 +303,7 @@ def _gaps(text: str, found: list[list[int]]) -> list[tuple[int, int, int]]:
         if end - prev[6] > WINDOW:
             pass
         elif end - start < _LONG_GAP or _ASTRAL.search(text, start, end):
-            for q in range(start, end):
-                ch = text[q]
-                if ch in readings:
-                    han += 1
-                    spots = near.get(ch)
-                    if spots is not None:
-                        k = bisect_left(spots, q - WINDOW)
-                        miss += k < len(spots) and spots[k] <= q + WINDOW
-                elif _echoable(ord(ch), readings):
-                    vis += 1
+            han, vis, miss = _gap_counts(text, start, end, readings, near)
         else:
             gap = text[start:end]
             unread = _read_runs().sub("", gap)  # the characters without a reading
@@ -380,20 +371,28 @@ def _gaps_reference(text: str, found: list[list[int]]) -> list[tuple[int, int, i
             near.setdefault(chr(f[2]), []).append(f[6])
     out = [(0, 0, 0)]
     for prev, f in zip(found, found[1:]):
-        han = vis = miss = 0
         if f[6] - prev[6] <= WINDOW:
-            for q in range(prev[1], f[6]):
-                ch = text[q]
-                if ch in readings:
-                    han += 1
-                    spots = near.get(ch)
-                    if spots is not None:
-                        k = bisect_left(spots, q - WINDOW)
-                        miss += k < len(spots) and spots[k] <= q + WINDOW
-                elif _echoable(ord(ch), readings):
-                    vis += 1
-        out.append((han, vis, miss))
+            out.append(_gap_counts(text, prev[1], f[6], readings, near))
+        else:
+            out.append((0, 0, 0))
     return out
+
+
+def _gap_counts(text: str, start: int, end: int, readings, near: dict[str, list[int]]) -> tuple[int, int, int]:
+    """(Han characters, other visible characters, misses) of ``text[start:end]``,
+    one character at a time."""
+    han = vis = miss = 0
+    for q in range(start, end):
+        ch = text[q]
+        if ch in readings:
+            han += 1
+            spots = near.get(ch)
+            if spots is not None:
+                k = bisect_left(spots, q - WINDOW)
+                miss += k < len(spots) and spots[k] <= q + WINDOW
+        elif _echoable(ord(ch), readings):
+            vis += 1
+    return han, vis, miss
 
 
 

@@ -80,13 +80,20 @@ def _run_end(text: str, i: int) -> int:
     >>> t = "好?中文数据12,“x”F在"; _run_end(t, 1) == _run_end_reference(t, 1) == 11
     True
     """
+    return _run_end_with(text, i, _PLAIN)
+
+
+def _run_end_with(text: str, i: int, plain: re.Pattern[str] | None) -> int:
+    """:func:`_run_end`; ``plain``, when given, takes at once the characters
+    the loop would take one by one (:data:`_PLAIN`)."""
     n = len(text)
     start = i
     cap = i + _RUN_CAP
     while i < n and i < cap:
-        i = _PLAIN.match(text, i, cap).end()
-        if i >= n or i >= cap:
-            break
+        if plain is not None:
+            i = plain.match(text, i, cap).end()
+            if i >= n or i >= cap:
+                break
         ch = text[i]
         end = _paren_end(text, i)
         if end > 0:
@@ -114,32 +121,7 @@ def _run_end(text: str, i: int) -> int:
 def _run_end_reference(text: str, i: int) -> int:
     """Where a run that is still open at ``i`` ends (see tr_mojibake_runs),
     one character at a time (:func:`_run_end` skips the plain ones)."""
-    n = len(text)
-    start = i
-    cap = i + _RUN_CAP
-    while i < n and i < cap:
-        ch = text[i]
-        end = _paren_end(text, i)
-        if end > 0:
-            i = end
-            continue
-        if ch == "?":
-            end = _tail_end(text, i + 1)
-            if end < 0 and i > start + 1 and i + 2 < n and text[i + 1] in "!;," and _wide(text[i + 2]):
-                return i  # the next split run starts here
-            i = end if end > 0 else i + 1
-            continue
-        if ch == "\u20ac":
-            return i + 1  # the lone byte 0x80 realigns the decoder too
-        if _wide(ch):
-            i += 1
-        elif "\x40" <= ch <= "\x7e":
-            return i + 1  # a trail byte in 0x40-0x7E realigns the decoder
-        elif "\x21" <= ch <= "\x3f" and ch not in "<>\"'&()":
-            i += 1  # digits and punctuation may be folded fullwidth forms
-        else:
-            return i
-    return min(i, n)
+    return _run_end_with(text, i, None)
 
 
 #: Characters a run simply takes in :func:`_run_end`: wide ones but the

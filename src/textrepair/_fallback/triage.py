@@ -129,6 +129,19 @@ def _ranges(body: str) -> list[tuple[int, int]]:
     return found
 
 
+def _plain_bits(text: str) -> int:
+    """The bits both definitions find the same way: markup, lost bytes,
+    annotations."""
+    bits = 0
+    if "<" in text or "&" in text:
+        bits |= F.TRI_MARKUP
+    if "??" in text or "\u951f" in text:
+        bits |= F.TRI_LOST
+    if ")" in text and _group().search(text):
+        bits |= F.TRI_ANNOTATIONS
+    return bits
+
+
 def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: int) -> tuple[int, MojibakeScan]:
     """The ``TRI_*`` bits of ``text`` and its :func:`mojibake_scan`
     (``norm_classes``: the normalise stage's classes; ``phrases`` and
@@ -143,13 +156,7 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
     ...                                                         | F.TRI_BOILERPLATE)
     True
     """
-    bits = 0
-    if "<" in text or "&" in text:
-        bits |= F.TRI_MARKUP
-    if "??" in text or "\u951f" in text:
-        bits |= F.TRI_LOST
-    if ")" in text and _group().search(text):
-        bits |= F.TRI_ANNOTATIONS
+    bits = _plain_bits(text)
     if _may_normalise(norm_classes).search(text):
         bits |= F.TRI_NORMALISE
     if _boilerplate(text, phrases, min_items):
@@ -170,13 +177,7 @@ def _triage_reference(text: str, norm_classes: int, phrases: tuple[str, ...],
     >>> _triage_reference(text, 17, ("上一篇:",), 6) == triage(text, 17, ("上一篇:",), 6)
     True
     """
-    bits = 0
-    if "<" in text or "&" in text:
-        bits |= F.TRI_MARKUP
-    if "??" in text or "\u951f" in text:
-        bits |= F.TRI_LOST
-    if ")" in text and _group().search(text):
-        bits |= F.TRI_ANNOTATIONS
+    bits = _plain_bits(text)
     if _NOT_INERT.search(text) or norm_classes and normalise_runs(text, norm_classes):
         bits |= F.TRI_NORMALISE
     if _boilerplate_reference(text, phrases, min_items):
