@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from ... import _backend
 from ..._fallback import ftfy_suspect
-from ..._fallback.readings import TONE_LETTERS
+from ..._fallback.readings import _ANNOTATION, TONE_LETTERS
 from .codecs_big5 import big5_repairs, gbk_as_big5_repairs
 from .codecs_single import code_page_repairs, utf8_fallback_repairs
 from .codecs_judge import CONTEXT, paragraph_before
@@ -165,17 +165,18 @@ def _around_rare(text: str, windows) -> list[tuple[int, int]]:
 @lru_cache(maxsize=1)
 def _common_run() -> re.Pattern[str]:
     """A stretch of more than ``RARE_REACH`` characters none of which is
-    rare, a pinyin annotation counting as common (enough at a window's edge;
-    inside one, only its part farther than ``RARE_REACH`` from both ends is
-    cut).  The lookahead asks for ``RARE_REACH + 1`` characters that are
-    common or tone letters before a match may start, so a window of rare
-    characters costs no Python step per character; a match cut short by a
-    tone letter outside an annotation is skipped by the caller."""
+    rare, a pinyin annotation (the one ``excused`` reads) counting as common
+    (enough at a window's edge; inside one, only its part farther than
+    ``RARE_REACH`` from both ends is cut).  The lookahead asks for
+    ``RARE_REACH + 1`` characters that are common or tone letters before a
+    match may start, so a window of rare characters costs no Python step per
+    character; a match cut short by a tone letter outside an annotation is
+    skipped by the caller."""
     from ..._cjkcodec import char_model, common_chars
 
     common = "\\x00-\\x7f" + "".join(re.escape(c) for c in sorted(common_chars(char_model())))
-    annotation = "\\([a-z%s]{1,8}\\)" % TONE_LETTERS
-    return re.compile("(?=[%s%s]{%d})(?:%s|[%s])+" % (common, TONE_LETTERS, RARE_REACH + 1, annotation, common))
+    lookahead = "(?=[%s%s]{%d})" % (common, TONE_LETTERS, RARE_REACH + 1)
+    return re.compile("%s(?:%s|[%s])+" % (lookahead, _ANNOTATION.pattern, common))
 
 
 def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> list[tuple[int, int, str, float, str]]:
