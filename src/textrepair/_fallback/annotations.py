@@ -63,7 +63,6 @@ GLOSSY = (1, 4)
 _PARENS = re.compile(r"\(([^()]{1,8})\)")
 
 
-
 @lru_cache(maxsize=1)
 def _candidate_parens() -> re.Pattern[str]:
     """The matches of ``_PARENS`` that can be annotations: one character
@@ -291,10 +290,7 @@ def _gaps(text: str, found: list[list[int]]) -> list[tuple[int, int, int]]:
     True
     """
     readings = reading_table().readings
-    near: dict[str, list[int]] = {}
-    for f in found:
-        if not f[3] & F.ANN_ECHO:
-            near.setdefault(chr(f[2]), []).append(f[6])
+    near = _annotated_at(found)
     uses = None  # a pattern of the annotated characters, made for the first long gap
     out = [(0, 0, 0)]
     for prev, f in zip(found, found[1:]):
@@ -365,10 +361,7 @@ def _gaps_reference(text: str, found: list[list[int]]) -> list[tuple[int, int, i
     characters, misses) in the text between the one before it and its
     character, one character at a time (:func:`_gaps` by its definition)."""
     readings = reading_table().readings
-    near: dict[str, list[int]] = {}
-    for f in found:
-        if not f[3] & F.ANN_ECHO:
-            near.setdefault(chr(f[2]), []).append(f[6])
+    near = _annotated_at(found)
     out = [(0, 0, 0)]
     for prev, f in zip(found, found[1:]):
         if f[6] - prev[6] <= WINDOW:
@@ -376,6 +369,15 @@ def _gaps_reference(text: str, found: list[list[int]]) -> list[tuple[int, int, i
         else:
             out.append((0, 0, 0))
     return out
+
+
+def _annotated_at(found: list[list[int]]) -> dict[str, list[int]]:
+    """Per annotated character (echoes aside), where its annotations stand, in order."""
+    near: dict[str, list[int]] = {}
+    for f in found:
+        if not f[3] & F.ANN_ECHO:
+            near.setdefault(chr(f[2]), []).append(f[6])
+    return near
 
 
 def _gap_counts(text: str, start: int, end: int, readings, near: dict[str, list[int]]) -> tuple[int, int, int]:
@@ -393,7 +395,6 @@ def _gap_counts(text: str, start: int, end: int, readings, near: dict[str, list[
         elif _echoable(ord(ch), readings):
             vis += 1
     return han, vis, miss
-
 
 
 def _glosses(found: list[list[int]]) -> list[bool]:

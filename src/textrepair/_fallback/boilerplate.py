@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right as _bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import accumulate as _accumulate
 
 from .. import _cjkcodec
-
 
 
 _SEPARATORS = " \t\u3000"
@@ -142,33 +142,28 @@ def _phrase_starts(text: str, phrases: tuple[str, ...]) -> list[int]:
     >>> _phrase_starts("上一篇:下一篇 分享 上一", ("上一篇", "上一篇:", "分享"))
     [0, 8]
     """
-    pattern, keyed = _keyed(phrases)
-    if pattern is None:
-        return []
-    starts = []
-    for m in pattern.finditer(text):
-        q = m.start()
-        for i, phrase in keyed[text[q]]:
-            if q >= i and text.startswith(phrase, q - i):
-                starts.append(q - i)
-    return starts
+    return list(_occurrences(text, phrases))
 
 
 def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    """Whether one of ``phrases`` occurs in ``text``.
+    """Whether one of ``phrases`` occurs in ``text`` (the search stops at the first).
 
     >>> _has_phrase("上一篇", ("一篇",)), _has_phrase("上一", ("一篇",)), _has_phrase("x", ())
     (True, False, False)
     """
+    return next(_occurrences(text, phrases), None) is not None
+
+
+def _occurrences(text: str, phrases: tuple[str, ...]) -> Iterator[int]:
+    """The starts :func:`_phrase_starts` lists, one at a time."""
     pattern, keyed = _keyed(phrases)
     if pattern is None:
-        return False
+        return
     for m in pattern.finditer(text):
         q = m.start()
         for i, phrase in keyed[text[q]]:
             if q >= i and text.startswith(phrase, q - i):
-                return True
-    return False
+                yield q - i
 
 
 # --- menus -----------------------------------------------------------------
