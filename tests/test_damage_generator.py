@@ -208,3 +208,15 @@ def test_a_ghost_of_each_mark(mark, text, shown):
     case = cases.make("gbk-shift", text)
     assert case.damaged == shown
     assert "ghost:" + mark in case.spans[0].tags
+
+
+@pytest.mark.parametrize("text, shown, lost", [
+    ("今天真的很熱！！", "??", True),  # both bytes of the first ！ shown as ? by two pieces
+    ("電子社保卡，覆蓋", "???", False),  # 保 lost its lead, 卡 its trail: each keeps a byte
+    ("這家店真好！！！下次", "?。?", False),
+])
+def test_a_character_whose_every_byte_is_lost_is_tagged(text, shown, lost):
+    # the benchmark's "no character lost whole" row leaves out what no reading can restore
+    [span] = cases.make("gbk-shift", text).spans
+    assert span.damaged == shown
+    assert ("char-lost" in span.tags) is lost

@@ -129,23 +129,45 @@ def decode(stream: Stream, cuts: Sequence[int], profile: cp936.Profile,
     out: list[Char] = []
     bounds = [0, *sorted(set(c for c in cuts if 0 < c < len(stream.data))), len(stream.data)]
     cut_tags = cut_tags or {}
-    for start, end in zip(bounds, bounds[1:]):
-        for token in cp936.tokens(stream.data[start:end], profile):
-            a, b = start + token.start, start + token.end
-            origin, tags = _merge(stream, a, b)
-            extra = set()
-            if token.event:
-                extra.add(token.event)
-            if token.event == "eaten":
-                extra.add("eaten:" + chr(stream.data[b - 1]))
-            if b in cut_tags and a < b:
-                extra |= cut_tags[b]
-            if aligned(stream, b) and not aligned(stream, a):
-                extra.add(_realign_tag(stream, a, b, token, end))
-            elif not aligned(stream, a) or not aligned(stream, b):
-                extra.add("shifted")
-            out.append(Char(token.text, origin, tags | frozenset(extra)))
+    read = [(start, end, token) for start, end in zip(bounds, bounds[1:])
+            for token in cp936.tokens(stream.data[start:end], profile)]
+    gone = _whole_units_lost(stream, [(start + t.start, start + t.end) for start, _end, t in read if t.event in LOSSY])
+    for start, end, token in read:
+        a, b = start + token.start, start + token.end
+        origin, tags = _merge(stream, a, b)
+        if any(stream.unit[k] in gone for k in range(a, b)):
+            tags |= {"char-lost"}
+        extra = set()
+        if token.event:
+            extra.add(token.event)
+        if token.event == "eaten":
+            extra.add("eaten:" + chr(stream.data[b - 1]))
+        if b in cut_tags and a < b:
+            extra |= cut_tags[b]
+        if aligned(stream, b) and not aligned(stream, a):
+            extra.add(_realign_tag(stream, a, b, token, end))
+        elif not aligned(stream, a) or not aligned(stream, b):
+            extra.add("shifted")
+        out.append(Char(token.text, origin, tags | frozenset(extra)))
     return out
+
+
+#: Token events whose bytes the decoded text no longer holds.
+LOSSY = frozenset({"lone", "lone-dropped", "eaten", "lead-before-control", "lead-before-ascii", "lead-dropped",
+                   "pua-dropped", "uda3-dropped", "invalid"})
+
+
+def _whole_units_lost(stream: Stream, lost: Sequence[tuple[int, int]]) -> set[int]:
+    """The characters of two or more bytes every byte of which fell in a
+    ``lost`` range: no reading of the damaged text can know them."""
+    gone = {k for a, b in lost for k in range(a, b)}
+    width: dict[int, int] = {}
+    hit: dict[int, int] = {}
+    for k, u in enumerate(stream.unit):
+        width[u] = width.get(u, 0) + 1
+        if k in gone:
+            hit[u] = hit.get(u, 0) + 1
+    return {u for u, n in hit.items() if n == width[u] and n >= 2}
 
 
 def _realign_tag(stream: Stream, a: int, b: int, token: cp936.Token, piece_end: int) -> str:
