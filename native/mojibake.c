@@ -178,14 +178,30 @@ static void emit(tr_mojibake_run *out, size_t cap, size_t *count, size_t start, 
     (*count)++;
 }
 
-/* The byte-shift runs of the decoded text t[0..len), appended to out. */
-static void shift_runs(const uint32_t *t, size_t len, tr_mojibake_run *out, size_t cap, size_t *count)
+static int anchor_char(uint32_t c)
 {
-    size_t p = 0, last_end = 0, rs = 0, re = 0;
+    return c == '?' || c == '!' || c == ';' || c == ',';
+}
+
+/* The byte-shift runs of the decoded text t[0..len), appended to out; when
+ * marks is not NULL it lists, in order, every position of t that holds one
+ * of ?!;, (the caller found them in its own pass), and only those are
+ * visited: the same runs, without reading the text a second time. */
+static void shift_runs_of(const uint32_t *t, size_t len, const size_t *marks, size_t nmarks,
+                          tr_mojibake_run *out, size_t cap, size_t *count)
+{
+    size_t p = 0, last_end = 0, rs = 0, re = 0, m = 0;
     int pending = 0;
     /* The last run stays pending in (rs, re) while the next one may merge. */
     while (p < len) {
-        if ((t[p] == '?' || t[p] == '!' || t[p] == ';' || t[p] == ',') && anchor(t, len, p)) {
+        if (marks) {
+            while (m < nmarks && marks[m] < p)
+                m++;
+            if (m == nmarks)
+                break;
+            p = marks[m];
+        }
+        if (anchor_char(t[p]) && anchor(t, len, p)) {
             size_t start = run_start(t, p), end = run_end(t, len, p);
             if (start < last_end)
                 start = last_end;
@@ -204,6 +220,11 @@ static void shift_runs(const uint32_t *t, size_t len, tr_mojibake_run *out, size
     }
     if (pending)
         emit(out, cap, count, rs, re, TR_MOJIBAKE_SHIFT);
+}
+
+static void shift_runs(const uint32_t *t, size_t len, tr_mojibake_run *out, size_t cap, size_t *count)
+{
+    shift_runs_of(t, len, NULL, 0, out, cap, count);
 }
 
 static int has_anchor_byte(const uint8_t *s, size_t n)
@@ -391,9 +412,10 @@ void tr_mj_end(tr_mj_state *st, tr_mojibake_run *out, size_t cap, size_t *count)
         emit(out, cap, count, st->seg_start, len, TR_MOJIBAKE_FTFY);
 }
 
-void tr_mj_shift_runs(const uint32_t *t, size_t len, tr_mojibake_run *out, size_t cap, size_t *count)
+void tr_mj_shift_runs(const uint32_t *t, size_t len, const size_t *marks, size_t nmarks, tr_mojibake_run *out,
+                      size_t cap, size_t *count)
 {
-    shift_runs(t, len, out, cap, count);
+    shift_runs_of(t, len, marks, nmarks, out, cap, count);
 }
 
 int tr_mojibake_scan(const uint8_t *s, size_t n, tr_mojibake_run *out, size_t cap, size_t *found)

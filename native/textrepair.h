@@ -665,8 +665,11 @@ static inline uint16_t tr_mj_ascii_class(uint32_t c)
         k |= TR_MJ_CONT;
     return k;
 }
-/* The byte-shift runs of the code points t[0..len), appended to out. */
-void tr_mj_shift_runs(const uint32_t *t, size_t len, tr_mojibake_run *out, size_t cap, size_t *count);
+/* The byte-shift runs of the code points t[0..len), appended to out; marks,
+ * when not NULL, lists in order every position of t holding one of ?!;,
+ * (nmarks of them): only those are visited. */
+void tr_mj_shift_runs(const uint32_t *t, size_t len, const size_t *marks, size_t nmarks, tr_mojibake_run *out,
+                      size_t cap, size_t *count);
 
 /* ---- tables: rendered at build time from pinyin_readings.txt ---------- */
 extern const size_t tr_reading_count;

@@ -209,11 +209,16 @@ static inline int plain_han(uint32_t c, const uint8_t *busy)
     return h < HAN_COUNT && !((busy[h >> 3] >> (h & 7)) & 1);
 }
 
+#define TRIAGE_MARKS 512
+
 uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const tr_triage_tables *tables,
                    size_t min_items, tr_mojibake_run *out, size_t cap, size_t *found)
 {
     uint32_t bits = 0, prev = 0, prev2 = 0;
     size_t i = 0, count = 0, items = 0, letters = 0;
+    /* Where ?!;, stand, for tr_mj_shift_runs to visit instead of reading the
+     * text again; a text with more of them than fit is read again. */
+    size_t marks[TRIAGE_MARKS], nmarks = 0;
     int anchor = 0, in_item = 0, boiler = 0, group = 0;
     const uint8_t *busy = tables && tables->has_busy_han ? tables->busy_han : NULL;
     const phrase_filter *filter = tables && tables->filter.count ? &tables->filter : NULL;
@@ -256,6 +261,11 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const tr_
                     bits |= TR_TRI_LOST;
                 break;
             default: break;
+            }
+            if (c == '?' || c == '!' || c == ';' || c == ',') {
+                if (nmarks < TRIAGE_MARKS)
+                    marks[nmarks] = i;
+                nmarks++;
             }
             if (group && c != '(') {
                 if (tr_pinyin_letter(c))
@@ -307,7 +317,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const tr_
     }
     tr_mj_end(&st, out, cap, &count);
     if (anchor)
-        tr_mj_shift_runs(t, n, out, cap, &count);
+        tr_mj_shift_runs(t, n, nmarks <= TRIAGE_MARKS ? marks : NULL, nmarks, out, cap, &count);
     *found = count;
     if (count)
         bits |= TR_TRI_MOJIBAKE;

@@ -63,6 +63,16 @@ def test_triage_on_seeds(path):
     assert c == python and c[0] & F.TRI_MOJIBAKE
 
 
+@pytest.mark.parametrize("unit, times", [("好,静妥郎", 511), ("好,静妥郎", 513), ("?中(zhōng)!文;", 200),
+                                         ("支持?!笆\ue1a2奈濉睍r期", 300), ("a?b,", 1000)])
+def test_triage_with_more_marks_than_it_lists(unit, times):
+    # tr_triage lists the positions of ?!;, for the byte-shift runs up to a
+    # bound, and reads a text with more of them again: both find the same runs.
+    text = unit * times
+    c, python = _both(text, normalise.classes(Options()))
+    assert c == python
+
+
 def test_han_rare_bitmap():
     assert _cext.triage_han_rare() == _fallback.triage_han_rare() != b""
 
