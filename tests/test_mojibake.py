@@ -13,8 +13,6 @@ from textrepair._cjkcodec import FOLD, cp936_decode, encode_char, fold
 from textrepair.options import Options
 from textrepair import _backend
 from textrepair.stages import mojibake
-from textrepair.stages.mojibake import codecs as mj_codecs
-from textrepair.stages.mojibake import common as mj_common
 from textrepair.stages.mojibake import shift as mj_shift
 from textrepair._fallback import shift as mj_twin
 

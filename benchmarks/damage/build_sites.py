@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from . import cp936, farm, sites
-from .trace import encode, text_of, traced
+from .trace import encode, traced
 
 ROOT = Path(__file__).resolve().parents[2]
 ORIGINALS = ROOT / "tests" / "data" / "originals"

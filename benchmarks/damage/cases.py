@@ -34,7 +34,7 @@ import random
 from typing import Callable, NamedTuple, Sequence
 
 from . import classic, cp936, farm, sites
-from .trace import Char, Span, extract_visible, fold, folded, same, spans, text_of, traced
+from .trace import Char, Span, fold, folded, same, spans, text_of, traced
 
 __all__ = ["Case", "SHIFT", "CLASSIC", "NAMES", "STAGES", "make", "shift_spans"]
 

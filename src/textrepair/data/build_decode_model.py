@@ -36,7 +36,6 @@ of 64 characters or more stay far below.
 from __future__ import annotations
 
 import random
-import re
 import sys
 from pathlib import Path
 

@@ -27,7 +27,6 @@ better.
 
 from __future__ import annotations
 
-import codecs
 import re
 from array import array
 from functools import lru_cache
@@ -402,8 +401,8 @@ def _candidates_of(char: tuple[int, ...], after: int, reader: str) -> tuple[str,
                     continue
                 _add_read(seq, out)
         return tuple(out)
-    for fill in _product(ranges):
-        for i, x in zip(holes, fill):
+    for filling in _product(ranges):
+        for i, x in zip(holes, filling):
             seq[i] = x
         if not all(rejects[seq[i] * 257 + seq[i + 1]] for i in holes):
             continue
