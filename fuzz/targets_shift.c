@@ -540,3 +540,53 @@ FUZZ_TARGET(tr_shift_judge)
     free((void *)sm.encode);
     synth_free(&s);
 }
+
+/* ---- tr_shift_quiet ------------------------------------------------------------ */
+
+/* Calls it on t with runs from the input (some outside t: refused) and checks
+ * what the header promises: 1 or 0 for runs inside t, -2 for one outside, the
+ * same answer twice, and "not quiet" whenever one run alone is not. */
+static void quiet(const tr_char_model *m, reader *r, const cps *t, int marks)
+{
+    size_t runs[2 * 6], nruns = next_byte(r) % 7, k, n = t->len;
+    int outside = 0, status, alone;
+    for (k = 0; k < nruns; k++) {
+        size_t a = n ? next_byte(r) % (n + 2) : next_byte(r) % 2, b = a + next_byte(r) % 48;
+        runs[2 * k] = a;
+        runs[2 * k + 1] = b;
+        outside = outside || b > n;
+    }
+    status = tr_shift_quiet(m, t->v, n, runs, nruns, marks, next_byte(r) % 12, 1 + next_byte(r) % 64, -8.0);
+    FUZZ_CHECK(status >= -2 && status <= 1);
+    FUZZ_CHECK(outside ? status == -2 : status != -2);
+    if (status < 0)
+        return;
+    FUZZ_CHECK(tr_shift_quiet(m, t->v, n, runs, nruns, marks, 8, 48, -8.0) ==
+               tr_shift_quiet(m, t->v, n, runs, nruns, marks, 8, 48, -8.0));
+    for (k = 0; k < nruns; k++) {
+        alone = tr_shift_quiet(m, t->v, n, runs + 2 * k, 1, 0, 8, 48, -8.0);
+        FUZZ_CHECK(alone == 0 || alone == 1);
+        if (!alone)
+            FUZZ_CHECK(tr_shift_quiet(m, t->v, n, runs, nruns, marks, 8, 48, -8.0) == 0);
+    }
+}
+
+FUZZ_TARGET(tr_shift_quiet)
+{
+    reader r = {data, size, 0};
+    synth_model s;
+    cps text = {NULL, 0, 0}, raw = {NULL, 0, 0};
+    uint8_t head = next_byte(&r);
+    synth_build(&s, head);
+    palette(&r, &text, 80);
+    if (!text.v)
+        text.v = fuzz_alloc(0);
+    quiet(&s.m, &r, &text, head & 1);
+    /* The raw input as the text: garbage in, no crash. */
+    raw.v = fuzz_decode(data, size < 2048 ? size : 2048, &raw.len);
+    if (raw.v && in_range(&raw))
+        quiet(&s.m, &r, &raw, head & 2);
+    free(raw.v);
+    free(text.v);
+    synth_free(&s);
+}

@@ -3309,3 +3309,146 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
     jctx_free(&j);
     return rc;
 }
+
+/* ---- runs clean text writes too (tr_shift_quiet) ------------------------------------ *
+ * Twin: weak_run, salad, alone_starts and shift_quiet of _fallback/shift.py. */
+
+/* _READING.match(s[0..n), i): the length of "(letters)" at i (1-6 sign letters), or 0. */
+static size_t reading_at(const uint32_t *s, size_t n, size_t i)
+{
+    size_t r = 0;
+    if (i >= n || s[i] != '(' || !letters_closed(s, n, i + 1))
+        return 0;
+    while (sign_letter(s[i + 1 + r]))
+        r++;
+    return r + 2;
+}
+
+/* rare_char().search(_READING.sub("", t[s..e))): a rare character outside the run's whole annotations. */
+static int rare_outside_readings(const uint32_t *t, size_t s, size_t e)
+{
+    size_t i = s, r;
+    while (i < e) {
+        if ((r = reading_at(t, e, i)) != 0) {
+            i += r;
+            continue;
+        }
+        if (t[i] >= 0x80 && (tr_mj_class(t[i]) & TR_MJ_RARE))
+            return 1;
+        i++;
+    }
+    return 0;
+}
+
+/* salad(t[s..e)): its stretches of two wide characters or more between ASCII
+ * and whole annotations, scored alone, in order, average below per_char. */
+static int salad_of(const tr_char_model *m, const uint32_t *t, size_t s, size_t e, double per_char)
+{
+    double total = 0.0;
+    size_t i = s, n = 0, r, a;
+    while (i < e) {
+        if ((r = reading_at(t, e, i)) != 0) {
+            i += r;
+            continue;
+        }
+        if (t[i] < 0x80) {
+            i++;
+            continue;
+        }
+        for (a = i; i < e && t[i] >= 0x80; i++)
+            ;
+        if (i - a >= 2) {
+            total = total + tr_char_score(m, t + a, i - a, -1, -1);
+            n += i - a;
+        }
+    }
+    return n >= 2 && total < per_char * (double)n;
+}
+
+/* _REALIGNED.match(t, i): a wide character, a byte in 0x40-0x7E, a wide character. */
+static int realigned_at(const uint32_t *t, size_t n, size_t i)
+{
+    return i + 2 < n && t[i] >= 0x80 && t[i + 1] >= 0x40 && t[i + 1] <= 0x7E && t[i + 2] >= 0x80;
+}
+
+/* weak_run(t, s, e); w has room for the run and its context. */
+static int weak_at(const tr_char_model *m, const uint32_t *t, size_t n, size_t s, size_t e, size_t context,
+                   double per_char, uint32_t *w)
+{
+    size_t len = e - s, re = context < n - e ? e + context : n, k = len, q;
+    if (rare_outside_readings(t, s, e))
+        return 0;
+    /* signs(run + _sign_context(run, right)), right = t[e..re) */
+    memcpy(w, t + s, len * sizeof *w);
+    if (e < re && t[e] == '(') {
+        for (q = e; q < re && t[q] != ')'; q++)
+            ;
+        if (q < re) {
+            memcpy(w + k, t + e, (q + 1 - e) * sizeof *w);
+            k += q + 1 - e;
+        }
+    } else if (e < re && ghost_start(t + s, len)) {
+        w[k++] = t[e];
+    }
+    if (signs(w, k))
+        return 0;
+    /* _REALIGNED.match(run[-2:] + right[:1]) */
+    if (len >= 2 && e < re && realigned_at(t, n, e - 2))
+        return 0;
+    if (ends_with(t + s, len, final_ghost_at) && (e == re || t[e] == '\r' || t[e] == '\n'))
+        return 0;
+    return !salad_of(m, t, s, e, per_char);
+}
+
+/* alone_starts(t, []) != []: a folded ! or ; between wide characters that starts a run of salad or one that
+ * realigns on a trail byte before a wide character. */
+static int alone_start(const tr_char_model *m, const uint32_t *t, size_t n, size_t max_piece, double per_char)
+{
+    size_t i, q, end, head;
+    for (i = 1; i + 1 < n; i++) {
+        if ((t[i] != '!' && t[i] != ';') || t[i - 1] < 0x80 || t[i + 1] < 0x80)
+            continue;
+        /* _OUT_OF_STEP.match(t, i + 1) */
+        for (q = i + 1; q < n && t[q] >= 0x80 && t[q] != 0x20AC && !in_ranges(tr_space_ranges, tr_space_count, t[q]);
+             q++)
+            ;
+        if (q < n && ((t[q] >= 0x40 && t[q] <= 0x7E) || t[q] == 0x20AC))
+            q++;
+        else if (q < n && (t[q] == '?' || t[q] == '!' || t[q] == ',' || t[q] == ';') && !(q + 1 < n && t[q + 1] < 0x80))
+            q++;
+        end = q - (i - 1) < max_piece ? q : i - 1 + max_piece;
+        head = end > i + 1 && t[end - 1] < 0x80 ? end - 1 : end;  /* wide_head */
+        if (head > i + 1 && head - (i + 1) >= 2 && salad_of(m, t, i + 1, head, per_char))
+            return 1;
+        if (realigned_at(t, n, end - 2))
+            return 1;
+    }
+    return 0;
+}
+
+int tr_shift_quiet(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *runs, size_t nruns, int marks,
+                   size_t context, size_t max_piece, double per_char)
+{
+    size_t k, most = 0;
+    uint32_t *w;
+    int quiet = 1;
+    if (!m || !code_points_ok(t, n))
+        return -2;
+    for (k = 0; k < nruns; k++) {
+        if (runs[2 * k] > runs[2 * k + 1] || runs[2 * k + 1] > n)
+            return -2;
+        if (runs[2 * k + 1] - runs[2 * k] > most)
+            most = runs[2 * k + 1] - runs[2 * k];
+    }
+    if (nruns) {
+        w = malloc((most + (context < n ? context : n) + 1) * sizeof *w);
+        if (!w)
+            return -1;
+        for (k = 0; k < nruns && quiet; k++)
+            quiet = weak_at(m, t, n, runs[2 * k], runs[2 * k + 1], context, per_char, w);
+        free(w);
+    }
+    if (quiet && marks && alone_start(m, t, n, max_piece, per_char))
+        quiet = 0;
+    return quiet;
+}

@@ -433,6 +433,17 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
                    size_t opened_len, int keeps_pua, tr_shift_verdict *verdict, uint32_t *out, size_t cap,
                    size_t *out_len);
 
+/* Twin: _fallback.shift.shift_quiet.  1 when no cut has to show for the
+ * judge to have nothing to read in t[0..n): every run [runs[2k],
+ * runs[2k + 1]) of the nruns is one clean text writes too (weak_run: no sign
+ * of the cut with the context characters after it, no rare character, no
+ * salad of common ones below per_char per character), and, with marks, no
+ * folded ! or ; between wide characters starts a run of salad of at most
+ * max_piece characters (alone_starts); 0 when one does; -1 on allocation
+ * failure, -2 on a run outside t or a code point above U+10FFFF. */
+int tr_shift_quiet(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *runs, size_t nruns, int marks,
+                   size_t context, size_t max_piece, double per_char);
+
 /* ---- readings.c: inner loops of the wrong-codec readers -------------------- */
 /* Twin: _fallback.readings (best_gain).  The stretch [*start, *end) of a run
  * whose characters old[k] read as read[k] (both folded, k < len) where the

@@ -542,3 +542,47 @@ def test_judge_refuses_a_malformed_model():
     bad = ffi.new("uint32_t[]", [0x110000])
     verdict, out, out_len = ffi.new("tr_shift_verdict *"), ffi.new("uint32_t[]", 16), ffi.new("size_t *")
     assert lib.tr_shift_judge(good, bad, 1, bad, 0, bad, 0, bad, 0, 1, verdict, out, 16, out_len) == -2
+
+
+# --- tr_shift_quiet ---------------------------------------------------------------------
+
+def assert_same_quiet(text: str, runs, marks: bool) -> None:
+    assert _cext.shift_quiet(text, runs, marks) == twin.shift_quiet(text, runs, marks), (text, runs, marks)
+
+
+def _scanned_runs(text: str):
+    return stage._bounded(text, _fallback.mojibake_scan(text).shift)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_quiet_on_seeds(path):
+    text = path.read_text(encoding="utf-8")
+    runs = _scanned_runs(text)
+    for marks in (False, True):
+        assert_same_quiet(text, runs, marks)
+    for run in runs:  # each run alone, the weak test of every one of them
+        assert_same_quiet(text, [run], False)
+
+
+quiet_text = st.one_of(mixture, cjk_text, seed_fragment,
+                       st.lists(st.sampled_from(["嗎", "好", "静妥郎戏诺", "具", "@", "回", "!", ";", "?", "(", ")", "(shù)",
+                                                 "ǚ", "\u3000", "\xa0", "\u20ac", "\n", "\r", "a", "٣", "?!?", "\ue000",
+                                                 "。", "、", ","]), max_size=30).map("".join))
+
+
+@given(quiet_text, st.booleans())
+def test_quiet_on_scanned_runs(text, marks):
+    assert_same_quiet(text, _scanned_runs(text), marks)
+
+
+@given(quiet_text, st.data())
+def test_quiet_on_any_run(text, data):
+    # any stretch of the text, not only the ones the scan finds: every branch of the weak test
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert_same_quiet(text, [(start, end)], data.draw(st.booleans()))
+
+
+def test_quiet_refuses_a_run_outside_the_text():
+    with pytest.raises(ValueError):
+        _cext.shift_quiet("好", [(0, 2)], False)

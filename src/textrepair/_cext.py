@@ -687,6 +687,20 @@ def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bo
                    bool(v.edge_guess))
 
 
+def shift_quiet(text: str, runs, marks: bool) -> bool:
+    """C twin of ``_fallback.shift_quiet``."""
+    from ._fallback.shift import CONTEXT, MAX_PIECE, SALAD_PER_CHAR
+
+    flat = [x for run in runs for x in run]
+    status = lib.tr_shift_quiet(_model().chars, _u32(text), len(text), ffi.new("size_t[]", flat) if flat else ffi.NULL,
+                                len(flat) // 2, int(bool(marks)), CONTEXT, MAX_PIECE, SALAD_PER_CHAR)
+    if status == -1:
+        raise MemoryError("tr_shift_quiet could not allocate")
+    if status < 0:
+        raise ValueError("tr_shift_quiet: a run lies outside the text")
+    return bool(status)
+
+
 # --- triage.c -----------------------------------------------------------------
 
 def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: int):

@@ -87,9 +87,9 @@ def idle(text: str, scan, options: Options, lost: bool = True, marks: bool = Tru
     code-page chain (the wrong-codec readings need one), no stretch ftfy's
     badness test flags (ftfy leaves any other alone), no ``锟`` to mark, no
     lost paragraph, no run a folded ！ or ； starts into salad (a dropping
-    decoder's, ``shift._alone_starts``), and only byte-shift runs that clean
-    text writes too (``shift._weak``), which are judged only near a cut this
-    call saw.
+    decoder's, ``alone_starts``), and only byte-shift runs that clean text
+    writes too (``weak_run``), which are judged only near a cut this call
+    saw: ``shift_quiet`` of ``_fallback.shift``, ``tr_shift_quiet`` in C.
 
     >>> scan = _backend.impl.mojibake_scan("这是真的吗?下一步,在深入推进。")
     >>> idle("这是真的吗?下一步,在深入推进。", scan, Options()), len(scan.shift)
@@ -108,15 +108,12 @@ def idle(text: str, scan, options: Options, lost: bool = True, marks: bool = Tru
     if scan.ftfy:
         if any(_stretch_is_bad(text[start:end]) for start, end in scan.ftfy):
             return False
-    if marks and shift._alone_starts(text, []):
+    if scan.shift and call_memory("cut"):
         return False
-    if scan.shift:
-        if call_memory("cut"):
-            return False
-        for start, end in shift._bounded(text, scan.shift):
-            if not shift._weak(text, start, end):
-                return False
-    return True
+    if not scan.shift and not marks:
+        return True
+    # every run one clean text writes too, no run alone on a folded mark: one call
+    return _backend.impl.shift_quiet(text, shift._bounded(text, scan.shift) if scan.shift else [], marks)
 
 
 def _stretch_is_bad(stretch: str) -> bool:

@@ -16,9 +16,9 @@ from bisect import bisect_left
 
 from ... import _backend
 from ..._cjkcodec import FOLD, encode_char as _encode_char
-from ..._fallback import rare_char
-from ..._fallback.shift import CONTEXT, LOST as _LOST, SALAD_PER_CHAR, Verdict, open_marks, signs
-from ..._fallback.shift import _FINAL_GHOST, _PUA, _SHIFT_SIGNS, _sign_context
+from ..._fallback.shift import CONTEXT, LOST as _LOST, Verdict, open_marks, signs
+from ..._fallback.shift import _OUT_OF_STEP, _PUA, _SHIFT_SIGNS, MAX_PIECE, _sign_context, alone_starts
+from ..._fallback.shift import outside as _outside, weak_run
 from ...edits import report
 from .common import BOPOMOFO, HIRAGANA, KATAKANA, _remembered, _trim, call_memory
 
@@ -333,53 +333,14 @@ def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdi
                        lambda: _backend.impl.shift_judge(run, left, right, opened, keeps_pua))
 
 
-_NOT_WIDE = re.compile(r"[\x00-\x7f]+")
-#: A whole annotation: ``(`` and one to six pinyin letters and ``)``.
-_READING = re.compile(r"\([a-z\u00e0-\u01dc]{1,6}\)")
-
-
 def _weak(text: str, start: int, end: int) -> bool:
-    """A run with no sign of the cut (``?!?`` ending a paragraph counts as
-    one here), no rare character and no salad of common ones: clean text
-    writes such runs too."""
-    run = text[start:end]
-    if rare_char().search(_READING.sub("", run)):
-        return False  # a tone letter in a whole annotation is no rare character
-    right = text[end:end + CONTEXT]
-    if signs(run + _sign_context(run, right)) or _REALIGNED.match(run[-2:] + right[:1]):
-        return False  # a cut shows, or the run realigns on a trail letter before a wide character
-    if _FINAL_GHOST.search(run) and (not right or right[0] in "\r\n"):
-        return False
-    # Last, as it costs the most (the character model): common characters
-    # in an order no text writes.
-    return not _salad(run)
+    """:func:`_fallback.shift.weak_run` with this backend's character model."""
+    return weak_run(text, start, end, _backend.impl.char_scores)
 
 
-def _salad(run: str) -> bool:
-    """Whether the wide characters of ``run`` are common ones in an order no
-    text writes (shifted pairs: ``静妥郎戏诺``), by the character model.
-
-    Each stretch of two or more between ASCII characters and annotations
-    is scored alone: clean text puts its folded marks between sentences
-    (``嗎?是的。`` is no salad, though 嗎是 is no bigram), one character has
-    no order, and a tone letter is no character of the text.
-
-    >>> _salad("!静妥郎戏诺氖且浑p"), _salad("!餐桌上放的是一雙"), _salad("嗎?是的。")
-    (True, False, False)
-    """
-    if "(" in run:  # no annotation without one
-        run = _READING.sub(" ", run)
-    pieces = [piece for piece in _NOT_WIDE.split(run) if len(piece) >= 2]
-    if len(pieces) == 1:  # the same double as the sum below, one call sooner
-        return _wide_salad(pieces[0])
-    n = sum(map(len, pieces))
-    # char_scores with no context: each piece's char_score, in one call
-    return n >= 2 and sum(_backend.impl.char_scores(pieces)) < SALAD_PER_CHAR * n
-
-
-def _wide_salad(piece: str) -> bool:
-    """:func:`_salad` of a run that holds no ASCII character."""
-    return len(piece) >= 2 and _backend.impl.char_score(piece) < SALAD_PER_CHAR * len(piece)
+def _alone_starts(text: str, taken) -> list[tuple[int, int]]:
+    """:func:`_fallback.shift.alone_starts` with this backend's character model."""
+    return alone_starts(text, taken, _backend.impl.char_scores)
 
 
 def _shows_lone(run: str, out: str) -> bool:
@@ -409,90 +370,9 @@ def _final_marks(text: str, taken) -> list[tuple[int, int]]:
     return [m.span() for m in _FINAL_MARK.finditer(text) if _outside(taken, *m.span())]
 
 
-def _outside(taken, start: int, end: int) -> bool:
-    """Whether ``[start, end)`` overlaps none of the runs ``taken`` (sorted,
-    not overlapping each other).
-
-    >>> _outside([(0, 2), (5, 9)], 2, 5), _outside([(0, 2), (5, 9)], 4, 6)
-    (True, False)
-    """
-    i = bisect_left(taken, (end,))
-    return not any(s < end and start < e for s, e in taken[max(0, i - 1):i])
-
-
 #: A ``!`` between wide characters: the ghost ！ of 。“ (or 。「, 。【) whose
 #: lead byte a dropping decoder lost with no mark (``個!感‰u``).
 _DROPPED_START = re.compile(r"[^\x00-\x7f]![^\x00-\x7f]")
-#: Where a run read out of step ends: after a trail byte in 0x40-0x7E or the
-#: lone byte 0x80 (``€``), which realign the decoder, or after the next mark
-#: (the next piece starts there; a lone byte before it was dropped).
-_OUT_OF_STEP = re.compile(r"[^\x00-\x7f?!,;\s\u20ac]*(?:[\x40-\x7e\u20ac]|[?!,;](?![\x00-\x7f]))?")
-
-
-def _mark_starts(text: str) -> list[int]:
-    """Where a folded ！ or ； stands between wide characters: a dropping
-    decoder's run may start there with no ``?`` to show it
-    (``少!静妥郎戏诺氖且浑p``).  (``str.find`` is 30 times faster here
-    than a regular expression with a look-behind: clean pages pay this.)
-
-    >>> _mark_starts("好!静;a!b 中;文")
-    [1, 9]
-    """
-    found = []
-    for mark in "!;":
-        i = text.find(mark, 1)
-        while i >= 0:
-            if text[i - 1] >= "\x80" and text[i + 1:i + 2] >= "\x80":
-                found.append(i)
-            i = text.find(mark, i + 1)
-    return sorted(found)
-
-
-def _alone_starts(text: str, taken) -> list[tuple[int, int]]:
-    """Runs starting on a folded mark between wide characters (with the
-    character before it), outside the runs ``taken`` (sorted), that show
-    damage on their own, wherever the page's other damage is: the wide
-    characters read out of step are salad, or the run realigns on a trail
-    byte in 0x40-0x7E between wide characters (``了!具@回``, the ghost ！ of
-    。【 and 這).  They may overlap: the caller skips one that overlaps a run
-    read before it.
-
-    >>> _alone_starts("品種也很少!静妥郎戏诺氖且浑p筷子", [])
-    [(4, 15)]
-    >>> _alone_starts("设施一般,比较旧;肪潮冉铣。", [])
-    [(7, 14)]
-    >>> _alone_starts("習慣了!具@回房間", [])
-    [(2, 6)]
-    >>> _alone_starts("很不方便!我們明天再來吧,好嗎", [])
-    []
-    """
-    out = []
-    for mark in _mark_starts(text):
-        start = mark - 1
-        end = min(_OUT_OF_STEP.match(text, mark + 1).end(), start + MAX_PIECE)
-        if _outside(taken, start, end) and (_wide_salad(_wide_head(text, mark + 1, end))
-                                            or _REALIGNED.match(text, end - 2)):
-            out.append((start, end))
-    return out
-
-
-def _wide_head(text: str, start: int, end: int) -> str:
-    """``text[start:end]`` (a match of ``_OUT_OF_STEP`` or a head of one:
-    wide characters, then perhaps one realigning byte or mark) without an
-    ASCII last character: the one piece :func:`_salad` scores in it.
-
-    >>> _wide_head("好!具@回", 2, 4), _wide_head("好!具\u20ac", 2, 4)
-    ('具', '具€')
-    """
-    head = text[start:end]
-    return head[:-1] if head[-1:] < "\x80" else head
-
-
-#: A run read out of step that ends on a realigning trail byte before a wide
-#: character (or an annotation's ``(``): ``具@`` before 回.
-_REALIGNED = re.compile(r"[^\x00-\x7f][\x40-\x7e][^\x00-\x7f(]")
-
-
 def _dropped_starts(text: str, taken) -> list[tuple[int, int]]:
     """Runs starting on a folded ！ between wide characters, outside the runs
     ``taken`` (sorted): on a page whose decoder drops lone bytes (the scan anchors
@@ -510,10 +390,6 @@ def _dropped_starts(text: str, taken) -> list[tuple[int, int]]:
         if _outside(taken, start, end):
             out.append((start, end))
     return out
-
-
-#: The most characters a run found by :func:`_dropped_starts` reaches.
-MAX_PIECE = 48
 
 
 def _paragraph_before(text: str, start: int, applied=()) -> str:
