@@ -3186,10 +3186,10 @@ done:;
 static int code_points_ok(const uint32_t *s, size_t n)
 {
     size_t k;
-    for (k = 0; k < n; k++)
-        if (s[k] > 0x10FFFF)
-            return 0;
-    return 1;
+    uint32_t bad = 0;
+    for (k = 0; k < n; k++)  /* no early exit: the loop vectorises, and most texts are valid */
+        bad |= (uint32_t)(s[k] > 0x10FFFF);
+    return !bad;
 }
 
 static void jctx_free(jctx *j)

@@ -31,9 +31,10 @@ def _utf8(text: str) -> bytes:
 
 
 def forget() -> None:
-    """Drop the cached encoding (the pipeline calls this after each run)."""
+    """Drop the cached encodings (the pipeline calls this after each run)."""
     global _last
     _last = None
+    _scratch.encoded = None
 
 
 def scan_flags(text: str) -> int:
@@ -687,13 +688,24 @@ def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bo
                    bool(v.edge_guess))
 
 
-def shift_quiet(text: str, runs, marks: bool) -> bool:
-    """C twin of ``_fallback.shift_quiet``."""
+def _quiet_constants() -> tuple[int, int, float]:
     from ._fallback.shift import CONTEXT, MAX_PIECE, SALAD_PER_CHAR
 
+    _quiet.append((CONTEXT, MAX_PIECE, SALAD_PER_CHAR))
+    return _quiet[0]
+
+
+_quiet: list[tuple[int, int, float]] = []  # the twin's constants, read on first use
+
+
+def shift_quiet(text: str, runs, marks: bool) -> bool:
+    """C twin of ``_fallback.shift_quiet``."""
+    context, max_piece, per_char = _quiet[0] if _quiet else _quiet_constants()
     flat = [x for run in runs for x in run]
-    status = lib.tr_shift_quiet(_model().chars, _u32(text), len(text), ffi.new("size_t[]", flat) if flat else ffi.NULL,
-                                len(flat) // 2, int(bool(marks)), CONTEXT, MAX_PIECE, SALAD_PER_CHAR)
+    last = getattr(_scratch, "encoded", None)  # the triage's code points of this very text, when it kept them
+    data = ffi.from_buffer("uint32_t[]", last[1]) if last is not None and last[0] is text else _u32(text)
+    status = lib.tr_shift_quiet(_model().chars, data, len(text), ffi.new("size_t[]", flat) if flat else ffi.NULL,
+                                len(flat) // 2, int(bool(marks)), context, max_piece, per_char)
     if status == -1:
         raise MemoryError("tr_shift_quiet could not allocate")
     if status < 0:
@@ -714,11 +726,14 @@ def triage(text: str, norm_classes: int, phrases: tuple[str, ...], min_items: in
         buffer, found = _new_unzeroed("tr_mojibake_run[]", cap), ffi.new("size_t *")
     last = _last_tables
     tables = last[1] if last[0] is phrases else _tables_for(phrases)  # the same tuple call after call: no hash
-    bits = lib.tr_triage(ffi.from_buffer("uint32_t[]", text.encode(_UTF32, "surrogatepass")), n, norm_classes,
-                         tables, min_items, buffer, cap, found)
+    encoded = text.encode(_UTF32, "surrogatepass")
+    bits = lib.tr_triage(ffi.from_buffer("uint32_t[]", encoded), n, norm_classes, tables, min_items, buffer, cap, found)
     count = found[0]
     if not count:
         return bits, _MojibakeScan([], [], [], [], [], [])
+    # The mojibake stage's idle check reads the same code points next
+    # (shift_quiet): kept for it, for a text of modest size.
+    _scratch.encoded = (text, encoded) if n <= _KEEP_ENCODED else None
     if count > cap:
         return bits, mojibake_scan(text)
     lists: tuple[list, ...] = ([], [], [], [], [], [])
@@ -737,6 +752,8 @@ _last_tables: tuple = ((), None)
 #: Per thread, the triage's buffers for a short text (cffi releases the GIL
 #: during the call, so threads cannot share them), of ``_SHORT_CAP`` runs.
 _scratch = threading.local()
+#: The longest text whose code points the triage keeps for the idle check (256 KB of them).
+_KEEP_ENCODED = 1 << 16
 _SHORT_CAP = 64
 
 
