@@ -668,6 +668,30 @@ static inline int tr_mj_quiet(tr_mj_state *st, uint16_t k)
     st->len++;
     return 1;
 }
+/* tr_mj_step for the two commonest steps of a page that change little: an
+ * ASCII character of no class (a digit, a letter, a mark) and a plain CJK
+ * character after one, with no annotation group or code-page chain open
+ * (the ftfy stretch they open or close being unmarked); returns 0 when
+ * tr_mj_step must run instead. */
+static inline int tr_mj_light(tr_mj_state *st, uint32_t c, uint16_t k)
+{
+    if (st->group.open || c == '(' || st->chains[0].state || st->chains[1].state || st->chains[2].state)
+        return 0;
+    if (k == 0 && c < 0x80) {
+        if (!st->in_seg) {
+            st->in_seg = 1;
+            st->seg_start = st->len;
+            st->seg_marked = 0;
+        }
+    } else if (k == TR_MJ_CJK && !(st->in_seg && st->seg_marked)) {
+        st->in_seg = 0;
+    } else {
+        return 0;
+    }
+    st->prev_lead = 0;
+    st->len++;
+    return 1;
+}
 /* The class of an ASCII code point: no class but space, no table look-up. */
 static inline uint16_t tr_mj_ascii_class(uint32_t c)
 {

@@ -311,7 +311,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const tr_
         }
         prev2 = prev;
         prev = c;
-        if (!tr_mj_quiet(&st, k))
+        if (!tr_mj_quiet(&st, k) && !tr_mj_light(&st, c, k))
             tr_mj_step(&st, c, k, out, cap, &count);
         i++;
     }
