@@ -548,7 +548,8 @@ FUZZ_TARGET(tr_shift_judge)
  * same answer twice, and "not quiet" whenever one run alone is not. */
 static void quiet(const tr_char_model *m, reader *r, const cps *t, int marks)
 {
-    size_t runs[2 * 6], nruns = next_byte(r) % 7, k, n = t->len;
+    size_t runs[2 * 6], nruns = next_byte(r) % 7, k, n = t->len, piece;
+    uint8_t weak[6];
     int outside = 0, status, alone;
     for (k = 0; k < nruns; k++) {
         size_t a = n ? next_byte(r) % (n + 2) : next_byte(r) % 2, b = a + next_byte(r) % 48;
@@ -556,19 +557,33 @@ static void quiet(const tr_char_model *m, reader *r, const cps *t, int marks)
         runs[2 * k + 1] = b;
         outside = outside || b > n;
     }
-    status = tr_shift_quiet(m, t->v, n, runs, nruns, marks, next_byte(r) % 12, 1 + next_byte(r) % 64, -8.0);
+    piece = next_byte(r) % 64;
+    status = tr_shift_quiet(m, t->v, n, runs, nruns, marks, next_byte(r) % 12, piece, -8.0);
     FUZZ_CHECK(status >= -2 && status <= 1);
-    FUZZ_CHECK(outside ? status == -2 : status != -2);
+    FUZZ_CHECK(outside || piece < 2 ? status == -2 : status != -2);
+    if (piece < 2 && !outside)
+        status = tr_shift_quiet(m, t->v, n, runs, nruns, marks, 8, 48, -8.0);
+    FUZZ_CHECK(tr_shift_weak(m, t->v, n, runs, nruns, weak, next_byte(r) % 12, -8.0) == (outside ? -2 : 0));
     if (status < 0)
         return;
     FUZZ_CHECK(tr_shift_quiet(m, t->v, n, runs, nruns, marks, 8, 48, -8.0) ==
                tr_shift_quiet(m, t->v, n, runs, nruns, marks, 8, 48, -8.0));
+    /* tr_shift_weak says of each run what tr_shift_quiet says of it alone */
+    FUZZ_CHECK(tr_shift_weak(m, t->v, n, runs, nruns, weak, 8, -8.0) == 0 || nruns == 0);
     for (k = 0; k < nruns; k++) {
         alone = tr_shift_quiet(m, t->v, n, runs + 2 * k, 1, 0, 8, 48, -8.0);
         FUZZ_CHECK(alone == 0 || alone == 1);
+        FUZZ_CHECK(weak[k] == alone);
         if (!alone)
             FUZZ_CHECK(tr_shift_quiet(m, t->v, n, runs, nruns, marks, 8, 48, -8.0) == 0);
     }
+}
+
+void fuzz_tr_shift_quiet(const uint8_t *data, size_t size);
+
+FUZZ_TARGET(tr_shift_weak)
+{
+    fuzz_tr_shift_quiet(data, size);  /* the same checks cover both */
 }
 
 FUZZ_TARGET(tr_shift_quiet)

@@ -3368,7 +3368,7 @@ static int salad_of(const tr_char_model *m, const uint32_t *t, size_t s, size_t 
 /* _REALIGNED.match(t, i): a wide character, a byte in 0x40-0x7E, a wide character. */
 static int realigned_at(const uint32_t *t, size_t n, size_t i)
 {
-    return i + 2 < n && t[i] >= 0x80 && t[i + 1] >= 0x40 && t[i + 1] <= 0x7E && t[i + 2] >= 0x80;
+    return i < n && n - i > 2 && t[i] >= 0x80 && t[i + 1] >= 0x40 && t[i + 1] <= 0x7E && t[i + 2] >= 0x80;
 }
 
 /* weak_run(t, s, e); w has room for the run and its context. */
@@ -3426,12 +3426,15 @@ static int alone_start(const tr_char_model *m, const uint32_t *t, size_t n, size
     return 0;
 }
 
-int tr_shift_quiet(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *runs, size_t nruns, int marks,
-                   size_t context, size_t max_piece, double per_char)
+/* The weak test of runs[0..nruns) into weak (all of them, or up to the first
+ * that is not when all is 0); returns how many runs were weak, -1 on
+ * allocation failure, -2 on a run outside t or a code point above U+10FFFF. */
+static long weak_runs(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *runs, size_t nruns,
+                      size_t context, double per_char, uint8_t *weak, int all)
 {
     size_t k, most = 0;
+    long found = 0;
     uint32_t *w;
-    int quiet = 1;
     if (!m || !code_points_ok(t, n))
         return -2;
     for (k = 0; k < nruns; k++) {
@@ -3440,15 +3443,40 @@ int tr_shift_quiet(const tr_char_model *m, const uint32_t *t, size_t n, const si
         if (runs[2 * k + 1] - runs[2 * k] > most)
             most = runs[2 * k + 1] - runs[2 * k];
     }
-    if (nruns) {
-        w = malloc((most + (context < n ? context : n) + 1) * sizeof *w);
-        if (!w)
-            return -1;
-        for (k = 0; k < nruns && quiet; k++)
-            quiet = weak_at(m, t, n, runs[2 * k], runs[2 * k + 1], context, per_char, w);
-        free(w);
+    if (!nruns)
+        return 0;
+    w = malloc((most + (context < n ? context : n) + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    for (k = 0; k < nruns; k++) {
+        int is_weak = weak_at(m, t, n, runs[2 * k], runs[2 * k + 1], context, per_char, w);
+        if (weak)
+            weak[k] = (uint8_t)is_weak;
+        found += is_weak;
+        if (!is_weak && !all)
+            break;
     }
-    if (quiet && marks && alone_start(m, t, n, max_piece, per_char))
-        quiet = 0;
-    return quiet;
+    free(w);
+    return found;
+}
+
+int tr_shift_weak(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *runs, size_t nruns, uint8_t *weak,
+                  size_t context, double per_char)
+{
+    long found = weak_runs(m, t, n, runs, nruns, context, per_char, weak, 1);
+    return found < 0 ? (int)found : 0;
+}
+
+int tr_shift_quiet(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *runs, size_t nruns, int marks,
+                   size_t context, size_t max_piece, double per_char)
+{
+    long found;
+    if (max_piece < 2)
+        return -2;  /* a piece holds the character before its mark and the mark */
+    found = weak_runs(m, t, n, runs, nruns, context, per_char, NULL, 0);
+    if (found < 0)
+        return (int)found;
+    if ((size_t)found < nruns)
+        return 0;
+    return !(marks && alone_start(m, t, n, max_piece, per_char));
 }

@@ -440,9 +440,15 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
  * salad of common ones below per_char per character), and, with marks, no
  * folded ! or ; between wide characters starts a run of salad of at most
  * max_piece characters (alone_starts); 0 when one does; -1 on allocation
- * failure, -2 on a run outside t or a code point above U+10FFFF. */
+ * failure, -2 on a run outside t, a code point above U+10FFFF or a
+ * max_piece below 2. */
 int tr_shift_quiet(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *runs, size_t nruns, int marks,
                    size_t context, size_t max_piece, double per_char);
+/* Twin: _fallback.shift.weak_runs.  weak[k] = 1 when run k (as in
+ * tr_shift_quiet) is one clean text writes too, else 0, for each of the
+ * nruns; returns 0, -1 on allocation failure, -2 as tr_shift_quiet. */
+int tr_shift_weak(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *runs, size_t nruns, uint8_t *weak,
+                  size_t context, double per_char);
 
 /* ---- readings.c: inner loops of the wrong-codec readers -------------------- */
 /* Twin: _fallback.readings (best_gain).  The stretch [*start, *end) of a run

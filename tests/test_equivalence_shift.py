@@ -586,3 +586,19 @@ def test_quiet_on_any_run(text, data):
 def test_quiet_refuses_a_run_outside_the_text():
     with pytest.raises(ValueError):
         _cext.shift_quiet("好", [(0, 2)], False)
+
+
+@given(quiet_text, st.data())
+def test_weak_runs_on_any_runs(text, data):
+    runs = []
+    for _ in range(data.draw(st.integers(0, 4))):
+        start = data.draw(st.integers(0, len(text)))
+        runs.append((start, data.draw(st.integers(start, len(text)))))
+    assert _cext.weak_runs(text, runs) == twin.weak_runs(text, runs)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_weak_runs_on_seeds(path):
+    text = path.read_text(encoding="utf-8")
+    runs = _scanned_runs(text)
+    assert _cext.weak_runs(text, runs) == twin.weak_runs(text, runs)

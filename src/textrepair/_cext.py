@@ -698,13 +698,33 @@ def _quiet_constants() -> tuple[int, int, float]:
 _quiet: list[tuple[int, int, float]] = []  # the twin's constants, read on first use
 
 
+def _code_points(text: str):
+    """The code points of ``text``: the triage's own, when it kept them for this very text."""
+    last = getattr(_scratch, "encoded", None)
+    return ffi.from_buffer("uint32_t[]", last[1]) if last is not None and last[0] is text else _u32(text)
+
+
+def weak_runs(text: str, runs) -> list[bool]:
+    """C twin of ``_fallback.weak_runs``."""
+    context, _max_piece, per_char = _quiet[0] if _quiet else _quiet_constants()
+    n = len(runs)
+    if not n:
+        return []
+    weak = ffi.new("uint8_t[]", n)
+    status = lib.tr_shift_weak(_model().chars, _code_points(text), len(text),
+                               ffi.new("size_t[]", [x for run in runs for x in run]), n, weak, context, per_char)
+    if status == -1:
+        raise MemoryError("tr_shift_weak could not allocate")
+    if status < 0:
+        raise ValueError("tr_shift_weak: a run lies outside the text")
+    return [bool(x) for x in ffi.unpack(weak, n)]
+
+
 def shift_quiet(text: str, runs, marks: bool) -> bool:
     """C twin of ``_fallback.shift_quiet``."""
     context, max_piece, per_char = _quiet[0] if _quiet else _quiet_constants()
     flat = [x for run in runs for x in run]
-    last = getattr(_scratch, "encoded", None)  # the triage's code points of this very text, when it kept them
-    data = ffi.from_buffer("uint32_t[]", last[1]) if last is not None and last[0] is text else _u32(text)
-    status = lib.tr_shift_quiet(_model().chars, data, len(text), ffi.new("size_t[]", flat) if flat else ffi.NULL,
+    status = lib.tr_shift_quiet(_model().chars, _code_points(text), len(text), ffi.new("size_t[]", flat) if flat else ffi.NULL,
                                 len(flat) // 2, int(bool(marks)), context, max_piece, per_char)
     if status == -1:
         raise MemoryError("tr_shift_quiet could not allocate")

@@ -1200,6 +1200,15 @@ def outside(taken, start: int, end: int) -> bool:
     return not any(s < end and start < e for s, e in taken[max(0, i - 1):i])
 
 
+def weak_runs(text: str, runs: Sequence[tuple[int, int]]) -> list[bool]:
+    """:func:`weak_run` of each of ``runs`` (``tr_shift_weak``).
+
+    >>> weak_runs("這是真的吗?下一步,在深入推进。很少!静妥郎戏诺氖且浑p", [(4, 15), (17, 29)])
+    [True, False]
+    """
+    return [weak_run(text, start, end) for start, end in runs]
+
+
 def shift_quiet(text: str, runs: Sequence[tuple[int, int]], marks: bool) -> bool:
     """Whether a page no cut has shown on leaves the byte-shift judge
     nothing to read (``tr_shift_quiet``): every run of ``runs`` (the scan's,

@@ -18,7 +18,7 @@ from ... import _backend
 from ..._cjkcodec import FOLD, encode_char as _encode_char
 from ..._fallback.shift import CONTEXT, LOST as _LOST, Verdict, open_marks, signs
 from ..._fallback.shift import _OUT_OF_STEP, _PUA, _SHIFT_SIGNS, MAX_PIECE, _sign_context, alone_starts
-from ..._fallback.shift import outside as _outside, weak_run
+from ..._fallback.shift import outside as _outside
 from ...edits import report
 from .common import BOPOMOFO, HIRAGANA, KATAKANA, _remembered, _trim, call_memory
 
@@ -75,8 +75,9 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
         kept.append(True)
     keeps_pua = bool(kept)
     weak = []
-    for start, end in _bounded(text, runs):
-        if _weak(text, start, end):
+    bounded = _bounded(text, runs)
+    for (start, end), is_weak in zip(bounded, _backend.impl.weak_runs(text, bounded)):
+        if is_weak:
             weak.append((start, end))
             continue
         verdict = _verdict(text, start, end, applied, keeps_pua)
@@ -331,11 +332,6 @@ def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdi
     opened = open_marks(_paragraph_before(text, start, applied))
     return _remembered(("run", left, run, right, opened, keeps_pua),
                        lambda: _backend.impl.shift_judge(run, left, right, opened, keeps_pua))
-
-
-def _weak(text: str, start: int, end: int) -> bool:
-    """:func:`_fallback.shift.weak_run` with this backend's character model."""
-    return weak_run(text, start, end, _backend.impl.char_scores)
 
 
 def _alone_starts(text: str, taken) -> list[tuple[int, int]]:
