@@ -568,6 +568,18 @@ static void quiet(const tr_char_model *m, reader *r, const cps *t, int marks)
         return;
     FUZZ_CHECK(tr_shift_quiet(m, t->v, n, runs, nruns, marks, 8, 48, -8.0) ==
                tr_shift_quiet(m, t->v, n, runs, nruns, marks, 8, 48, -8.0));
+    /* tr_shift_alone finds a run alone exactly when tr_shift_quiet says a page with no runs is not quiet */
+    {
+        size_t pairs[2 * 4], count = 99;
+        int st = tr_shift_alone(m, t->v, n, NULL, 0, 48, -8.0, pairs, 4, &count);
+        FUZZ_CHECK(st == 0 || st == 2);
+        FUZZ_CHECK(st == 2 ? count > 4 : count <= 4);
+        FUZZ_CHECK((count == 0) == (tr_shift_quiet(m, t->v, n, NULL, 0, 1, 8, 48, -8.0) == 1));
+        for (k = 0; k < count && k < 4; k++)
+            FUZZ_CHECK(pairs[2 * k] < pairs[2 * k + 1] && pairs[2 * k + 1] <= n && (!k || pairs[2 * k] > pairs[2 * k - 2]));
+        st = tr_shift_alone(m, t->v, n, runs, nruns, 48, -8.0, pairs, 4, &count);  /* runs as taken: any order */
+        FUZZ_CHECK(st == 0 || st == 2);
+    }
     /* tr_shift_weak says of each run what tr_shift_quiet says of it alone */
     FUZZ_CHECK(tr_shift_weak(m, t->v, n, runs, nruns, weak, 8, -8.0) == 0 || nruns == 0);
     for (k = 0; k < nruns; k++) {
@@ -580,6 +592,11 @@ static void quiet(const tr_char_model *m, reader *r, const cps *t, int marks)
 }
 
 void fuzz_tr_shift_quiet(const uint8_t *data, size_t size);
+
+FUZZ_TARGET(tr_shift_alone)
+{
+    fuzz_tr_shift_quiet(data, size);
+}
 
 FUZZ_TARGET(tr_shift_weak)
 {

@@ -3400,11 +3400,31 @@ static int weak_at(const tr_char_model *m, const uint32_t *t, size_t n, size_t s
     return !salad_of(m, t, s, e, per_char);
 }
 
-/* alone_starts(t, []) != []: a folded ! or ; between wide characters that starts a run of salad or one that
- * realigns on a trail byte before a wide character. */
-static int alone_start(const tr_char_model *m, const uint32_t *t, size_t n, size_t max_piece, double per_char)
+/* outside(taken, start, end) of the twin: bisect_left of (end,) among the
+ * (start, end) pairs of taken, then the one pair before it. */
+static int outside_of(const size_t *taken, size_t ntaken, size_t start, size_t end)
+{
+    size_t lo = 0, hi = ntaken, mid;
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        if (taken[2 * mid] < end)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return !(lo > 0 && taken[2 * (lo - 1)] < end && start < taken[2 * (lo - 1) + 1]);
+}
+
+/* alone_starts(t, taken): the runs that start on a folded ! or ; between wide
+ * characters, outside taken, whose wide characters read out of step are salad
+ * or that realign on a trail byte before a wide character; (start, end) pairs
+ * go to out while they fit (cap pairs), *count says how many there are; with
+ * first, the scan stops at the first. */
+static void alone_scan(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *taken, size_t ntaken,
+                       size_t max_piece, double per_char, size_t *out, size_t cap, size_t *count, int first)
 {
     size_t i, q, end, head;
+    *count = 0;
     for (i = 1; i + 1 < n; i++) {
         if ((t[i] != '!' && t[i] != ';') || t[i - 1] < 0x80 || t[i + 1] < 0x80)
             continue;
@@ -3417,13 +3437,30 @@ static int alone_start(const tr_char_model *m, const uint32_t *t, size_t n, size
         else if (q < n && (t[q] == '?' || t[q] == '!' || t[q] == ',' || t[q] == ';') && !(q + 1 < n && t[q + 1] < 0x80))
             q++;
         end = q - (i - 1) < max_piece ? q : i - 1 + max_piece;
+        if (!outside_of(taken, ntaken, i - 1, end))
+            continue;
         head = end > i + 1 && t[end - 1] < 0x80 ? end - 1 : end;  /* wide_head */
-        if (head > i + 1 && head - (i + 1) >= 2 && salad_of(m, t, i + 1, head, per_char))
-            return 1;
-        if (realigned_at(t, n, end - 2))
-            return 1;
+        if ((head > i + 1 && head - (i + 1) >= 2 && salad_of(m, t, i + 1, head, per_char)) ||
+            realigned_at(t, n, end - 2)) {
+            if (*count < cap) {
+                out[2 * *count] = i - 1;
+                out[2 * *count + 1] = end;
+            }
+            ++*count;
+            if (first)
+                return;
+        }
     }
-    return 0;
+}
+
+int tr_shift_alone(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *taken, size_t ntaken,
+                   size_t max_piece, double per_char, size_t *out, size_t cap, size_t *count)
+{
+    *count = 0;
+    if (!m || max_piece < 2 || !code_points_ok(t, n))
+        return -2;
+    alone_scan(m, t, n, taken, ntaken, max_piece, per_char, out, cap, count, 0);
+    return *count > cap ? 2 : 0;
 }
 
 /* The weak test of runs[0..nruns) into weak (all of them, or up to the first
@@ -3478,5 +3515,10 @@ int tr_shift_quiet(const tr_char_model *m, const uint32_t *t, size_t n, const si
         return (int)found;
     if ((size_t)found < nruns)
         return 0;
-    return !(marks && alone_start(m, t, n, max_piece, per_char));
+    if (marks) {
+        size_t count;
+        alone_scan(m, t, n, NULL, 0, max_piece, per_char, NULL, 0, &count, 1);
+        return count == 0;
+    }
+    return 1;
 }

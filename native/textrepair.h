@@ -444,6 +444,16 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
  * max_piece below 2. */
 int tr_shift_quiet(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *runs, size_t nruns, int marks,
                    size_t context, size_t max_piece, double per_char);
+/* Twin: _fallback.shift.alone_starts.  The runs that start on a folded ! or
+ * ; between wide characters (with the character before it, at most
+ * max_piece characters), outside the sorted (start, end) pairs taken[0..2
+ * ntaken), that show damage on their own: their wide characters are salad
+ * (below per_char per character) or they realign on a trail byte before a
+ * wide character.  Their (start, end) pairs go to out (room for cap pairs);
+ * *count says how many there are.  Returns 0, 2 when out is too small, -2 on
+ * a code point above U+10FFFF or a max_piece below 2. */
+int tr_shift_alone(const tr_char_model *m, const uint32_t *t, size_t n, const size_t *taken, size_t ntaken,
+                   size_t max_piece, double per_char, size_t *out, size_t cap, size_t *count);
 /* Twin: _fallback.shift.weak_runs.  weak[k] = 1 when run k (as in
  * tr_shift_quiet) is one clean text writes too, else 0, for each of the
  * nruns; returns 0, -1 on allocation failure, -2 as tr_shift_quiet. */

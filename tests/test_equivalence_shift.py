@@ -602,3 +602,30 @@ def test_weak_runs_on_seeds(path):
     text = path.read_text(encoding="utf-8")
     runs = _scanned_runs(text)
     assert _cext.weak_runs(text, runs) == twin.weak_runs(text, runs)
+
+
+@given(quiet_text, st.data())
+def test_alone_starts_outside_any_taken(text, data):
+    taken = []
+    at = 0
+    for _ in range(data.draw(st.integers(0, 3))):  # sorted, apart, as the stage's
+        if at > len(text):
+            break
+        start = data.draw(st.integers(at, len(text)))
+        end = data.draw(st.integers(start, len(text)))
+        taken.append((start, end))
+        at = end + 1
+    assert _cext.alone_starts(text, taken) == twin.alone_starts(text, taken)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
+def test_alone_starts_on_seeds(path):
+    text = path.read_text(encoding="utf-8")
+    assert _cext.alone_starts(text, []) == twin.alone_starts(text, [])
+    taken = sorted(_scanned_runs(text))
+    assert _cext.alone_starts(text, taken) == twin.alone_starts(text, taken)
+
+
+def test_alone_starts_more_than_the_first_room():
+    text = "很少!静妥郎戏诺氖且浑p筷子" * 40  # 40 runs: the wrapper asks again with the room they need
+    assert _cext.alone_starts(text, []) == twin.alone_starts(text, []) and len(twin.alone_starts(text, [])) == 40

@@ -704,6 +704,25 @@ def _code_points(text: str):
     return ffi.from_buffer("uint32_t[]", last[1]) if last is not None and last[0] is text else _u32(text)
 
 
+def alone_starts(text: str, taken) -> list[tuple[int, int]]:
+    """C twin of ``_fallback.alone_starts``."""
+    _context, max_piece, per_char = _quiet[0] if _quiet else _quiet_constants()
+    flat = [x for run in taken for x in run]
+    data, taken_c, count = _code_points(text), ffi.new("size_t[]", flat) if flat else ffi.NULL, ffi.new("size_t *")
+    cap = 16
+    while True:
+        out = _new_unzeroed("size_t[]", 2 * cap)
+        status = lib.tr_shift_alone(_model().chars, data, len(text), taken_c, len(flat) // 2, max_piece, per_char, out,
+                                    cap, count)
+        if status != 2:
+            break
+        cap = count[0]
+    if status < 0:
+        raise ValueError("tr_shift_alone: a code point above U+10FFFF")
+    pairs = ffi.unpack(out, 2 * count[0])
+    return list(zip(pairs[0::2], pairs[1::2]))
+
+
 def weak_runs(text: str, runs) -> list[bool]:
     """C twin of ``_fallback.weak_runs``."""
     context, _max_piece, per_char = _quiet[0] if _quiet else _quiet_constants()

@@ -18,10 +18,10 @@ from .mojibake import NO_CJK, MojibakeScan, code_page_run, ftfy_suspect, mojibak
 from .normalise import normalise_runs
 from .readings import best_gain, codec_triggers, utf8_islands
 from .scan import forget, scan_flags
-from .shift import GUESS_COST, shift_judge, shift_paths, shift_quiet, slot_fillers, weak_runs
+from .shift import GUESS_COST, alone_starts, shift_judge, shift_paths, shift_quiet, slot_fillers, weak_runs
 from .triage import triage, triage_han_rare
 
-__all__ = ["AnnotationScan", "GUESS_COST", "MojibakeScan",
+__all__ = ["alone_starts", "AnnotationScan", "GUESS_COST", "MojibakeScan",
            "NO_CJK", "best_gain", "boilerplate_lines", "char_logp", "char_score", "char_scores", "code_page_run", "codec_triggers", "fold_text", "forget",
            "ftfy_suspect", "markup_candidates", "mojibake_runs", "mojibake_scan", "normalise_runs", "rare_char",
            "scan_annotations", "scan_flags", "shift_judge", "shift_paths", "shift_quiet", "slot_fillers", "triage", "triage_han_rare", "utf8_islands", "weak_runs", "word_and_char_scores", "word_fits", "word_score", "word_scores",

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from ... import _backend
 from ..._cjkcodec import FOLD, encode_char as _encode_char
 from ..._fallback.shift import CONTEXT, LOST as _LOST, Verdict, open_marks, signs
-from ..._fallback.shift import _OUT_OF_STEP, _PUA, _SHIFT_SIGNS, MAX_PIECE, _sign_context, alone_starts
+from ..._fallback.shift import _OUT_OF_STEP, _PUA, _SHIFT_SIGNS, MAX_PIECE, _sign_context
 from ..._fallback.shift import outside as _outside
 from ...edits import report
 from .common import BOPOMOFO, HIRAGANA, KATAKANA, _remembered, _trim, call_memory
@@ -335,8 +335,8 @@ def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdi
 
 
 def _alone_starts(text: str, taken) -> list[tuple[int, int]]:
-    """:func:`_fallback.shift.alone_starts` with this backend's character model."""
-    return alone_starts(text, taken, _backend.impl.char_scores)
+    """:func:`_fallback.shift.alone_starts` on this backend (``tr_shift_alone``)."""
+    return _backend.impl.alone_starts(text, taken)
 
 
 def _shows_lone(run: str, out: str) -> bool:
