@@ -178,11 +178,6 @@ static void emit(tr_mojibake_run *out, size_t cap, size_t *count, size_t start, 
     (*count)++;
 }
 
-static int anchor_char(uint32_t c)
-{
-    return c == '?' || c == '!' || c == ';' || c == ',';
-}
-
 /* The byte-shift runs of the decoded text t[0..len), appended to out; when
  * marks is not NULL it lists, in order, every position of t that holds one
  * of ?!;, (the caller found them in its own pass), and only those are
@@ -201,7 +196,7 @@ static void shift_runs_of(const uint32_t *t, size_t len, const size_t *marks, si
                 break;
             p = marks[m];
         }
-        if (anchor_char(t[p]) && anchor(t, len, p)) {
+        if (tr_mj_anchor_char(t[p]) && anchor(t, len, p)) {
             size_t start = run_start(t, p), end = run_end(t, len, p);
             if (start < last_end)
                 start = last_end;
@@ -231,7 +226,7 @@ static int has_anchor_byte(const uint8_t *s, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (s[i] == '?' || s[i] == '!' || s[i] == ';' || s[i] == ',')
+        if (tr_mj_anchor_char(s[i]))
             return 1;
     return 0;
 }

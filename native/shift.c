@@ -1946,13 +1946,13 @@ static int sign_letter(uint32_t c)  /* [a-z\u00e0-\u01dc] */
     return (c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0x1DC);
 }
 
-/* Does s[i..n) start with 1-6 sign letters and ')'? */
-static int letters_closed(const uint32_t *s, size_t n, size_t i)
+/* The length of 1-6 sign letters and ')' starting s[i..n), or 0. */
+static size_t letters_closed(const uint32_t *s, size_t n, size_t i)
 {
     size_t r = 0;
     while (i + r < n && r < 7 && sign_letter(s[i + r]))
         r++;
-    return r >= 1 && r <= 6 && i + r < n && s[i + r] == ')';
+    return r >= 1 && r <= 6 && i + r < n && s[i + r] == ')' ? r + 1 : 0;
 }
 
 /* _SHIFT_SIGNS.search(s[0..n)). */
@@ -2010,6 +2010,20 @@ static int ghost_start(const uint32_t *s, size_t n)
     if (i + 1 < n && s[i] == '?' && s[i + 1] == '!')
         return 1;
     return 0;  /* a wide s[0] cannot be the '?' of the match without it */
+}
+
+/* len(_sign_context(run, right)): the annotation right after the run (it
+ * belongs to its last character), else after a run starting on ?! the next
+ * character; how much of right the signs read. */
+static size_t sign_context_len(const uint32_t *run, size_t run_len, const uint32_t *right, size_t right_len)
+{
+    size_t k;
+    if (right_len && right[0] == '(') {
+        for (k = 0; k < right_len && right[k] != ')'; k++)
+            ;
+        return k < right_len ? k + 1 : 0;
+    }
+    return right_len && ghost_start(run, run_len) ? 1 : 0;
 }
 
 static int final_dropped_at(const uint32_t *s, size_t e)  /* [\u3400-\u9fff]!, ending at e */
@@ -3125,18 +3139,9 @@ static void judge_mode(jctx *j, sctx *xs, int dropped, int pua, mode_verdict *mv
     closes = closes_paragraph(j, j->texts_out.v + best->text_at, best->text_len, dropped);
     if (closes)
         gain += closer_cost(j, j->texts_out.v + best->text_at, best->text_len);
-    /* _sign_context: the annotation right after the run (it belongs to its
-     * last character), else after a run starting on ?! the next character. */
     j->window.len = 0;
     uadd(j, &j->window, j->run, j->run_len);
-    if (j->right_len && j->right[0] == '(') {
-        for (k = 0; k < j->right_len && j->right[k] != ')'; k++)
-            ;
-        if (k < j->right_len)
-            uadd(j, &j->window, j->right, k + 1);
-    } else if (j->right_len && ghost_start(j->run, j->run_len)) {
-        uput(j, &j->window, j->right[0]);
-    }
+    uadd(j, &j->window, j->right, sign_context_len(j->run, j->run_len, j->right, j->right_len));
     if (j->failed)
         goto done;
     shown = signs(j->window.v, j->window.len) || (closes && !dropped);
@@ -3316,12 +3321,8 @@ int tr_shift_judge(const tr_shift_model *sm, const uint32_t *run, size_t run_len
 /* _READING.match(s[0..n), i): the length of "(letters)" at i (1-6 sign letters), or 0. */
 static size_t reading_at(const uint32_t *s, size_t n, size_t i)
 {
-    size_t r = 0;
-    if (i >= n || s[i] != '(' || !letters_closed(s, n, i + 1))
-        return 0;
-    while (sign_letter(s[i + 1 + r]))
-        r++;
-    return r + 2;
+    size_t r = i < n && s[i] == '(' ? letters_closed(s, n, i + 1) : 0;
+    return r ? r + 1 : 0;
 }
 
 /* rare_char().search(_READING.sub("", t[s..e))): a rare character outside the run's whole annotations. */
@@ -3375,22 +3376,14 @@ static int realigned_at(const uint32_t *t, size_t n, size_t i)
 static int weak_at(const tr_char_model *m, const uint32_t *t, size_t n, size_t s, size_t e, size_t context,
                    double per_char, uint32_t *w)
 {
-    size_t len = e - s, re = context < n - e ? e + context : n, k = len, q;
+    size_t len = e - s, re = context < n - e ? e + context : n, k;
     if (rare_outside_readings(t, s, e))
         return 0;
     /* signs(run + _sign_context(run, right)), right = t[e..re) */
+    k = sign_context_len(t + s, len, t + e, re - e);
     memcpy(w, t + s, len * sizeof *w);
-    if (e < re && t[e] == '(') {
-        for (q = e; q < re && t[q] != ')'; q++)
-            ;
-        if (q < re) {
-            memcpy(w + k, t + e, (q + 1 - e) * sizeof *w);
-            k += q + 1 - e;
-        }
-    } else if (e < re && ghost_start(t + s, len)) {
-        w[k++] = t[e];
-    }
-    if (signs(w, k))
+    memcpy(w + len, t + e, k * sizeof *w);
+    if (signs(w, len + k))
         return 0;
     /* _REALIGNED.match(run[-2:] + right[:1]) */
     if (len >= 2 && e < re && realigned_at(t, n, e - 2))
@@ -3440,7 +3433,7 @@ static void alone_scan(const tr_char_model *m, const uint32_t *t, size_t n, cons
         if (!outside_of(taken, ntaken, i - 1, end))
             continue;
         head = end > i + 1 && t[end - 1] < 0x80 ? end - 1 : end;  /* wide_head */
-        if ((head > i + 1 && head - (i + 1) >= 2 && salad_of(m, t, i + 1, head, per_char)) ||
+        if ((head >= i + 3 && salad_of(m, t, i + 1, head, per_char)) ||
             realigned_at(t, n, end - 2)) {
             if (*count < cap) {
                 out[2 * *count] = i - 1;

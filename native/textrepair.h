@@ -708,6 +708,11 @@ static inline int tr_mj_light(tr_mj_state *st, uint32_t c, uint16_t k)
     st->len++;
     return 1;
 }
+/* The folded marks a byte-shift run may be anchored on: ? ! ; , */
+static inline int tr_mj_anchor_char(uint32_t c)
+{
+    return c == '?' || c == '!' || c == ';' || c == ',';
+}
 /* The class of an ASCII code point: no class but space, no table look-up. */
 static inline uint16_t tr_mj_ascii_class(uint32_t c)
 {

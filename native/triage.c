@@ -262,7 +262,7 @@ uint32_t tr_triage(const uint32_t *t, size_t n, uint32_t norm_classes, const tr_
                 break;
             default: break;
             }
-            if (c == '?' || c == '!' || c == ';' || c == ',') {
+            if (tr_mj_anchor_char(c)) {
                 if (nmarks < TRIAGE_MARKS)
                     marks[nmarks] = i;
                 nmarks++;

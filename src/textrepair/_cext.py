@@ -688,14 +688,12 @@ def shift_judge(run: str, left: str, right: str, opened: str = "", keeps_pua: bo
                    bool(v.edge_guess))
 
 
+@lru_cache(maxsize=1)
 def _quiet_constants() -> tuple[int, int, float]:
+    """The twin's constants of the weak test (read on first use)."""
     from ._fallback.shift import CONTEXT, MAX_PIECE, SALAD_PER_CHAR
 
-    _quiet.append((CONTEXT, MAX_PIECE, SALAD_PER_CHAR))
-    return _quiet[0]
-
-
-_quiet: list[tuple[int, int, float]] = []  # the twin's constants, read on first use
+    return CONTEXT, MAX_PIECE, SALAD_PER_CHAR
 
 
 def _code_points(text: str):
@@ -706,7 +704,7 @@ def _code_points(text: str):
 
 def alone_starts(text: str, taken) -> list[tuple[int, int]]:
     """C twin of ``_fallback.alone_starts``."""
-    _context, max_piece, per_char = _quiet[0] if _quiet else _quiet_constants()
+    _context, max_piece, per_char = _quiet_constants()
     flat = [x for run in taken for x in run]
     data, taken_c, count = _code_points(text), ffi.new("size_t[]", flat) if flat else ffi.NULL, ffi.new("size_t *")
     cap = 16
@@ -725,7 +723,7 @@ def alone_starts(text: str, taken) -> list[tuple[int, int]]:
 
 def weak_runs(text: str, runs) -> list[bool]:
     """C twin of ``_fallback.weak_runs``."""
-    context, _max_piece, per_char = _quiet[0] if _quiet else _quiet_constants()
+    context, _max_piece, per_char = _quiet_constants()
     n = len(runs)
     if not n:
         return []
@@ -741,7 +739,7 @@ def weak_runs(text: str, runs) -> list[bool]:
 
 def shift_quiet(text: str, runs, marks: bool) -> bool:
     """C twin of ``_fallback.shift_quiet``."""
-    context, max_piece, per_char = _quiet[0] if _quiet else _quiet_constants()
+    context, max_piece, per_char = _quiet_constants()
     flat = [x for run in runs for x in run]
     status = lib.tr_shift_quiet(_model().chars, _code_points(text), len(text), ffi.new("size_t[]", flat) if flat else ffi.NULL,
                                 len(flat) // 2, int(bool(marks)), context, max_piece, per_char)

@@ -1070,9 +1070,7 @@ def _judge(run: str, left: str, right: str, opened: str, mode: tuple[bool, bool]
 # A page's byte-shift candidates that no judge needs to read unless a cut
 # shows near them.  The stage asks for each run (:func:`weak_run`) and for
 # the folded marks a dropping decoder's run may start on (:func:`alone_starts`);
-# a clean page asks :func:`shift_quiet` once.  The character model's scores
-# come from ``char_scores`` (the stage passes its backend's; by default this
-# module's).
+# a clean page asks :func:`shift_quiet` once.
 
 #: ASCII: what separates the pieces :func:`salad` scores.
 _NOT_WIDE = re.compile(r"[\x00-\x7f]+")
@@ -1089,7 +1087,7 @@ _OUT_OF_STEP = re.compile(r"[^\x00-\x7f?!,;\s\u20ac]*(?:[\x40-\x7e\u20ac]|[?!,;]
 MAX_PIECE = 48
 
 
-def weak_run(text: str, start: int, end: int, char_scores=None) -> bool:
+def weak_run(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is a run with no sign of the cut
     (``?!?`` ending a paragraph counts as one here), no rare character and
     no salad of common ones: clean text writes such runs too.
@@ -1107,10 +1105,10 @@ def weak_run(text: str, start: int, end: int, char_scores=None) -> bool:
         return False
     # Last, as it costs the most (the character model): common characters
     # in an order no text writes.
-    return not salad(run, char_scores)
+    return not salad(run)
 
 
-def salad(run: str, char_scores=None) -> bool:
+def salad(run: str) -> bool:
     """Whether the wide characters of ``run`` are common ones in an order no
     text writes (shifted pairs: ``静妥郎戏诺``), by the character model.
 
@@ -1127,7 +1125,7 @@ def salad(run: str, char_scores=None) -> bool:
     pieces = [piece for piece in _NOT_WIDE.split(run) if len(piece) >= 2]
     n = sum(map(len, pieces))
     # each piece's char_score with no context, in one call
-    return n >= 2 and sum((char_scores or lm.char_scores)(pieces)) < SALAD_PER_CHAR * n
+    return n >= 2 and sum(lm.char_scores(pieces)) < SALAD_PER_CHAR * n
 
 
 def mark_starts(text: str) -> list[int]:
@@ -1149,7 +1147,7 @@ def mark_starts(text: str) -> list[int]:
     return sorted(found)
 
 
-def alone_starts(text: str, taken, char_scores=None) -> list[tuple[int, int]]:
+def alone_starts(text: str, taken) -> list[tuple[int, int]]:
     """Runs starting on a folded mark between wide characters (with the
     character before it), outside the runs ``taken`` (sorted), that show
     damage on their own, wherever the page's other damage is: the wide
@@ -1171,8 +1169,7 @@ def alone_starts(text: str, taken, char_scores=None) -> list[tuple[int, int]]:
     for mark in mark_starts(text):
         start = mark - 1
         end = min(_OUT_OF_STEP.match(text, mark + 1).end(), start + MAX_PIECE)
-        if outside(taken, start, end) and (salad(wide_head(text, mark + 1, end), char_scores)
-                                           or _REALIGNED.match(text, end - 2)):
+        if outside(taken, start, end) and (salad(wide_head(text, mark + 1, end)) or _REALIGNED.match(text, end - 2)):
             out.append((start, end))
     return out
 

@@ -22,7 +22,7 @@ from .normalise import _norm_bodies, normalise_runs
 NFC_INERT = ((0x0000, 0x02FF), (0x2000, 0x20CF), (0x2100, 0x2BFF), (0x3000, 0x3029), (0x3030, 0x3098),
              (0x309B, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xE000, 0xFAFF),
              (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
-#: A folded ！ or ； between non-ASCII characters (see shift._alone_starts).
+#: A folded ！ or ； between non-ASCII characters (see shift.alone_starts).
 _MARK = re.compile("[^\x00-\x7f][!;][^\x00-\x7f]")
 _NOT_INERT = re.compile("[^%s]" % "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in NFC_INERT))
 

@@ -99,7 +99,7 @@ def repairs(text: str, runs, lost: str = "drop") -> list[tuple[int, int, str, fl
         # decoder's run that reads alone (``宜!疚掖蛩阒辽`` in a longer one).
         taken = sorted([(s, e) for s, e, v in judged if v.apply] + weak)
         salads: list[tuple[int, int, Verdict]] = []
-        for start, end in _alone_starts(text, taken):
+        for start, end in _backend.impl.alone_starts(text, taken):
             if salads and start < salads[-1][1]:
                 continue
             verdict = _verdict(text, start, end, applied, keeps_pua)
@@ -332,11 +332,6 @@ def _verdict(text: str, start: int, end: int, applied, keeps_pua: bool) -> Verdi
     opened = open_marks(_paragraph_before(text, start, applied))
     return _remembered(("run", left, run, right, opened, keeps_pua),
                        lambda: _backend.impl.shift_judge(run, left, right, opened, keeps_pua))
-
-
-def _alone_starts(text: str, taken) -> list[tuple[int, int]]:
-    """:func:`_fallback.shift.alone_starts` on this backend (``tr_shift_alone``)."""
-    return _backend.impl.alone_starts(text, taken)
 
 
 def _shows_lone(run: str, out: str) -> bool:
