@@ -96,3 +96,31 @@ def test_no_traditional_only_character_enters_simplified_text():
     traditional, _simplified = script_chars()
     out = _repair(text)
     assert out != text and not set(out) & traditional
+
+
+def test_a_date_whose_every_character_lost_a_byte_to_a_digit_is_read():
+    # 年, 月 and 日 each lose their last byte to the digit after them, so no
+    # two UTF-8 sequences touch: the quick look allows a few ASCII between.
+    damaged = _as_gbk("2023年12月5日 来源：新华网", "replace")
+    assert damaged.startswith("2023骞\ufffd12鏈\ufffd5鏃\ufffd ")
+    assert _repair(damaged) == "2023年12月5日 来源：新华网"
+
+
+@pytest.mark.parametrize("clean", [
+    "据《人民日报》2024年报道，经济增长。",  # two slots could hold 》: the first after 《 takes it
+    "本报讯（记者 李明）12日上午，市政府召开新闻发布会。",  # （ is read in the window before the space
+    "张三（1965年－2020年），男，汉族。",  # the opener of a closer nothing opens
+    "《三体》3部曲",
+])
+def test_a_lost_byte_before_a_digit_balances_the_paragraphs_brackets(clean):
+    assert _repair(_as_gbk(clean, "replace")) == clean
+
+
+def test_a_list_number_closer_asks_for_no_opener():
+    from textrepair.stages.mojibake.codecs_judge import needed
+
+    assert needed("要求如下", "1）安全；2）快速。") == frozenset()
+    assert needed("张三", "1965年－2020年）") == frozenset("（")
+    assert needed("（好）", "是") == frozenset()
+    # Quotation marks run over paragraphs: never asked for.
+    assert needed("他说：“好", "") == frozenset()

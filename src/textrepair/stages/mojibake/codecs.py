@@ -24,7 +24,7 @@ from ..._fallback import ftfy_suspect
 from ..._fallback.readings import _ANNOTATION, TONE_LETTERS
 from .codecs_big5 import big5_repairs, gbk_as_big5_repairs
 from .codecs_single import code_page_repairs, utf8_fallback_repairs
-from .codecs_judge import CONTEXT, paragraph_before
+from .codecs_judge import CONTEXT, paragraph_after, paragraph_before
 from .codecs_utf8 import utf8_repairs
 from .common import _outside, _overlaps, _remembered, _trim
 
@@ -54,15 +54,17 @@ def _lost_marks(text: str, lost: str, taken) -> list[tuple[int, int, str, float,
 _CODE_PAGES = (("latin-1", "latin1"), ("cp1252", "cp1252"), ("cp1250", "cp1250"))
 
 
-def _per_window(mechanism, text: str, windows, taken, keys: dict | None = None) -> list:
+def _per_window(mechanism, text: str, windows, taken, keys: dict | None = None, reads_before: bool = False) -> list:
     """``mechanism`` on each window; a window met again in the same
-    surroundings (its text, its neighbours, the paragraph before it), in
+    surroundings (its text, its neighbours, the paragraphs before and after it), in
     this pass or a later one of the same pipeline call, reads the same, so
     it is read once (``鏂伴椈 ``×n costs one reading; a page left mostly
     unread is not read again whole in every pass).  ``keys``: the
     surroundings of windows already met, by span (shared by the mechanisms
     of one text).  A window that overlaps ``taken`` is read as it is and
-    not remembered: its reading left the taken part out."""
+    not remembered: its reading left the taken part out.  ``reads_before``:
+    the mechanism takes the readings of the windows before it in its
+    paragraph (``read``), and they are part of its surroundings."""
     found = []
     if keys is None:
         keys = {}
@@ -71,13 +73,18 @@ def _per_window(mechanism, text: str, windows, taken, keys: dict | None = None) 
         if key is None:
             key = keys[w_start, w_end] = (text[w_start:w_end], text[max(0, w_start - CONTEXT):w_start],
                                           text[w_end:w_end + CONTEXT], w_end == len(text),
-                                          paragraph_before(text, w_start))
+                                          paragraph_before(text, w_start), paragraph_after(text, w_end))
+        extra = {}
+        if reads_before:
+            low = w_start - len(key[4])
+            extra["read"] = read = [r for r in found if r.start >= low and r.end <= w_start]
+            key = key + tuple((r.start - w_start, r.end - w_start, r.after) for r in read)
         if _overlaps(taken, w_start, w_end):
-            found += mechanism(text, [(w_start, w_end)], taken)
+            found += mechanism(text, [(w_start, w_end)], taken, **extra)
             continue
         here = _remembered(("window", mechanism, key), lambda: [
             r._replace(start=r.start - w_start, end=r.end - w_start)
-            for r in mechanism(text, [(w_start, w_end)], taken)])
+            for r in mechanism(text, [(w_start, w_end)], taken, **extra)])
         found += [r._replace(start=r.start + w_start, end=r.end + w_start) for r in here]
     return found
 
@@ -202,7 +209,8 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         # window without any (Һѹϵͳ×n) is no work for them.
         han = [(s, e) for s, e in rare if _HAN_OR_PUA.search(text, s, e)]
         keys: dict = {}
-        for mechanism in (utf8_repairs, big5_repairs, gbk_as_big5_repairs):
+        found += _per_window(utf8_repairs, text, han, taken, keys, reads_before=True)
+        for mechanism in (big5_repairs, gbk_as_big5_repairs):
             found += _per_window(mechanism, text, han, taken, keys)
         found += _per_window(utf8_fallback_repairs, text, _triggered(
             text, _around_rare(text, _across_latin1_spaces(text, scan.rare)), taken), taken, keys)

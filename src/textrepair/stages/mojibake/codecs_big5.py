@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from ... import _backend
 from ..._cjkcodec import encode_char
-from .codecs_judge import Reading, confidence, context, fill, folded, judge, paragraph_before, usable
+from .codecs_judge import Reading, confidence, context, fill, folded, judge, paragraph_after, paragraph_before, usable
 from ..._fallback import rare_char
 from .codecs_utf8 import END, _rejects, pair_pieces
 from .common import BOPOMOFO, HIRAGANA, KATAKANA, _overlaps
@@ -531,9 +531,9 @@ def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str, rere
         return None
     slots = list(chosen) if isinstance(chosen, str) else [slot for _f, _e, piece in chosen for slot in piece]
     final = end == len(text) or text[end] == "\n"
-    outside, para = context(text, start, end), paragraph_before(text, start)
+    outside, para = context(text, start, end), (paragraph_before(text, start), paragraph_after(text, end))
     memo: dict = {}  # one span's fills share their choices (see fill)
-    after, choices = fill(slots, outside, final, para, memo)
+    after, choices = fill(slots, outside, final, para[0], memo, para[1])
     if reread is not None and damaged not in reread(after):
         refilled = _refill(slots, after, damaged, reread, outside, final, para, memo)
         if refilled is None:
@@ -549,7 +549,8 @@ def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str, rere
 _REFILLS = 6
 
 
-def _refill(slots: list, after: str, damaged: str, reread, outside, final: bool, para: str, memo: dict | None = None):
+def _refill(slots: list, after: str, damaged: str, reread, outside, final: bool, para: tuple[str, str],
+            memo: dict | None = None):
     """``fill`` again where unknown bytes next to each other were chosen
     apart and do not fit together (each is checked only against the byte
     after it when that is known): each such slot in turn loses the
@@ -564,7 +565,7 @@ def _refill(slots: list, after: str, damaged: str, reread, outside, final: bool,
         rest = [c for c in slots[k] if c != after[k]]
         if not rest:
             continue
-        tried = fill(slots[:k] + [rest] + slots[k + 1:], outside, final, para, memo)
+        tried = fill(slots[:k] + [rest] + slots[k + 1:], outside, final, para[0], memo, para[1])
         if damaged in reread(tried[0]):
             return tried
     return None

@@ -46,7 +46,8 @@ from .common import _remembered
 from .model import paragraph_end_logp, posterior, script_chars, window_score, window_scores
 
 __all__ = ["Reading", "MARGIN", "FLOOR", "TEMPERATURE", "END_WEIGHT", "SCRIPT_MIN", "SCRIPT_RATIO", "choose", "fill",
-           "judge", "confidence", "folded", "context", "foreign_script", "paragraph_before", "usable", "unopened"]
+           "judge", "confidence", "folded", "context", "foreign_script", "paragraph_before", "paragraph_after",
+           "usable", "unopened", "needed"]
 
 #: The reading must beat the stretch as it stands by this many nats.
 MARGIN = 10.0
@@ -115,6 +116,16 @@ def paragraph_before(text: str, start: int, reach: int = 500) -> str:
     return text[cut + 1 if cut >= 0 else low:start]
 
 
+def paragraph_after(text: str, end: int, reach: int = 500) -> str:
+    """The paragraph of ``text`` from ``end``, at most ``reach`` characters.
+
+    >>> paragraph_after("好）\\n不", 1)
+    '）'
+    """
+    cut = text.find("\n", end, end + reach)
+    return text[end:cut if cut >= 0 else end + reach]
+
+
 def usable(ch: str) -> bool:
     """A character a writer could have meant: assigned, not a control, not a
     surrogate, not private use (private use exists here only as damage).
@@ -142,6 +153,62 @@ def unopened(ch: str, before: str) -> bool:
     """
     opener = _OPENER.get(ch)
     return opener is not None and before.count(opener) <= before.count(ch)
+
+
+#: The brackets a lost byte is chosen to balance: a pair that stays in one
+#: paragraph (quotation marks, ``“”`` and the corner ones, are left out: a
+#: quotation over several paragraphs opens each and closes only the last).
+_PAIRS = {"）": "（", "》": "《", "】": "【", "〉": "〈", "〕": "〔", "］": "［", "〗": "〖"}
+_PAIR_CHARS = frozenset(_PAIRS) | frozenset(_PAIRS.values())
+_PARTNER = {**_PAIRS, **{o: c for c, o in _PAIRS.items()}}
+#: What may stand before a list's closer with no opener (``1）``, ``一）``).
+_LIST_MARKS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "０１２３４５６７８９一二三四五六七八九十")
+
+
+def needed(before: str, after: str) -> frozenset[str]:
+    """The brackets the paragraph needs between ``before`` and ``after``:
+    the closer of one ``before`` leaves open and ``after`` never closes
+    (``（记者 李明`` ... ``12日上午``), and the opener of a closer in
+    ``after`` that nothing opens (``张三`` ... ``1965年－2020年）``), unless
+    that closer ends a list's number (``1）``).
+
+    >>> sorted(needed("本报讯（记者 李明", "12日上午")), sorted(needed("张三", "1965年）,男"))
+    (['）'], ['（'])
+    >>> needed("（好）", "1）是"), needed("（好", "不）")
+    (frozenset(), frozenset())
+    """
+    found = set()
+    for close, open_ in _PAIRS.items():
+        if open_ not in before and close not in after:
+            continue
+        depth = 0
+        for ch in before:
+            if ch == open_:
+                depth += 1
+            elif ch == close and depth:
+                depth -= 1
+        shut = 0  # the index of the first closer ``after`` leaves unmatched, plus one
+        inner = 0
+        for i, ch in enumerate(after):
+            if ch == open_:
+                inner += 1
+            elif ch == close:
+                if not inner:
+                    shut = i + 1
+                    break
+                inner -= 1
+        if depth and not shut:
+            found.add(close)
+        elif not depth and shut and not _list_number(after, shut - 1):
+            found.add(open_)
+    return frozenset(found)
+
+
+def _list_number(after: str, i: int) -> bool:
+    """Whether the closer at ``after[i]`` follows a list's number or letter
+    alone (``1）``, ``b）``: lists close with no opener)."""
+    return i > 0 and after[i - 1] in _LIST_MARKS and (i == 1 or after[i - 2] not in _LIST_MARKS)
 
 
 #: For choosing among candidates, fullwidth letters and digits stay as they
@@ -216,14 +283,18 @@ def _count(counts: dict[str, int], text: str) -> None:
 
 
 def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
-         para: str = "", memo: dict | None = None) -> tuple[str, float]:
+         para: str = "", memo: dict | None = None, para_after: str = "") -> tuple[str, float]:
     """Choose every slot of a reading: ``slots`` holds known text (a str) or
     the candidates of an unknown stretch (a list of str).  Slots within
     ``_NEAR`` characters of each other are chosen together (一个 from
     ``涓�涓�``: 中 alone, 一个 together), each pruned first to its
     ``_KEEP`` best alone.  ``outside`` is the folded context around the
     reading, ``final`` whether it ends a paragraph, ``para`` the paragraph
-    before it.  Returns the reading and the product of the posteriors.
+    before it and ``para_after`` the paragraph after it.  A bracket the
+    paragraph :func:`needed` (one left open and never closed, or closed and
+    never opened) goes to the nearest slot that can hold it
+    (``《人民日报》2024`` where the byte of ``》`` before ``2`` was lost).
+    Returns the reading and the product of the posteriors.
     ``memo``, when given, keeps each slot's pruning and each group's choice
     for another fill of the same slot objects (the same answers: a choice
     depends only on its candidates and context), so filling again with one
@@ -235,6 +306,14 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
     texts: list[str | None] = [s if isinstance(s, str) else None for s in slots]
     foreign = foreign_script(para + "".join(t for t in texts if t) + outside[1])
     pending = [k for k, s in enumerate(slots) if not isinstance(s, str)]
+    # The paired brackets the known text holds; the slots that could hold
+    # the partner of one are balanced (the others, on a page of misread
+    # punctuation nearly every slot, cost nothing more).
+    present = _PAIR_CHARS.intersection("".join([para, para_after, *(x for x in texts if x)])) \
+        if pending else frozenset()
+    wanted = frozenset(_PARTNER[c] for c in present)
+    brackets = [k for k in pending if not wanted.isdisjoint(slots[k])] if present else []
+    brackets_done = frozenset(brackets)
     counts: dict[str, int] | None = None  # brackets opened so far, counted when a closer is a candidate
     counted = 0
     product = 1.0
@@ -264,14 +343,19 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
         for k in group:
             unopened_now = _unopened(counts) if counts is not None else None
             own_left = left if prev is None else folded("".join(texts[prev + 1:k]))
+            forced = _balancing(slots, texts, k, brackets, para, para_after) if k in brackets_done else ()
             key = (k, id(slots[k]), unopened_now, own_left)
             kept = memo.get(key) if memo is not None else None
-            if kept is not None and kept[0] is slots[k]:
+            if forced:
+                cands = list(forced)
+            elif kept is not None and kept[0] is slots[k]:
                 cands = kept[1]
             else:
                 cands = _pruned(slots, texts, k, unopened_now, foreign, own_left, final)
                 if memo is not None:
                     memo[key] = (slots[k], cands)
+            if k in brackets_done:
+                cands = _with_partners(slots[k], cands, present)
             pruned.append(cands)
             prev = k
         at_end = final and last == len(slots) - 1
@@ -298,10 +382,93 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
         if to_end:
             right += outside[1]
         best, share = _choose(memo, strings, left, folded(right[:CONTEXT]), at_end)
+        if len(strings) > 1 and not brackets_done.isdisjoint(group):
+            best, share = _balanced(strings, best, share, _Balance(
+                para + "".join(texts[:first]), "".join(texts[last + 1:]) + para_after,
+                frozenset(c for j in brackets if j > last for c in slots[j] if c in _PAIR_CHARS)),
+                lambda subset: _choose(memo, subset, left, folded(right[:CONTEXT]), at_end))
         for k, x in zip(group, combos[best]):
             texts[k] = x
         product *= share
     return "".join(texts), product
+
+
+def _with_partners(slot, cands: list[str], present: frozenset[str]) -> list[str]:
+    """``cands`` and any pruned bracket of ``slot`` whose partner the known
+    text holds (the model alone may keep ``好`` for ``》``)."""
+    extra = [c for c in slot if _PARTNER.get(c) in present and c not in cands]
+    return cands + extra if extra else cands
+
+
+def _bracket_count(string: str) -> int:
+    return sum(ch in _PAIR_CHARS for ch in string)
+
+
+class _Balance:
+    """The brackets around a group of slots, counted once for all its
+    choices: per pair, the depth ``before`` leaves open and whether
+    ``after`` closes one it never opened (not a list's number)."""
+
+    def __init__(self, before: str, after: str, later: frozenset[str]) -> None:
+        self.pairs = []
+        shut = needed("", after)  # the openers of closers ``after`` leaves unmatched
+        for close, open_ in _PAIRS.items():
+            depth = 0
+            for ch in before:
+                if ch == open_:
+                    depth += 1
+                elif ch == close and depth:
+                    depth -= 1
+            self.pairs.append((close, open_, depth, open_ in shut, open_ in later))
+
+    def missing(self, string: str) -> int:
+        """How many brackets the paragraph still lacks with ``string``
+        between ``before`` and ``after`` (an opener a later slot can hold
+        is not lacking yet)."""
+        count = 0
+        for close, open_, depth, shut, later in self.pairs:
+            for ch in string:
+                if ch == open_:
+                    depth += 1
+                elif ch == close and depth:
+                    depth -= 1
+            if depth and not shut:
+                count += 1
+            elif shut and not depth and not later:
+                count += 1
+        return count
+
+
+def _balanced(strings: list[str], best: int, share: float, balance: _Balance, choose_among) -> tuple[int, float]:
+    """The choice among ``strings`` that leaves the paragraph's brackets
+    balanced, when the model's ``best`` does not and another does (chosen
+    by the model among those)."""
+    missing = [balance.missing(x) for x in strings]
+    fewest = min(missing)
+    if missing[best] == fewest:
+        return best, share
+    # A bracket is added, not one the model chose dropped (``《聯合報》``,
+    # not ``妃聯合報好``, which needs none).
+    least = _bracket_count(strings[best])
+    subset = [i for i, m in enumerate(missing) if m == fewest and _bracket_count(strings[i]) > least]
+    if not subset:
+        return best, share
+    index, share = choose_among([strings[i] for i in subset])
+    return subset[index], share
+
+
+def _balancing(slots: list, texts: list, k: int, brackets: list[int], para: str, para_after: str) -> tuple[str, ...]:
+    """The candidates of slot ``k`` that the paragraph :func:`needed`: a
+    closer goes to the first slot after its opener that can hold it (slots
+    are chosen in order, so an earlier one took it if it could), an opener
+    to the last one before its closer (none after ``k`` can hold it)."""
+    before = para + "".join(t for t in texts[:k] if t is not None)
+    after = "".join(t for t in texts[k + 1:] if t is not None) + para_after
+    need = needed(before, after)
+    if not need:
+        return ()
+    later = [slots[j] for j in brackets if j > k]
+    return tuple(c for c in slots[k] if c in need and (c in _PAIRS or not any(c in o for o in later)))
 
 
 def _pruned(slots: list, texts: list, k: int, unopened_now, foreign, own_left: str, final: bool) -> list[str]:

@@ -35,7 +35,7 @@ from typing import NamedTuple
 from ... import _backend
 from ..._cjkcodec import encode_char
 from ..._fallback.readings import FIRST, QMARK, second_byte_ok
-from .codecs_judge import Reading, confidence, context, fill, judge, paragraph_before, usable
+from .codecs_judge import Reading, confidence, context, fill, judge, paragraph_after, paragraph_before, usable
 from .common import _overlaps, _trim
 
 __all__ = ["pair_pieces", "utf8_repairs"]
@@ -450,7 +450,7 @@ def _reader(window: str, island: Island) -> str:
 
 
 def _read(island: Island, reader: str, tail: int, outside: tuple[str, str] = ("", ""),
-          final: bool = False, para: str = "") -> tuple[str, float] | None:
+          final: bool = False, para: str = "", para_after: str = "") -> tuple[str, float] | None:
     """The island's reading with each unknown byte chosen by the model, and
     the product of the choices' posteriors."""
     slots: list = []
@@ -462,7 +462,7 @@ def _read(island: Island, reader: str, tail: int, outside: tuple[str, str] = (""
         if not found:
             return None
         slots.append(found)
-    return fill(slots, outside, final, para)
+    return fill(slots, outside, final, para, para_after=para_after)
 
 
 _DECODERS = {"gbk": ("gbk", "replace"), "gb18030": ("gb18030", "replace"), "lost": ("gbk", "ignore")}
@@ -525,28 +525,50 @@ def _verify(reading: str, damaged: str, island: Island) -> str | None:
     return None
 
 
-def utf8_repairs(text: str, windows, taken=()) -> list[Reading]:
-    """UTF-8 read by a GBK-family decoder, in ``windows`` (spans of ``text``)."""
-    found = []
+def _read_before(text: str, start: int, read: list[Reading]) -> str:
+    """The paragraph before ``start`` with the window's readings so far in
+    place of what they read (an island that ends at a space leaves its
+    ``（`` to the next one's brackets)."""
+    para = paragraph_before(text, start)
+    low = start - len(para)
+    pieces = []
+    for r in read:
+        if r.start >= low and r.end <= start:
+            pieces.append(text[low:r.start])
+            pieces.append(r.after)
+            low = r.end
+    if not pieces:
+        return para
+    pieces.append(text[low:start])
+    return "".join(pieces)
+
+
+def utf8_repairs(text: str, windows, taken=(), read=()) -> list[Reading]:
+    """UTF-8 read by a GBK-family decoder, in ``windows`` (spans of ``text``,
+    in order); ``read``: readings of ``text`` before them, for context."""
+    found = list(read)
     for w_start, w_end in windows:
-        found += _window(text, w_start, w_end, taken)
-    return found
+        found += _window(text, w_start, w_end, taken, found)
+    return found[len(read):]
 
 
-_MAYBE_UTF8 = re.compile(rb"(?:[\xc2-\xf4][\x80-\xbf]+){2}")
+#: Two UTF-8 sequences, in a row or a few printable ASCII characters apart:
+#: a date loses one byte of each of 年, 月 and 日 to the digit after it
+#: (``2023骞�12鏈�5鏃�``), so no two sequences touch.
+_MAYBE_UTF8 = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+[\x20-\x7e]{0,8}[\xc2-\xf4][\x80-\xbf]+")
 
 
-def _window(text: str, w_start: int, w_end: int, taken) -> list[Reading]:
+def _window(text: str, w_start: int, w_end: int, taken, read=()) -> list[Reading]:
     window = text[w_start:w_end]
-    found = _window_as(text, w_start, w_end, taken, (0x80,))
+    found = _window_as(text, w_start, w_end, taken, (0x80,), read)
     if "\u20ac" in window:  # € is 0x80 to cp936 but A2 E3 to GBK: the reading that covers more
-        other = _window_as(text, w_start, w_end, taken, (0xA2, 0xE3))
+        other = _window_as(text, w_start, w_end, taken, (0xA2, 0xE3), read)
         if sum(r.end - r.start for r in other) > sum(r.end - r.start for r in found):
             found = other
     return found
 
 
-def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]) -> list[Reading]:
+def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...], prior=()) -> list[Reading]:
     window = text[w_start:w_end]
     table = _token_table(euro)
     # A quick look at the bytes first: two UTF-8 sequences in a row, or none.
@@ -571,8 +593,8 @@ def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]
         tail_char = tokens[island.last] if island.last < len(tokens) else None
         tail = tail_char[0] if tail_char and tail_char[0] != HOLE else END
         final = end == len(text) or text[end] == "\n"
-        para = paragraph_before(text, start)
-        read = _read(island, reader, tail, context(text, start, end), final, para)
+        para = _read_before(text, start, [*prior, *out])
+        read = _read(island, reader, tail, context(text, start, end), final, para, paragraph_after(text, end))
         if read is None:
             continue
         reading, choices = read
