@@ -182,12 +182,7 @@ def needed(before: str, after: str) -> frozenset[str]:
     for close, open_ in _PAIRS.items():
         if open_ not in before and close not in after:
             continue
-        depth = 0
-        for ch in before:
-            if ch == open_:
-                depth += 1
-            elif ch == close and depth:
-                depth -= 1
+        depth = _left_open(before, open_, close)
         shut = 0  # the index of the first closer ``after`` leaves unmatched, plus one
         inner = 0
         for i, ch in enumerate(after):
@@ -203,6 +198,19 @@ def needed(before: str, after: str) -> frozenset[str]:
         elif not depth and shut and not _list_number(after, shut - 1):
             found.add(open_)
     return frozenset(found)
+
+
+def _left_open(text: str, open_: str, close: str, depth: int = 0) -> int:
+    """How many ``open_`` brackets ``text`` leaves open after ``depth``
+    (a closer with none open closes nothing)."""
+    if open_ not in text and not depth:
+        return 0
+    for ch in text:
+        if ch == open_:
+            depth += 1
+        elif ch == close and depth:
+            depth -= 1
+    return depth
 
 
 def _list_number(after: str, i: int) -> bool:
@@ -413,13 +421,7 @@ class _Balance:
         self.pairs = []
         shut = needed("", after)  # the openers of closers ``after`` leaves unmatched
         for close, open_ in _PAIRS.items():
-            depth = 0
-            for ch in before:
-                if ch == open_:
-                    depth += 1
-                elif ch == close and depth:
-                    depth -= 1
-            self.pairs.append((close, open_, depth, open_ in shut, open_ in later))
+            self.pairs.append((close, open_, _left_open(before, open_, close), open_ in shut, open_ in later))
 
     def missing(self, string: str) -> int:
         """How many brackets the paragraph still lacks with ``string``
@@ -427,11 +429,7 @@ class _Balance:
         is not lacking yet)."""
         count = 0
         for close, open_, depth, shut, later in self.pairs:
-            for ch in string:
-                if ch == open_:
-                    depth += 1
-                elif ch == close and depth:
-                    depth -= 1
+            depth = _left_open(string, open_, close, depth)
             if depth and not shut:
                 count += 1
             elif shut and not depth and not later:
