@@ -148,6 +148,23 @@ def test_a_long_paragraph_read_as_latin1_comes_back_whole():
     assert _repair(damaged) == paragraph
 
 
+@pytest.mark.parametrize("first, second", [("latin-1", "latin-1"), ("cp1252", "latin-1"), ("latin-1", "cp1252")])
+@pytest.mark.parametrize("clean", SENTENCES)
+def test_gbk_read_as_a_code_page_twice_comes_back(clean, first, second):
+    # GBK read as Latin-1, that text's UTF-8 read as Latin-1 again (``Â¹Ãº``):
+    # ftfy takes one layer and the GBK reading the other, in one pass (a later
+    # pass would come after the soft hyphen of 经, BE AD, was taken away).
+    # ftfy's last step reads GBK pairs that spell UTF-8 (Í³ is U+0373 to it),
+    # so the reading looks after each of its steps.
+    damaged = _code_page(_code_page(clean.encode("gbk"), first).encode("utf-8"), second)
+    assert textrepair.repair(damaged) == clean
+
+
+def test_latin_text_ftfy_fixes_is_not_read_again_as_gbk():
+    assert textrepair.repair("新闻 The Mona Lisa doesnâ€™t have eyebrows.") == "新闻 The Mona Lisa doesn’t have eyebrows."
+    assert textrepair.repair("Ã©tÃ© cafÃ© crÃ¨me") == "été café crème"
+
+
 # --- Big5 and GBK confused ----------------------------------------------------------------
 
 BIG5_SENTENCES = ["這本書很好看，內容也很豐富。", "酒店的位置很好，交通非常方便。"]
@@ -253,3 +270,23 @@ def test_pair_rows_are_what_the_codec_reads_pair_by_pair(codec):
     for x in range(0x80, 0x100):
         assert rows[x] == tuple((y, _pair_char(x, y, codec)) for y in range(0x40, 0xFF)
                                 if _pair_char(x, y, codec) is not None)
+
+
+def test_a_paragraph_read_as_a_code_page_twice_comes_back_between_chinese_lines():
+    # The stretch starts with the line break after 新闻标题: it is a paragraph
+    # of its own, so ftfy's layer is taken and the GBK under it read (the
+    # last stop read the UTF-8 layer itself as GBK: 鹿煤录妹 at 0.99).
+    clean = "国家统计局今天发布数据显示，经济稳中向好。"
+    twice = _code_page(_code_page(clean.encode("gbk"), "latin-1").encode("utf-8"), "latin-1")
+    page = "新闻标题\n" + twice + "\n正文继续。"
+    assert textrepair.repair(page) == "新闻标题\n" + clean + "\n正文继续。"
+
+
+def test_the_utf8_of_latin1_characters_is_never_read_as_gbk():
+    # Read as Latin-1 twice, then its C1 controls taken out: every other byte
+    # is C2 or C3, which GBK writes 鹿煤录妹 with; no such reading is made.
+    clean = "国家统计局今天发布数据显示，经济稳中向好。"
+    twice = _code_page(_code_page(clean.encode("gbk"), "latin-1").encode("utf-8"), "latin-1")
+    stripped = "".join(ch for ch in twice if not ("\x80" <= ch <= "\x9f" or ch == "\xad"))
+    fixed = textrepair.repair("新闻标题\n" + stripped + "\n正文继续。")
+    assert not set("鹿煤录妹") & set(fixed)

@@ -377,13 +377,76 @@ def latin_repairs(text: str, taken=(), scan=None) -> list[tuple[int, int, str, f
             fixed = _fix_encoding(segment, ftfy)
             if fixed == segment:
                 continue
-            lo, hi = _trim(segment, fixed)
-            after = fixed[lo : len(fixed) - hi]
             # Inside Chinese text a CJK-free stretch is as often GBK damage no codec reading took: less sure.
             inside = _CJK_NEXT.match(text, max(0, seg_start - 1)) or _CJK_NEXT.match(text, seg_end)
-            if inside and not (_spells_text(after) and _spells_latin(after)):
+            if not _beside_cjk(text, seg_start, seg_end):  # on lines of its own: maybe GBK under ftfy's layer
+                fixed, sure, kind = _read_again(segment, fixed, ftfy)
+            else:
+                sure, kind = 1.0, "latin-mojibake"
+            lo, hi = _trim(segment, fixed)
+            after = fixed[lo : len(fixed) - hi]
+            if inside and kind == "latin-mojibake" and not (_spells_text(after) and _spells_latin(after)):
                 continue  # ftfy deleting, making a mark or a non-Latin letter beside Chinese: no Latin text
-            found.append((start + lo, end - hi, after, 0.6 if inside else 0.9, "latin-mojibake"))
+            found.append((start + lo, end - hi, after, round((0.6 if inside else 0.9) * sure, 3), kind))
     return found
+
+
+#: The readings of a code page's text as GBK.
+_CODE_PAGE_KINDS = frozenset({"gbk-as-latin1", "gbk-as-cp1252", "gbk-as-cp1250"})
+
+
+def _beside_cjk(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` touches CJK text on its own line (a
+    stretch that starts or ends with a line break touches nothing there).
+
+    >>> _beside_cjk("题\\nÂ¹", 1, 4), _beside_cjk("题Â¹", 1, 3), _beside_cjk("Â¹好", 0, 2)
+    (False, True, True)
+    """
+    segment = text[start:end]
+    head = segment[:len(segment) - len(segment.lstrip())]
+    tail = segment[len(segment.rstrip()):]
+    left = start > 0 and "\n" not in head and "\r" not in head and _CJK_NEXT.match(text, start - 1)
+    right = "\n" not in tail and "\r" not in tail and _CJK_NEXT.match(text, end)
+    return bool(left or right)
+
+
+def _read_again(segment: str, fixed: str, ftfy) -> tuple[str, float, str]:
+    """ftfy's fix of ``segment`` (``fixed``) with the wrong-codec readings
+    of it applied, their least confidence and the edit's kind.  A page
+    decoded wrongly twice (GBK read as Latin-1, and its UTF-8 read as
+    Latin-1 again: ``Â¹Ãº``) is one layer for ftfy and one for GBK: the
+    readings look after each of ftfy's steps, as its later steps read GBK
+    pairs that spell UTF-8 too (``Í³`` → ``ͳ``), and take a step only when
+    they read all of its non-ASCII text; in this pass (a later
+    one comes after the invisible characters' stage took a soft hyphen that
+    is a GBK byte, ``¾\\xad`` of 经).  Only a code page's reading is
+    taken, and only of a stretch that stands alone (beside Chinese a
+    CJK-free stretch is as often GBK read a byte out of step, which ftfy
+    reads as UTF-8 into other scripts).
+
+    >>> import ftfy
+    >>> twice = "国家统计局".encode("gbk").decode("latin-1").encode("utf-8").decode("latin-1")
+    >>> _read_again(twice, ftfy.fix_encoding(twice), ftfy)
+    ('国家统计局', 0.99, 'latin-mojibake+gbk-as-latin1')
+    >>> _read_again("doesnâ€™t", "doesn’t", ftfy)
+    ('doesn’t', 1.0, 'latin-mojibake')
+    """
+    plan = _remembered(("ftfy plan", segment), lambda: ftfy.fix_encoding_and_explain(segment).explanation)
+    for i in range(1, len(plan) + 1):
+        step = fixed if i == len(plan) else ftfy.apply_plan(segment, plan[:i])
+        if not isinstance(step, str):
+            continue  # bytes between steps (a transcoding step)
+        readings = codec_repairs(step) if not step.isascii() else []
+        pieces = []
+        pos = 0
+        for start, end, after, _confidence, _kind in readings:
+            pieces += [step[pos:start], after]
+            pos = end
+        pieces.append(step[pos:])
+        # All of the layer read, or none: a part read beside a lost byte
+        # (``��Ôʾ``) may be read a byte out of step.
+        if readings and all(piece.isascii() for piece in pieces[::2]) and all(r[4] in _CODE_PAGE_KINDS for r in readings):
+            return "".join(pieces), min(r[3] for r in readings), "latin-mojibake+" + readings[0][4]
+    return fixed, 1.0, "latin-mojibake"
 
 

@@ -128,6 +128,19 @@ def _utf8(raw: bytes) -> bool:
     return not raw.isascii()
 
 
+def _latin_utf8(raw: bytes) -> bool:
+    """Whether ``raw`` is the UTF-8 of U+0080-U+00FF, some of it lost:
+    text read as Latin-1 twice (``Â¹Ãº``), whose C1 controls were taken
+    out (``Ã\\x92`` left as ``Ã``).  Every other byte is C2 or C3 there;
+    in Chinese GBK one in forty (鹿煤录妹 are C2 and C3 rows).
+
+    >>> _latin_utf8("Â¹ÃºÂ¼ÃÃÂ³".encode("latin-1")), _latin_utf8("¹ú¼ÒÍ³¼Æ".encode("latin-1"))
+    (True, False)
+    """
+    marks = raw.count(0xC2) + raw.count(0xC3)
+    return marks >= 2 and marks * 10 >= sum(b >= 0x80 for b in raw) * 3
+
+
 def _foreign(text: str, i: int, codec: str) -> bool:
     """Whether ``text[i]`` is what two GBK bytes read as UTF-8 make and the
     code page never shows."""
@@ -153,7 +166,7 @@ def code_page_repairs(text: str, chains, codec: str, taken=()) -> list[tuple[int
             damaged = text[start:end]
             lo, hi = _trim(damaged, reading)
             start, end, reading = start + lo, end - hi, reading[lo:len(reading) - hi]
-            if _overlaps(taken, start, end) or _utf8(raw[first + lo:last - hi]):
+            if _overlaps(taken, start, end) or _utf8(raw[first + lo:last - hi]) or _latin_utf8(raw[first + lo:last - hi]):
                 continue  # taken, or UTF-8 read as a code page (ftfy's case)
             if _foreign(text, start - 1, codec) or _foreign(text, end, codec):
                 continue  # beside a character no code page shows: GBK read as UTF-8, not this
