@@ -290,3 +290,11 @@ def test_the_utf8_of_latin1_characters_is_never_read_as_gbk():
     stripped = "".join(ch for ch in twice if not ("\x80" <= ch <= "\x9f" or ch == "\xad"))
     fixed = textrepair.repair("新闻标题\n" + stripped + "\n正文继续。")
     assert not set("鹿煤录妹") & set(fixed)
+
+
+@pytest.mark.parametrize("mechanism", ["big5-as-gbk", "big5-as-gbk-python"])
+def test_big5_read_as_gbk_closes_a_bracket_opened_in_the_window_before(mechanism):
+    # ``（記者`` is read in the window before the space; the lost lead byte of
+    # ``）`` before ``1`` is then the bracket's close, not 回.
+    clean = "本報訊（記者 李明）12日上午，市政府召開記者會。"
+    assert textrepair.repair(misread_text(clean, mechanism)) == clean

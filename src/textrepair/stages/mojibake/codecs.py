@@ -209,9 +209,8 @@ def codec_repairs(text: str, taken: list[tuple[int, int]] = (), scan=None) -> li
         # window without any (Һѹϵͳ×n) is no work for them.
         han = [(s, e) for s, e in rare if _HAN_OR_PUA.search(text, s, e)]
         keys: dict = {}
-        found += _per_window(utf8_repairs, text, han, taken, keys, reads_before=True)
-        for mechanism in (big5_repairs, gbk_as_big5_repairs):
-            found += _per_window(mechanism, text, han, taken, keys)
+        for mechanism in (utf8_repairs, big5_repairs, gbk_as_big5_repairs):
+            found += _per_window(mechanism, text, han, taken, keys, reads_before=True)
         found += _per_window(utf8_fallback_repairs, text, _triggered(
             text, _around_rare(text, _across_latin1_spaces(text, scan.rare)), taken), taken, keys)
     for codec, field in _CODE_PAGES:

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from ... import _backend
 from ..._cjkcodec import encode_char
-from .codecs_judge import Reading, confidence, context, fill, folded, judge, paragraph_after, paragraph_before, usable
+from .codecs_judge import Reading, confidence, context, fill, folded, judge, paragraph_after, read_before, usable
 from ..._fallback import rare_char
 from .codecs_utf8 import END, _rejects, pair_pieces
 from .common import BOPOMOFO, HIRAGANA, KATAKANA, _overlaps
@@ -281,8 +281,9 @@ def _best_part(run: str, blocks) -> tuple[int, int] | None:
     return best[1:] if best[0] > 0 else None
 
 
-def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind: str) -> list[tuple[int, int, str, float, str]]:
-    out = []
+def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind: str,
+             read=()) -> list[tuple[int, int, str, float, str]]:
+    out = list(read)  # the readings before, for their brackets (read_before)
     for w_start, w_end in windows:
         for m in _RUN.finditer(text, w_start, w_end):
             run = m.group()
@@ -296,7 +297,7 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
             if alone is not None:
                 for first, end, news in alone:
                     if _may_show(run[first:end]):
-                        found = _read_alone(text, m.start(), run, first, news, taken, kind)
+                        found = _read_alone(text, m.start(), run, first, news, taken, kind, out)
                         if found is not None:
                             out.append(found)
                 continue
@@ -306,10 +307,10 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
                 at = bisect_left(marks, first)
                 if at == len(marks) or marks[at] >= end or not _may_show(run[first:end]):
                     continue  # no salad in it, or too little East Asian text (see _may_show)
-                found = _read_part(text, m.start(), run, blocks, taken, kind, reread)
+                found = _read_part(text, m.start(), run, blocks, taken, kind, reread, out)
                 if found is not None:
                     out.append(found)
-    return out
+    return out[len(read):]
 
 
 #: Python's ``gbk`` (what ``requests`` gives ``.text`` of a page it takes
@@ -334,7 +335,8 @@ def _reader_of(run: str, reader: str) -> str:
     return reader
 
 
-def _read_alone(text: str, offset: int, run: str, first: int, news: str, taken, kind: str) -> Reading | None:
+def _read_alone(text: str, offset: int, run: str, first: int, news: str, taken, kind: str,
+                prior=()) -> Reading | None:
     """:func:`_read_part` of a segment whose characters ``run[first:]`` read
     one by one as ``news`` (no blocks built: each is one character)."""
     part = _backend.impl.best_gain(folded(run[first:first + len(news)]), folded(news))
@@ -342,7 +344,7 @@ def _read_alone(text: str, offset: int, run: str, first: int, news: str, taken, 
         return None
     best = None
     for i, j in {part, (0, len(news))}:
-        found = _judged_span(text, offset + first + i, offset + first + j, news[i:j], taken, kind)
+        found = _judged_span(text, offset + first + i, offset + first + j, news[i:j], taken, kind, prior=prior)
         if found is not None and (best is None or found.gain > best.gain):
             best = found
     return best
@@ -479,23 +481,21 @@ def _char_segments(run: str, to_bytes, codec: str, marks: list[int]) -> list | N
     return segments
 
 
-def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str, reread=None) -> Reading | None:
+def _read_part(text: str, offset: int, run: str, blocks, taken, kind: str, reread=None, prior=()) -> Reading | None:
     """The best-gaining part of a segment (or the whole segment, when the
     judge finds it better still), read and judged; ``reread``, when given,
-    must give the damaged part back from its reading."""
+    must give the damaged part back from its reading; ``prior``: the
+    readings before it (:func:`read_before`)."""
     part = _best_part(run, blocks)
     if part is None:
         return None
     best = None
     for i, j in {part, (0, len(blocks))}:
-        found = _judged(text, offset, blocks[i:j], taken, kind, reread)
+        found = _judged_span(text, offset + blocks[i][0], offset + blocks[j - 1][1], blocks[i:j], taken, kind,
+                             reread, prior)
         if found is not None and (best is None or found.gain > best.gain):
             best = found
     return best
-
-
-def _judged(text: str, offset: int, chosen, taken, kind: str, reread=None) -> Reading | None:
-    return _judged_span(text, offset + chosen[0][0], offset + chosen[-1][1], chosen, taken, kind, reread)
 
 
 def _rereader(codec: str, reader: str):
@@ -521,7 +521,7 @@ def _rereader(codec: str, reader: str):
     return reread
 
 
-def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str, reread=None) -> Reading | None:
+def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str, reread=None, prior=()) -> Reading | None:
     """The reading of ``text[start:end]`` from ``chosen`` (its blocks, or a
     str that reads it one character for one), judged."""
     if end - start < _MIN_CHARS or _overlaps(taken, start, end):
@@ -531,7 +531,7 @@ def _judged_span(text: str, start: int, end: int, chosen, taken, kind: str, rere
         return None
     slots = list(chosen) if isinstance(chosen, str) else [slot for _f, _e, piece in chosen for slot in piece]
     final = end == len(text) or text[end] == "\n"
-    outside, para = context(text, start, end), (paragraph_before(text, start), paragraph_after(text, end))
+    outside, para = context(text, start, end), (read_before(text, start, prior), paragraph_after(text, end))
     memo: dict = {}  # one span's fills share their choices (see fill)
     after, choices = fill(slots, outside, final, para[0], memo, para[1])
     if reread is not None and damaged not in reread(after):
@@ -605,11 +605,11 @@ def _shows_mechanism(damaged: str) -> bool:
 _SPLITS = {_bytes_cp936: "\ufffd\u20ac", _bytes_cp950: "\ufffd"}
 
 
-def big5_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
-    """Big5 read by cp936, in ``windows``."""
-    return _repairs(text, windows, taken, _bytes_cp936, "cp950", "cp936", "big5-as-gbk")
+def big5_repairs(text: str, windows, taken=(), read=()) -> list[tuple[int, int, str, float, str]]:
+    """Big5 read by cp936, in ``windows``; ``read``: readings before them."""
+    return _repairs(text, windows, taken, _bytes_cp936, "cp950", "cp936", "big5-as-gbk", read)
 
 
-def gbk_as_big5_repairs(text: str, windows, taken=()) -> list[tuple[int, int, str, float, str]]:
-    """GBK read by cp950, in ``windows``."""
-    return _repairs(text, windows, taken, _bytes_cp950, "gbk", "cp950", "gbk-as-big5")
+def gbk_as_big5_repairs(text: str, windows, taken=(), read=()) -> list[tuple[int, int, str, float, str]]:
+    """GBK read by cp950, in ``windows``; ``read``: readings before them."""
+    return _repairs(text, windows, taken, _bytes_cp950, "gbk", "cp950", "gbk-as-big5", read)

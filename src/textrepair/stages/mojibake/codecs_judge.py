@@ -46,7 +46,7 @@ from .common import _remembered
 from .model import paragraph_end_logp, posterior, script_chars, window_score, window_scores
 
 __all__ = ["Reading", "MARGIN", "FLOOR", "TEMPERATURE", "END_WEIGHT", "SCRIPT_MIN", "SCRIPT_RATIO", "choose", "fill",
-           "judge", "confidence", "folded", "context", "foreign_script", "paragraph_before", "paragraph_after",
+           "judge", "confidence", "folded", "context", "foreign_script", "paragraph_before", "paragraph_after", "read_before",
            "usable", "unopened", "needed"]
 
 #: The reading must beat the stretch as it stands by this many nats.
@@ -114,6 +114,29 @@ def paragraph_before(text: str, start: int, reach: int = 500) -> str:
     low = max(0, start - reach)
     cut = text.rfind("\n", low, start)
     return text[cut + 1 if cut >= 0 else low:start]
+
+
+def read_before(text: str, start: int, read) -> str:
+    """The paragraph before ``start`` with the readings ``read`` (sorted,
+    of ``text``) in place of what they read: a window's reading sees the
+    brackets of the windows before it (an island that ends at a space
+    leaves its ``（`` to the next one).
+
+    >>> read_before("ab（cd ef", 6, [Reading(0, 2, "好", 0.9, "k", 1.0)])
+    '好（cd '
+    """
+    para = paragraph_before(text, start)
+    low = start - len(para)
+    pieces = []
+    for r in read:
+        if r.start >= low and r.end <= start:
+            pieces.append(text[low:r.start])
+            pieces.append(r.after)
+            low = r.end
+    if not pieces:
+        return para
+    pieces.append(text[low:start])
+    return "".join(pieces)
 
 
 def paragraph_after(text: str, end: int, reach: int = 500) -> str:

@@ -35,7 +35,7 @@ from typing import NamedTuple
 from ... import _backend
 from ..._cjkcodec import encode_char
 from ..._fallback.readings import FIRST, QMARK, second_byte_ok
-from .codecs_judge import Reading, confidence, context, fill, judge, paragraph_after, paragraph_before, usable
+from .codecs_judge import Reading, confidence, context, fill, judge, paragraph_after, read_before, usable
 from .common import _overlaps, _trim
 
 __all__ = ["pair_pieces", "utf8_repairs"]
@@ -525,24 +525,6 @@ def _verify(reading: str, damaged: str, island: Island) -> str | None:
     return None
 
 
-def _read_before(text: str, start: int, read: list[Reading]) -> str:
-    """The paragraph before ``start`` with the window's readings so far in
-    place of what they read (an island that ends at a space leaves its
-    ``（`` to the next one's brackets)."""
-    para = paragraph_before(text, start)
-    low = start - len(para)
-    pieces = []
-    for r in read:
-        if r.start >= low and r.end <= start:
-            pieces.append(text[low:r.start])
-            pieces.append(r.after)
-            low = r.end
-    if not pieces:
-        return para
-    pieces.append(text[low:start])
-    return "".join(pieces)
-
-
 def utf8_repairs(text: str, windows, taken=(), read=()) -> list[Reading]:
     """UTF-8 read by a GBK-family decoder, in ``windows`` (spans of ``text``,
     in order); ``read``: readings of ``text`` before them, for context."""
@@ -593,7 +575,7 @@ def _window_as(text: str, w_start: int, w_end: int, taken, euro: tuple[int, ...]
         tail_char = tokens[island.last] if island.last < len(tokens) else None
         tail = tail_char[0] if tail_char and tail_char[0] != HOLE else END
         final = end == len(text) or text[end] == "\n"
-        para = _read_before(text, start, [*prior, *out])
+        para = read_before(text, start, [*prior, *out])
         read = _read(island, reader, tail, context(text, start, end), final, para, paragraph_after(text, end))
         if read is None:
             continue
