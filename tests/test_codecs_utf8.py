@@ -124,3 +124,10 @@ def test_a_list_number_closer_asks_for_no_opener():
     assert needed("（好）", "是") == frozenset()
     # Quotation marks run over paragraphs: never asked for.
     assert needed("他说：“好", "") == frozenset()
+
+
+def test_a_slot_chosen_with_the_one_before_it_is_pruned_after_that_ones_best():
+    # 记 and 者 each lost bytes and are chosen together; 者 was pruned with
+    # nothing before it, where 说, 要, 而, 被, 让 score better alone.
+    clean = "新华社北京10月18日电（记者 李四）国家统计局18日发布数据"
+    assert _repair(_as_gbk(clean, "replace")) == clean

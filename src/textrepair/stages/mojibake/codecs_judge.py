@@ -373,7 +373,13 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
         prev = None
         for k in group:
             unopened_now = _unopened(counts) if counts is not None else None
-            own_left = left if prev is None else folded("".join(texts[prev + 1:k]))
+            if prev is None:
+                own_left = left
+            else:
+                # A slot chosen with the one before it is pruned after that
+                # one's best (``记`` then ``者``, not ``说`` with nothing before).
+                between = "".join(texts[prev + 1:k])
+                own_left = folded(own_left + best_before + between)[-CONTEXT:] if best_before else folded(between)
             forced = _balancing(slots, texts, k, brackets, para, para_after) if k in brackets_done else ()
             key = (k, id(slots[k]), unopened_now, own_left)
             kept = memo.get(key) if memo is not None else None
@@ -389,6 +395,8 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
                 cands = _with_partners(slots[k], cands, present)
             pruned.append(cands)
             prev = k
+            # The best of a pruned slot comes first (nlargest); a slot kept whole is in no order.
+            best_before = cands[0] if len(slots[k]) > _KEEP and not forced else ""
         at_end = final and last == len(slots) - 1
         # The same group with the same pruned candidates in the same context
         # (another fill of the span): its combinations and choice again.
