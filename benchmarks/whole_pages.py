@@ -58,6 +58,19 @@ def pages() -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def _latin1_twice(text: str) -> str:
+    """GBK read as Latin-1, and the UTF-8 of that read as Latin-1 again.
+
+    >>> _latin1_twice("中")
+    'Ã\x96Ã\x90'
+    """
+    return text.encode("gbk").decode("latin-1").encode("utf-8").decode("latin-1")
+
+
+#: Mechanisms of whole pages only (the sentence benchmark has no such case).
+PAGE_MECHANISMS = {"gbk-as-latin1-twice": _latin1_twice}
+
+
 def _writer(mechanism: str) -> str:
     return "cp950" if mechanism.startswith("big5") else "gbk"
 
@@ -75,7 +88,12 @@ def measure(mechanisms: list[str]) -> list[tuple[str, str, float, float, float]]
     for name, page in pages().items():
         for mechanism in ["clean", *mechanisms]:
             clean = _encodable(page, "gbk" if mechanism == "clean" else _writer(mechanism))
-            damaged = clean if mechanism == "clean" else misread_text(clean, mechanism)
+            if mechanism == "clean":
+                damaged = clean
+            elif mechanism in PAGE_MECHANISMS:
+                damaged = PAGE_MECHANISMS[mechanism](clean)
+            else:
+                damaged = misread_text(clean, mechanism)
             start = time.perf_counter()
             fixed = textrepair.repair(damaged)
             seconds = time.perf_counter() - start
@@ -106,13 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.damage.classic import MECHANISMS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mechanisms", default=",".join(MECHANISMS),
-                        help="comma-separated (default: every classic mechanism of the accuracy benchmark)")
+    known = [*MECHANISMS, *PAGE_MECHANISMS]
+    parser.add_argument("--mechanisms", default=",".join(known),
+                        help="comma-separated (default: every classic mechanism of the accuracy benchmark, "
+                             "and a page read as Latin-1 twice)")
     args = parser.parse_args(argv)
     wanted = [m for m in args.mechanisms.split(",") if m]
-    unknown = [m for m in wanted if m not in MECHANISMS]
+    unknown = [m for m in wanted if m not in known]
     if unknown:
-        parser.error(f"unknown mechanisms: {', '.join(unknown)} (known: {', '.join(MECHANISMS)})")
+        parser.error(f"unknown mechanisms: {', '.join(unknown)} (known: {', '.join(known)})")
     print(table(measure(wanted)))
     return 0
 

@@ -409,14 +409,50 @@ def _beside_cjk(text: str, start: int, end: int) -> bool:
     return bool(left or right)
 
 
+def _lines_read(step: str, readings: list, fixed: str) -> str | None:
+    """``step`` with ``readings`` applied on each line they read whole (all
+    its non-ASCII text), ftfy's ``fixed`` on the others; None when they
+    read no line whole."""
+    if not readings:
+        return None
+    lines = step.split("\n")
+    fixed_lines = fixed.split("\n")
+    if len(lines) != len(fixed_lines):
+        return None
+    out = []
+    any_read = False
+    pos = 0  # offset of the line in ``step``
+    k = 0
+    for line, ftfy_line in zip(lines, fixed_lines):
+        end = pos + len(line)
+        pieces, at = [], pos
+        while k < len(readings) and readings[k][0] < end:
+            start, stop, after = readings[k][:3]
+            if stop > end:
+                break  # a reading over a line break: this line is not read whole
+            pieces += [step[at:start], after]
+            at = stop
+            k += 1
+        pieces.append(step[at:end])
+        if len(pieces) > 1 and all(p.isascii() for p in pieces[::2]):
+            out.append("".join(pieces))
+            any_read = True
+        else:
+            out.append(ftfy_line)
+            while k < len(readings) and readings[k][0] < end:
+                k += 1
+        pos = end + 1
+    return "\n".join(out) if any_read else None
+
+
 def _read_again(segment: str, fixed: str, ftfy) -> tuple[str, float, str]:
     """ftfy's fix of ``segment`` (``fixed``) with the wrong-codec readings
     of it applied, their least confidence and the edit's kind.  A page
     decoded wrongly twice (GBK read as Latin-1, and its UTF-8 read as
     Latin-1 again: ``Â¹Ãº``) is one layer for ftfy and one for GBK: the
     readings look after each of ftfy's steps, as its later steps read GBK
-    pairs that spell UTF-8 too (``Í³`` → ``ͳ``), and take a step only when
-    they read all of its non-ASCII text; in this pass (a later
+    pairs that spell UTF-8 too (``Í³`` → ``ͳ``), and a line is taken read
+    only when they read all of its non-ASCII text; in this pass (a later
     one comes after the invisible characters' stage took a soft hyphen that
     is a GBK byte, ``¾\\xad`` of 经).  Only a code page's reading is
     taken, and only of a stretch that stands alone (beside Chinese a
@@ -435,17 +471,10 @@ def _read_again(segment: str, fixed: str, ftfy) -> tuple[str, float, str]:
         step = fixed if i == len(plan) else ftfy.apply_plan(segment, plan[:i])
         if not isinstance(step, str):
             continue  # bytes between steps (a transcoding step)
-        readings = codec_repairs(step) if not step.isascii() else []
-        pieces = []
-        pos = 0
-        for start, end, after, _confidence, _kind in readings:
-            pieces += [step[pos:start], after]
-            pos = end
-        pieces.append(step[pos:])
-        # All of the layer read, or none: a part read beside a lost byte
-        # (``��Ôʾ``) may be read a byte out of step.
-        if readings and all(piece.isascii() for piece in pieces[::2]) and all(r[4] in _CODE_PAGE_KINDS for r in readings):
-            return "".join(pieces), min(r[3] for r in readings), "latin-mojibake+" + readings[0][4]
+        readings = [r for r in codec_repairs(step) if r[4] in _CODE_PAGE_KINDS] if not step.isascii() else []
+        read = _lines_read(step, readings, fixed)
+        if read is not None:
+            return read, min(r[3] for r in readings), "latin-mojibake+" + readings[0][4]
     return fixed, 1.0, "latin-mojibake"
 
 

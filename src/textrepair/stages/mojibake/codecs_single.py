@@ -141,6 +141,25 @@ def _latin_utf8(raw: bytes) -> bool:
     return marks >= 2 and marks * 10 >= sum(b >= 0x80 for b in raw) * 3
 
 
+#: Characters either side of a stretch that :func:`_among_latin_utf8` looks at.
+_AROUND = 40
+
+
+def _among_latin_utf8(text: str, start: int, end: int) -> bool:
+    """Whether the text around ``text[start:end]`` is the UTF-8 of
+    U+0080-U+00FF read as Latin-1 (``Ã`` and ``Â`` lead every other
+    character): a short stretch a code page shows inside it (``¸Â®a``
+    where cp1250 stops at each ``Ã``) is part of that, ftfy's layer.
+
+    >>> twice = "國家".encode("big5").decode("latin-1").encode("utf-8").decode("latin-1")
+    >>> _among_latin_utf8("x" + twice * 8, 5, 9), _among_latin_utf8("¹ú¼Ò" * 10, 4, 8)
+    (True, False)
+    """
+    around = text[max(0, start - _AROUND):end + _AROUND]
+    marks = around.count("Ã") + around.count("Â")
+    return marks >= 4 and marks * 10 >= sum(ch >= "\x80" for ch in around) * 3
+
+
 def _foreign(text: str, i: int, codec: str) -> bool:
     """Whether ``text[i]`` is what two GBK bytes read as UTF-8 make and the
     code page never shows."""
@@ -166,7 +185,8 @@ def code_page_repairs(text: str, chains, codec: str, taken=()) -> list[tuple[int
             damaged = text[start:end]
             lo, hi = _trim(damaged, reading)
             start, end, reading = start + lo, end - hi, reading[lo:len(reading) - hi]
-            if _overlaps(taken, start, end) or _utf8(raw[first + lo:last - hi]) or _latin_utf8(raw[first + lo:last - hi]):
+            if _overlaps(taken, start, end) or _utf8(raw[first + lo:last - hi]) or _latin_utf8(raw[first + lo:last - hi]) \
+                    or _among_latin_utf8(text, start, end):
                 continue  # taken, or UTF-8 read as a code page (ftfy's case)
             if _foreign(text, start - 1, codec) or _foreign(text, end, codec):
                 continue  # beside a character no code page shows: GBK read as UTF-8, not this
