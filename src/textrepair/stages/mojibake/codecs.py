@@ -76,8 +76,8 @@ def _per_window(mechanism, text: str, windows, taken, keys: dict | None = None, 
                                           paragraph_before(text, w_start), paragraph_after(text, w_end))
         extra = {}
         if reads_before:
-            low = w_start - len(key[4])
-            extra["read"] = read = [r for r in found if r.start >= low and r.end <= w_start]
+            low = w_start - len(key[4])  # the readings read_before puts in the paragraph
+            extra["read"] = read = [r for r in found if r.end > low and r.start < w_start]
             key = key + tuple((r.start - w_start, r.end - w_start, r.after) for r in read)
         if _overlaps(taken, w_start, w_end):
             found += mechanism(text, [(w_start, w_end)], taken, **extra)

@@ -116,23 +116,25 @@ def paragraph_before(text: str, start: int, reach: int = 500) -> str:
     return text[cut + 1 if cut >= 0 else low:start]
 
 
-def read_before(text: str, start: int, read) -> str:
-    """The paragraph before ``start`` with the readings ``read`` (sorted,
-    of ``text``) in place of what they read: a window's reading sees the
-    brackets of the windows before it (an island that ends at a space
-    leaves its ``（`` to the next one).
+def read_before(text: str, start: int, read, reach: int = 500) -> str:
+    """:func:`paragraph_before` with the repairs ``read`` (sorted, of
+    ``text``: ``(start, end, after, ...)``) in place of what they
+    repaired: a window's reading sees the brackets of the windows before
+    it (an island that ends at a space leaves its ``（`` to the next one),
+    a byte-shift run the marks the runs before it open.
 
     >>> read_before("ab（cd ef", 6, [Reading(0, 2, "好", 0.9, "k", 1.0)])
     '好（cd '
     """
-    para = paragraph_before(text, start)
+    para = paragraph_before(text, start, reach)
     low = start - len(para)
     pieces = []
-    for r in read:
-        if r.start >= low and r.end <= start:
-            pieces.append(text[low:r.start])
-            pieces.append(r.after)
-            low = r.end
+    for s, e, after, *_rest in read:
+        if e <= low or s >= start:
+            continue
+        pieces.append(text[low:max(low, s)])
+        pieces.append(after)
+        low = e
     if not pieces:
         return para
     pieces.append(text[low:start])

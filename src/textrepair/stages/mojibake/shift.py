@@ -20,6 +20,7 @@ from ..._fallback.shift import CONTEXT, LOST as _LOST, Verdict, open_marks, sign
 from ..._fallback.shift import _OUT_OF_STEP, _PUA, _SHIFT_SIGNS, MAX_PIECE, _sign_context
 from ..._fallback.shift import outside as _outside
 from ...edits import report
+from .codecs_judge import read_before
 from .common import BOPOMOFO, HIRAGANA, KATAKANA, _remembered, _trim, call_memory
 
 __all__ = ["KIND", "OPEN_REACH", "REACH", "repairs"]
@@ -386,18 +387,7 @@ def _dropped_starts(text: str, taken) -> list[tuple[int, int]]:
 def _paragraph_before(text: str, start: int, applied=()) -> str:
     """The text of the paragraph before ``start``, at most ``OPEN_REACH``
     characters, with the runs ``applied`` before it read as repaired."""
-    lo = max(0, start - OPEN_REACH)
-    line = text.rfind("\n", lo, start)
-    lo = line + 1 if line >= 0 else lo
-    pieces = []
-    for s, e, out in applied:
-        if e <= lo or s >= start:
-            continue
-        pieces.append(text[lo:max(lo, s)])
-        pieces.append(out)
-        lo = e
-    pieces.append(text[lo:start])
-    return "".join(pieces)
+    return read_before(text, start, applied, OPEN_REACH)
 
 
 def _near(cut: list[int], start: int, reach: int = REACH) -> bool:
