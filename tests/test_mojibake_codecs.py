@@ -187,6 +187,23 @@ def test_big5_read_by_pythons_gbk(clean):
     assert _repair(damaged) == clean
 
 
+@pytest.mark.parametrize("clean", ["所以沒買錯。", "我說完了，謝謝。"])
+def test_big5_read_by_pythons_gbk_as_symbols(clean):
+    # Big5's commonest characters (lead A4-A9) read as GBK are its symbol
+    # rows: 所 A9D2 is ┮, 完 A7B9 is Ч, 我 A7DA is и.  They are the salad.
+    damaged = clean.encode("big5").decode("gbk", "replace")
+    assert any("\u0370" <= c <= "\u04ff" or "\u2100" <= c <= "\u2bff" for c in damaged)
+    assert _repair(damaged) == clean
+
+
+def test_two_lost_bytes_either_side_of_a_group_cut_are_chosen_together():
+    # The lead bytes of ，可以 are lost (Python's gbk); ， 可 are the last two
+    # slots of one group and 以 the first of the next.  Chosen apart, 【 is
+    # the best with nothing after it and 人 the best after 【.
+    clean = "我也覺得很好，可以讓孩子知道這個社會。"
+    assert _repair(clean.encode("big5").decode("gbk", "replace")) == clean
+
+
 def test_gbk_read_as_big5():
     clean = "酒店的位置很好，交通非常方便。"
     damaged = clean.encode("gbk").decode("cp950", "replace")

@@ -364,8 +364,16 @@ def _may_show(stretch: str) -> bool:
     return "\ufffd" in stretch or bool(_SALAD.search(stretch))
 
 
+#: An East Asian character, or a letter or symbol of the two-byte codes'
+#: symbol rows (GBK A1-A9: Greek, Cyrillic, box drawing, arrows): Big5's
+#: commonest characters (lead A4-A9) read as GBK are these (所 A9D2 is
+#: ``┮``, 說 BBA1 ``弧``, 完 A7B9 ``Ч``).  Latin letters and general
+#: punctuation (quotes, dashes) are not.
+_EAST = "\u0370-\u04ff\u2100-\u2bff\u2e80-\ufffc\ufffe-\U0010ffff"
+_EAST_CHAR = re.compile(f"[{_EAST}]")
+_LETTER_RUN = re.compile("[\u0370-\u04ff]{3,}")
 #: Three East Asian characters, anywhere.
-_EAST3 = re.compile("(?:[^\u2e80-\ufffc\ufffe-\U0010ffff]*[\u2e80-\ufffc\ufffe-\U0010ffff]){%d}" % _MIN_EAST)
+_EAST3 = re.compile(f"(?:[^{_EAST}]*[{_EAST}]){{{_MIN_EAST}}}")
 
 
 class _Mark:
@@ -581,10 +589,16 @@ def _shows_mechanism(damaged: str) -> bool:
     (True, False, False)
     >>> _shows_mechanism("開始されています"), _shows_mechanism("好ㄅㄆㄇㄈ好的")
     (False, False)
+    >>> _shows_mechanism("┮\ufffdH⊿禦岿\ufffdC")  # 所以沒買錯。 read by Python's gbk
+    True
+    >>> _shows_mechanism("你好\ufffdПривет")
+    False
     """
     lost = damaged.count("\ufffd")
     wide = [c for c in damaged if c >= "\x80" and c != "\ufffd"]
-    east = sum(c >= "\u2e80" for c in wide)
+    # Greek or Cyrillic letters in a row are a word of that script (Привет):
+    # Big5's characters read as GBK make such letters one or two at a time.
+    east = sum(map(bool, map(_EAST_CHAR.match, wide))) - sum(map(len, _LETTER_RUN.findall(damaged)))
     if east < _MIN_EAST or lost > len(wide) or east * 4 < len(wide) * 3:
         return False
     if not _HAN_OR_PUA.search(damaged):

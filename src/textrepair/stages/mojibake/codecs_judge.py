@@ -297,6 +297,9 @@ _KEEP = 6
 #: Slots this close (in characters) are chosen together, at most ``_GROUP`` at once.
 _NEAR = 2
 _GROUP = 3
+#: A slot chosen with the one before it, of at most this many candidates,
+#: is also pruned with nothing before it.
+_ALONE = 64
 
 
 def _opened(counts: dict[str, int], ch: str) -> bool:
@@ -351,6 +354,7 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
     counted = 0
     product = 1.0
     chosen: list = []
+    lists: list = []  # each group's pruned candidates
     g = 0
     while g < len(pending):
         group = [pending[g]]
@@ -378,21 +382,20 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
             if prev is None:
                 own_left = left
             else:
-                # A slot chosen with the one before it is pruned after that
-                # one's best (``记`` then ``者``, not ``说`` with nothing before).
-                between = "".join(texts[prev + 1:k])
-                own_left = folded(own_left + best_before + between)[-CONTEXT:] if best_before else folded(between)
+                between = folded("".join(texts[prev + 1:k]))
+                own_left = folded(own_left + best_before + between)[-CONTEXT:] if best_before else between
             forced = _balancing(slots, texts, k, brackets, para, para_after) if k in brackets_done else ()
-            key = (k, id(slots[k]), unopened_now, own_left)
-            kept = memo.get(key) if memo is not None else None
             if forced:
                 cands = list(forced)
-            elif kept is not None and kept[0] is slots[k]:
-                cands = kept[1]
             else:
-                cands = _pruned(slots, texts, k, unopened_now, foreign, own_left, final)
-                if memo is not None:
-                    memo[key] = (slots[k], cands)
+                cands = _kept(memo, slots, texts, k, unopened_now, foreign, own_left, final)
+                if prev is not None and best_before and len(slots[k]) <= _ALONE:
+                    # A slot chosen with the one before it is pruned after
+                    # that one's best (``记`` then ``者``, not ``说`` with
+                    # nothing before) and with nothing before (``可以``,
+                    # where ``【`` is the best alone before it).
+                    alone = _kept(memo, slots, texts, k, unopened_now, foreign, between, final)
+                    cands = cands + [c for c in alone if c not in cands]
             if k in brackets_done:
                 cands = _with_partners(slots[k], cands, present)
             pruned.append(cands)
@@ -414,6 +417,8 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
         for k, x in zip(group, combos[best]):
             texts[k] = x
         chosen.append((group, combos, strings, at_end, best, share))
+        lists.append(pruned)
+    _across(chosen, lists, slots, texts, outside, final, brackets_done, memo)
     # A second sweep: each group again, now with the groups after it chosen
     # (their text is context too).
     for group, combos, strings, at_end, best, share in chosen:
@@ -432,6 +437,29 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
             texts[k] = x
         product *= share
     return "".join(texts), product
+
+
+def _across(chosen: list, lists: list, slots: list, texts: list, outside: tuple[str, str], final: bool,
+            brackets_done: frozenset, memo: dict | None) -> None:
+    """Choose again, together, the last slot of each group and the first
+    of the next where they are ``_NEAR``: groups are cut every ``_GROUP``
+    slots, and two slots on either side of a cut can each be the best given
+    the other (``【人`` for ``可以``, where ``【`` was chosen with nothing
+    after it)."""
+    for (group, *_), (after, *_), here, there in zip(chosen, chosen[1:], lists, lists[1:]):
+        a, b = group[-1], after[0]
+        if b - a > _NEAR or a in brackets_done or b in brackets_done:
+            continue
+        pair = [a, b]
+        combos, strings = _combinations(pair, [here[-1], there[0]], texts)
+        if len(strings) < 2:
+            continue
+        right, to_end = _right(texts, b, through=True)
+        if to_end:
+            right += outside[1]
+        at_end = final and b == len(slots) - 1
+        best, _share = _choose(memo, strings, _left(texts, a, outside[0]), folded(right[:CONTEXT]), at_end)
+        texts[a], texts[b] = combos[best]
 
 
 def _with_partners(slot, cands: list[str], present: frozenset[str]) -> list[str]:
@@ -500,6 +528,20 @@ def _balancing(slots: list, texts: list, k: int, brackets: list[int], para: str,
         return ()
     later = [slots[j] for j in brackets if j > k]
     return tuple(c for c in slots[k] if c in need and (c in _PAIRS or not any(c in o for o in later)))
+
+
+def _kept(memo: dict | None, slots: list, texts: list, k: int, unopened_now, foreign, own_left: str,
+          final: bool) -> list[str]:
+    """:func:`_pruned`, once per slot and left context when ``memo`` is given."""
+    if memo is None:
+        return _pruned(slots, texts, k, unopened_now, foreign, own_left, final)
+    key = (k, id(slots[k]), unopened_now, own_left)
+    kept = memo.get(key)
+    if kept is not None and kept[0] is slots[k]:
+        return kept[1]
+    cands = _pruned(slots, texts, k, unopened_now, foreign, own_left, final)
+    memo[key] = (slots[k], cands)
+    return cands
 
 
 def _pruned(slots: list, texts: list, k: int, unopened_now, foreign, own_left: str, final: bool) -> list[str]:
