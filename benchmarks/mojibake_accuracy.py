@@ -473,6 +473,36 @@ def build(names: Sequence[str], n: int, n_questions: int) -> list[Case]:
 ALL = damage_cases.NAMES + ("clean", "clean-questions")
 
 
+def paged(cases: Sequence[Case], per: int) -> list[Case]:
+    """The items of each case joined, ``per`` at a time, into pages of one
+    paragraph each: the cutter damages whole pages, and what the stage
+    decides per page (which decoder it shows, whether certain damage is
+    near a run clean text could also write, ``好??!``) shows only there.
+
+    >>> a = Case("x", "好", "?", "好", (), ())
+    >>> p = paged([a, a._replace(damaged="??")], 2)[0]
+    >>> p.damaged, p.target
+    ('?\\n??', '好\\n好')
+    """
+    out: list[Case] = []
+    by_name: dict[str, list[Case]] = {}
+    for case in cases:
+        by_name.setdefault(case.name, []).append(case)
+    for name, items in by_name.items():
+        for i in range(0, len(items), per):
+            chunk = items[i:i + per]
+            spans = []
+            at = clean_at = 0
+            for case in chunk:
+                spans += [s._replace(start=s.start + at, end=s.end + at, clean_start=s.clean_start + clean_at,
+                                     clean_end=s.clean_end + clean_at) for s in case.spans]
+                at += len(case.damaged) + 1
+                clean_at += len(case.clean) + 1
+            out.append(Case(name, "\n".join(c.clean for c in chunk), "\n".join(c.damaged for c in chunk),
+                            "\n".join(c.target for c in chunk), tuple(spans), chunk[0].stages))
+    return out
+
+
 def select(patterns: str | None) -> list[str]:
     if not patterns:
         return list(ALL)
@@ -678,7 +708,8 @@ def _sub_line(r: dict) -> str:
 def markdown(report: dict) -> str:
     agg = report["aggregate"]
     lines = [f"# Mojibake accuracy ({report['pipeline']} pipeline, backend {report['backend']}, "
-             f"n={report['n']}, {report['seconds']:.0f} s)", "",
+             f"n={report['n']}" + (f", items joined into pages of {report['pages']}" if report.get("pages", 0) > 1
+                                  else "") + f", {report['seconds']:.0f} s)", "",
              "| case | items | spans | restored exactly | made worse | rewritten wrong | CER before | CER after "
              "| chars changed outside damage |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -763,7 +794,7 @@ def failures(results: list[dict], k: int) -> str:
 
 
 def run(n: int = 2000, cases: str | None = None, pipeline: str = "mojibake", jobs: int = 1,
-        seeds: bool = True, show_failures: int = 0) -> dict:
+        seeds: bool = True, show_failures: int = 0, pages: int = 0) -> dict:
     """Build ``n`` items per case, repair them, score them: the report that
     :func:`table` renders (``benchmarks/run.py`` embeds it)."""
     import textrepair
@@ -771,8 +802,10 @@ def run(n: int = 2000, cases: str | None = None, pipeline: str = "mojibake", job
     started = time.perf_counter()
     names = select(cases)
     built = build(names, n, n)
+    if pages > 1:
+        built = paged(built, pages)
     results = run_cases(built, pipeline, jobs)
-    report = {"pipeline": pipeline, "backend": textrepair.BACKEND, "n": n, "cases": names,
+    report = {"pipeline": pipeline, "backend": textrepair.BACKEND, "n": n, "cases": names, "pages": pages,
               "aggregate": aggregate(results), "build_seconds": time.perf_counter() - started}
     if seeds:
         report["seed_runs"] = seed_runs()
@@ -799,6 +832,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_N} items per case: under a minute")
     parser.add_argument("--no-seeds", action="store_true", help="skip the seed runs and pages")
     parser.add_argument("--show-failures", type=int, default=0, metavar="K", help="print K failures per case")
+    parser.add_argument("--pages", type=int, default=0, metavar="K",
+                        help="join each case's items, K at a time, into pages of one paragraph each")
     parser.add_argument("--no-verify", action="store_true", help="skip checking each edit with verify.explains")
     parser.add_argument("--out", type=Path, default=RESULTS / "mojibake_accuracy", help="output path without suffix")
     args = parser.parse_args(argv)
@@ -807,7 +842,7 @@ def main(argv: list[str] | None = None) -> int:
     global VERIFY
     VERIFY = not args.no_verify
     report = run(QUICK_N if args.quick else args.n, args.cases, args.pipeline, args.jobs, not args.no_seeds,
-                 args.show_failures)
+                 args.show_failures, args.pages)
     text = markdown(report)
     print(text)
     if args.show_failures:

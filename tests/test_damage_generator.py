@@ -196,6 +196,19 @@ def test_benchmark_scores_spans_and_edits():
     assert [s["worse"] for s in worse["spans"]] == [False, True]
 
 
+def test_pages_join_items_with_their_spans():
+    from benchmarks import mojibake_accuracy as bench
+
+    items = [cases.make("gbk-shift", t) for t in ("醫保基金的安全。從社保卡，覆蓋", "規模快速增長。基于統一標準")]
+    page = bench.paged(items, 2)[0]
+    assert page.damaged == "\n".join(c.damaged for c in items) and page.target == "\n".join(c.target for c in items)
+    originals = [(c, s) for c in items for s in c.spans]
+    assert len(page.spans) == len(originals) > 2
+    for span, (item, original) in zip(page.spans, originals):
+        assert page.damaged[span.start:span.end] == span.damaged == original.damaged
+        assert page.clean[span.clean_start:span.clean_end] == item.clean[original.clean_start:original.clean_end]
+
+
 @pytest.mark.parametrize("mark, text, shown", [
     ("、", "省Ⅱ區", "?、騾^"),  # trail A1 + an A2-row character
     ("，", "模瑎好", "?,€好"),  # trail A3 + an AC-lead character

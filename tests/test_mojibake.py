@@ -289,3 +289,18 @@ def test_a_later_pass_keeps_the_pages_decoder(monkeypatch):
     textrepair.repair(read_seed("001"))
     assert asked and all(keeps for *_question, keeps in asked)
     assert len(asked) == len(set(asked))
+
+
+def test_a_ghost_question_mark_does_not_say_the_decoder_shows_lone_bytes():
+    # A dropping decoder's page (the lone byte on each side of a cut is
+    # gone): 。看 is A1A3 BFB4, the ghost ？ A3BF shows as ``?`` after 事,
+    # and a paragraph-final ``!`` is 。” (A1 dropped, ghost ！, B1 dropped).
+    # Taking that ``?`` for a lone byte made the page one whose ``!`` is
+    # what it says, and the second paragraph's 。” was left.
+    cases = _cases()
+    paragraphs = ["兒子從1歲開始就非常喜歡看書聽故事。看完這本書之後，希望能以更好的方式引導他。",
+                  "早餐很難喫也就罷了。“午飯想點菜，但被告知只有自助餐提供。”"]
+    made = [cases.make("gbk-shift-drop", p) for p in paragraphs]
+    assert "事?" in made[0].damaged and made[1].damaged.endswith("提供!")
+    page = "\n".join(c.damaged for c in made)
+    assert textrepair.repair(page) == "\n".join(c.target for c in made)

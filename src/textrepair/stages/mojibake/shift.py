@@ -339,10 +339,21 @@ def _shows_lone(run: str, out: str) -> bool:
     """Whether the reading ``out`` of a cut ``run`` took some ``?`` for a lone
     byte: its decoder marks the bytes it cannot read.
 
+    A lone byte ends its piece, so the next character starts one: a mark
+    (the ghost or a real one) or the end of the run.  A ``?`` before salad
+    is a ghost ``？`` whose lone byte a dropping decoder took (``事?赐`` is
+    ``事。看``).
+
     >>> _shows_lone("持?!笆\ue1a2奈濉睍r", "持。“十四五”時"), _shows_lone("個!靶〖", "個。“小")
     (True, False)
+    >>> _shows_lone("事?赐赀@", "事。看完這")
+    False
     """
-    return out.count("?") < run.count("?")
+    return out.count("?") < run.count("?") and bool(_LONE_SHOWN.search(run))
+
+
+#: A ``?`` a lone byte may have left: before a mark or at the end of its run.
+_LONE_SHOWN = re.compile(r"\?(?=[、,，。?？;；!！]|$)")
 
 
 #: A paragraph ending in ``!`` after a Han character: 。” where the decoder
