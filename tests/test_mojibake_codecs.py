@@ -196,6 +196,20 @@ def test_big5_read_by_pythons_gbk_as_symbols(clean):
     assert _repair(damaged) == clean
 
 
+def test_big5_read_by_pythons_gbk_through_an_ideographic_space():
+    # 情， is B1A1 A141: GBK reads A1A1 as U+3000, so the damage holds an
+    # ideographic space (``票\u3000C``), where windows and runs had ended.
+    clean = "比如一個地方地震了，都是個人的事情。"
+    damaged = clean.encode("big5").decode("gbk", "replace")
+    assert "\u3000" in damaged
+    assert _repair(damaged) == clean
+
+
+@pytest.mark.parametrize("text", ["大\u3000中\u3000小", "\u3000\u3000記者李明報道。", "字號：大\u3000中\u3000小\u3000歡迎"])
+def test_ideographic_spaces_in_clean_text_stay(text):
+    assert textrepair.repair(text) == text
+
+
 def test_two_lost_bytes_either_side_of_a_group_cut_are_chosen_together():
     # The lead bytes of ，可以 are lost (Python's gbk); ， 可 are the last two
     # slots of one group and 以 the first of the next.  Chosen apart, 【 is

@@ -56,7 +56,10 @@ _KANA_RUN = re.compile(f"[{HIRAGANA}]{{3}}|[{KATAKANA}]{{3}}")
 _BOPOMOFO = re.compile(f"[{BOPOMOFO}]")
 _BOPOMOFO_PAIR = re.compile(f"[{BOPOMOFO}]{{2}}")
 #: Runs of two-byte characters (and what a broken pair leaves: U+FFFD, ``?``).
-_RUN = re.compile("[^\\x00-\\x7f\\s\u3000][^\\s\u3000]*")
+#: An ideographic space inside one is a pair too: GBK's A1A1, which Big5
+#: read as GBK makes of a character whose trail is A1 before Big5's
+#: punctuation row (情， is B1A1 A141: ``票\u3000A``).
+_RUN = re.compile("[^\\x00-\\x7f\\s\u3000](?:[^\\s]|\u3000)*")
 
 
 def _bytes_cp936(ch: str) -> tuple[int, ...] | None:
@@ -285,7 +288,7 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
              read=()) -> list[tuple[int, int, str, float, str]]:
     out = list(read)  # the readings before, for their brackets (read_before)
     for w_start, w_end in windows:
-        for m in _RUN.finditer(text, w_start, w_end):
+        for m in _RUN.finditer(text, w_start, _past_spaces(text, w_end)):
             run = m.group()
             if len(run) < _MIN_CHARS or _KANA_RUN.search(run):
                 continue  # too short, or Japanese (see _KANA_RUN), whatever part of it a reading takes
@@ -311,6 +314,20 @@ def _repairs(text: str, windows, taken, to_bytes, codec: str, reader: str, kind:
                 if found is not None:
                     out.append(found)
     return out[len(read):]
+
+
+def _past_spaces(text: str, end: int) -> int:
+    """``end``, or past the run that an ideographic space at ``end`` joins
+    (windows end at spaces, and a run reads one as the pair A1A1).
+
+    >>> _past_spaces("票\u3000C 好", 1), _past_spaces("票 C", 1)
+    (3, 1)
+    """
+    m = _JOINED.match(text, end)
+    return m.end() if m else end
+
+
+_JOINED = re.compile("(?:\u3000+[^\\s]+)+")
 
 
 #: Python's ``gbk`` (what ``requests`` gives ``.text`` of a page it takes
