@@ -205,6 +205,18 @@ def test_big5_read_by_pythons_gbk_through_an_ideographic_space():
     assert _repair(damaged) == clean
 
 
+def test_big5_read_by_pythons_gbk_a_label_of_two_characters():
+    # 優點： reads 纔翴\ufffdG: two characters besides the lost byte, which is
+    # a sign of its own.
+    clean = "優點： 東西不錯，外觀設計的好"
+    assert _repair(clean.encode("big5").decode("gbk", "replace")) == clean
+
+
+@pytest.mark.parametrize("text", ["\ufffd\ufffd好的", "\ufffd\ufffd好的 ", "新聞\ufffd A", "說\ufffd魑魅 "])
+def test_two_characters_beside_a_lost_byte_stay_when_nothing_reads(text):
+    assert textrepair.repair(text) == text
+
+
 @pytest.mark.parametrize("text", ["大\u3000中\u3000小", "\u3000\u3000記者李明報道。", "字號：大\u3000中\u3000小\u3000歡迎"])
 def test_ideographic_spaces_in_clean_text_stay(text):
     assert textrepair.repair(text) == text

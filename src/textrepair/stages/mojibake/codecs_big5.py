@@ -376,9 +376,10 @@ def _may_show(stretch: str) -> bool:
     >>> _may_show("皊┍狝叭"), _may_show("新闻发布会")
     (True, False)
     """
-    if not _EAST3.match(stretch) or not _HAN_OR_PUA.search(stretch):
+    lost = "\ufffd" in stretch
+    if not (_EAST2 if lost else _EAST3).match(stretch) or not _HAN_OR_PUA.search(stretch):
         return False
-    return "\ufffd" in stretch or bool(_SALAD.search(stretch))
+    return lost or bool(_SALAD.search(stretch))
 
 
 #: An East Asian character, or a letter or symbol of the two-byte codes'
@@ -389,8 +390,9 @@ def _may_show(stretch: str) -> bool:
 _EAST = "\u0370-\u04ff\u2100-\u2bff\u2e80-\ufffc\ufffe-\U0010ffff"
 _EAST_CHAR = re.compile(f"[{_EAST}]")
 _LETTER_RUN = re.compile("[\u0370-\u04ff]{3,}")
-#: Three East Asian characters, anywhere.
+#: Three East Asian characters, anywhere (two beside a lost byte).
 _EAST3 = re.compile(f"(?:[^{_EAST}]*[{_EAST}]){{{_MIN_EAST}}}")
+_EAST2 = re.compile(f"(?:[^{_EAST}]*[{_EAST}]){{{_MIN_EAST - 1}}}")
 
 
 class _Mark:
@@ -616,7 +618,10 @@ def _shows_mechanism(damaged: str) -> bool:
     # Greek or Cyrillic letters in a row are a word of that script (Привет):
     # Big5's characters read as GBK make such letters one or two at a time.
     east = sum(map(bool, map(_EAST_CHAR.match, wide))) - sum(map(len, _LETTER_RUN.findall(damaged)))
-    if east < _MIN_EAST or lost > len(wide) or east * 4 < len(wide) * 3:
+    # A lost byte beside salad is a sign of its own: a label read so (優點：
+    # is ``纔翴\ufffdG``) has two characters besides it.
+    short = lost and east == _MIN_EAST - 1 and _SALAD.search(damaged.replace("\ufffd", ""))
+    if (east < _MIN_EAST and not short) or lost > len(wide) or east * 4 < len(wide) * 3:
         return False
     if not _HAN_OR_PUA.search(damaged):
         return False  # kana or bopomofo alone (ㄅㄆㄇㄈ) is a text about them
