@@ -212,7 +212,8 @@ def test_big5_read_by_pythons_gbk_a_label_of_two_characters():
     assert _repair(clean.encode("big5").decode("gbk", "replace")) == clean
 
 
-@pytest.mark.parametrize("text", ["\ufffd\ufffd好的", "\ufffd\ufffd好的 ", "新聞\ufffd A", "說\ufffd魑魅 "])
+@pytest.mark.parametrize("text", ["\ufffd\ufffd好的", "\ufffd\ufffd好的 ", "新聞\ufffd A", "說\ufffd魑魅 ",
+                                  "說明\ufffd\ufffd\ufffdA好", "好的\ufffdA\ufffdB\ufffdC人們"])
 def test_two_characters_beside_a_lost_byte_stay_when_nothing_reads(text):
     assert textrepair.repair(text) == text
 

@@ -632,7 +632,10 @@ def _shows_mechanism(damaged: str) -> bool:
         # one only of a character whose Big5 bytes are A8C5-A8E9; something
         # else must show the mechanism.
         damaged = _BOPOMOFO.sub("", damaged)
-    return bool(lost) or bool(_SALAD.search(damaged))
+    # Salad besides the lost bytes: common characters around a U+FFFD are
+    # text that lost a byte, not text read with the wrong codec (說明\ufffd
+    # \ufffd\ufffdA好 had been read 挲隴海，疑).
+    return bool(_SALAD.search(damaged.replace("\ufffd", "")))
 
 
 #: Per byte function, the characters whose bytes are no ASCII byte and no pair
