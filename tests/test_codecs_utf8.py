@@ -131,3 +131,11 @@ def test_a_slot_chosen_with_the_one_before_it_is_pruned_after_that_ones_best():
     # nothing before it, where 说, 要, 而, 被, 让 score better alone.
     clean = "新华社北京10月18日电（记者 李四）国家统计局18日发布数据"
     assert _repair(_as_gbk(clean, "replace")) == clean
+
+
+@pytest.mark.parametrize("clean", ["沒有不滿意的地方！", "没有不满意的地方！", "这本书值得买吗？", "你觉得这本书怎么样？",
+                                   "这本书值得买吗？我觉得很好！"])
+def test_a_lost_byte_of_a_sentence_end_asks_only_after_a_question(clean):
+    # ！ and ？ are EF BC 81 and EF BC 9F: the last byte lost, both remain;
+    # ？ only where the sentence asks (a question word), ？ after a final 吗.
+    assert textrepair.repair(clean.encode("utf-8").decode("gbk", "replace")) == clean

@@ -37,6 +37,7 @@ without lost bytes) reach 0.99.
 from __future__ import annotations
 
 import heapq
+import re
 import math
 import unicodedata
 from typing import NamedTuple
@@ -396,6 +397,8 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
                     # where ``【`` is the best alone before it).
                     alone = _kept(memo, slots, texts, k, unopened_now, foreign, between, final)
                     cands = cands + [c for c in alone if c not in cands]
+                if "？" in cands and len(cands) > 1:
+                    cands = _asked(cands, para + "".join(t for t in texts[:k] if t))
             if k in brackets_done:
                 cands = _with_partners(slots[k], cands, present)
             pruned.append(cands)
@@ -460,6 +463,36 @@ def _across(chosen: list, lists: list, slots: list, texts: list, outside: tuple[
         at_end = final and b == len(slots) - 1
         best, _share = _choose(memo, strings, _left(texts, a, outside[0]), folded(right[:CONTEXT]), at_end)
         texts[a], texts[b] = combos[best]
+
+
+#: Words a question is asked with (REPORT.md, the seeds' real ``?``), both scripts.
+_QUESTION = re.compile("[吗嗎呢哪谁誰几幾何怎岂豈]|什么|什麼|甚么|甚麼|是否|能否|可否|多少|难道|難道")
+#: Where a sentence ends.
+_SENTENCE_END = re.compile("[。！？!?；;\n]")
+
+
+def _asked(cands: list[str], before: str) -> list[str]:
+    """A slot's candidates, with ``？`` among them, after the sentence
+    ``before``: no ``？`` where nothing is asked (:func:`asks`), and no other
+    sentence end after a final 吗 (``值得买吗？``, not ``！``)."""
+    if not asks(before):
+        return [c for c in cands if c != "？"]
+    if before.endswith(("吗", "嗎")):
+        return [c for c in cands if c not in "！。"]
+    return cands
+
+
+def asks(before: str) -> bool:
+    """Whether the sentence ``before`` ends in holds a question word: a lost
+    byte is no ``？`` where nothing is asked (``没有不满意的地方！``, not
+    ``？``: both are EF BC 8x-9x in UTF-8, and the model ends paragraphs on ？
+    as readily).
+
+    >>> asks("你觉得怎么样"), asks("没有不满意的地方"), asks("好吗？还有没有地方")
+    (True, False, False)
+    """
+    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+    return bool(_QUESTION.search(before, ends[-1] if ends else 0))
 
 
 def _with_partners(slot, cands: list[str], present: frozenset[str]) -> list[str]:
