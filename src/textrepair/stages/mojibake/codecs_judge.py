@@ -249,6 +249,8 @@ def _list_number(after: str, i: int) -> bool:
 #: are (the models never saw them): ``2，3`` is no ``2１3``.
 _CHOICE_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if not chr(cp - 0xFEE0).isalnum()} | {
     ord("「"): "“", ord("」"): "”"}
+_CHOICE_TABLE = {chr(k): v if isinstance(v, str) else chr(v) for k, v in _CHOICE_FOLD.items()}
+_CHOICE_CHARS = re.compile("[%s]" % re.escape("".join(_CHOICE_TABLE)))
 
 
 def _scores(candidates: list[str], left: str, right: str, final: bool) -> list[float]:
@@ -259,12 +261,23 @@ def _scores(candidates: list[str], left: str, right: str, final: bool) -> list[f
 
 
 def _choice_folded(candidates: list[str]) -> list[str]:
-    """Each candidate with ``_CHOICE_FOLD``: one ``translate`` for them all
-    (it maps character by character), unless one holds the separator."""
+    """Each candidate with ``_CHOICE_FOLD``: one pass for them all (it maps
+    character by character), unless one holds the separator.  A regular
+    expression finds the few characters it maps: ``str.translate`` looks
+    every character up in the table (four times slower on a group's
+    candidate strings).
+
+    >>> _choice_folded(["好，", "「１」"])
+    ['好,', '“１”']
+    """
     joined = "\x00".join(candidates)
     if joined.count("\x00") != len(candidates) - 1:
         return [c.translate(_CHOICE_FOLD) for c in candidates]
-    return joined.translate(_CHOICE_FOLD).split("\x00")
+    return _CHOICE_CHARS.sub(_choice_char, joined).split("\x00")
+
+
+def _choice_char(m: re.Match) -> str:
+    return _CHOICE_TABLE[m.group()]
 
 
 def choose(candidates: list[str], left: str, right: str, final: bool = False,
