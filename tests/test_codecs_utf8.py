@@ -139,3 +139,14 @@ def test_a_lost_byte_of_a_sentence_end_asks_only_after_a_question(clean):
     # ！ and ？ are EF BC 81 and EF BC 9F: the last byte lost, both remain;
     # ？ only where the sentence asks (a question word), ？ after a final 吗.
     assert textrepair.repair(clean.encode("utf-8").decode("gbk", "replace")) == clean
+
+
+@pytest.mark.parametrize("clean", ["缺点：1）酒店比较偏僻，2）价格贵", "说说酒店好的地方：1、位置很方便。", "优点如下：1、交通方便。2、价格便宜。"])
+def test_a_lost_byte_before_a_lists_first_number_is_a_colon(clean):
+    # ： and ， are EF BC 9A and EF BC 8C: before ``1）`` or ``1、`` only ： is written.
+    assert textrepair.repair(clean.encode("utf-8").decode("gbk", "replace")) == clean
+
+
+def test_a_lost_byte_inside_a_time_is_no_comma():
+    damaged = "对前台告诉早上6：00叫早，前台也已经确认".encode("utf-8").decode("gbk", "replace")
+    assert "6，00" not in textrepair.repair(damaged)

@@ -412,6 +412,8 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
                     cands = cands + [c for c in alone if c not in cands]
                 if "？" in cands and len(cands) > 1:
                     cands = _asked(cands, para + "".join(t for t in texts[:k] if t))
+                if "：" in cands and "，" in cands and _colon_place(texts, k):
+                    cands = [c for c in cands if c != "，"]
             if k in brackets_done:
                 cands = _with_partners(slots[k], cands, present)
             pruned.append(cands)
@@ -482,6 +484,21 @@ def _across(chosen: list, lists: list, slots: list, texts: list, outside: tuple[
 _QUESTION = re.compile("[吗嗎呢哪谁誰几幾何怎岂豈]|什么|什麼|甚么|甚麼|是否|能否|可否|多少|难道|難道")
 #: Where a sentence ends.
 _SENTENCE_END = re.compile("[。！？!?；;\n]")
+
+
+def _colon_place(texts: list, k: int) -> bool:
+    """Whether slot ``k`` stands where Chinese writes ``：`` and never ``，``:
+    inside a time (``6：00``, ``17：30``) or before a list's first number
+    (``缺点：1）``, ``好的地方：1、``), by the known text around it."""
+    before = texts[k - 1] if k and isinstance(texts[k - 1], str) else ""
+    after = _right(texts, k)[0]
+    if before[-1:].isdigit() and _MINUTES.match(after):
+        return True
+    return bool(_FIRST_ITEM.match(after))
+
+
+_MINUTES = re.compile("[0-5][0-9](?![0-9])")
+_FIRST_ITEM = re.compile("1[、）)]")
 
 
 def _asked(cands: list[str], before: str) -> list[str]:
