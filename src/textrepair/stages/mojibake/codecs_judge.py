@@ -37,9 +37,10 @@ without lost bytes) reach 0.99.
 from __future__ import annotations
 
 import heapq
-import re
 import math
+import re
 import unicodedata
+from itertools import product
 from typing import NamedTuple
 
 from ..._cjkcodec import FOLD
@@ -626,18 +627,13 @@ def _pruned(slots: list, texts: list, k: int, unopened_now, foreign, own_left: s
 def _combinations(group: list[int], pruned: list[list[str]], texts: list) -> tuple[list[tuple], list[str]]:
     """Every choice of one candidate per slot of ``group``, and each as
     the text it spells with the known text between the slots."""
-    combos: list[tuple] = [()]
-    for cands in pruned:
-        combos = [c + (x,) for c in combos for x in cands]
+    combos = list(product(*pruned))
     between = ["".join(texts[a + 1:b]) for a, b in zip(group, group[1:])]
-    strings = []
-    for combo in combos:
-        parts = [combo[0]]
-        for gap, x in zip(between, combo[1:]):
-            parts.append(gap)
-            parts.append(x)
-        strings.append("".join(parts))
-    return combos, strings
+    if not any(between):
+        return combos, list(map("".join, combos))
+    # One format string per group: the known text between the slots, braces escaped.
+    spell = "{}".join([""] + [gap.replace("{", "{{").replace("}", "}}") for gap in between] + [""]).format
+    return combos, [spell(*combo) for combo in combos]
 
 
 def _closes(cands: list[str]) -> bool:
