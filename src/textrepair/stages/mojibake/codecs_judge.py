@@ -37,10 +37,10 @@ without lost bytes) reach 0.99.
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 import unicodedata
-from itertools import product
 from typing import NamedTuple
 
 from ..._cjkcodec import FOLD
@@ -412,7 +412,7 @@ def fill(slots: list, outside: tuple[str, str] = ("", ""), final: bool = False,
                     alone = _kept(memo, slots, texts, k, unopened_now, foreign, between, final)
                     cands = cands + [c for c in alone if c not in cands]
                 if "？" in cands and len(cands) > 1:
-                    cands = _asked(cands, para + "".join(t for t in texts[:k] if t))
+                    cands = _asked(cands, _sentence_before(para, texts, k))
                 if "：" in cands and "，" in cands and _colon_place(texts, k):
                     cands = [c for c in cands if c != "，"]
             if k in brackets_done:
@@ -502,24 +502,39 @@ _MINUTES = re.compile("[0-5][0-9](?![0-9])")
 _FIRST_ITEM = re.compile("1[、）)]")
 
 
+def _sentence_before(para: str, texts: list, k: int) -> str:
+    """The known text before slot ``k`` back to a sentence end it holds
+    (the paragraph before when none does): all :func:`_asks` reads,
+    without joining the whole span for every slot."""
+    pieces = []
+    for i in range(k - 1, -1, -1):
+        if texts[i]:
+            pieces.append(texts[i])
+            if _SENTENCE_END.search(texts[i]):
+                break
+    else:
+        pieces.append(para)
+    return "".join(reversed(pieces))
+
+
 def _asked(cands: list[str], before: str) -> list[str]:
     """A slot's candidates, with ``？`` among them, after the sentence
-    ``before``: no ``？`` where nothing is asked (:func:`asks`), and no other
+    ``before``: no ``？`` where nothing is asked (:func:`_asks`), and no other
     sentence end after a final 吗 (``值得买吗？``, not ``！``)."""
-    if not asks(before):
+    if not _asks(before):
         return [c for c in cands if c != "？"]
     if before.endswith(("吗", "嗎")):
         return [c for c in cands if c not in "！。"]
     return cands
 
 
-def asks(before: str) -> bool:
+def _asks(before: str) -> bool:
     """Whether the sentence ``before`` ends in holds a question word: a lost
     byte is no ``？`` where nothing is asked (``没有不满意的地方！``, not
     ``？``: both are EF BC 8x-9x in UTF-8, and the model ends paragraphs on ？
     as readily).
 
-    >>> asks("你觉得怎么样"), asks("没有不满意的地方"), asks("好吗？还有没有地方")
+    >>> _asks("你觉得怎么样"), _asks("没有不满意的地方"), _asks("好吗？还有没有地方")
     (True, False, False)
     """
     ends = [m.end() for m in _SENTENCE_END.finditer(before)]
@@ -627,7 +642,7 @@ def _pruned(slots: list, texts: list, k: int, unopened_now, foreign, own_left: s
 def _combinations(group: list[int], pruned: list[list[str]], texts: list) -> tuple[list[tuple], list[str]]:
     """Every choice of one candidate per slot of ``group``, and each as
     the text it spells with the known text between the slots."""
-    combos = list(product(*pruned))
+    combos = list(itertools.product(*pruned))
     between = ["".join(texts[a + 1:b]) for a, b in zip(group, group[1:])]
     if not any(between):
         return combos, list(map("".join, combos))

@@ -185,8 +185,8 @@ def code_page_repairs(text: str, chains, codec: str, taken=()) -> list[tuple[int
             damaged = text[start:end]
             lo, hi = _trim(damaged, reading)
             start, end, reading = start + lo, end - hi, reading[lo:len(reading) - hi]
-            if _overlaps(taken, start, end) or _utf8(raw[first + lo:last - hi]) or _latin_utf8(raw[first + lo:last - hi]) \
-                    or _among_latin_utf8(text, start, end):
+            part = raw[first + lo:last - hi]
+            if _overlaps(taken, start, end) or _utf8(part) or _latin_utf8(part) or _among_latin_utf8(text, start, end):
                 continue  # taken, or UTF-8 read as a code page (ftfy's case)
             if _foreign(text, start - 1, codec) or _foreign(text, end, codec):
                 continue  # beside a character no code page shows: GBK read as UTF-8, not this
